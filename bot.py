@@ -1,0 +1,123 @@
+"""Roundtable's entry point: settings -> resources -> Bot -> run. Wiring only.
+
+python bot.py [run]     connect to Discord and serve (the default)
+python bot.py sync      register the slash commands (DEV_GUILD_ID when set, else globally)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable, Coroutine, Sequence
+from pathlib import Path
+from typing import Any
+
+import discord
+from dotenv import load_dotenv
+
+from cogs.support.bot import RoundtableBot, point_at_discord_compatible_server
+from roundtable.settings import README_APP_SECTION, Settings, SettingsError, load_settings
+from storage.database import Database, DatabaseError
+
+EXIT_CONFIG = 2
+
+
+class StartupError(Exception):
+    """Start-up cannot go on; the message is one sentence for the host."""
+
+
+def _stop_on_signals(bot: RoundtableBot) -> None:
+    """SIGTERM and SIGINT close the bot; main() then closes the database. discord.py has no
+    SIGTERM handler of its own, so without this a `kill` would skip the clean shutdown."""
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []  # keep a reference so the task is not collected
+
+    def close() -> None:
+        if not closing:
+            closing.append(loop.create_task(bot.close()))
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, close)
+
+
+async def _with_bot(
+    settings: Settings, action: Callable[[RoundtableBot], Coroutine[Any, Any, None]]
+) -> None:
+    point_at_discord_compatible_server(settings)
+    async with Database.open(settings.database_path) as db:
+        bot = RoundtableBot(settings=settings, db=db)
+        async with bot:
+            _stop_on_signals(bot)
+            try:
+                await action(bot)
+            except discord.LoginFailure as exc:
+                raise StartupError(
+                    "Discord refused DISCORD_TOKEN: reset the token on the Developer Portal's "
+                    f'"Bot" page and put the new one in .env, see {README_APP_SECTION}.'
+                ) from exc
+            except discord.PrivilegedIntentsRequired as exc:
+                raise StartupError(
+                    "MESSAGE_CONTENT_INTENT is on but the Message Content intent is not enabled "
+                    "for this application: switch it on under Bot > Privileged Gateway Intents, "
+                    "or set MESSAGE_CONTENT_INTENT=false."
+                ) from exc
+
+
+async def _run(bot: RoundtableBot) -> None:
+    await bot.start(bot.settings.discord_token)
+
+
+async def _sync(bot: RoundtableBot) -> None:
+    await bot.login(bot.settings.discord_token)  # runs setup_hook, which loads the cogs
+    synced = await bot.sync_commands()
+    where = f"guild {bot.settings.dev_guild_id}" if bot.settings.dev_guild_id else "globally"
+    names = ", ".join(sorted(f"/{c.name}" for c in synced))
+    print(f"Synced {len(synced)} command(s) {where}: {names}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bot.py", description="Roundtable, a Discord bot for reading and debate groups."
+    )
+    parser.add_argument(
+        "--env-file",
+        type=Path,
+        default=Path(".env"),
+        help="file of settings to load before the environment (default: .env)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="connect to Discord and serve (the default)")
+    sub.add_parser(
+        "sync",
+        help="register the slash commands with Discord: to DEV_GUILD_ID when set, else globally",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    if args.env_file.is_file():
+        load_dotenv(args.env_file, override=False)
+    try:
+        settings = load_settings(os.environ)
+    except SettingsError as exc:
+        print(f"roundtable: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    discord.utils.setup_logging(level=settings.log_level_number)
+    action = {"run": _run, "sync": _sync}[command]
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_with_bot(settings, action))
+    except (StartupError, DatabaseError) as exc:
+        print(f"roundtable: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,3 @@
+"""Thin discord.py adapters, one feature each. EXTENSIONS lists what the Bot loads."""
+
+EXTENSIONS: tuple[str, ...] = ("cogs.config",)

@@ -1,0 +1,113 @@
+"""/config show|set|clear: the guild's moderator role, channel, time zone and summary engine."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.support.bot import RoundtableBot
+from cogs.support.checks import check_moderator
+from roundtable.guild_config import ConfigChange, suggest_timezones
+from storage.guild_settings import GuildSettings
+
+Interaction = discord.Interaction[RoundtableBot]
+
+
+def settings_embed(settings: GuildSettings, *, llm_configured: bool, title: str) -> discord.Embed:
+    role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none"
+    channel = (
+        f"<#{settings.discussion_channel_id}>"
+        if settings.discussion_channel_id
+        else "not set: /round start needs a channel option"
+    )
+    summaries = settings.summary_mode
+    if settings.summary_mode == "llm" and not llm_configured:
+        summaries += " (no LLM configured on the host: offline summaries are used)"
+    embed = discord.Embed(title=title, colour=discord.Colour.blurple())
+    embed.add_field(name="Moderators", value=f"Manage Server, and the role {role}", inline=False)
+    embed.add_field(name="Default channel", value=channel, inline=False)
+    embed.add_field(name="Time zone", value=settings.timezone, inline=True)
+    embed.add_field(name="Summaries", value=summaries, inline=True)
+    if settings.updated_at is not None:
+        who = f" by <@{settings.updated_by}>" if settings.updated_by else ""
+        stamp = discord.utils.format_dt(settings.updated_at, "R")
+        embed.add_field(name="Last changed", value=f"{stamp}{who}", inline=False)
+    return embed
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class ConfigCog(commands.GroupCog, group_name="config", group_description="Server settings"):
+    def __init__(self, bot: RoundtableBot):
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        return await check_moderator(interaction)
+
+    def _embed(self, settings: GuildSettings, title: str) -> discord.Embed:
+        return settings_embed(
+            settings, llm_configured=self.bot.settings.llm is not None, title=title
+        )
+
+    @app_commands.command(name="show", description="Show this server's Roundtable settings")
+    async def show(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        settings = await self.bot.guild_config.get(interaction.guild_id)
+        await interaction.response.send_message(
+            embed=self._embed(settings, "Roundtable settings"), ephemeral=True
+        )
+
+    @app_commands.command(name="set", description="Change one or more settings")
+    @app_commands.describe(
+        moderator_role="Members with this role may run moderator commands",
+        channel="Where rounds are posted when /round start names no channel",
+        timezone="IANA time zone for schedules, such as Europe/Paris",
+        summary_mode="How round summaries are written",
+    )
+    async def set_(
+        self,
+        interaction: Interaction,
+        moderator_role: discord.Role | None = None,
+        channel: discord.TextChannel | discord.ForumChannel | None = None,
+        timezone: str | None = None,
+        summary_mode: Literal["offline", "llm"] | None = None,
+    ) -> None:
+        assert interaction.guild_id is not None
+        change = ConfigChange(
+            moderator_role_id=moderator_role.id if moderator_role else None,
+            discussion_channel_id=channel.id if channel else None,
+            timezone=timezone,
+            summary_mode=summary_mode,
+        )
+        settings = await self.bot.guild_config.set(
+            interaction.guild_id, change, by=interaction.user.id
+        )
+        await interaction.response.send_message(
+            embed=self._embed(settings, "Saved"), ephemeral=True
+        )
+
+    @set_.autocomplete("timezone")
+    async def _timezone_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
+
+    @app_commands.command(name="clear", description="Unset the moderator role or default channel")
+    async def clear(
+        self, interaction: Interaction, setting: Literal["moderator_role", "channel"]
+    ) -> None:
+        assert interaction.guild_id is not None
+        settings = await self.bot.guild_config.clear(
+            interaction.guild_id, setting, by=interaction.user.id
+        )
+        await interaction.response.send_message(
+            embed=self._embed(settings, "Cleared"), ephemeral=True
+        )
+
+
+async def setup(bot: RoundtableBot) -> None:
+    await bot.add_cog(ConfigCog(bot))

@@ -1,0 +1,1 @@
+"""What every cog shares: the Bot, the command tree and its error path, permission checks."""

@@ -1,0 +1,98 @@
+"""The Bot: receives its resources from main(), loads the cogs, pings nobody by default."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import discord
+import yarl
+from discord.ext import commands
+
+from cogs import EXTENSIONS
+from cogs.support.tree import RoundtableTree
+from roundtable.guild_config import GuildConfig
+from roundtable.settings import Settings
+from storage.database import Database
+from storage.guild_settings import GuildSettingsRepository
+
+log = logging.getLogger(__name__)
+
+
+# What the bot needs in the channels it posts rounds in; the README's invite URL asks for these.
+REQUIRED_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,
+    manage_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+
+
+def build_intents(settings: Settings) -> discord.Intents:
+    """Guilds and guild messages; message content only when the host switched it on."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = settings.message_content_intent
+    return intents
+
+
+def point_at_discord_compatible_server(settings: Settings) -> None:
+    """Send HTTP and the gateway to DISCORD_API_BASE / DISCORD_GATEWAY_URL (our sandbox).
+
+    Does nothing unless both are set. discord.py reads these class attributes on every request
+    and every (re)connect, so this must run before login.
+    """
+    if settings.discord_api_base and settings.discord_gateway_url:
+        discord.http.Route.BASE = settings.discord_api_base
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
+        log.warning("Using the Discord-compatible server at %s", settings.discord_api_base)
+
+
+class RoundtableBot(commands.Bot):
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        db: Database,
+        extensions: Sequence[str] = EXTENSIONS,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=build_intents(settings),
+            allowed_mentions=discord.AllowedMentions.none(),
+            tree_cls=RoundtableTree,
+        )
+        self.settings = settings
+        self.db = db
+        self.extension_names = tuple(extensions)
+        self.guild_config = GuildConfig(
+            GuildSettingsRepository(db), llm_configured=settings.llm is not None
+        )
+
+    async def setup_hook(self) -> None:
+        # The database was migrated when main() opened it (before any connection to Discord).
+        for name in self.extension_names:
+            await self.load_extension(name)
+        log.info(
+            "Loaded %d extension(s): %s", len(self.extension_names), ", ".join(self.extension_names)
+        )
+
+    async def sync_commands(self) -> list[discord.app_commands.AppCommand]:
+        """Register the slash commands with Discord: DEV_GUILD_ID when set, else globally."""
+        guild_id = self.settings.dev_guild_id
+        if guild_id is None:
+            return await self.tree.sync()
+        guild = discord.Object(id=guild_id)
+        self.tree.copy_global_to(guild=guild)
+        return await self.tree.sync(guild=guild)
+
+    async def on_ready(self) -> None:
+        # Fires again after every reconnect: never sync or create clients here.
+        assert self.user is not None
+        log.info("Connected as %s (%s) to %d guild(s)", self.user, self.user.id, len(self.guilds))

@@ -1,0 +1,42 @@
+"""Run-time permission checks. `default_permissions` is only a hint server admins can change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from roundtable.guild_config import is_moderator
+
+if TYPE_CHECKING:
+    from cogs.support.bot import RoundtableBot
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The member is neither Manage Server nor in the configured moderator role."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This is for moderators: you need the Manage Server permission or the server's "
+            "moderator role (see /config)."
+        )
+
+
+def require_guild(interaction: discord.Interaction) -> discord.Guild:
+    if interaction.guild is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild
+
+
+async def check_moderator(interaction: discord.Interaction[RoundtableBot]) -> bool:
+    """True for moderators; raises NotModerator or NoPrivateMessage otherwise."""
+    guild = require_guild(interaction)
+    user = interaction.user
+    role_ids = [role.id for role in user.roles] if isinstance(user, discord.Member) else []
+    settings = await interaction.client.guild_config.get(guild.id)
+    if is_moderator(
+        manage_guild=interaction.permissions.manage_guild, role_ids=role_ids, settings=settings
+    ):
+        return True
+    raise NotModerator()

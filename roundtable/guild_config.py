@@ -1,0 +1,136 @@
+"""Guild configuration: who moderates, where rounds go, the time zone, the summary engine."""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from roundtable.errors import UserError
+from storage.guild_settings import UNSET, GuildSettings, GuildSettingsRepository
+
+SUMMARY_MODES = ("offline", "llm")
+CLEARABLE = ("moderator_role", "channel")
+AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices.
+
+
+@functools.cache
+def _zones() -> tuple[tuple[str, str], ...]:
+    """(lowercase, canonical) IANA names, sorted; read once from tzdata."""
+    names = zoneinfo.available_timezones() - {"localtime", "Factory"}
+    return tuple(sorted((name.lower(), name) for name in names))
+
+
+def validate_timezone(name: str) -> str:
+    """The canonical IANA name for `name` (any case), or UserError."""
+    wanted = name.strip().lower()
+    for lower, canonical in _zones():
+        if lower == wanted:
+            return canonical
+    close = suggest_timezones(name, limit=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise UserError(
+        f"{name.strip() or 'An empty name'} is not an IANA time zone such as Europe/Paris or "
+        f"America/New_York.{hint}"
+    )
+
+
+def suggest_timezones(query: str, *, limit: int = AUTOCOMPLETE_LIMIT) -> list[str]:
+    """Zones whose name contains every word of `query`; names starting with it first."""
+    words = query.strip().lower().replace(" ", "_").split("_")
+    words = [w for w in words if w]
+    if not words:
+        preferred = ["UTC", "Europe/London", "Europe/Paris", "America/New_York", "Asia/Tokyo"]
+        return preferred[:limit]
+    needle = "_".join(words)
+    starts, contains = [], []
+    for lower, canonical in _zones():
+        city = lower.rsplit("/", 1)[-1]
+        if lower.startswith(needle) or city.startswith(needle):
+            starts.append(canonical)
+        elif all(w in lower for w in words):
+            contains.append(canonical)
+        if len(starts) >= limit:
+            break
+    return (starts + contains)[:limit]
+
+
+def is_moderator(*, manage_guild: bool, role_ids: Iterable[int], settings: GuildSettings) -> bool:
+    """Manage Server, or the guild's configured moderator role."""
+    if manage_guild:
+        return True
+    return settings.moderator_role_id is not None and settings.moderator_role_id in set(role_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigChange:
+    """What a moderator asked /config set to change; None means "not given"."""
+
+    moderator_role_id: int | None = None
+    discussion_channel_id: int | None = None
+    timezone: str | None = None
+    summary_mode: str | None = None
+
+    def is_empty(self) -> bool:
+        return all(
+            v is None
+            for v in (
+                self.moderator_role_id,
+                self.discussion_channel_id,
+                self.timezone,
+                self.summary_mode,
+            )
+        )
+
+
+class GuildConfig:
+    """The decisions behind /config; storage does the persisting."""
+
+    def __init__(self, repo: GuildSettingsRepository, *, llm_configured: bool):
+        self._repo = repo
+        self._llm_configured = llm_configured
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        return await self._repo.get(guild_id)
+
+    async def set(self, guild_id: int, change: ConfigChange, *, by: int) -> GuildSettings:
+        if change.is_empty():
+            raise UserError(
+                "Nothing to change: give at least one option (moderator_role, channel, "
+                "timezone or summary_mode)."
+            )
+        timezone = validate_timezone(change.timezone) if change.timezone is not None else UNSET
+        mode: str | object = UNSET
+        if change.summary_mode is not None:
+            mode = change.summary_mode.strip().lower()
+            if mode not in SUMMARY_MODES:
+                raise UserError(
+                    f"Summary mode must be one of {', '.join(SUMMARY_MODES)}, "
+                    f"not {change.summary_mode!r}."
+                )
+            if mode == "llm" and not self._llm_configured:
+                raise UserError(
+                    "LLM summaries need the bot's host to set OPENAI_MODEL and OPENAI_API_KEY or "
+                    "OPENAI_BASE_URL first; summaries stay offline until then."
+                )
+        return await self._repo.update(
+            guild_id,
+            by=by,
+            moderator_role_id=(
+                change.moderator_role_id if change.moderator_role_id is not None else UNSET
+            ),
+            discussion_channel_id=(
+                change.discussion_channel_id if change.discussion_channel_id is not None else UNSET
+            ),
+            timezone=timezone,
+            summary_mode=mode,  # type: ignore[arg-type]
+        )
+
+    async def clear(self, guild_id: int, setting: str, *, by: int) -> GuildSettings:
+        """Unset the moderator role or the default channel."""
+        if setting == "moderator_role":
+            return await self._repo.update(guild_id, by=by, moderator_role_id=None)
+        if setting == "channel":
+            return await self._repo.update(guild_id, by=by, discussion_channel_id=None)
+        raise UserError(f"Only {' or '.join(CLEARABLE)} can be cleared, not {setting!r}.")

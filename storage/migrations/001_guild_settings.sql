@@ -1,0 +1,12 @@
+-- Per-guild settings edited with /config. One row per guild, created on first change;
+-- a guild without a row uses the defaults below.
+CREATE TABLE guild_settings (
+    guild_id              INTEGER PRIMARY KEY,
+    moderator_role_id     INTEGER,
+    discussion_channel_id INTEGER,
+    timezone              TEXT    NOT NULL DEFAULT 'UTC',
+    summary_mode          TEXT    NOT NULL DEFAULT 'offline'
+                                  CHECK (summary_mode IN ('offline', 'llm')),
+    updated_at            TEXT    NOT NULL,
+    updated_by            INTEGER
+) STRICT;
