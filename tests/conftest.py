@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from sandbox import Sandbox
 from storage.database import Database
+from tests.harness import World, running_bot
 
 # A token of the right shape for tests; no such bot exists.
 FAKE_TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
@@ -22,3 +24,25 @@ def db_path(tmp_path: Path) -> Path:
 async def db(db_path: Path) -> AsyncIterator[Database]:
     async with Database.open(db_path) as database:
         yield database
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[Sandbox]:
+    async with Sandbox() as sb:
+        yield sb
+
+
+@pytest.fixture
+async def world(sandbox: Sandbox, db_path: Path) -> AsyncIterator[World]:
+    guild = sandbox.guild("Reading Group")
+    general = sandbox.text_channel(guild, "general")
+    member = sandbox.member(guild, "Ada")
+    async with running_bot(sandbox, db_path) as bot:
+        yield World(
+            sandbox=sandbox,
+            bot=bot,
+            guild=guild,
+            owner=sandbox.owner(guild),
+            member=member,
+            general=general,
+        )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 import discord
 import yarl
@@ -60,6 +61,7 @@ class RoundtableBot(commands.Bot):
         settings: Settings,
         db: Database,
         extensions: Sequence[str] = EXTENSIONS,
+        **client_options: Any,
     ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -67,6 +69,7 @@ class RoundtableBot(commands.Bot):
             intents=build_intents(settings),
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=RoundtableTree,
+            **client_options,
         )
         self.settings = settings
         self.db = db

@@ -1,0 +1,50 @@
+"""Start Roundtable in-process against a sandbox: real discord.py over 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cogs.support.bot import RoundtableBot, point_at_discord_compatible_server
+from roundtable.settings import load_settings
+from sandbox import Channel, Guild, Sandbox, User
+from storage.database import Database
+
+
+@asynccontextmanager
+async def running_bot(sandbox: Sandbox, db_path: Path, **env: str) -> AsyncIterator[RoundtableBot]:
+    """The bot connected to `sandbox`, its commands synced, closed cleanly afterwards."""
+    settings = load_settings({**sandbox.bot_env(), "DATABASE_PATH": str(db_path), **env})
+    point_at_discord_compatible_server(settings)
+    async with Database.open(settings.database_path) as db:
+        bot = RoundtableBot(settings=settings, db=db, guild_ready_timeout=0.05)
+        async with bot:
+            runner = asyncio.create_task(bot.start(settings.discord_token))
+            ready = asyncio.create_task(bot.wait_until_ready())
+            done, _ = await asyncio.wait({runner, ready}, timeout=15, return_when="FIRST_COMPLETED")
+            if ready not in done:
+                ready.cancel()
+                await bot.close()
+                runner.result() if runner.done() else None  # re-raise a start-up failure
+                raise TimeoutError("the bot did not become ready in 15 s")
+            await bot.sync_commands()
+            try:
+                yield bot
+            finally:
+                await bot.close()
+                await runner
+
+
+@dataclass
+class World:
+    """A small server: an owner (Manage Server), a member, a #general channel, the bot."""
+
+    sandbox: Sandbox
+    bot: RoundtableBot
+    guild: Guild
+    owner: User
+    member: User
+    general: Channel
