@@ -74,7 +74,7 @@ async def _run(bot: RoundtableBot) -> None:
 async def _sync(bot: RoundtableBot) -> None:
     await bot.login(bot.settings.discord_token)  # runs setup_hook, which loads the cogs
     synced = await bot.sync_commands()
-    where = f"guild {bot.settings.dev_guild_id}" if bot.settings.dev_guild_id else "globally"
+    where = f"to guild {bot.settings.dev_guild_id}" if bot.settings.dev_guild_id else "globally"
     names = ", ".join(sorted(f"/{c.name}" for c in synced))
     print(f"Synced {len(synced)} command(s) {where}: {names}")
 

@@ -134,7 +134,16 @@ class Gateway:
                     await session.idle.wait()
 
     async def force_disconnect(self, code: int = 4000) -> None:
-        """Close every socket as Discord does on a gateway restart; sessions stay resumable."""
+        """Close every socket as Discord does on a gateway restart; sessions stay resumable.
+
+        Sessions stop sending at once, so events dispatched from here on are missed by the
+        client until it resumes.
+        """
+        for session in self.sessions.values():
+            if session.writer:
+                session.writer.cancel()
+                session.writer = None
+            session.ws = None
         for ws in list(self._sockets):
             await ws.close(code=code, message=b"sandbox: forced disconnect")
 

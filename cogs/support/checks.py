@@ -34,7 +34,12 @@ async def check_moderator(interaction: discord.Interaction[RoundtableBot]) -> bo
     guild = require_guild(interaction)
     user = interaction.user
     role_ids = [role.id for role in user.roles] if isinstance(user, discord.Member) else []
-    settings = await interaction.client.guild_config.get(guild.id)
+    try:
+        settings = await interaction.client.guild_config.get(guild.id)
+    except Exception as exc:
+        # discord.py hands only AppCommandErrors from checks to the tree's on_error; wrap the
+        # rest so the member still gets an answer and the log gets the traceback.
+        raise app_commands.CommandInvokeError(interaction.command, exc) from exc  # type: ignore[arg-type]
     if is_moderator(
         manage_guild=interaction.permissions.manage_guild, role_ids=role_ids, settings=settings
     ):

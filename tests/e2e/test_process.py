@@ -1,0 +1,72 @@
+"""The bot as its own process, started exactly as `make run` starts it, against the sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from sandbox import Sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.process
+
+
+async def bot_process(*args: str, env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        *args,
+        env=env,
+        cwd=cwd,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> None:
+    guild = sandbox.guild("Reading Group")
+    general = sandbox.text_channel(guild)
+    owner = sandbox.owner(guild)
+    db = tmp_path / "data" / "roundtable.db"
+    env = {**sandbox.bot_env(), "DATABASE_PATH": str(db), "DEV_GUILD_ID": str(guild.id)}
+
+    sync = await bot_process("sync", env=env, cwd=tmp_path)
+    out, err = await asyncio.wait_for(sync.communicate(), 60)
+    assert sync.returncode == 0, err.decode()
+    assert out.decode().strip() == f"Synced 1 command(s) to guild {guild.id}: /config"
+    assert [c["name"] for c in sandbox.world.guild_commands[guild.id]] == ["config"]
+    assert sandbox.world.global_commands == []
+
+    run = await bot_process("run", env=env, cwd=tmp_path)
+    try:
+        await sandbox.connected(timeout=30)
+        reply = await sandbox.slash(owner, "config set", general, timezone="Asia/Tokyo")
+        assert reply.messages[0].embeds[0]["title"] == "Saved"
+    finally:
+        run.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(run.communicate(), 30)
+    log = err.decode()
+    assert run.returncode == 0, log
+    assert "Traceback" not in log
+    # Closed cleanly: the WAL was folded back and the row is in the file.
+    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT timezone FROM guild_settings").fetchall() == [("Asia/Tokyo",)]
+
+
+async def test_a_token_the_server_refuses_stops_start_up(sandbox: Sandbox, tmp_path: Path) -> None:
+    env = {
+        **sandbox.bot_env(),
+        "DISCORD_TOKEN": "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.Gxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+        "DATABASE_PATH": str(tmp_path / "rt.db"),
+    }
+    run = await bot_process("run", env=env, cwd=tmp_path)
+    _, err = await asyncio.wait_for(run.communicate(), 60)
+    assert run.returncode == 2
+    assert "roundtable: Discord refused DISCORD_TOKEN" in err.decode()
+    assert "Traceback" not in err.decode()
