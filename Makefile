@@ -38,5 +38,8 @@ format: $(DEV)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+demo: $(RUNTIME)
+	$(PY) bot.py demo
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -95,12 +95,21 @@ def build_parser() -> argparse.ArgumentParser:
         "sync",
         help="register the slash commands with Discord: to DEV_GUILD_ID when set, else globally",
     )
+    sub.add_parser(
+        "demo",
+        help="run the sandbox and the bot as two processes through a scripted session "
+        "(no token needed); transcript in data/demo/transcript.md",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    if command == "demo":
+        from sandbox.demo import main as demo  # the sandbox is only needed here
+
+        return demo()
     if args.env_file.is_file():
         load_dotenv(args.env_file, override=False)
     try:
