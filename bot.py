@@ -79,6 +79,22 @@ async def _sync(bot: RoundtableBot) -> None:
     print(f"Synced {len(synced)} command(s) {where}: {names}")
 
 
+def _pack_check(path: Path, *, as_json: bool) -> int:
+    from roundtable.errors import UserError
+    from roundtable.packs import report
+
+    if not path.is_file():
+        print(f"roundtable: {path} is not a file.", file=sys.stderr)
+        return 1
+    try:
+        preview = asyncio.run(report.check_bytes(path.read_bytes(), path.name))
+    except UserError as exc:
+        print(f"roundtable: {path}: {exc}", file=sys.stderr)
+        return 1
+    print(report.dumps(preview) if as_json else report.as_text(preview))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bot.py", description="Roundtable, a Discord bot for reading and debate groups."
@@ -95,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
         "sync",
         help="register the slash commands with Discord: to DEV_GUILD_ID when set, else globally",
     )
+    pack = sub.add_parser("pack", help="work with reading packs offline")
+    pack_sub = pack.add_subparsers(dest="pack_command", metavar="PACK_COMMAND", required=True)
+    check = pack_sub.add_parser(
+        "check", help="show the sections, parts and questions a text or pack file would give"
+    )
+    check.add_argument("file", type=Path, help="a plain text, Markdown or pack file")
+    check.add_argument("--json", action="store_true", help="print JSON instead of text")
     sub.add_parser(
         "demo",
         help="run the sandbox and the bot as two processes through a scripted session "
@@ -106,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    if command == "pack":
+        return _pack_check(args.file, as_json=args.json)
     if command == "demo":
         from sandbox.demo import main as demo  # the sandbox is only needed here
 

@@ -1,3 +1,3 @@
 """Thin discord.py adapters, one feature each. EXTENSIONS lists what the Bot loads."""
 
-EXTENSIONS: tuple[str, ...] = ("cogs.config",)
+EXTENSIONS: tuple[str, ...] = ("cogs.config", "cogs.packs")

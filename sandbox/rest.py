@@ -245,6 +245,7 @@ class Rest:
             )
             world._store(interaction.channel, placeholder)
             interaction.original = placeholder
+            interaction.loading = True
             resource["message"] = placeholder.to_dict(world.base_url)
         elif kind in (6, 7):
             if interaction.source_message is None:
@@ -299,16 +300,31 @@ class Rest:
     async def followup(self, request: web.Request) -> web.Response:
         interaction = self._webhook_interaction(request)
         body, files = await read_body(request)
-        message = self.world.create_message(
-            interaction.channel,
-            self.world.bot,
-            body,
-            files,
-            upload_limit=interaction.attachment_size_limit,
-            interaction=interaction,
-            check_permissions=False,
-        )
-        interaction.followups.append(message)
+        if interaction.loading and interaction.original is not None:
+            # Discord: the first follow-up after a "thinking" deferral replaces the loading
+            # message, and keeps the deferral's visibility whatever flags it asks for.
+            check_message(body, files=len(files))
+            message = interaction.original
+            message.flags &= ~LOADING
+            self.world.edit_message(
+                message,
+                {**body, "flags": None},
+                files,
+                upload_limit=interaction.attachment_size_limit,
+            )
+            message.edited_timestamp = None
+        else:
+            message = self.world.create_message(
+                interaction.channel,
+                self.world.bot,
+                body,
+                files,
+                upload_limit=interaction.attachment_size_limit,
+                interaction=interaction,
+                check_permissions=False,
+            )
+            interaction.followups.append(message)
+        interaction.loading = False
         interaction.changed.set()
         if request.query.get("wait") in ("true", "1", "True"):
             return json_response(message.to_dict(self.world.base_url))
@@ -326,6 +342,8 @@ class Rest:
         self.world.edit_message(
             message, body, files, upload_limit=interaction.attachment_size_limit
         )
+        if message is interaction.original:
+            interaction.loading = False
         interaction.changed.set()
         return json_response(message.to_dict(self.world.base_url))
 

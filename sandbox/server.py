@@ -413,6 +413,14 @@ class Sandbox:
                 return component
         raise SandboxError(f"No component {custom_id!r} on message {message.id}")
 
+    def button(self, message: Message, label: str) -> str:
+        """The custom_id of the button labelled `label` on `message` (as a member sees it)."""
+        for row in message.components:
+            for item in row.get("components") or []:
+                if item.get("type") == 2 and item.get("label") == label:
+                    return str(item["custom_id"])
+        raise SandboxError(f"No button {label!r} on message {message.id}")
+
     async def click(
         self, user: User, message: Message, custom_id: str, *, wait: bool = True
     ) -> Interaction:

@@ -10,6 +10,7 @@ import asyncio
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,7 @@ class Interaction:
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None
     followups: list[Message] = field(default_factory=list)
+    loading: bool = False  # a "thinking" deferral not yet replaced by a message
     changed: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
@@ -99,11 +101,18 @@ class Interaction:
                 self.changed.clear()
                 await self.changed.wait()
 
+    async def until(
+        self, predicate: Callable[[Interaction], bool], timeout: float = 10.0
+    ) -> Interaction:
+        """Wait until `predicate(self)` holds, e.g. for follow-ups after the first reply."""
+        async with asyncio.timeout(timeout):
+            while not predicate(self):
+                self.changed.clear()
+                await self.changed.wait()
+        return self
+
     def _pending(self) -> bool:
-        if self.response_type == 5:  # "thinking": done once edited or followed up
-            assert self.original is not None
-            return self.original.edited_timestamp is None and not self.followups
-        return False
+        return self.loading  # "thinking": done once edited or followed up
 
 
 class World:

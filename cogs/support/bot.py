@@ -13,9 +13,11 @@ from discord.ext import commands
 from cogs import EXTENSIONS
 from cogs.support.tree import RoundtableTree
 from roundtable.guild_config import GuildConfig
+from roundtable.packs.library import PackLibrary
 from roundtable.settings import Settings
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
+from storage.packs import PackRepository
 
 log = logging.getLogger(__name__)
 
@@ -77,9 +79,12 @@ class RoundtableBot(commands.Bot):
         self.guild_config = GuildConfig(
             GuildSettingsRepository(db), llm_configured=settings.llm is not None
         )
+        self.packs = PackLibrary(PackRepository(db))
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).
+        shipped = await self.packs.sync_shipped()
+        log.info("Shipped packs: %s", ", ".join(shipped) or "none")
         for name in self.extension_names:
             await self.load_extension(name)
         log.info(

@@ -12,6 +12,7 @@ from roundtable.errors import UserError
 
 log = logging.getLogger(__name__)
 
+CONTENT_MAX = 2000
 UNEXPECTED = (
     "Something went wrong on our side and nothing was changed. It has been logged for the "
     "bot's host; try again in a moment."
@@ -52,6 +53,8 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             exc_info=(type(original), original, original.__traceback__),
         )
         message = UNEXPECTED
+    if len(message) > CONTENT_MAX:
+        message = message[: CONTENT_MAX - 1] + "…"
     try:
         await reply_ephemeral(interaction, message)
     except discord.HTTPException:

@@ -42,6 +42,17 @@ async def test_every_cog_loads_into_an_unstarted_bot(db: Database) -> None:
         assert isinstance(config, app_commands.Group)
         assert {c.name for c in config.commands} == {"show", "set", "clear"}
         assert config.default_permissions == discord.Permissions(manage_guild=True)
+        pack = bot.tree.get_command("pack")
+        assert isinstance(pack, app_commands.Group)
+        assert {c.name for c in pack.commands} == {
+            "import",
+            "list",
+            "show",
+            "preview",
+            "export",
+            "remove",
+        }
+        assert pack.default_permissions == discord.Permissions(manage_guild=True)
 
 
 async def test_the_bot_pings_nobody_by_default(db: Database) -> None:

@@ -37,6 +37,11 @@ class Panel(discord.ui.View):
         await interaction.edit_original_response(content="done thinking")
         await interaction.followup.send("and one more thing", ephemeral=True)
 
+    @discord.ui.button(label="Think", custom_id="think")
+    async def think(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await interaction.followup.send("thought it through", ephemeral=False)
+
     @discord.ui.button(label="Count", custom_id="count")
     async def count(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await interaction.response.edit_message(content="clicked")
@@ -89,6 +94,16 @@ async def test_deferral_then_edit_then_followup(panel_world) -> None:
     assert reply.deferred
     assert [m.content for m in reply.messages] == ["done thinking", "and one more thing"]
     assert all(m.ephemeral for m in reply.messages)
+
+
+async def test_the_first_followup_replaces_the_thinking_message(panel_world) -> None:
+    sb, _, general, ada, posted = panel_world
+    reply = await sb.click(ada, posted, sb.button(posted, "Think"))
+    [message] = reply.messages
+    assert message is reply.original
+    assert message.content == "thought it through"
+    assert message.ephemeral  # the deferral's visibility wins, as on Discord
+    assert sb.messages(general) == [posted]
 
 
 async def test_update_message_edits_the_clicked_message(panel_world) -> None:

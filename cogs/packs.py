@@ -1,0 +1,234 @@
+"""/pack import|list|show|preview|export|remove: the reading packs a guild can run rounds on."""
+
+from __future__ import annotations
+
+import io
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.support.bot import RoundtableBot
+from cogs.support.checks import check_moderator
+from cogs.support.confirm import Confirm
+from cogs.support.render import COLOUR, fit_lines, send_layout
+from roundtable.errors import UserError
+from roundtable.packs.excerpts import layout
+from roundtable.packs.importer import MAX_IMPORT_BYTES
+from roundtable.packs.library import ImportPreview, describe
+
+Interaction = discord.Interaction[RoundtableBot]
+PREVIEW_NOTE = "*Preview: only you can see this. A round posts these messages in its channel.*"
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+def import_embed(preview: ImportPreview) -> discord.Embed:
+    pack = preview.pack
+    written = (
+        f" {_plural(preview.generated_questions, 'question')} were written for sections that "
+        "had fewer than two."
+        if preview.generated_questions
+        else ""
+    )
+    summary = (
+        f"Found {_plural(len(pack.sections), 'section')} ({preview.found_by}).{written} "
+        "Nothing is saved until you press **Save pack**. The attached file is the whole pack: "
+        "to change anything, edit it and import it again."
+    )
+    lines = [
+        f"**{s.number}. {s.title}**: {s.chars:,} characters, {_plural(s.parts, 'part')}, "
+        f"{_plural(len(s.questions), 'question')}"
+        for s in preview.sections
+    ]
+    embed = discord.Embed(
+        title=f"Import preview: {pack.title}"[:256],
+        description=f"{summary}\n\n{fit_lines(lines, 4096 - len(summary) - 2)}",
+        colour=COLOUR,
+    )
+    if preview.left_out:
+        left = [f"• {item}" for item in preview.left_out]
+        embed.add_field(name="Left out (check these)", value=fit_lines(left, 1024), inline=False)
+    first = pack.sections[0]
+    questions = [f"{n}. {q}" for n, q in enumerate(first.questions, start=1)]
+    embed.add_field(
+        name=f"Questions for “{first.title}”"[:256], value=fit_lines(questions, 1024), inline=False
+    )
+    return embed
+
+
+def pack_file(name: str, body: str) -> discord.File:
+    return discord.File(io.BytesIO(body.encode("utf-8")), filename=name)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class PacksCog(commands.GroupCog, group_name="pack", group_description="Reading packs"):
+    def __init__(self, bot: RoundtableBot):
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        return await check_moderator(interaction)
+
+    @app_commands.command(name="import", description="Import a text or pack file as a pack")
+    @app_commands.describe(
+        file="A plain text, Markdown or pack file (UTF-8 or UTF-16)",
+        title="The pack's title (default: from the text or the file name)",
+    )
+    async def import_(
+        self,
+        interaction: Interaction,
+        file: discord.Attachment,
+        title: app_commands.Range[str, 1, 200] | None = None,
+    ) -> None:
+        if file.size > MAX_IMPORT_BYTES:
+            raise UserError(
+                f"{file.filename} is {file.size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        preview = await self.bot.packs.preview_import(data, filename=file.filename, title=title)
+
+        async def save(click: discord.Interaction) -> None:
+            assert interaction.guild_id is not None
+            record = await self.bot.packs.save(interaction.guild_id, preview, by=click.user.id)
+            await click.response.edit_message(
+                content=(
+                    f"Saved **{record.title}** (`{record.slug}`), "
+                    f"{_plural(record.sections, 'section')}. Try `/pack preview`."
+                ),
+                embeds=[],
+                attachments=[],
+                view=None,
+            )
+
+        view = Confirm(
+            owner_id=interaction.user.id,
+            on_confirm=save,
+            confirm_label="Save pack",
+            cancelled="Import cancelled; nothing was saved.",
+            origin=interaction,
+        )
+        await interaction.followup.send(
+            embed=import_embed(preview),
+            file=pack_file(f"{preview.pack.slug}.md", preview.body),
+            view=view,
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="list", description="The packs this server can use")
+    async def list_(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        records = await self.bot.packs.visible(interaction.guild_id)
+        lines = [
+            f"**{r.title}** (`{r.slug}`): {_plural(r.sections, 'section')}, "
+            + ("ships with Roundtable" if r.shipped else f"added by <@{r.created_by}>")
+            for r in records
+        ]
+        embed = discord.Embed(
+            title="Reading packs",
+            description=fit_lines(lines, 4096) or "No packs yet: /pack import adds one.",
+            colour=COLOUR,
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="show", description="A pack's details and sections")
+    async def show(self, interaction: Interaction, pack: str) -> None:
+        assert interaction.guild_id is not None
+        record, loaded = await self.bot.packs.load(interaction.guild_id, pack)
+        lines = [
+            f"**{s.number}. {s.title}**: {s.chars:,} characters, {_plural(s.parts, 'part')}, "
+            f"{_plural(len(s.questions), 'question')}"
+            for s in describe(loaded)
+        ]
+        embed = discord.Embed(
+            title=loaded.title[:256], description=fit_lines(lines, 4096), colour=COLOUR
+        )
+        for name, value in (
+            ("Author", loaded.author),
+            ("Source", loaded.source),
+            ("Date", loaded.date),
+            ("Licence", loaded.licence),
+            ("Stances", ", ".join(loaded.stances)),
+        ):
+            if value:
+                embed.add_field(name=name, value=value[:1024], inline=False)
+        if record.shipped:
+            embed.set_footer(text=f"key {record.slug} · ships with Roundtable")
+        else:
+            embed.add_field(name="Added by", value=f"<@{record.created_by}>", inline=False)
+            embed.set_footer(text=f"key {record.slug} · added {record.created_at:%Y-%m-%d}")
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="preview", description="See a section exactly as a round posts it")
+    async def preview(
+        self, interaction: Interaction, pack: str, section: app_commands.Range[int, 1, 100]
+    ) -> None:
+        assert interaction.guild_id is not None
+        _, loaded = await self.bot.packs.section(interaction.guild_id, pack, section)
+        excerpt = layout(loaded, section, notes=(PREVIEW_NOTE,))
+        await send_layout(interaction, excerpt.messages, ephemeral=True)
+
+    @app_commands.command(name="export", description="Download a pack as an editable file")
+    async def export(self, interaction: Interaction, pack: str) -> None:
+        assert interaction.guild_id is not None
+        name, body = await self.bot.packs.export(interaction.guild_id, pack)
+        await interaction.response.send_message(
+            f"Here is `{name}`. Edit it and `/pack import` it to make a changed copy.",
+            file=pack_file(name, body),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="remove", description="Delete one of this server's packs")
+    async def remove(self, interaction: Interaction, pack: str) -> None:
+        assert interaction.guild_id is not None
+        record, _ = await self.bot.packs.load(interaction.guild_id, pack)
+        if record.shipped:
+            raise UserError(f"{record.title} ships with Roundtable and cannot be removed.")
+
+        async def delete(click: discord.Interaction) -> None:
+            assert interaction.guild_id is not None
+            removed = await self.bot.packs.remove(interaction.guild_id, record.slug)
+            await click.response.edit_message(
+                content=f"Removed **{removed.title}**.", embeds=[], view=None
+            )
+
+        await interaction.response.send_message(
+            f"Remove **{record.title}** (`{record.slug}`)? This cannot be undone; "
+            "`/pack export` keeps a copy.",
+            view=Confirm(
+                owner_id=interaction.user.id,
+                on_confirm=delete,
+                confirm_label="Remove pack",
+                cancelled="Kept; nothing was removed.",
+                origin=interaction,
+            ),
+            ephemeral=True,
+        )
+
+    @show.autocomplete("pack")
+    @preview.autocomplete("pack")
+    @export.autocomplete("pack")
+    @remove.autocomplete("pack")
+    async def _pack_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        assert interaction.guild_id is not None
+        found = await self.bot.packs.suggest_packs(interaction.guild_id, current)
+        return [app_commands.Choice(name=label, value=slug) for label, slug in found]
+
+    @preview.autocomplete("section")
+    async def _section_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        assert interaction.guild_id is not None
+        slug = getattr(interaction.namespace, "pack", None)
+        found = await self.bot.packs.suggest_sections(interaction.guild_id, slug, str(current))
+        return [app_commands.Choice(name=label, value=number) for label, number in found]
+
+
+async def setup(bot: RoundtableBot) -> None:
+    await bot.add_cog(PacksCog(bot))

@@ -1,0 +1,252 @@
+"""The packs a guild can use: importing, checking, storing, listing, exporting, removing."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from roundtable.errors import UserError
+from roundtable.packs.excerpts import MAX_PARTS, PART_CHARS, parts_needed
+from roundtable.packs.format import PackError, Problem, parse_pack, render_pack
+from roundtable.packs.importer import LeftOut, decode, import_text
+from roundtable.packs.model import Pack, Section
+from roundtable.packs.questions import MIN_QUESTIONS, template_questions
+from storage.packs import DuplicatePack, PackRecord, PackRepository
+
+log = logging.getLogger(__name__)
+
+SHIPPED_DIR = Path(__file__).resolve().parents[2] / "prompts" / "packs"
+AUTOCOMPLETE_LIMIT = 25
+
+# Writes questions for a section that has too few: (pack title, section) -> questions.
+Questioner = Callable[[str, Section], Awaitable[list[str]]]
+
+
+async def template_questioner(pack_title: str, section: Section) -> list[str]:
+    return template_questions(section.title, section.text)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionInfo:
+    number: int
+    title: str
+    chars: int
+    parts: int
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What an import found, shown to the moderator before anything is saved."""
+
+    pack: Pack
+    left_out: tuple[LeftOut, ...]
+    found_by: str  # "pack file", or how the sections were found in a plain text
+    generated_questions: int
+
+    @property
+    def body(self) -> str:
+        return render_pack(self.pack)
+
+    @property
+    def sections(self) -> list[SectionInfo]:
+        return describe(self.pack)
+
+
+def describe(pack: Pack) -> list[SectionInfo]:
+    return [
+        SectionInfo(n, s.title, s.chars, parts_needed(s), s.questions)
+        for n, s in enumerate(pack.sections, start=1)
+    ]
+
+
+def check_postable(pack: Pack) -> None:
+    """Every section must fit in a round's messages; raises PackError naming each that doesn't."""
+    problems = []
+    for number, section in enumerate(pack.sections, start=1):
+        if parts_needed(section) > MAX_PARTS:
+            problems.append(
+                Problem(
+                    None,
+                    f"section {number} ({section.title}) is {section.chars:,} characters; a "
+                    f"round posts at most {MAX_PARTS} parts of {PART_CHARS:,}: split it with "
+                    "a heading",
+                )
+            )
+    if problems:
+        raise PackError(problems, what="This pack")
+
+
+async def fill_questions(pack: Pack, questioner: Questioner) -> tuple[Pack, int]:
+    """Give every section at least two questions: its own first, then written ones."""
+    sections = []
+    added = 0
+    for section in pack.sections:
+        if len(section.questions) >= MIN_QUESTIONS:
+            sections.append(section)
+            continue
+        written = [q for q in await questioner(pack.title, section) if q not in section.questions]
+        # Own questions first; written ones bring the section to three.
+        extra = written[: max(MIN_QUESTIONS, 3) - len(section.questions)]
+        added += len(extra)
+        sections.append(replace(section, questions=(*section.questions, *extra)))
+    return replace(pack, sections=tuple(sections)), added
+
+
+def _title_from_filename(filename: str) -> str:
+    stem = Path(filename).stem
+    words = re.sub(r"[_\-.]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Imported text"
+
+
+def looks_like_pack_file(text: str) -> bool:
+    head = text.lstrip("\ufeff").lstrip()[:2000]
+    return head.startswith("---") and re.search(r"^title\s*:", head, re.MULTILINE) is not None
+
+
+async def prepare_import(
+    data: bytes, *, filename: str, title: str | None, questioner: Questioner
+) -> ImportPreview:
+    """Decode, find sections (or read a pack file), write missing questions, check it posts."""
+    text = decode(data)
+    if looks_like_pack_file(text):
+        pack = parse_pack(text)
+        left_out: tuple[LeftOut, ...] = ()
+        found_by = "pack file"
+    else:
+        found = import_text(text, fallback_title=title or _title_from_filename(filename))
+        pack = Pack(
+            title=found.title,
+            sections=tuple(Section(s.title, s.text) for s in found.sections),
+            source=filename,
+        )
+        left_out = found.left_out
+        found_by = {
+            "markdown": "Markdown headings",
+            "numbered": "numbered headings",
+            "unmarked": "short heading lines between paragraphs",
+            "none": "no headings: split into parts of similar length",
+        }[found.headings]
+    if title:
+        pack = replace(pack, title=title.strip())
+    pack, generated = await fill_questions(pack, questioner)
+    check_postable(pack)
+    # The stored form must read back identical; check before anything is saved.
+    if parse_pack(render_pack(pack)) != pack:
+        raise UserError("This pack could not be stored faithfully; please report it.")
+    return ImportPreview(pack, left_out, found_by, generated)
+
+
+def load_pack_files(directory: Path) -> list[Pack]:
+    """Every *.md pack in `directory`, validated; PackError names the file at fault."""
+    packs = []
+    for path in sorted(directory.glob("*.md")):
+        try:
+            pack = parse_pack(path.read_text("utf-8"))
+            check_postable(pack)
+        except PackError as exc:
+            raise PackError(exc.problems, what=f"Shipped pack {path.name}") from exc
+        packs.append(pack)
+    return packs
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_cached(body: str) -> Pack:
+    return parse_pack(body)
+
+
+class PackLibrary:
+    def __init__(self, repo: PackRepository, *, questioner: Questioner = template_questioner):
+        self._repo = repo
+        self.questioner = questioner
+
+    async def sync_shipped(self, directory: Path = SHIPPED_DIR) -> list[str]:
+        """Load every pack file in `directory` as a shipped pack; returns their slugs."""
+        packs = await asyncio.to_thread(load_pack_files, directory)
+        entries = [(p.slug, p.title, render_pack(p), len(p.sections)) for p in packs]
+        await self._repo.replace_shipped(entries)
+        return [slug for slug, *_ in entries]
+
+    async def preview_import(
+        self, data: bytes, *, filename: str, title: str | None = None
+    ) -> ImportPreview:
+        return await prepare_import(
+            data, filename=filename, title=title, questioner=self.questioner
+        )
+
+    async def save(self, guild_id: int, preview: ImportPreview, *, by: int) -> PackRecord:
+        pack = preview.pack
+        try:
+            return await self._repo.add(
+                guild_id,
+                slug=pack.slug,
+                title=pack.title,
+                body=preview.body,
+                sections=len(pack.sections),
+                by=by,
+            )
+        except DuplicatePack:
+            raise UserError(
+                f"A pack called {pack.title!r} (key {pack.slug}) already exists here: remove it "
+                "first with /pack remove, or import again with another title."
+            ) from None
+
+    async def visible(self, guild_id: int) -> list[PackRecord]:
+        return await self._repo.visible_to(guild_id)
+
+    async def load(self, guild_id: int, slug: str) -> tuple[PackRecord, Pack]:
+        record = await self._repo.get(guild_id, slug.strip())
+        if record is None:
+            raise UserError(f"There is no pack {slug!r} here: /pack list shows the packs.")
+        return record, _parse_cached(record.body)
+
+    async def section(self, guild_id: int, slug: str, number: int) -> tuple[PackRecord, Pack]:
+        record, pack = await self.load(guild_id, slug)
+        if not 1 <= number <= len(pack.sections):
+            raise UserError(f"{pack.title} has sections 1 to {len(pack.sections)}, not {number}.")
+        return record, pack
+
+    async def export(self, guild_id: int, slug: str) -> tuple[str, str]:
+        """(file name, pack file text)."""
+        record, _ = await self.load(guild_id, slug)
+        return f"{record.slug}.md", record.body
+
+    async def remove(self, guild_id: int, slug: str) -> PackRecord:
+        record, _ = await self.load(guild_id, slug)
+        if record.shipped:
+            raise UserError(f"{record.title} ships with Roundtable and cannot be removed.")
+        await self._repo.remove(guild_id, record.slug)
+        return record
+
+    async def suggest_packs(self, guild_id: int, query: str) -> list[tuple[str, str]]:
+        """(label, slug) pairs matching `query`, for autocomplete."""
+        words = query.casefold().split()
+        found = []
+        for record in await self._repo.visible_to(guild_id):
+            shipped = ", shipped" if record.shipped else ""
+            label = f"{record.title} ({record.sections} sections{shipped})"
+            if all(w in f"{record.title} {record.slug}".casefold() for w in words):
+                found.append((label[:100], record.slug))
+        return found[:AUTOCOMPLETE_LIMIT]
+
+    async def suggest_sections(
+        self, guild_id: int, slug: str | None, query: str
+    ) -> list[tuple[str, int]]:
+        if not slug:
+            return []
+        record = await self._repo.get(guild_id, slug)
+        if record is None:
+            return []
+        pack = _parse_cached(record.body)
+        words = query.casefold().split()
+        found = []
+        for number, section in enumerate(pack.sections, start=1):
+            label = f"{number}. {section.title}"
+            if all(w in label.casefold() for w in words):
+                found.append((label[:100], number))
+        return found[:AUTOCOMPLETE_LIMIT]

@@ -1,0 +1,49 @@
+"""What `python bot.py pack check FILE` prints: sections, parts and questions, or the problems."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from roundtable.packs.library import ImportPreview, prepare_import, template_questioner
+
+
+async def check_bytes(data: bytes, filename: str) -> ImportPreview:
+    """Import a file's bytes as /pack import would (template questions), storing nothing."""
+    return await prepare_import(data, filename=filename, title=None, questioner=template_questioner)
+
+
+def as_json(preview: ImportPreview) -> dict[str, Any]:
+    return {
+        "title": preview.pack.title,
+        "sections": [
+            {"title": s.title, "chars": s.chars, "parts": s.parts, "questions": list(s.questions)}
+            for s in preview.sections
+        ],
+        "left_out": [
+            {"line": item.line, "reason": item.reason, "excerpt": item.excerpt}
+            for item in preview.left_out
+        ],
+    }
+
+
+def as_text(preview: ImportPreview) -> str:
+    pack = preview.pack
+    lines = [
+        f"{pack.title}",
+        f"{len(pack.sections)} section(s), found by {preview.found_by}; "
+        f"{preview.generated_questions} question(s) written from templates.",
+        "",
+    ]
+    for s in preview.sections:
+        parts = "1 part" if s.parts == 1 else f"{s.parts} parts"
+        lines.append(f"{s.number}. {s.title}  ({s.chars:,} characters, {parts})")
+        lines += [f"   - {q}" for q in s.questions]
+    if preview.left_out:
+        lines += ["", "Left out (check these):"]
+        lines += [f"  {item}" for item in preview.left_out]
+    return "\n".join(lines)
+
+
+def dumps(preview: ImportPreview) -> str:
+    return json.dumps(as_json(preview), ensure_ascii=False, indent=2)

@@ -1,0 +1,287 @@
+"""/pack end to end through the sandbox: what moderators see, what is stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from roundtable.packs.excerpts import EMBED_TOTAL_MAX
+from roundtable.packs.format import parse_pack
+from sandbox import Message
+from tests.harness import World
+
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_fa043505587b87a6.txt"
+FIXTURES = Path(__file__).resolve().parents[1] / "roundtable" / "fixtures"
+SHIPPED = "deepseek-r1-chinas-sputnik-moment"
+
+
+async def guild_packs(world: World) -> list[str]:
+    rows = await world.bot.db.fetch_all(
+        "SELECT slug FROM packs WHERE guild_id = ?", (world.guild.id,)
+    )
+    return [r["slug"] for r in rows]
+
+
+async def import_seed(world: World, **options: object) -> Message:
+    reply = await world.sandbox.slash(
+        world.owner,
+        "pack import",
+        world.general,
+        file=("sputnik-op-ed.txt", SEED.read_bytes()),
+        **options,
+    )
+    [message] = reply.messages
+    return message
+
+
+async def test_import_shows_what_was_found_and_saves_only_on_confirm(world: World) -> None:
+    sb = world.sandbox
+    message = await import_seed(world, title="Sputnik moment?")
+    assert message.ephemeral
+    embed = message.embeds[0]
+    assert embed["title"] == "Import preview: Sputnik moment?"
+    assert "Found 4 sections (short heading lines between paragraphs)" in embed["description"]
+    assert (
+        "**2. No chips for China**: 3,422 characters, 1 part, 3 questions" in embed["description"]
+    )
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert "donation appeal" in fields["Left out (check these)"]
+    assert "publisher's disclaimer" in fields["Left out (check these)"]
+    assert fields["Questions for “Introduction”"].startswith("1. The text says: “")
+    [attachment] = message.attachments
+    assert attachment.filename == "sputnik-moment.md"
+    pack = parse_pack(attachment.data.decode())
+    assert [s.title for s in pack.sections][1:] == [
+        "No chips for China",
+        "Closing the gap",
+        "AI arms race",
+    ]
+    assert await guild_packs(world) == []  # nothing saved before Save
+
+    saved = await sb.click(world.owner, message, sb.button(message, "Save pack"))
+    assert saved.original is message
+    assert message.content == (
+        "Saved **Sputnik moment?** (`sputnik-moment`), 4 sections. Try `/pack preview`."
+    )
+    assert message.embeds == [] and message.components == [] and message.attachments == []
+    assert await guild_packs(world) == ["sputnik-moment"]
+    row = await world.bot.db.fetch_one(
+        "SELECT body, created_by FROM packs WHERE slug = ?", ("sputnik-moment",)
+    )
+    assert row["body"] == attachment.data.decode()
+    assert row["created_by"] == world.owner.id
+
+
+async def test_cancel_stores_nothing(world: World) -> None:
+    sb = world.sandbox
+    message = await import_seed(world)
+    await sb.click(world.owner, message, sb.button(message, "Cancel"))
+    assert message.content == "Import cancelled; nothing was saved."
+    assert await guild_packs(world) == []
+
+
+async def test_only_the_importing_moderator_can_confirm(world: World) -> None:
+    sb = world.sandbox
+    admin_role = sb.role(world.guild, "Admins", 1 << 5)
+    other = sb.member(world.guild, "Other Mod", roles=[admin_role])
+    message = await import_seed(world)
+    reply = await sb.click(other, message, sb.button(message, "Save pack"))
+    assert reply.messages[0].content == "Only the moderator who asked can answer this."
+    assert await guild_packs(world) == []
+
+
+async def test_bad_files_get_one_clear_message_and_nothing_is_stored(world: World) -> None:
+    sb = world.sandbox
+    cases = [
+        (("empty.txt", b""), "This text has 1 problem:\n- the file is empty"),
+        (("scan.pdf", b"%PDF-1.7\x00\x00\x01"), "this looks like a binary file"),
+        (("latin.txt", "Caf\u00e9".encode("latin-1")), "line 1: the file is not UTF-8"),
+        (
+            ("broken.md", b"---\ntitle: T\nfoo: bar\n---\n\n## A\n\ntext\n"),
+            "This pack file has 1 problem:\n- line 3: unknown key 'foo'",
+        ),
+    ]
+    for file, expected in cases:
+        reply = await sb.slash(world.owner, "pack import", world.general, file=file)
+        [message] = reply.messages
+        assert message.ephemeral
+        assert expected in message.content, message.content
+        assert message.components == []
+    assert await guild_packs(world) == []
+
+
+async def test_an_oversized_attachment_is_refused_before_download(world: World) -> None:
+    big = ("big.txt", b"a" * 1_000_001)
+    reply = await world.sandbox.slash(world.owner, "pack import", world.general, file=big)
+    assert reply.messages[0].content == "big.txt is 1,000,001 bytes; the limit is 1,000,000."
+
+
+async def test_list_show_and_autocomplete(world: World) -> None:
+    sb = world.sandbox
+    message = await import_seed(world, title="Sputnik moment?")
+    await sb.click(world.owner, message, sb.button(message, "Save pack"))
+    listing = (await sb.slash(world.owner, "pack list", world.general)).messages[0]
+    lines = listing.embeds[0]["description"].split("\n")
+    assert (
+        lines[0]
+        == f"**Sputnik moment?** (`sputnik-moment`): 4 sections, added by <@{world.owner.id}>"
+    )
+    assert lines[1].startswith(
+        f"**DeepSeek-R1: China's Sputnik moment?** (`{SHIPPED}`): 4 sections, ships with Roundtable"
+    )
+    assert not listing.pings.anyone
+
+    shown = (await sb.slash(world.owner, "pack show", world.general, pack=SHIPPED)).messages[0]
+    embed = shown.embeds[0]
+    assert embed["title"] == "DeepSeek-R1: China's Sputnik moment?"
+    assert embed["description"].startswith("**1. Introduction**: ")
+    assert {f["name"] for f in embed["fields"]} >= {"Source", "Licence", "Stances"}
+
+    choices = await sb.autocomplete(
+        world.owner, "pack preview", world.general, focused="pack", pack="sput"
+    )
+    assert [c["value"] for c in choices] == ["sputnik-moment", SHIPPED]
+    sections = await sb.autocomplete(
+        world.owner, "pack preview", world.general, focused="section", pack=SHIPPED, section="gap"
+    )
+    assert sections == [{"name": "3. Closing the gap", "value": 3}]
+
+
+async def test_preview_every_seed_section_posts_within_limits(world: World) -> None:
+    sb = world.sandbox
+    for number, title in enumerate(
+        ["Introduction", "No chips for China", "Closing the gap", "AI arms race"], 1
+    ):
+        reply = await sb.slash(
+            world.owner, "pack preview", world.general, pack=SHIPPED, section=number
+        )
+        messages = reply.messages
+        assert all(m.ephemeral for m in messages)
+        embeds = [e for m in messages for e in m.embeds]
+        assert embeds[0]["title"] == title
+        assert embeds[0]["footer"]["text"].endswith(f"section {number} of 4")
+        assert embeds[-1]["title"] == "Questions"
+        assert embeds[-1]["description"].startswith("**1.** ")
+        assert "Preview: only you can see this." in embeds[-1]["description"]
+        for m in messages:  # the sandbox enforces the limits; check the margin too
+            total = sum(
+                len(e.get("title", ""))
+                + len(e.get("description", ""))
+                + len(e.get("footer", {}).get("text", ""))
+                for e in m.embeds
+            )
+            assert total <= EMBED_TOTAL_MAX
+            assert not m.pings.anyone
+    assert sb.messages(world.general) == []  # previews are private
+
+
+async def test_preview_of_a_long_section_posts_numbered_parts(world: World) -> None:
+    sb = world.sandbox
+    sentence = "Moderators keep long readings moving by splitting them into parts. "
+    body = (
+        "---\ntitle: Long\n---\n\n## Everything\n\n"
+        + "\n\n".join(sentence * 14 for _ in range(12))
+        + "\n"
+    )
+    message = (
+        await sb.slash(world.owner, "pack import", world.general, file=("long.md", body.encode()))
+    ).messages[0]
+    await sb.click(world.owner, message, sb.button(message, "Save pack"))
+    reply = await sb.slash(world.owner, "pack preview", world.general, pack="long", section=1)
+    await reply.until(lambda r: len(r.messages) == 3)
+    titles = [e["title"] for m in reply.messages for e in m.embeds]
+    assert titles == [
+        "Everything (part 1/3)",
+        "Everything (part 2/3)",
+        "Everything (part 3/3)",
+        "Questions",
+    ]
+    assert all(m.ephemeral for m in reply.messages)
+
+
+async def test_preview_of_a_missing_section(world: World) -> None:
+    reply = await world.sandbox.slash(
+        world.owner, "pack preview", world.general, pack=SHIPPED, section=9
+    )
+    assert (
+        reply.messages[0].content
+        == "DeepSeek-R1: China's Sputnik moment? has sections 1 to 4, not 9."
+    )
+
+
+async def test_export_then_import_reads_back_identical(world: World) -> None:
+    sb = world.sandbox
+    exported = (await sb.slash(world.owner, "pack export", world.general, pack=SHIPPED)).messages[0]
+    [file] = exported.attachments
+    assert file.filename == f"{SHIPPED}.md"
+    shipped_text = (
+        Path(__file__).resolve().parents[2] / "prompts" / "packs" / "deepseek-sputnik-moment.md"
+    ).read_text()
+    assert file.data.decode() == shipped_text
+    message = (
+        await sb.slash(
+            world.owner,
+            "pack import",
+            world.general,
+            file=(file.filename, file.data),
+            title="My copy",
+        )
+    ).messages[0]
+    await sb.click(world.owner, message, sb.button(message, "Save pack"))
+    copy = (await sb.slash(world.owner, "pack export", world.general, pack="my-copy")).messages[0]
+    assert (
+        parse_pack(copy.attachments[0].data.decode()).sections == parse_pack(shipped_text).sections
+    )
+
+
+async def test_importing_the_same_title_twice_is_refused(world: World) -> None:
+    sb = world.sandbox
+    for _ in range(2):
+        message = await import_seed(world, title="Twice")
+        reply = await sb.click(world.owner, message, sb.button(message, "Save pack"))
+    assert reply.messages[0].content.startswith(
+        "A pack called 'Twice' (key twice) already exists here"
+    )
+    assert await guild_packs(world) == ["twice"]
+
+
+async def test_remove_asks_first_and_refuses_shipped_packs(world: World) -> None:
+    sb = world.sandbox
+    message = await import_seed(world, title="Gone soon")
+    await sb.click(world.owner, message, sb.button(message, "Save pack"))
+    refused = await sb.slash(world.owner, "pack remove", world.general, pack=SHIPPED)
+    assert refused.messages[0].content == (
+        "DeepSeek-R1: China's Sputnik moment? ships with Roundtable and cannot be removed."
+    )
+    ask = (await sb.slash(world.owner, "pack remove", world.general, pack="gone-soon")).messages[0]
+    assert ask.content.startswith("Remove **Gone soon** (`gone-soon`)? This cannot be undone")
+    assert await guild_packs(world) == ["gone-soon"]
+    await sb.click(world.owner, ask, sb.button(ask, "Remove pack"))
+    assert ask.content == "Removed **Gone soon**."
+    assert await guild_packs(world) == []
+
+
+async def test_members_cannot_use_pack_commands(world: World) -> None:
+    sb = world.sandbox
+    for command, options in [
+        ("pack list", {}),
+        ("pack import", {"file": ("a.txt", b"Some text long enough to import as a pack.")}),
+        ("pack preview", {"pack": SHIPPED, "section": 1}),
+        ("pack export", {"pack": SHIPPED}),
+        ("pack remove", {"pack": SHIPPED}),
+        ("pack show", {"pack": SHIPPED}),
+    ]:
+        reply = await sb.slash(world.member, command, world.general, **options)
+        assert reply.messages[0].content.startswith("This is for moderators"), command
+        assert reply.messages[0].attachments == []
+    assert await guild_packs(world) == []
+
+
+async def test_packs_are_per_guild(world: World) -> None:
+    sb = world.sandbox
+    message = await import_seed(world, title="Ours")
+    await sb.click(world.owner, message, sb.button(message, "Save pack"))
+    other = sb.guild("Other")
+    other_general = sb.text_channel(other)
+    await sb.gateway.drained()
+    reply = await sb.slash(sb.owner(other), "pack show", other_general, pack="ours")
+    assert reply.messages[0].content == "There is no pack 'ours' here: /pack list shows the packs."

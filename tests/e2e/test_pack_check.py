@@ -1,0 +1,74 @@
+"""`python bot.py pack check FILE [--json]` as a moderator runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED = ROOT.parent / "shared" / "seeds" / "000_fa043505587b87a6.txt"
+
+
+def pack_check(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "pack", "check", *args],
+        cwd=cwd,
+        env={},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_seed_op_ed_as_json(tmp_path: Path) -> None:
+    result = pack_check(str(SEED), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"title", "sections", "left_out"}
+    assert [s["title"] for s in data["sections"]] == [
+        "Introduction",
+        "No chips for China",
+        "Closing the gap",
+        "AI arms race",
+    ]
+    for section in data["sections"]:
+        assert set(section) == {"title", "chars", "parts", "questions"}
+        assert section["parts"] == 1
+        assert len(section["questions"]) >= 2
+    assert [item["reason"] for item in data["left_out"]] == [
+        "publisher's disclaimer",
+        "donation appeal",
+    ]
+
+
+def test_the_seed_op_ed_as_text(tmp_path: Path) -> None:
+    result = pack_check(str(SEED), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "2. No chips for China  (3,422 characters, 1 part)" in result.stdout
+    assert "Left out (check these):" in result.stdout
+
+
+def test_the_shipped_pack_checks_clean(tmp_path: Path) -> None:
+    shipped = ROOT / "prompts" / "packs" / "deepseek-sputnik-moment.md"
+    data = json.loads(pack_check(str(shipped), "--json", cwd=tmp_path).stdout)
+    assert data["title"] == "DeepSeek-R1: China's Sputnik moment?"
+    assert data["left_out"] == []
+
+
+def test_an_unusable_file_exits_1_with_the_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.md"
+    bad.write_text("---\ntitle: T\ncolour: red\n---\n\n## A\n\n## A\n\ntext\n")
+    result = pack_check(str(bad), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"roundtable: {bad}: This pack file has 3 problems:\n")
+    assert "- line 3: unknown key 'colour'" in result.stderr
+    assert "- line 6: section 'A' has no text" in result.stderr
+    assert "- line 8: section title 'A' is used twice (also line 6)" in result.stderr
+    missing = pack_check(str(tmp_path / "nope.txt"), cwd=tmp_path)
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        f"roundtable: {tmp_path / 'nope.txt'} is not a file.\n",
+    )

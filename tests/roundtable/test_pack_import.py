@@ -1,0 +1,210 @@
+"""Import of any text: decoding, heading styles, boilerplate, bad input."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from roundtable.packs.format import PackError
+from roundtable.packs.importer import MAX_IMPORT_BYTES, decode, import_text
+from roundtable.packs.library import prepare_import, template_questioner
+from roundtable.packs.model import MAX_SECTIONS
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_fa043505587b87a6.txt"
+
+
+def found(name: str) -> tuple[str, list[str], str, list[str]]:
+    result = import_text(decode((FIXTURES / name).read_bytes()), fallback_title="From file")
+    return (
+        result.title,
+        [s.title for s in result.sections],
+        result.headings,
+        [item.reason for item in result.left_out],
+    )
+
+
+def test_the_seed_op_ed_has_an_introduction_and_three_headed_sections() -> None:
+    result = import_text(decode(SEED.read_bytes()), fallback_title="Sputnik")
+    assert [s.title for s in result.sections] == [
+        "Introduction",
+        "No chips for China",
+        "Closing the gap",
+        "AI arms race",
+    ]
+    assert result.headings == "unmarked"
+    assert result.sections[0].text.startswith("In 1978, just months before China")
+    assert result.sections[1].text.startswith("Export bans on the most sophisticated")
+    # The closing disclaimer and donation appeal are left out, and reported.
+    assert [(i.reason, i.line) for i in result.left_out] == [
+        ("publisher's disclaimer", 47),
+        ("donation appeal", 48),
+    ]
+    assert "donating" not in result.sections[-1].text
+    assert result.sections[-1].text.endswith("But then, hasn’t that always been capitalism’s M.O.?")
+
+
+@pytest.mark.parametrize(
+    ("fixture", "title", "sections", "kind"),
+    [
+        (
+            "markdown_atx.md",
+            "Notes on Reading Together",
+            ["Introduction", "Why groups argue", "What they should keep"],
+            "markdown",
+        ),
+        (
+            "setext.md",
+            "From file",
+            ["Why groups argue", "What they should keep", "A note on time"],
+            "markdown",
+        ),
+        (
+            "numbered.txt",
+            "From file",
+            ["Introduction", "1. Scope", "1.2 Definitions", "2. Obligations of members"],
+            "numbered",
+        ),
+        (
+            "roman.txt",
+            "From file",
+            ["I. The problem", "II. A proposal", "III. Objections"],
+            "numbered",
+        ),
+        ("articles.txt", "From file", ["Article 1", "Article 2", "Section 3"], "numbered"),
+        (
+            "gutenberg.txt",
+            "From file",
+            ["Chapter I: The Meeting", "Chapter II: The Argument"],
+            "numbered",
+        ),
+        ("plain.txt", "From file", ["Part 1", "Part 2"], "none"),
+    ],
+)
+def test_heading_styles(fixture: str, title: str, sections: list[str], kind: str) -> None:
+    got_title, got_sections, got_kind, _ = found(fixture)
+    assert (got_title, got_sections, got_kind) == (title, sections, kind)
+
+
+def test_a_deeper_markdown_heading_stays_in_the_text() -> None:
+    result = import_text(decode((FIXTURES / "markdown_atx.md").read_bytes()), fallback_title="x")
+    assert "\n\n### A smaller point\n\n" in result.sections[1].text
+
+
+def test_ebook_wrapper_is_left_out_and_reported() -> None:
+    _, _, _, left = found("gutenberg.txt")
+    assert left == ["e-book licence header", "e-book licence footer"]
+    result = import_text(decode((FIXTURES / "gutenberg.txt").read_bytes()), fallback_title="x")
+    assert all("Gutenberg" not in s.text for s in result.sections)
+    # Hard-wrapped lines are joined back into paragraphs.
+    assert "the best sessions leave everyone" in result.sections[0].text
+
+
+def test_text_without_headings_is_split_evenly_at_paragraphs() -> None:
+    result = import_text(decode((FIXTURES / "plain.txt").read_bytes()), fallback_title="x")
+    sizes = [len(s.text) for s in result.sections]
+    assert max(sizes) - min(sizes) < 400
+    assert all(s.text.startswith("Paragraph ") for s in result.sections)
+
+
+def test_short_text_without_headings_is_one_section() -> None:
+    result = import_text("One paragraph of reasonable length for a pack.\n", fallback_title="x")
+    assert [s.title for s in result.sections] == ["The text"]
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        "Café society, naïve readers — “quotes”.".encode(),
+        codecs.BOM_UTF8 + "Café society, naïve readers — “quotes”.".encode(),
+        "Café society, naïve readers — “quotes”.".encode("utf-16"),  # with BOM
+        codecs.BOM_UTF16_BE + "Café society, naïve readers — “quotes”.".encode("utf-16-be"),
+    ],
+)
+def test_utf8_and_utf16_decode_without_mojibake(encoded: bytes) -> None:
+    assert decode(encoded) == "Café society, naïve readers — “quotes”."
+
+
+def test_newlines_and_stray_whitespace_are_normalised() -> None:
+    text = "Title line\r\n\r\nA  paragraph\u00a0with\tspaces.   \r\nAnd\u200b more that runs on for a while.\r\n"
+    result = import_text(text, fallback_title="x")
+    assert (
+        result.sections[0].text
+        == "Title line\n\nA paragraph with spaces.\nAnd more that runs on for a while."
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n  ", "the file is empty"),
+        (b"%PDF-1.7\x00\x01\x02binary", "this looks like a binary file"),
+        ("Caf\u00e9 au lait".encode("latin-1"), "line 1: the file is not UTF-8"),
+        (b"x" * (MAX_IMPORT_BYTES + 1), "the limit is 1,000,000"),
+        (b"Hi.\n\nOk.\n", "no usable text was found"),
+    ],
+)
+async def test_bad_input_gets_one_clear_message(data: bytes, message: str) -> None:
+    with pytest.raises(PackError) as caught:
+        await prepare_import(
+            data, filename="upload.txt", title=None, questioner=template_questioner
+        )
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("This text has 1 problem:")
+
+
+async def test_too_many_sections() -> None:
+    body = "\n\n".join(
+        f"## Part {n}\n\nSome text that is long enough to be a paragraph of its own."
+        for n in range(MAX_SECTIONS + 1)
+    )
+    with pytest.raises(PackError, match="101 sections were found; a pack has at most 100"):
+        await prepare_import(
+            body.encode(), filename="many.md", title=None, questioner=template_questioner
+        )
+
+
+async def test_duplicate_titles_name_both_lines() -> None:
+    body = "## Notes\n\nFirst text that is long enough.\n\n## Notes\n\nSecond text that is long enough.\n"
+    with pytest.raises(PackError) as caught:
+        await prepare_import(
+            body.encode(), filename="dup.md", title=None, questioner=template_questioner
+        )
+    assert "line 5: two sections are called 'Notes' (also line 1): rename one" in str(caught.value)
+
+
+async def test_a_section_too_long_to_post() -> None:
+    sentence = "This sentence is part of an enormous section that never ends. "
+    body = "## Huge\n\n" + "\n\n".join(sentence * 50 for _ in range(14)) + "\n"
+    with pytest.raises(
+        PackError, match=r"section 1 \(Huge\) is [\d,]+ characters; a round posts at most 10 parts"
+    ):
+        await prepare_import(
+            body.encode(), filename="huge.md", title=None, questioner=template_questioner
+        )
+
+
+async def test_a_pack_file_is_read_as_a_pack_and_gets_missing_questions() -> None:
+    body = "---\ntitle: Mine\n---\n\n## Only\n\nThe export bans cost 6 million dollars and must end now.\n\n### Questions\n\n1. Own question?\n"
+    preview = await prepare_import(
+        body.encode(), filename="mine.md", title=None, questioner=template_questioner
+    )
+    assert preview.found_by == "pack file"
+    questions = preview.pack.sections[0].questions
+    assert questions[0] == "Own question?"
+    assert len(questions) == 3
+    assert preview.generated_questions == 2
+
+
+async def test_the_title_option_wins() -> None:
+    preview = await prepare_import(
+        (FIXTURES / "markdown_atx.md").read_bytes(),
+        filename="a.md",
+        title="Chosen",
+        questioner=template_questioner,
+    )
+    assert preview.pack.title == "Chosen"
+    assert preview.pack.slug == "chosen"
