@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sandbox.model import Perm
+from sandbox.model import Message, Perm
 from sandbox.server import Sandbox
 from sandbox.transcript import Transcript, humanizer
 from sandbox.world import Interaction
@@ -114,7 +114,81 @@ async def config_flow(sb: Sandbox, t: Transcript) -> None:
     )
 
 
-FLOWS: list[Script] = [config_flow]
+DEMO_TEXT = Path(__file__).with_name("demo_texts") / "reading-together.txt"
+SHIPPED = "deepseek-r1-chinas-sputnik-moment"
+
+
+def _button(sb: Sandbox, message: Message, label: str) -> str:
+    return sb.button(message, label)
+
+
+async def pack_flow(sb: Sandbox, t: Transcript) -> None:
+    """/pack: list, import a text (preview, save), preview sections, export, a member refused."""
+    guild = next(iter(sb.world.guilds.values()))
+    general = next(c for c in guild.channels.values() if c.name == "general")
+    owner = sb.owner(guild)
+    ada = next(m.user for m in guild.members.values() if m.user.username == "ada")
+    name = sb.bot_user.username
+
+    t.section("Reading packs with /pack")
+    t.action(owner, "runs `/pack list`")
+    reply = await sb.slash(owner, "pack list", general)
+    t.bot(reply.messages, name)
+    t.expect(
+        "ships with Roundtable" in (reply.messages[0].embeds[0].get("description") or ""),
+        "the shipped DeepSeek-R1 pack is there for every server",
+    )
+
+    t.action(
+        owner, f"runs `/pack import` with the file `{DEMO_TEXT.name}` (a web article saved as text)"
+    )
+    reply = await sb.slash(
+        owner, "pack import", general, file=(DEMO_TEXT.name, DEMO_TEXT.read_bytes())
+    )
+    t.bot(reply.messages, name)
+    preview = reply.messages[0]
+    description = preview.embeds[0].get("description") or "" if preview.embeds else ""
+    t.expect(
+        "Found 4 sections" in description and bool(preview.attachments),
+        "a private preview: 4 sections found, the donation appeal left out, the pack file attached",
+    )
+
+    t.action(owner, "presses **Save pack**")
+    saved = await sb.click(owner, preview, _button(sb, preview, "Save pack"))
+    t.bot([saved.original] if saved.original else [], name)
+    t.expect(preview.content.startswith("Saved **Reading together**"), "the pack is saved")
+
+    t.action(owner, "runs `/pack preview pack:reading-together section:3`")
+    reply = await sb.slash(owner, "pack preview", general, pack="reading-together", section=3)
+    t.bot(reply.messages, name)
+    embeds = [e for m in reply.messages for e in m.embeds]
+    t.expect(
+        embeds[0].get("title") == "Pointed questions" and embeds[-1].get("title") == "Questions",
+        "the section exactly as a round will post it, with its questions",
+    )
+
+    t.action(owner, f"runs `/pack preview pack:{SHIPPED} section:2`")
+    reply = await sb.slash(owner, "pack preview", general, pack=SHIPPED, section=2)
+    t.bot(reply.messages, name)
+    embeds = [e for m in reply.messages for e in m.embeds]
+    t.expect(embeds[0].get("title") == "No chips for China", "the seed pack's second section")
+
+    t.action(owner, "runs `/pack export pack:reading-together`")
+    reply = await sb.slash(owner, "pack export", general, pack="reading-together")
+    t.bot(reply.messages, name)
+    files = reply.messages[0].attachments
+    t.expect(
+        [f.filename for f in files] == ["reading-together.md"],
+        "the pack as an editable file",
+    )
+
+    t.action(ada, "tries `/pack list`")
+    reply = await sb.slash(ada, "pack list", general)
+    t.bot(reply.messages, name)
+    t.expect(_says(reply, "This is for moderators"), "members cannot manage packs")
+
+
+FLOWS: list[Script] = [config_flow, pack_flow]
 
 
 def build_world(sb: Sandbox) -> None:

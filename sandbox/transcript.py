@@ -50,7 +50,9 @@ def render_embed(embed: dict[str, Any]) -> list[str]:
     if embed.get("description"):
         lines.extend(embed["description"].splitlines())
     for f in embed.get("fields") or []:
-        lines.append(f"*{f['name']}*: {f['value']}")
+        first, *rest = str(f["value"]).splitlines() or [""]
+        lines.append(f"*{f['name']}*: {first}")
+        lines.extend(rest)
     if (embed.get("footer") or {}).get("text"):
         lines.append(f"_{embed['footer']['text']}_")
     return lines

@@ -362,8 +362,8 @@ def _unmarked_headings(paras: list[Paragraph]) -> dict[int, str]:
             continue
         if _body_like(prev) and _body_like(nxt):
             found[i] = para.text
-    # Short lines everywhere (dialogue, verse) are not headings.
-    return found if found and len(found) <= max(1, len(paras) // 6) else {}
+    # Short lines everywhere (dialogue, verse, lists) are not headings.
+    return found if found and len(found) <= max(1, len(paras) // 3) else {}
 
 
 def find_headings(paras: list[Paragraph]) -> tuple[str, dict[int, str]]:

@@ -20,3 +20,6 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
     # Mentions are shown as names, not raw ids.
     assert "the role @Moderators" in text
     assert "<@" not in text and "<#" not in text
+    # The packs flow: an import found the sections and a section was previewed.
+    assert "Found 4 sections (short heading lines between paragraphs)" in text
+    assert "│ **Pointed questions**" in text
