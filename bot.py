@@ -1,7 +1,9 @@
 """Roundtable's entry point: settings -> resources -> Bot -> run. Wiring only.
 
-python bot.py [run]     connect to Discord and serve (the default)
-python bot.py sync      register the slash commands (DEV_GUILD_ID when set, else globally)
+python bot.py [run]                      connect to Discord and serve (the default)
+python bot.py sync                       register the slash commands (DEV_GUILD_ID, else global)
+python bot.py demo                       a scripted session against the sandbox, no token needed
+python bot.py pack check FILE [--json]   the sections, parts and questions of a text
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import discord
 from dotenv import load_dotenv
 
-from cogs.support.bot import RoundtableBot, point_at_discord_compatible_server
 from roundtable.settings import README_APP_SECTION, Settings, SettingsError, load_settings
-from storage.database import Database, DatabaseError
+from storage.database import DatabaseError
+
+if TYPE_CHECKING:  # discord.py and openai load only for the commands that connect
+    from cogs.support.bot import RoundtableBot
 
 EXIT_CONFIG = 2
 
@@ -47,9 +50,15 @@ def _stop_on_signals(bot: RoundtableBot) -> None:
 async def _with_bot(
     settings: Settings, action: Callable[[RoundtableBot], Coroutine[Any, Any, None]]
 ) -> None:
+    import discord
+
+    from cogs.support.bot import RoundtableBot, point_at_discord_compatible_server
+    from roundtable.llm import open_llm
+    from storage.database import Database
+
     point_at_discord_compatible_server(settings)
-    async with Database.open(settings.database_path) as db:
-        bot = RoundtableBot(settings=settings, db=db)
+    async with Database.open(settings.database_path) as db, open_llm(settings) as llm:
+        bot = RoundtableBot(settings=settings, db=db, llm=llm)
         async with bot:
             _stop_on_signals(bot)
             try:
@@ -142,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"roundtable: {exc}", file=sys.stderr)
         return EXIT_CONFIG
+    import discord
+
     discord.utils.setup_logging(level=settings.log_level_number)
     action = {"run": _run, "sync": _sync}[command]
     try:

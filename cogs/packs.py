@@ -27,9 +27,10 @@ def _plural(n: int, noun: str) -> str:
 
 def import_embed(preview: ImportPreview) -> discord.Embed:
     pack = preview.pack
+    by = ", ".join(f"{n} by {who}" for who, n in preview.written_by.items() if n)
     written = (
-        f" {_plural(preview.generated_questions, 'question')} were written for sections that "
-        "had fewer than two."
+        f" {_plural(preview.generated_questions, 'question')} were written ({by}) for sections "
+        "that had fewer than two."
         if preview.generated_questions
         else ""
     )

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
 
 from sandbox import Sandbox
+from sandbox.fake_openai import FakeOpenAI
 from storage.database import Database
 from tests.harness import World, running_bot
 
@@ -32,12 +34,12 @@ async def sandbox() -> AsyncIterator[Sandbox]:
         yield sb
 
 
-@pytest.fixture
-async def world(sandbox: Sandbox, db_path: Path) -> AsyncIterator[World]:
+@asynccontextmanager
+async def small_world(sandbox: Sandbox, db_path: Path, **env: str) -> AsyncIterator[World]:
     guild = sandbox.guild("Reading Group")
     general = sandbox.text_channel(guild, "general")
     member = sandbox.member(guild, "Ada")
-    async with running_bot(sandbox, db_path) as bot:
+    async with running_bot(sandbox, db_path, **env) as bot:
         yield World(
             sandbox=sandbox,
             bot=bot,
@@ -46,3 +48,23 @@ async def world(sandbox: Sandbox, db_path: Path) -> AsyncIterator[World]:
             member=member,
             general=general,
         )
+
+
+@pytest.fixture
+async def world(sandbox: Sandbox, db_path: Path) -> AsyncIterator[World]:
+    async with small_world(sandbox, db_path) as built:
+        yield built
+
+
+@pytest.fixture
+async def fake_llm() -> AsyncIterator[FakeOpenAI]:
+    async with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+async def llm_world(sandbox: Sandbox, db_path: Path, fake_llm: FakeOpenAI) -> AsyncIterator[World]:
+    """The same small server, with the bot's LLM pointed at the fake OpenAI server."""
+    env = {"OPENAI_BASE_URL": fake_llm.base_url, "OPENAI_MODEL": "fake-model"}
+    async with small_world(sandbox, db_path, **env) as built:
+        yield built

@@ -13,7 +13,9 @@ from discord.ext import commands
 from cogs import EXTENSIONS
 from cogs.support.tree import RoundtableTree
 from roundtable.guild_config import GuildConfig
+from roundtable.llm import LLM
 from roundtable.packs.library import PackLibrary
+from roundtable.packs.writers import LLMWriter
 from roundtable.settings import Settings
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
@@ -62,6 +64,7 @@ class RoundtableBot(commands.Bot):
         *,
         settings: Settings,
         db: Database,
+        llm: LLM | None = None,
         extensions: Sequence[str] = EXTENSIONS,
         **client_options: Any,
     ) -> None:
@@ -79,7 +82,8 @@ class RoundtableBot(commands.Bot):
         self.guild_config = GuildConfig(
             GuildSettingsRepository(db), llm_configured=settings.llm is not None
         )
-        self.packs = PackLibrary(PackRepository(db))
+        self.llm = llm
+        self.packs = PackLibrary(PackRepository(db), writer=LLMWriter(llm) if llm else None)
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).

@@ -6,7 +6,6 @@ import asyncio
 import functools
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,20 +14,14 @@ from roundtable.packs.excerpts import MAX_PARTS, PART_CHARS, parts_needed
 from roundtable.packs.format import PackError, Problem, parse_pack, render_pack
 from roundtable.packs.importer import LeftOut, decode, import_text
 from roundtable.packs.model import Pack, Section
-from roundtable.packs.questions import MIN_QUESTIONS, template_questions
+from roundtable.packs.questions import MIN_QUESTIONS
+from roundtable.packs.writers import QuestionWriter, TemplateWriter
 from storage.packs import DuplicatePack, PackRecord, PackRepository
 
 log = logging.getLogger(__name__)
 
 SHIPPED_DIR = Path(__file__).resolve().parents[2] / "prompts" / "packs"
 AUTOCOMPLETE_LIMIT = 25
-
-# Writes questions for a section that has too few: (pack title, section) -> questions.
-Questioner = Callable[[str, Section], Awaitable[list[str]]]
-
-
-async def template_questioner(pack_title: str, section: Section) -> list[str]:
-    return template_questions(section.title, section.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +40,11 @@ class ImportPreview:
     pack: Pack
     left_out: tuple[LeftOut, ...]
     found_by: str  # "pack file", or how the sections were found in a plain text
-    generated_questions: int
+    written_by: dict[str, int]  # questions written for sections that had too few, by writer
+
+    @property
+    def generated_questions(self) -> int:
+        return sum(self.written_by.values())
 
     @property
     def body(self) -> str:
@@ -82,20 +79,21 @@ def check_postable(pack: Pack) -> None:
         raise PackError(problems, what="This pack")
 
 
-async def fill_questions(pack: Pack, questioner: Questioner) -> tuple[Pack, int]:
+async def fill_questions(pack: Pack, writer: QuestionWriter) -> tuple[Pack, dict[str, int]]:
     """Give every section at least two questions: its own first, then written ones."""
     sections = []
-    added = 0
+    written_by: dict[str, int] = {}
     for section in pack.sections:
         if len(section.questions) >= MIN_QUESTIONS:
             sections.append(section)
             continue
-        written = [q for q in await questioner(pack.title, section) if q not in section.questions]
+        written, source = await writer(pack.title, section)
+        fresh = [q for q in written if q not in section.questions]
         # Own questions first; written ones bring the section to three.
-        extra = written[: max(MIN_QUESTIONS, 3) - len(section.questions)]
-        added += len(extra)
+        extra = fresh[: max(MIN_QUESTIONS, 3) - len(section.questions)]
+        written_by[source] = written_by.get(source, 0) + len(extra)
         sections.append(replace(section, questions=(*section.questions, *extra)))
-    return replace(pack, sections=tuple(sections)), added
+    return replace(pack, sections=tuple(sections)), written_by
 
 
 def _title_from_filename(filename: str) -> str:
@@ -110,7 +108,7 @@ def looks_like_pack_file(text: str) -> bool:
 
 
 async def prepare_import(
-    data: bytes, *, filename: str, title: str | None, questioner: Questioner
+    data: bytes, *, filename: str, title: str | None, writer: QuestionWriter
 ) -> ImportPreview:
     """Decode, find sections (or read a pack file), write missing questions, check it posts."""
     text = decode(data)
@@ -134,12 +132,12 @@ async def prepare_import(
         }[found.headings]
     if title:
         pack = replace(pack, title=title.strip())
-    pack, generated = await fill_questions(pack, questioner)
+    pack, written_by = await fill_questions(pack, writer)
     check_postable(pack)
     # The stored form must read back identical; check before anything is saved.
     if parse_pack(render_pack(pack)) != pack:
         raise UserError("This pack could not be stored faithfully; please report it.")
-    return ImportPreview(pack, left_out, found_by, generated)
+    return ImportPreview(pack, left_out, found_by, written_by)
 
 
 def load_pack_files(directory: Path) -> list[Pack]:
@@ -161,9 +159,9 @@ def _parse_cached(body: str) -> Pack:
 
 
 class PackLibrary:
-    def __init__(self, repo: PackRepository, *, questioner: Questioner = template_questioner):
+    def __init__(self, repo: PackRepository, *, writer: QuestionWriter | None = None):
         self._repo = repo
-        self.questioner = questioner
+        self.writer = writer or TemplateWriter()
 
     async def sync_shipped(self, directory: Path = SHIPPED_DIR) -> list[str]:
         """Load every pack file in `directory` as a shipped pack; returns their slugs."""
@@ -175,9 +173,7 @@ class PackLibrary:
     async def preview_import(
         self, data: bytes, *, filename: str, title: str | None = None
     ) -> ImportPreview:
-        return await prepare_import(
-            data, filename=filename, title=title, questioner=self.questioner
-        )
+        return await prepare_import(data, filename=filename, title=title, writer=self.writer)
 
     async def save(self, guild_id: int, preview: ImportPreview, *, by: int) -> PackRecord:
         pack = preview.pack

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from roundtable.packs.library import ImportPreview, prepare_import, template_questioner
+from roundtable.packs.library import ImportPreview, prepare_import
+from roundtable.packs.writers import TemplateWriter
 
 
 async def check_bytes(data: bytes, filename: str) -> ImportPreview:
     """Import a file's bytes as /pack import would (template questions), storing nothing."""
-    return await prepare_import(data, filename=filename, title=None, questioner=template_questioner)
+    return await prepare_import(data, filename=filename, title=None, writer=TemplateWriter())
 
 
 def as_json(preview: ImportPreview) -> dict[str, Any]:

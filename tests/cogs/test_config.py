@@ -149,3 +149,10 @@ async def test_guilds_do_not_share_settings(world: World) -> None:
     await sb.slash(world.owner, "config set", world.general, timezone="Asia/Tokyo")
     reply = await sb.slash(sb.owner(other), "config show", other_general)
     assert fields(reply.messages[0])["Time zone"] == "UTC"
+
+
+async def test_llm_summaries_can_be_chosen_when_an_llm_is_configured(llm_world: World) -> None:
+    reply = await llm_world.sandbox.slash(
+        llm_world.owner, "config set", llm_world.general, summary_mode="llm"
+    )
+    assert fields(reply.messages[0])["Summaries"] == "llm"

@@ -285,3 +285,24 @@ async def test_packs_are_per_guild(world: World) -> None:
     await sb.gateway.drained()
     reply = await sb.slash(sb.owner(other), "pack show", other_general, pack="ours")
     assert reply.messages[0].content == "There is no pack 'ours' here: /pack list shows the packs."
+
+
+async def test_with_an_llm_configured_it_writes_the_questions(llm_world: World, fake_llm) -> None:
+    sb = llm_world.sandbox
+    body = (
+        "## One\n\nThe bans must end because they cost 6 million dollars a year.\n\n"
+        "## Two\n\nThe chips were cheaper than anyone expected, the author says.\n"
+    )
+    reply = await sb.slash(
+        llm_world.owner, "pack import", llm_world.general, file=("t.md", body.encode())
+    )
+    embed = reply.messages[0].embeds[0]
+    assert (
+        "6 questions were written (6 by the LLM) for sections that had fewer than two"
+        in embed["description"]
+    )
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Questions for “One”"].startswith("1. What is the strongest claim in “One”")
+    assert [r["messages"][0]["content"].split("\n")[0] for r in fake_llm.requests] == [
+        "Task: debate-questions"
+    ] * 2

@@ -9,8 +9,9 @@ import pytest
 
 from roundtable.packs.format import PackError
 from roundtable.packs.importer import MAX_IMPORT_BYTES, decode, import_text
-from roundtable.packs.library import prepare_import, template_questioner
+from roundtable.packs.library import prepare_import
 from roundtable.packs.model import MAX_SECTIONS
+from roundtable.packs.writers import TemplateWriter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_fa043505587b87a6.txt"
@@ -149,9 +150,7 @@ def test_newlines_and_stray_whitespace_are_normalised() -> None:
 )
 async def test_bad_input_gets_one_clear_message(data: bytes, message: str) -> None:
     with pytest.raises(PackError) as caught:
-        await prepare_import(
-            data, filename="upload.txt", title=None, questioner=template_questioner
-        )
+        await prepare_import(data, filename="upload.txt", title=None, writer=TemplateWriter())
     assert message in str(caught.value)
     assert str(caught.value).startswith("This text has 1 problem:")
 
@@ -162,17 +161,13 @@ async def test_too_many_sections() -> None:
         for n in range(MAX_SECTIONS + 1)
     )
     with pytest.raises(PackError, match="101 sections were found; a pack has at most 100"):
-        await prepare_import(
-            body.encode(), filename="many.md", title=None, questioner=template_questioner
-        )
+        await prepare_import(body.encode(), filename="many.md", title=None, writer=TemplateWriter())
 
 
 async def test_duplicate_titles_name_both_lines() -> None:
     body = "## Notes\n\nFirst text that is long enough.\n\n## Notes\n\nSecond text that is long enough.\n"
     with pytest.raises(PackError) as caught:
-        await prepare_import(
-            body.encode(), filename="dup.md", title=None, questioner=template_questioner
-        )
+        await prepare_import(body.encode(), filename="dup.md", title=None, writer=TemplateWriter())
     assert "line 5: two sections are called 'Notes' (also line 1): rename one" in str(caught.value)
 
 
@@ -182,15 +177,13 @@ async def test_a_section_too_long_to_post() -> None:
     with pytest.raises(
         PackError, match=r"section 1 \(Huge\) is [\d,]+ characters; a round posts at most 10 parts"
     ):
-        await prepare_import(
-            body.encode(), filename="huge.md", title=None, questioner=template_questioner
-        )
+        await prepare_import(body.encode(), filename="huge.md", title=None, writer=TemplateWriter())
 
 
 async def test_a_pack_file_is_read_as_a_pack_and_gets_missing_questions() -> None:
     body = "---\ntitle: Mine\n---\n\n## Only\n\nThe export bans cost 6 million dollars and must end now.\n\n### Questions\n\n1. Own question?\n"
     preview = await prepare_import(
-        body.encode(), filename="mine.md", title=None, questioner=template_questioner
+        body.encode(), filename="mine.md", title=None, writer=TemplateWriter()
     )
     assert preview.found_by == "pack file"
     questions = preview.pack.sections[0].questions
@@ -204,7 +197,7 @@ async def test_the_title_option_wins() -> None:
         (FIXTURES / "markdown_atx.md").read_bytes(),
         filename="a.md",
         title="Chosen",
-        questioner=template_questioner,
+        writer=TemplateWriter(),
     )
     assert preview.pack.title == "Chosen"
     assert preview.pack.slug == "chosen"

@@ -1,0 +1,135 @@
+"""Any OpenAI-compatible chat model, asked for JSON, answered or refused cleanly.
+
+`LLM.complete_json` asks for structured output with a JSON schema, falls back to JSON mode with
+the schema in the prompt when the server does not support schemas, parses tolerantly, and asks
+once more when the answer does not validate. Every failure (timeout, refused connection, an
+error status after the client's own retries, unusable output) becomes `LLMError`, so callers
+can fall back to their offline path.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar
+
+import openai
+from openai import AsyncOpenAI
+
+from roundtable.prompting import LLMError, Usage, parse_json_object
+from roundtable.settings import LLMSettings, Settings
+
+log = logging.getLogger(__name__)
+
+MAX_RETRIES = 2
+T = TypeVar("T")
+
+
+class LLM:
+    def __init__(self, client: AsyncOpenAI, settings: LLMSettings):
+        self.client = client
+        self.settings = settings
+        self._schemas_supported = True
+
+    async def _ask(
+        self,
+        messages: list[dict[str, str]],
+        schema_name: str,
+        schema: dict[str, Any],
+        max_tokens: int,
+    ) -> tuple[str, Usage]:
+        base: dict[str, Any] = {
+            "model": self.settings.model,
+            "messages": messages,
+            "max_tokens": max_tokens,
+            "temperature": 0.2,
+        }
+        if self._schemas_supported:
+            try:
+                return await self._create(
+                    **base,
+                    response_format={
+                        "type": "json_schema",
+                        "json_schema": {"name": schema_name, "schema": schema, "strict": True},
+                    },
+                )
+            except openai.BadRequestError as exc:
+                log.info(
+                    "The LLM server refused a JSON schema (%s); using JSON mode", exc.status_code
+                )
+                self._schemas_supported = False
+        with_schema = [
+            {
+                "role": "system",
+                "content": messages[0]["content"]
+                + "\n\nAnswer with one JSON object matching this JSON schema:\n"
+                + json.dumps(schema),
+            },
+            *messages[1:],
+        ]
+        return await self._create(
+            **{**base, "messages": with_schema}, response_format={"type": "json_object"}
+        )
+
+    async def _create(self, **request: Any) -> tuple[str, Usage]:
+        response = await self.client.chat.completions.create(**request)
+        if not response.choices:
+            raise ValueError("the answer has no choices")
+        usage = response.usage
+        return (
+            response.choices[0].message.content or "",
+            Usage(usage.prompt_tokens, usage.completion_tokens) if usage else Usage(),
+        )
+
+    async def complete_json(
+        self,
+        *,
+        system: str,
+        user: str,
+        schema_name: str,
+        schema: dict[str, Any],
+        validate: Callable[[Any], T],
+        max_tokens: int = 800,
+    ) -> tuple[T, Usage]:
+        """Ask for JSON; `validate` returns the value or raises ValueError. One re-ask."""
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        usage = Usage()
+        problem = ""
+        for attempt in range(2):
+            try:
+                content, used = await self._ask(messages, schema_name, schema, max_tokens)
+            except (openai.APIError, ValueError) as exc:
+                raise LLMError(f"the LLM request failed: {exc}") from exc
+            usage += used
+            try:
+                return validate(parse_json_object(content)), usage
+            except ValueError as exc:
+                problem = str(exc)
+                log.info("LLM answer unusable (attempt %d): %s", attempt + 1, problem)
+                messages = [
+                    *messages,
+                    {"role": "assistant", "content": content[:4000]},
+                    {
+                        "role": "user",
+                        "content": f"That answer was not usable: {problem}. Reply again with "
+                        "only the JSON object the schema describes.",
+                    },
+                ]
+        raise LLMError(f"the LLM gave no usable answer: {problem}")
+
+
+@asynccontextmanager
+async def open_llm(settings: Settings) -> AsyncIterator[LLM | None]:
+    """The LLM when configured (closed on exit), else None."""
+    if settings.llm is None:
+        yield None
+        return
+    async with AsyncOpenAI(
+        base_url=settings.llm.base_url,
+        api_key=settings.llm.api_key,
+        timeout=settings.llm.timeout_seconds,
+        max_retries=MAX_RETRIES,
+    ) as client:
+        yield LLM(client, settings.llm)

@@ -1,0 +1,152 @@
+"""A local fake OpenAI-compatible server (aiohttp on 127.0.0.1) with scripted replies.
+
+Tests point the real `openai` client at `base_url` and script what the "model" answers:
+
+    async with FakeOpenAI() as llm:
+        llm.script(Reply.json({"questions": [...]}), Reply.error(500), ...)
+        ...settings OPENAI_BASE_URL=llm.base_url...
+        llm.requests  # every request body, in order
+
+With no script left, `default` answers: for the prompts Roundtable sends it writes plausible,
+deterministic output (so `make demo` can show the LLM path), otherwise an error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int = 200
+    content: str | None = None  # the assistant message
+    delay: float = 0.0
+    usage: tuple[int, int] = (100, 50)  # prompt, completion tokens
+    error: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, data: Any, **kw: Any) -> Reply:
+        return cls(content=json.dumps(data), **kw)
+
+    @classmethod
+    def text(cls, content: str, **kw: Any) -> Reply:
+        return cls(content=content, **kw)
+
+    @classmethod
+    def failure(cls, status: int, message: str = "scripted failure", **kw: Any) -> Reply:
+        # retry-after-ms keeps the client's own back-off short in tests.
+        headers = {"retry-after-ms": "1", **kw.pop("headers", {})}
+        return cls(status=status, error=message, headers=headers, **kw)
+
+
+def _task(request: dict[str, Any]) -> str:
+    messages = request.get("messages") or []
+    system = messages[0].get("content", "") if messages else ""
+    match = re.match(r"Task: ([\w-]+)", system)
+    return match.group(1) if match else ""
+
+
+def default_reply(request: dict[str, Any]) -> Reply:
+    """Plausible answers for Roundtable's own prompts, for demos."""
+    if _task(request) == "debate-questions":
+        user = request["messages"][-1]["content"]
+        section = re.search(r"^Section: (.+)$", user, re.MULTILINE)
+        title = section.group(1) if section else "this section"
+        return Reply.json(
+            {
+                "questions": [
+                    f"What is the strongest claim in “{title}”, and do you agree with it?",
+                    f"What evidence would change your mind about the argument of “{title}”?",
+                    f"If “{title}” is right, who gains and who loses?",
+                ]
+            }
+        )
+    return Reply.failure(400, "the fake server has no answer for this prompt")
+
+
+class FakeOpenAI:
+    def __init__(self, default: Callable[[dict[str, Any]], Reply] = default_reply) -> None:
+        self.default = default
+        self.requests: list[dict[str, Any]] = []
+        self._script: deque[Reply] = deque()
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def script(self, *replies: Reply) -> None:
+        self._script.extend(replies)
+
+    async def start(self) -> Self:
+        app = web.Application()
+        app.router.add_post("/v1/chat/completions", self._completions)
+        app.router.add_get("/v1/models", self._models)
+        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def _models(self, request: web.Request) -> web.Response:
+        return web.json_response({"object": "list", "data": [{"id": "fake", "object": "model"}]})
+
+    async def _completions(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.requests.append(body)
+        reply = self._script.popleft() if self._script else self.default(body)
+        if reply.delay:
+            await asyncio.sleep(reply.delay)
+        if reply.status != 200:
+            return web.json_response(
+                {"error": {"message": reply.error, "type": "fake_error", "code": None}},
+                status=reply.status,
+                headers=reply.headers,
+            )
+        prompt, completion = reply.usage
+        return web.json_response(
+            {
+                "id": f"chatcmpl-{next(self._ids)}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": body.get("model", "fake"),
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": reply.content},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt,
+                    "completion_tokens": completion,
+                    "total_tokens": prompt + completion,
+                },
+            },
+            headers=reply.headers,
+        )
