@@ -12,7 +12,7 @@ import asyncio
 import base64
 import secrets
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 
 from aiohttp import web
 
@@ -32,6 +32,7 @@ from sandbox.model import (
     snowflake,
 )
 from sandbox.rest import Rest
+from sandbox.serving import LoopbackServer
 from sandbox.world import Interaction, World
 
 
@@ -45,7 +46,7 @@ def make_token(user_id: int) -> str:
     return f"{head}.{secrets.token_urlsafe(4)}.{secrets.token_urlsafe(27)}"
 
 
-class Sandbox:
+class Sandbox(LoopbackServer):
     def __init__(
         self,
         *,
@@ -59,8 +60,7 @@ class Sandbox:
         self.token = make_token(self.bot_user.id)
         self.message_content_allowed = message_content_allowed
         self.response_timeout = response_timeout
-        self.host = "127.0.0.1"
-        self.port = 0
+        super().__init__()
         self.gateway = Gateway(
             token=self.token,
             ready_payload=self._ready,
@@ -78,7 +78,6 @@ class Sandbox:
             interaction_deadline=interaction_deadline,
         )
         self.rest = Rest(self.world, self.token, bot_name)
-        self._runner: web.AppRunner | None = None
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -102,31 +101,18 @@ class Sandbox:
             "DISCORD_GATEWAY_URL": self.gateway_url,
         }
 
-    async def start(self, port: int = 0) -> Self:
+    def make_app(self) -> web.Application:
         app = web.Application(middlewares=[self.rest.middleware], client_max_size=64 * 1024**2)
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_routes(self.rest.routes())
-        self._runner = web.AppRunner(app, handle_signals=False, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, port)
-        await site.start()
-        server = site._server
-        assert server is not None and server.sockets  # type: ignore[attr-defined]
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        return app
+
+    async def started(self) -> None:
         self.world.base_url = self.base_url
-        return self
 
     async def stop(self) -> None:
         await self.gateway.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> Self:
-        return await self.start()
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.stop()
+        await super().stop()
 
     def _privileged_allowed(self) -> int:
         return Intent.MESSAGE_CONTENT if self.message_content_allowed else 0
