@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import check_moderator
-from roundtable.guild_config import ConfigChange, suggest_timezones
+from roundtable.guild_config import THREAD_ON_CLOSE, ConfigChange, suggest_timezones
 from storage.guild_settings import GuildSettings
 
 Interaction = discord.Interaction[RoundtableBot]
@@ -31,6 +31,9 @@ def settings_embed(settings: GuildSettings, *, llm_configured: bool, title: str)
     embed.add_field(name="Default channel", value=channel, inline=False)
     embed.add_field(name="Time zone", value=settings.timezone, inline=True)
     embed.add_field(name="Summaries", value=summaries, inline=True)
+    embed.add_field(
+        name="When a round closes", value=THREAD_ON_CLOSE[settings.thread_on_close], inline=False
+    )
     if settings.updated_at is not None:
         who = f" by <@{settings.updated_by}>" if settings.updated_by else ""
         stamp = discord.utils.format_dt(settings.updated_at, "R")
@@ -67,6 +70,7 @@ class ConfigCog(commands.GroupCog, group_name="config", group_description="Serve
         channel="Where rounds are posted when /round start names no channel",
         timezone="IANA time zone for schedules, such as Europe/Paris",
         summary_mode="How round summaries are written",
+        thread_on_close="What happens to a round's thread when the round closes",
     )
     async def set_(
         self,
@@ -75,6 +79,7 @@ class ConfigCog(commands.GroupCog, group_name="config", group_description="Serve
         channel: discord.TextChannel | discord.ForumChannel | None = None,
         timezone: str | None = None,
         summary_mode: Literal["offline", "llm"] | None = None,
+        thread_on_close: Literal["lock", "archive", "keep"] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         change = ConfigChange(
@@ -82,6 +87,7 @@ class ConfigCog(commands.GroupCog, group_name="config", group_description="Serve
             discussion_channel_id=channel.id if channel else None,
             timezone=timezone,
             summary_mode=summary_mode,
+            thread_on_close=thread_on_close,
         )
         settings = await self.bot.guild_config.set(
             interaction.guild_id, change, by=interaction.user.id

@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import check_moderator
 from cogs.support.confirm import Confirm
@@ -210,25 +211,11 @@ class PacksCog(commands.GroupCog, group_name="pack", group_description="Reading 
             ephemeral=True,
         )
 
-    @show.autocomplete("pack")
-    @preview.autocomplete("pack")
-    @export.autocomplete("pack")
-    @remove.autocomplete("pack")
-    async def _pack_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        assert interaction.guild_id is not None
-        found = await self.bot.packs.suggest_packs(interaction.guild_id, current)
-        return [app_commands.Choice(name=label, value=slug) for label, slug in found]
-
-    @preview.autocomplete("section")
-    async def _section_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[int]]:
-        assert interaction.guild_id is not None
-        slug = getattr(interaction.namespace, "pack", None)
-        found = await self.bot.packs.suggest_sections(interaction.guild_id, slug, str(current))
-        return [app_commands.Choice(name=label, value=number) for label, number in found]
+    show.autocomplete("pack")(autocomplete.packs)
+    preview.autocomplete("pack")(autocomplete.packs)
+    export.autocomplete("pack")(autocomplete.packs)
+    remove.autocomplete("pack")(autocomplete.packs)
+    preview.autocomplete("section")(autocomplete.sections)
 
 
 async def setup(bot: RoundtableBot) -> None:

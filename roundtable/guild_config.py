@@ -11,6 +11,11 @@ from roundtable.errors import UserError
 from storage.guild_settings import UNSET, GuildSettings, GuildSettingsRepository
 
 SUMMARY_MODES = ("offline", "llm")
+THREAD_ON_CLOSE = {
+    "lock": "lock and archive the thread",
+    "archive": "archive the thread (members can reopen it by posting)",
+    "keep": "leave the thread open",
+}
 CLEARABLE = ("moderator_role", "channel")
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices.
 
@@ -71,6 +76,7 @@ class ConfigChange:
     discussion_channel_id: int | None = None
     timezone: str | None = None
     summary_mode: str | None = None
+    thread_on_close: str | None = None
 
     def is_empty(self) -> bool:
         return all(
@@ -80,6 +86,7 @@ class ConfigChange:
                 self.discussion_channel_id,
                 self.timezone,
                 self.summary_mode,
+                self.thread_on_close,
             )
         )
 
@@ -98,7 +105,7 @@ class GuildConfig:
         if change.is_empty():
             raise UserError(
                 "Nothing to change: give at least one option (moderator_role, channel, "
-                "timezone or summary_mode)."
+                "timezone, summary_mode or thread_on_close)."
             )
         timezone = validate_timezone(change.timezone) if change.timezone is not None else UNSET
         mode: str | object = UNSET
@@ -114,9 +121,18 @@ class GuildConfig:
                     "LLM summaries need the bot's host to set OPENAI_MODEL and OPENAI_API_KEY or "
                     "OPENAI_BASE_URL first; summaries stay offline until then."
                 )
+        on_close: str | object = UNSET
+        if change.thread_on_close is not None:
+            if change.thread_on_close not in THREAD_ON_CLOSE:
+                raise UserError(
+                    f"thread_on_close must be one of {', '.join(THREAD_ON_CLOSE)}, "
+                    f"not {change.thread_on_close!r}."
+                )
+            on_close = change.thread_on_close
         return await self._repo.update(
             guild_id,
             by=by,
+            thread_on_close=on_close,  # type: ignore[arg-type]
             moderator_role_id=(
                 change.moderator_role_id if change.moderator_role_id is not None else UNSET
             ),

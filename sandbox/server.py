@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from aiohttp import web
@@ -191,6 +191,16 @@ class Sandbox(LoopbackServer):
         return self.world.dm_channel(user)
 
     # -- reading back -----------------------------------------------------------------------
+
+    async def eventually(
+        self, predicate: Callable[[], object], timeout: float = 5.0, what: str = ""
+    ) -> None:
+        """Poll until `predicate()` is true: for effects the bot makes after answering."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while not predicate():
+            if asyncio.get_running_loop().time() > deadline:
+                raise SandboxError(f"Still waiting after {timeout} s{': ' + what if what else ''}")
+            await asyncio.sleep(0.01)
 
     @property
     def bot_posts(self) -> list[Message]:

@@ -26,6 +26,7 @@ class GuildSettings:
     discussion_channel_id: int | None = None
     timezone: str = "UTC"
     summary_mode: str = "offline"
+    thread_on_close: str = "lock"  # lock | archive | keep
     updated_at: datetime | None = None
     updated_by: int | None = None
 
@@ -37,6 +38,7 @@ def _from_row(row: sqlite3.Row) -> GuildSettings:
         discussion_channel_id=row["discussion_channel_id"],
         timezone=row["timezone"],
         summary_mode=row["summary_mode"],
+        thread_on_close=row["thread_on_close"],
         updated_at=datetime.fromisoformat(row["updated_at"]),
         updated_by=row["updated_by"],
     )
@@ -44,7 +46,7 @@ def _from_row(row: sqlite3.Row) -> GuildSettings:
 
 _SELECT = (
     "SELECT guild_id, moderator_role_id, discussion_channel_id, timezone, summary_mode, "
-    "updated_at, updated_by FROM guild_settings WHERE guild_id = ?"
+    "thread_on_close, updated_at, updated_by FROM guild_settings WHERE guild_id = ?"
 )
 
 # One statement changes any subset of fields: each column has a "change it?" flag and a value.
@@ -54,11 +56,12 @@ UPDATE guild_settings SET
     discussion_channel_id = CASE WHEN :set_channel  THEN :channel  ELSE discussion_channel_id END,
     timezone              = CASE WHEN :set_timezone THEN :timezone ELSE timezone END,
     summary_mode          = CASE WHEN :set_mode     THEN :mode     ELSE summary_mode END,
+    thread_on_close       = CASE WHEN :set_close    THEN :close    ELSE thread_on_close END,
     updated_at            = :now,
     updated_by            = :by
 WHERE guild_id = :guild_id
 RETURNING guild_id, moderator_role_id, discussion_channel_id, timezone, summary_mode,
-          updated_at, updated_by
+          thread_on_close, updated_at, updated_by
 """
 
 
@@ -80,6 +83,7 @@ class GuildSettingsRepository:
         discussion_channel_id: int | _Unset | None = UNSET,
         timezone: str | _Unset = UNSET,
         summary_mode: str | _Unset = UNSET,
+        thread_on_close: str | _Unset = UNSET,
     ) -> GuildSettings:
         """Change the given fields atomically and return the stored result."""
 
@@ -90,6 +94,7 @@ class GuildSettingsRepository:
         set_channel, channel = pair(discussion_channel_id)
         set_timezone, tz = pair(timezone)
         set_mode, mode = pair(summary_mode)
+        set_close, close = pair(thread_on_close)
         now = datetime.now(UTC).isoformat()
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -109,6 +114,8 @@ class GuildSettingsRepository:
                     "timezone": tz,
                     "set_mode": set_mode,
                     "mode": mode,
+                    "set_close": set_close,
+                    "close": close,
                     "now": now,
                     "by": by,
                 },

@@ -9,6 +9,14 @@ from datetime import UTC, datetime
 from storage.database import Database
 
 
+class PackInUse(Exception):
+    """Rounds were run on this pack; it is kept so that their history stays whole."""
+
+    def __init__(self, rounds: int):
+        super().__init__(rounds)
+        self.rounds = rounds
+
+
 class DuplicatePack(Exception):
     """A pack with this slug already exists for the guild (or is shipped)."""
 
@@ -88,8 +96,19 @@ class PackRepository:
         return _record(row)
 
     async def remove(self, guild_id: int, slug: str) -> bool:
-        """Delete the guild's own pack; shipped packs are never deleted here."""
+        """Delete the guild's own pack; shipped packs are never deleted here.
+
+        PackInUse when rounds were run on it.
+        """
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT count(*) FROM rounds JOIN packs ON packs.id = rounds.pack_id "
+                "WHERE packs.guild_id = ? AND packs.slug = ?",
+                (guild_id, slug),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row and row[0]:
+                raise PackInUse(row[0])
             cursor = await conn.execute(
                 "DELETE FROM packs WHERE guild_id = ? AND slug = ?", (guild_id, slug)
             )

@@ -16,7 +16,7 @@ from roundtable.packs.importer import LeftOut, decode, import_text
 from roundtable.packs.model import Pack, Section
 from roundtable.packs.questions import MIN_QUESTIONS
 from roundtable.packs.writers import QuestionWriter, TemplateWriter
-from storage.packs import DuplicatePack, PackRecord, PackRepository
+from storage.packs import DuplicatePack, PackInUse, PackRecord, PackRepository
 
 log = logging.getLogger(__name__)
 
@@ -216,7 +216,14 @@ class PackLibrary:
         record, _ = await self.load(guild_id, slug)
         if record.shipped:
             raise UserError(f"{record.title} ships with Roundtable and cannot be removed.")
-        await self._repo.remove(guild_id, record.slug)
+        try:
+            await self._repo.remove(guild_id, record.slug)
+        except PackInUse as exc:
+            rounds = "round was" if exc.rounds == 1 else "rounds were"
+            raise UserError(
+                f"{record.title} cannot be removed: {exc.rounds} {rounds} run on it, and their "
+                "history needs it. Export it if you want a copy to change."
+            ) from None
         return record
 
     async def suggest_packs(self, guild_id: int, query: str) -> list[tuple[str, str]]:

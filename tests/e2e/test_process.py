@@ -38,8 +38,17 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
     sync = await bot_process("sync", env=env, cwd=tmp_path)
     out, err = await asyncio.wait_for(sync.communicate(), 60)
     assert sync.returncode == 0, err.decode()
-    assert out.decode().strip() == f"Synced 2 command(s) to guild {guild.id}: /config, /pack"
-    assert [c["name"] for c in sandbox.world.guild_commands[guild.id]] == ["config", "pack"]
+    assert (
+        out.decode().strip()
+        == f"Synced 5 command(s) to guild {guild.id}: /config, /forget, /pack, /privacy, /round"
+    )
+    assert [c["name"] for c in sandbox.world.guild_commands[guild.id]] == [
+        "config",
+        "pack",
+        "round",
+        "privacy",
+        "forget",
+    ]
     assert sandbox.world.global_commands == []
 
     run = await bot_process("run", env=env, cwd=tmp_path)

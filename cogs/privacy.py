@@ -1,0 +1,120 @@
+"""/privacy and /forget: what members allow Roundtable to do with what they write."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.support.bot import RoundtableBot
+from cogs.support.checks import require_guild
+from cogs.support.confirm import Confirm
+from cogs.support.render import COLOUR
+from cogs.support.round_ui import delete_messages
+from storage.privacy import Privacy
+
+Interaction = discord.Interaction[RoundtableBot]
+EXPORT_LABELS = {
+    "named": "Show my name with my answers",
+    "anonymous": 'Show my answers as "a member"',
+    "excluded": "Leave my answers out",
+}
+
+
+def privacy_embed(choice: Privacy) -> discord.Embed:
+    embed = discord.Embed(title="Your privacy on this server", colour=COLOUR)
+    embed.add_field(
+        name="AI processing",
+        value="Never send my text to an LLM (my stance still counts as a number)"
+        if choice.no_ai
+        else "My text may be summarised by the server's LLM, when one is configured",
+        inline=False,
+    )
+    embed.add_field(name="Exports", value=EXPORT_LABELS[choice.exports], inline=False)
+    embed.set_footer(text="Changes apply at once, to every round, past and future.")
+    return embed
+
+
+class PrivacyView(discord.ui.View):
+    def __init__(self, bot: RoundtableBot, choice: Privacy) -> None:
+        super().__init__(timeout=600)
+        self.bot = bot
+        self.choice = choice
+        for option in self.ai.options:
+            option.default = (option.value == "no") == choice.no_ai
+        for option in self.exports.options:
+            option.default = option.value == choice.exports
+
+    async def _save(self, interaction: discord.Interaction, *, no_ai: bool, exports: str) -> None:
+        self.choice = await self.bot.privacy.set(
+            self.choice.guild_id, self.choice.user_id, no_ai=no_ai, exports=exports
+        )
+        await interaction.response.edit_message(embed=privacy_embed(self.choice), view=self)
+
+    @discord.ui.select(
+        placeholder="AI processing",
+        options=[
+            discord.SelectOption(label="Allow the LLM to read my text", value="yes"),
+            discord.SelectOption(label="Never send my text to an LLM", value="no"),
+        ],
+    )
+    async def ai(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        await self._save(interaction, no_ai=select.values[0] == "no", exports=self.choice.exports)
+
+    @discord.ui.select(
+        placeholder="Exports",
+        options=[discord.SelectOption(label=label, value=v) for v, label in EXPORT_LABELS.items()],
+    )
+    async def exports(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        await self._save(interaction, no_ai=self.choice.no_ai, exports=select.values[0])
+
+
+class PrivacyCog(commands.Cog):
+    def __init__(self, bot: RoundtableBot):
+        self.bot = bot
+
+    @app_commands.command(
+        name="privacy", description="Choose what Roundtable may do with your text"
+    )
+    @app_commands.guild_only()
+    async def privacy(self, interaction: Interaction) -> None:
+        guild = require_guild(interaction)
+        choice = await self.bot.privacy.get(guild.id, interaction.user.id)
+        await interaction.response.send_message(
+            embed=privacy_embed(choice), view=PrivacyView(self.bot, choice), ephemeral=True
+        )
+
+    @app_commands.command(
+        name="forget", description="Delete all your answers, replies and stances on this server"
+    )
+    @app_commands.guild_only()
+    async def forget(self, interaction: Interaction) -> None:
+        guild = require_guild(interaction)
+
+        async def erase(click: discord.Interaction) -> None:
+            gone = await self.bot.privacy.forget(guild.id, click.user.id)
+            await click.response.edit_message(
+                content=(
+                    f"Deleted {gone.answers} answers, {gone.replies} replies and "
+                    f"{gone.stances} stances. Your messages in threads stay yours to delete."
+                ),
+                view=None,
+            )
+            await delete_messages(self.bot, gone.message_ids)
+
+        await interaction.response.send_message(
+            "Delete everything Roundtable stored of yours on this server (answers, recorded "
+            "replies, stances) and the bot's posts of your answers? This cannot be undone.",
+            view=Confirm(
+                owner_id=interaction.user.id,
+                on_confirm=erase,
+                confirm_label="Delete all of it",
+                cancelled="Nothing was deleted.",
+                origin=interaction,
+            ),
+            ephemeral=True,
+        )
+
+
+async def setup(bot: RoundtableBot) -> None:
+    await bot.add_cog(PrivacyCog(bot))

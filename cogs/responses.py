@@ -1,0 +1,113 @@
+"""What members say in rounds: answer forms, and replies in round threads.
+
+Answer forms are matched by custom_id (rt:answers:<round>:<questions>), not by a modal object
+in memory, so a form opened before a restart is still recorded after it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord.ext import commands
+
+from cogs.support.bot import RoundtableBot
+from cogs.support.round_ui import ANSWERS_ID, show_answers, submitted_values
+from cogs.support.tree import report_error
+from roundtable.errors import UserError
+
+log = logging.getLogger(__name__)
+REPLY_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+class ResponsesCog(commands.Cog):
+    def __init__(self, bot: RoundtableBot):
+        self.bot = bot
+
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        match = ANSWERS_ID.fullmatch((interaction.data or {}).get("custom_id", ""))
+        if match is None:
+            return
+        try:
+            await self.record_answers(interaction, int(match["round"]))
+        except Exception as exc:
+            await report_error(interaction, exc)
+
+    async def record_answers(self, interaction: discord.Interaction, round_id: int) -> None:
+        if interaction.guild_id is None:
+            raise UserError("This only works in a server.")
+        values = submitted_values(interaction.data or {})  # type: ignore[arg-type]
+        answers = {int(key[1:]): value for key, value in values.items() if key[1:].isdigit()}
+        saved = await self.bot.rounds.answer(
+            interaction.guild_id, round_id, interaction.user.id, answers
+        )
+        numbers = ", ".join(str(a.question) for a in saved)
+        plural = "s" if len(saved) > 1 else ""
+        # Acknowledged only now that the answers are committed.
+        await interaction.response.send_message(
+            f"Recorded: your answer{plural} to question{plural} {numbers}. They are shown in "
+            "the round's thread; **My answers** lets you change or withdraw them.",
+            ephemeral=True,
+        )
+        record = await self.bot.rounds.get(interaction.guild_id, round_id)
+        try:
+            await show_answers(self.bot, record, interaction.user)
+        except discord.HTTPException:
+            log.exception("Could not show answers of %s in round %s", interaction.user.id, round_id)
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        if not self._capturable(message):
+            return
+        reference = message.reference.message_id if message.reference else None
+        await self.bot.rounds.capture_reply(
+            message.guild.id,  # type: ignore[union-attr]
+            message.channel.id,
+            user_id=message.author.id,
+            content=message.content,
+            message_id=message.id,
+            reply_to_id=reference,
+            created_at=message.created_at,
+        )
+
+    def _capturable(self, message: discord.Message) -> bool:
+        return (
+            self.bot.settings.message_content_intent
+            and message.guild is not None
+            and isinstance(message.channel, discord.Thread)
+            and not message.author.bot
+            and message.webhook_id is None
+            and message.type in REPLY_TYPES
+        )
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        content = payload.data.get("content")
+        if (
+            payload.guild_id is None
+            or content is None
+            or not self.bot.settings.message_content_intent
+        ):
+            return
+        if content.strip():
+            await self.bot.rounds.repo.edit_reply(payload.guild_id, payload.message_id, content)
+        else:
+            await self.bot.rounds.repo.delete_reply(payload.guild_id, payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        if payload.guild_id is not None:
+            await self.bot.rounds.repo.delete_reply(payload.guild_id, payload.message_id)
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        if payload.guild_id is not None:
+            for message_id in payload.message_ids:
+                await self.bot.rounds.repo.delete_reply(payload.guild_id, message_id)
+
+
+async def setup(bot: RoundtableBot) -> None:
+    await bot.add_cog(ResponsesCog(bot))

@@ -1,0 +1,262 @@
+"""/round start|close|list|show|cancel|reopen: moderators run discussion rounds."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.support import autocomplete
+from cogs.support.bot import RoundtableBot
+from cogs.support.checks import check_moderator
+from cogs.support.confirm import Confirm
+from cogs.support.render import COLOUR, fit_lines
+from cogs.support.round_ui import finish_on_discord, post_round, reopen_on_discord
+from roundtable.errors import UserError
+from roundtable.rounds import NO_CONTENT_NOTE, participation_text, stance_lines, title_of, ts
+from roundtable.rounds import thread_name as make_thread_name
+from storage.rounds import RoundRecord
+
+log = logging.getLogger(__name__)
+Interaction = discord.Interaction[RoundtableBot]
+PAGE = 10
+
+
+def missing_permissions(
+    channel: discord.TextChannel | discord.ForumChannel, me: discord.Member, lock: bool
+) -> list[str]:
+    perms = channel.permissions_for(me)
+    needed = {
+        "View Channel": perms.view_channel,
+        "Send Messages" if isinstance(channel, discord.TextChannel) else "Create Posts": (
+            perms.send_messages
+        ),
+        "Embed Links": perms.embed_links,
+        "Send Messages in Threads": perms.send_messages_in_threads,
+    }
+    if isinstance(channel, discord.TextChannel):
+        needed["Create Public Threads"] = perms.create_public_threads
+    if lock:
+        needed["Manage Threads"] = perms.manage_threads
+    return [name for name, ok in needed.items() if not ok]
+
+
+def where(record: RoundRecord) -> str:
+    return f"<#{record.thread_id}>" if record.thread_id else f"<#{record.channel_id}>"
+
+
+def status_text(record: RoundRecord) -> str:
+    if record.is_open:
+        return f"open, closes {ts(record.closes_at, 'R')}" if record.closes_at else "open"
+    return f"{record.status} {ts(record.closed_at, 'R')}" if record.closed_at else record.status
+
+
+class RoundPages(discord.ui.View):
+    """Previous / Next through /round list, for the moderator who asked."""
+
+    def __init__(self, bot: RoundtableBot, guild_id: int, owner_id: int, total: int) -> None:
+        super().__init__(timeout=600)
+        self.bot, self.guild_id, self.owner_id, self.total = bot, guild_id, owner_id, total
+        self.page = 0
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = (self.page + 1) * PAGE >= self.total
+
+    async def embed(self) -> discord.Embed:
+        records = await self.bot.rounds.repo.page(
+            self.guild_id, limit=PAGE, offset=self.page * PAGE
+        )
+        lines = [f"**{r.id}. {r.section_title}** · {where(r)} · {status_text(r)}" for r in records]
+        pages = max(1, -(-self.total // PAGE))
+        embed = discord.Embed(
+            title="Rounds",
+            description=fit_lines(lines, 4096) or "No rounds yet: /round start runs one.",
+            colour=COLOUR,
+        )
+        embed.set_footer(text=f"Page {self.page + 1} of {pages} · open rounds first")
+        return embed
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        return interaction.user.id == self.owner_id
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page += step
+        self._sync_buttons()
+        await interaction.response.edit_message(embed=await self.embed(), view=self)
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        await self._turn(interaction, 1)
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class RoundsCog(commands.GroupCog, group_name="round", group_description="Discussion rounds"):
+    def __init__(self, bot: RoundtableBot):
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
+        return await check_moderator(interaction)
+
+    @app_commands.command(name="start", description="Post a section with its questions")
+    @app_commands.describe(
+        pack="The reading pack",
+        section="Which section to discuss",
+        channel="Where to post (default: the server's channel from /config)",
+        closes_in="When the round closes, e.g. 2h, 1d 12h, 1w (default: when you close it)",
+        thread_name="The discussion thread's name (default: Round N · section title)",
+    )
+    async def start(
+        self,
+        interaction: Interaction,
+        pack: str,
+        section: app_commands.Range[int, 1, 100],
+        channel: discord.TextChannel | discord.ForumChannel | None = None,
+        closes_in: str | None = None,
+        thread_name: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        assert interaction.guild is not None
+        guild = interaction.guild
+        settings = await self.bot.guild_config.get(guild.id)
+        target = channel or guild.get_channel(settings.discussion_channel_id or 0)
+        if not isinstance(target, discord.TextChannel | discord.ForumChannel):
+            raise UserError(
+                "Say where to post: give the channel option, or set a default channel with "
+                "/config set channel."
+            )
+        lacking = missing_permissions(target, guild.me, settings.thread_on_close == "lock")
+        if lacking:
+            raise UserError(
+                f"I can't run a round in {target.mention}: I need {', '.join(lacking)} there."
+            )
+        record, loaded = await self.bot.rounds.reserve(
+            guild.id,
+            pack_slug=pack,
+            section=section,
+            channel_id=target.id,
+            closes_in=closes_in,
+            by=interaction.user.id,
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        content_intent = self.bot.settings.message_content_intent
+        excerpt = self.bot.rounds.excerpt(record, loaded, content_intent=content_intent)
+        try:
+            thread, posts = await post_round(
+                target, record, excerpt, make_thread_name(record, thread_name)
+            )
+        except discord.HTTPException as exc:
+            await self.bot.rounds.discard(record)
+            raise UserError(
+                f"Discord refused the round's messages in {target.mention} "
+                f"({exc.text or exc.status}); nothing was started."
+            ) from exc
+        record = await self.bot.rounds.posted(record, thread_id=thread.id, posts=posts)
+        self.bot.deadlines_changed()
+        closes = f" It closes {ts(record.closes_at)}." if record.closes_at else ""
+        note = ""
+        if not content_intent and await self.bot.rounds.repo.count(guild.id) == 1:
+            note = f"\n-# {NO_CONTENT_NOTE}"
+        await interaction.followup.send(
+            f"Started **{title_of(record)}** in {thread.mention}.{closes}{note}", ephemeral=True
+        )
+
+    @app_commands.command(name="close", description="Close a round now")
+    async def close(self, interaction: Interaction, round: int) -> None:
+        assert interaction.guild_id is not None
+        record = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await finish_on_discord(self.bot, record)
+        self.bot.deadlines_changed()
+        await interaction.followup.send(f"Closed **{title_of(record)}**.", ephemeral=True)
+
+    @app_commands.command(name="list", description="Open and recent rounds")
+    async def list_(self, interaction: Interaction) -> None:
+        assert interaction.guild_id is not None
+        total = await self.bot.rounds.repo.count(interaction.guild_id)
+        pages = RoundPages(self.bot, interaction.guild_id, interaction.user.id, total)
+        await interaction.response.send_message(
+            embed=await pages.embed(), view=pages, ephemeral=True
+        )
+
+    @app_commands.command(name="show", description="A round's details and participation")
+    async def show(self, interaction: Interaction, round: int) -> None:
+        assert interaction.guild_id is not None
+        record = await self.bot.rounds.get(interaction.guild_id, round)
+        p = await self.bot.rounds.participation(record)
+        embed = discord.Embed(title=title_of(record)[:256], colour=COLOUR)
+        embed.add_field(name="Where", value=where(record), inline=True)
+        embed.add_field(name="Status", value=status_text(record), inline=True)
+        embed.add_field(
+            name="Started", value=f"{ts(record.opened_at)} by <@{record.opened_by}>", inline=False
+        )
+        embed.add_field(
+            name="Participation",
+            value=participation_text(p),
+            inline=False,
+        )
+        label = "Stances, opening → closing" if not record.is_open else "Stances, opening → now"
+        embed.add_field(
+            name=label, value="\n".join(stance_lines(record, p)) or "none", inline=False
+        )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="cancel", description="Cancel an open round (after confirming)")
+    async def cancel(self, interaction: Interaction, round: int) -> None:
+        assert interaction.guild_id is not None
+        record = await self.bot.rounds.open_round(interaction.guild_id, round)
+
+        async def do_cancel(click: discord.Interaction) -> None:
+            assert interaction.guild_id is not None
+            cancelled = await self.bot.rounds.cancel(interaction.guild_id, round, by=click.user.id)
+            await click.response.edit_message(
+                content=f"Cancelled **{title_of(cancelled)}**.", view=None
+            )
+            await finish_on_discord(self.bot, cancelled)
+            self.bot.deadlines_changed()
+
+        await interaction.response.send_message(
+            f"Cancel **{title_of(record)}**? Its thread is closed and it gets no summary; "
+            "what members wrote is kept.",
+            view=Confirm(
+                owner_id=interaction.user.id,
+                on_confirm=do_cancel,
+                confirm_label="Cancel round",
+                cancelled="Kept open; nothing changed.",
+                origin=interaction,
+            ),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="reopen", description="Reopen a closed or cancelled round")
+    @app_commands.describe(closes_in="When it closes again, e.g. 1d (default: when you close it)")
+    async def reopen(
+        self, interaction: Interaction, round: int, closes_in: str | None = None
+    ) -> None:
+        assert interaction.guild_id is not None
+        record = await self.bot.rounds.reopen(interaction.guild_id, round, closes_in=closes_in)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await reopen_on_discord(self.bot, record)
+        self.bot.deadlines_changed()
+        await interaction.followup.send(f"Reopened **{title_of(record)}**.", ephemeral=True)
+
+    start.autocomplete("pack")(autocomplete.packs)
+    start.autocomplete("section")(autocomplete.sections)
+    start.autocomplete("closes_in")(autocomplete.durations)
+    reopen.autocomplete("closes_in")(autocomplete.durations)
+    close.autocomplete("round")(autocomplete.rounds)
+    show.autocomplete("round")(autocomplete.rounds)
+    cancel.autocomplete("round")(autocomplete.rounds)
+    reopen.autocomplete("round")(autocomplete.rounds)
+
+
+async def setup(bot: RoundtableBot) -> None:
+    await bot.add_cog(RoundsCog(bot))

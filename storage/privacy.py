@@ -1,0 +1,92 @@
+"""Members' consent choices, and deleting everything a member said in a guild."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from storage.database import Database
+
+EXPORT_CHOICES = ("named", "anonymous", "excluded")
+
+
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    guild_id: int
+    user_id: int
+    no_ai: bool = False
+    exports: str = "named"  # named | anonymous ("a member") | excluded
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    answers: int
+    replies: int
+    stances: int
+    message_ids: tuple[tuple[int, int], ...]  # (thread id, message id) the bot posted answers in
+
+    @property
+    def total(self) -> int:
+        return self.answers + self.replies + self.stances
+
+
+class PrivacyRepository:
+    def __init__(self, db: Database):
+        self._db = db
+
+    async def get(self, guild_id: int, user_id: int) -> Privacy:
+        row = await self._db.fetch_one(
+            "SELECT no_ai, exports FROM member_privacy WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        if row is None:
+            return Privacy(guild_id, user_id)
+        return Privacy(guild_id, user_id, bool(row["no_ai"]), row["exports"])
+
+    async def set(self, guild_id: int, user_id: int, *, no_ai: bool, exports: str) -> Privacy:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO member_privacy (guild_id, user_id, no_ai, exports, updated_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+                "no_ai = excluded.no_ai, exports = excluded.exports, "
+                "updated_at = excluded.updated_at",
+                (guild_id, user_id, int(no_ai), exports, datetime.now(UTC).isoformat()),
+            )
+        return await self.get(guild_id, user_id)
+
+    async def opted_out_of_ai(self, guild_id: int) -> set[int]:
+        rows = await self._db.fetch_all(
+            "SELECT user_id FROM member_privacy WHERE guild_id = ? AND no_ai = 1", (guild_id,)
+        )
+        return {r["user_id"] for r in rows}
+
+    async def export_choices(self, guild_id: int) -> dict[int, str]:
+        rows = await self._db.fetch_all(
+            "SELECT user_id, exports FROM member_privacy WHERE guild_id = ? AND exports != 'named'",
+            (guild_id,),
+        )
+        return {r["user_id"]: r["exports"] for r in rows}
+
+    async def forget(self, guild_id: int, user_id: int) -> Forgotten:
+        """Delete all the member's answers, replies and stances in the guild, in one go."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT DISTINCT rounds.thread_id, responses.message_id FROM responses "
+                "JOIN rounds ON rounds.id = responses.round_id WHERE responses.guild_id = ? "
+                "AND responses.user_id = ? AND responses.kind = 'answer' "
+                "AND responses.message_id IS NOT NULL AND rounds.thread_id IS NOT NULL",
+                (guild_id, user_id),
+            ) as cursor:
+                posted = tuple((r[0], r[1]) for r in await cursor.fetchall())
+            counts = {}
+            for kind in ("answer", "reply"):
+                cursor = await conn.execute(
+                    "DELETE FROM responses WHERE guild_id = ? AND user_id = ? AND kind = ?",
+                    (guild_id, user_id, kind),
+                )
+                counts[kind] = cursor.rowcount
+            cursor = await conn.execute(
+                "DELETE FROM stances WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
+            stances = cursor.rowcount
+        return Forgotten(counts["answer"], counts["reply"], stances, posted)

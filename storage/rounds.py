@@ -1,0 +1,478 @@
+"""Rounds, the responses and stances members give in them. Every query is scoped to a guild."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import aiosqlite
+
+from storage.database import Database
+
+
+class RoundAlreadyOpen(Exception):
+    def __init__(self, round_id: int):
+        super().__init__(round_id)
+        self.round_id = round_id
+
+
+class RoundNotOpen(Exception):
+    """The round is closed or cancelled (or not this guild's)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRecord:
+    id: int
+    guild_id: int
+    pack_id: int
+    section_number: int
+    section_title: str
+    questions: tuple[str, ...]
+    stances: tuple[str, ...]
+    channel_id: int
+    thread_id: int | None
+    posts: tuple[tuple[int, int], ...]  # (channel id, message id); the last has the buttons
+    status: str
+    opened_by: int
+    opened_at: datetime
+    closes_at: datetime | None
+    closed_at: datetime | None
+    closed_by: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == "open"
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRecord:
+    id: int
+    round_id: int
+    user_id: int
+    kind: str
+    question: int | None
+    content: str
+    message_id: int | None
+    reply_to_id: int | None
+    created_at: datetime
+    edited_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StanceRecord:
+    round_id: int
+    user_id: int
+    opening: str
+    current: str
+    closing: str | None
+    changes: int
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _round(row: sqlite3.Row) -> RoundRecord:
+    return RoundRecord(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        pack_id=row["pack_id"],
+        section_number=row["section_number"],
+        section_title=row["section_title"],
+        questions=tuple(json.loads(row["questions"])),
+        stances=tuple(json.loads(row["stances"])),
+        channel_id=row["channel_id"],
+        thread_id=row["thread_id"],
+        posts=tuple((c, m) for c, m in json.loads(row["posts"])),
+        status=row["status"],
+        opened_by=row["opened_by"],
+        opened_at=datetime.fromisoformat(row["opened_at"]),
+        closes_at=_when(row["closes_at"]),
+        closed_at=_when(row["closed_at"]),
+        closed_by=row["closed_by"],
+    )
+
+
+def _response(row: sqlite3.Row) -> ResponseRecord:
+    return ResponseRecord(
+        id=row["id"],
+        round_id=row["round_id"],
+        user_id=row["user_id"],
+        kind=row["kind"],
+        question=row["question"],
+        content=row["content"],
+        message_id=row["message_id"],
+        reply_to_id=row["reply_to_id"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+        edited_at=_when(row["edited_at"]),
+    )
+
+
+def _stance(row: sqlite3.Row) -> StanceRecord:
+    return StanceRecord(
+        round_id=row["round_id"],
+        user_id=row["user_id"],
+        opening=row["opening"],
+        current=row["current"],
+        closing=row["closing"],
+        changes=row["changes"],
+    )
+
+
+_ROUND_SELECT = (
+    "SELECT id, guild_id, pack_id, section_number, section_title, questions, stances, "
+    "channel_id, thread_id, posts, status, opened_by, opened_at, closes_at, closed_at, "
+    "closed_by FROM rounds "
+)
+_RESPONSE_SELECT = (
+    "SELECT id, round_id, user_id, kind, question, content, message_id, reply_to_id, "
+    "created_at, edited_at FROM responses "
+)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+async def _require_open(conn: aiosqlite.Connection, guild_id: int, round_id: int) -> None:
+    async with conn.execute(
+        "SELECT status FROM rounds WHERE id = ? AND guild_id = ?", (round_id, guild_id)
+    ) as cursor:
+        row = await cursor.fetchone()
+    if row is None or row["status"] != "open":
+        raise RoundNotOpen(round_id)
+
+
+class RoundRepository:
+    def __init__(self, db: Database):
+        self._db = db
+
+    # -- rounds -----------------------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        guild_id: int,
+        pack_id: int,
+        section_number: int,
+        section_title: str,
+        questions: Sequence[str],
+        stances: Sequence[str],
+        channel_id: int,
+        opened_by: int,
+        closes_at: datetime | None,
+    ) -> RoundRecord:
+        """Reserve an open round; RoundAlreadyOpen if this section already has one."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id FROM rounds WHERE guild_id = ? AND pack_id = ? AND section_number = ? "
+                "AND status = 'open'",
+                (guild_id, pack_id, section_number),
+            ) as cursor:
+                existing = await cursor.fetchone()
+            if existing:
+                raise RoundAlreadyOpen(existing["id"])
+            async with conn.execute(
+                "INSERT INTO rounds (guild_id, pack_id, section_number, section_title, questions, "
+                "stances, channel_id, status, opened_by, opened_at, closes_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
+                (
+                    guild_id,
+                    pack_id,
+                    section_number,
+                    section_title,
+                    json.dumps(list(questions)),
+                    json.dumps(list(stances)),
+                    channel_id,
+                    opened_by,
+                    _now(),
+                    _iso(closes_at),
+                ),
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        found = await self.get(guild_id, row["id"])
+        assert found is not None
+        return found
+
+    async def attach(
+        self, round_id: int, *, thread_id: int, posts: Sequence[tuple[int, int]]
+    ) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE rounds SET thread_id = ?, posts = ? WHERE id = ?",
+                (thread_id, json.dumps([list(p) for p in posts]), round_id),
+            )
+
+    async def discard(self, round_id: int) -> None:
+        """Forget a round whose posting failed (nothing of it reached members)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM rounds WHERE id = ?", (round_id,))
+
+    async def get(self, guild_id: int, round_id: int) -> RoundRecord | None:
+        row = await self._db.fetch_one(
+            _ROUND_SELECT + "WHERE id = ? AND guild_id = ?", (round_id, guild_id)
+        )
+        return _round(row) if row else None
+
+    async def by_thread(self, guild_id: int, thread_id: int) -> RoundRecord | None:
+        row = await self._db.fetch_one(
+            _ROUND_SELECT + "WHERE thread_id = ? AND guild_id = ?", (thread_id, guild_id)
+        )
+        return _round(row) if row else None
+
+    async def page(self, guild_id: int, *, limit: int, offset: int) -> list[RoundRecord]:
+        """Open rounds first, then the most recent."""
+        rows = await self._db.fetch_all(
+            _ROUND_SELECT + "WHERE guild_id = ? ORDER BY status = 'open' DESC, id DESC "
+            "LIMIT ? OFFSET ?",
+            (guild_id, limit, offset),
+        )
+        return [_round(r) for r in rows]
+
+    async def count(self, guild_id: int) -> int:
+        row = await self._db.fetch_one(
+            "SELECT count(*) FROM rounds WHERE guild_id = ?", (guild_id,)
+        )
+        return int(row[0]) if row else 0
+
+    async def uses_pack(self, pack_id: int) -> int:
+        """How many rounds were run on a pack (a pack with rounds cannot be deleted)."""
+        row = await self._db.fetch_one("SELECT count(*) FROM rounds WHERE pack_id = ?", (pack_id,))
+        return int(row[0]) if row else 0
+
+    async def due(self, now: datetime) -> list[RoundRecord]:
+        """Open rounds whose deadline has passed, in every guild."""
+        rows = await self._db.fetch_all(
+            _ROUND_SELECT + "WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at",
+            (_iso(now),),
+        )
+        return [_round(r) for r in rows]
+
+    async def next_deadline(self) -> datetime | None:
+        row = await self._db.fetch_one(
+            "SELECT min(closes_at) FROM rounds WHERE status = 'open' AND closes_at IS NOT NULL"
+        )
+        return _when(row[0]) if row else None
+
+    async def finish(
+        self, guild_id: int, round_id: int, *, status: str, by: int | None
+    ) -> RoundRecord | None:
+        """Close or cancel an open round, once: None when it was not open any more.
+
+        Closing stances are recorded in the same transaction.
+        """
+        assert status in ("closed", "cancelled")
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE rounds SET status = ?, closed_at = ?, closed_by = ? "
+                "WHERE id = ? AND guild_id = ? AND status = 'open'",
+                (status, _now(), by, round_id, guild_id),
+            )
+            if cursor.rowcount == 0:
+                return None
+            await conn.execute(
+                "UPDATE stances SET closing = current WHERE round_id = ?", (round_id,)
+            )
+        return await self.get(guild_id, round_id)
+
+    async def reopen(
+        self, guild_id: int, round_id: int, *, closes_at: datetime | None
+    ) -> RoundRecord | None:
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT r.id FROM rounds r JOIN rounds this ON this.id = ? "
+                "WHERE r.guild_id = this.guild_id AND r.pack_id = this.pack_id "
+                "AND r.section_number = this.section_number AND r.status = 'open'",
+                (round_id,),
+            ) as cursor:
+                other = await cursor.fetchone()
+            if other:
+                raise RoundAlreadyOpen(other["id"])
+            cursor = await conn.execute(
+                "UPDATE rounds SET status = 'open', closed_at = NULL, closed_by = NULL, "
+                "closes_at = ? WHERE id = ? AND guild_id = ? AND status != 'open'",
+                (_iso(closes_at), round_id, guild_id),
+            )
+            if cursor.rowcount == 0:
+                return None
+            await conn.execute("UPDATE stances SET closing = NULL WHERE round_id = ?", (round_id,))
+        return await self.get(guild_id, round_id)
+
+    # -- answers and replies ----------------------------------------------------------------
+
+    async def save_answers(
+        self, guild_id: int, round_id: int, user_id: int, answers: dict[int, str]
+    ) -> list[ResponseRecord]:
+        """Insert or replace the member's answers (earlier texts kept as history)."""
+        now = _now()
+        async with self._db.transaction() as conn:
+            await _require_open(conn, guild_id, round_id)
+            for question, content in sorted(answers.items()):
+                async with conn.execute(
+                    "SELECT id, content FROM responses WHERE round_id = ? AND user_id = ? "
+                    "AND kind = 'answer' AND question = ?",
+                    (round_id, user_id, question),
+                ) as cursor:
+                    old = await cursor.fetchone()
+                if old is None:
+                    await conn.execute(
+                        "INSERT INTO responses (round_id, guild_id, user_id, kind, question, "
+                        "content, created_at) VALUES (?, ?, ?, 'answer', ?, ?, ?)",
+                        (round_id, guild_id, user_id, question, content, now),
+                    )
+                elif old["content"] != content:
+                    await conn.execute(
+                        "INSERT INTO response_edits (response_id, content, replaced_at) "
+                        "VALUES (?, ?, ?)",
+                        (old["id"], old["content"], now),
+                    )
+                    await conn.execute(
+                        "UPDATE responses SET content = ?, edited_at = ? WHERE id = ?",
+                        (content, now, old["id"]),
+                    )
+        return await self.answers(guild_id, round_id, user_id)
+
+    async def answers(self, guild_id: int, round_id: int, user_id: int) -> list[ResponseRecord]:
+        rows = await self._db.fetch_all(
+            _RESPONSE_SELECT + "WHERE guild_id = ? AND round_id = ? AND user_id = ? "
+            "AND kind = 'answer' ORDER BY question",
+            (guild_id, round_id, user_id),
+        )
+        return [_response(r) for r in rows]
+
+    async def set_message(self, response_ids: Iterable[int], message_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.executemany(
+                "UPDATE responses SET message_id = ? WHERE id = ?",
+                [(message_id, rid) for rid in response_ids],
+            )
+
+    async def withdraw(self, guild_id: int, round_id: int, user_id: int) -> list[ResponseRecord]:
+        """Delete the member's answers in a round; returns what was deleted."""
+        gone = await self.answers(guild_id, round_id, user_id)
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "DELETE FROM responses WHERE guild_id = ? AND round_id = ? AND user_id = ? "
+                "AND kind = 'answer'",
+                (guild_id, round_id, user_id),
+            )
+        return gone
+
+    async def add_reply(
+        self,
+        guild_id: int,
+        round_id: int,
+        *,
+        user_id: int,
+        content: str,
+        message_id: int,
+        reply_to_id: int | None,
+        created_at: datetime,
+    ) -> ResponseRecord | None:
+        """Store a thread reply while the round is open (a replayed message is stored once)."""
+        async with self._db.transaction() as conn:
+            try:
+                await _require_open(conn, guild_id, round_id)
+            except RoundNotOpen:
+                return None
+            async with conn.execute(
+                "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
+                "reply_to_id, created_at) VALUES (?, ?, ?, 'reply', ?, ?, ?, ?) "
+                "ON CONFLICT (message_id) WHERE kind = 'reply' DO NOTHING RETURNING id",
+                (round_id, guild_id, user_id, content, message_id, reply_to_id, _iso(created_at)),
+            ) as cursor:
+                row = await cursor.fetchone()
+        if row is None:
+            return None
+        found = await self._db.fetch_one(_RESPONSE_SELECT + "WHERE id = ?", (row["id"],))
+        return _response(found) if found else None
+
+    async def edit_reply(self, guild_id: int, message_id: int, content: str) -> bool:
+        now = _now()
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, content FROM responses WHERE guild_id = ? AND message_id = ? "
+                "AND kind = 'reply'",
+                (guild_id, message_id),
+            ) as cursor:
+                old = await cursor.fetchone()
+            if old is None or old["content"] == content:
+                return False
+            await conn.execute(
+                "INSERT INTO response_edits (response_id, content, replaced_at) VALUES (?, ?, ?)",
+                (old["id"], old["content"], now),
+            )
+            await conn.execute(
+                "UPDATE responses SET content = ?, edited_at = ? WHERE id = ?",
+                (content, now, old["id"]),
+            )
+        return True
+
+    async def delete_reply(self, guild_id: int, message_id: int) -> bool:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM responses WHERE guild_id = ? AND message_id = ? AND kind = 'reply'",
+                (guild_id, message_id),
+            )
+            return cursor.rowcount > 0
+
+    async def responses(self, guild_id: int, round_id: int) -> list[ResponseRecord]:
+        rows = await self._db.fetch_all(
+            _RESPONSE_SELECT + "WHERE guild_id = ? AND round_id = ? ORDER BY created_at, id",
+            (guild_id, round_id),
+        )
+        return [_response(r) for r in rows]
+
+    async def history(self, response_id: int) -> list[str]:
+        rows = await self._db.fetch_all(
+            "SELECT content FROM response_edits WHERE response_id = ? ORDER BY rowid",
+            (response_id,),
+        )
+        return [r["content"] for r in rows]
+
+    # -- stances ----------------------------------------------------------------------------
+
+    async def set_stance(
+        self, guild_id: int, round_id: int, user_id: int, label: str
+    ) -> StanceRecord:
+        now = _now()
+        async with self._db.transaction() as conn:
+            await _require_open(conn, guild_id, round_id)
+            await conn.execute(
+                "INSERT INTO stances (round_id, guild_id, user_id, opening, current, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO UPDATE SET "
+                "changes = changes + (current != excluded.current), current = excluded.current, "
+                "updated_at = excluded.updated_at",
+                (round_id, guild_id, user_id, label, label, now),
+            )
+        row = await self._db.fetch_one(
+            "SELECT round_id, user_id, opening, current, closing, changes FROM stances "
+            "WHERE round_id = ? AND user_id = ?",
+            (round_id, user_id),
+        )
+        assert row is not None
+        return _stance(row)
+
+    async def stances(self, guild_id: int, round_id: int) -> list[StanceRecord]:
+        rows = await self._db.fetch_all(
+            "SELECT round_id, user_id, opening, current, closing, changes FROM stances "
+            "WHERE guild_id = ? AND round_id = ? ORDER BY user_id",
+            (guild_id, round_id),
+        )
+        return [_stance(r) for r in rows]
+
+    async def stance_of(self, guild_id: int, round_id: int, user_id: int) -> StanceRecord | None:
+        row = await self._db.fetch_one(
+            "SELECT round_id, user_id, opening, current, closing, changes FROM stances "
+            "WHERE guild_id = ? AND round_id = ? AND user_id = ?",
+            (guild_id, round_id, user_id),
+        )
+        return _stance(row) if row else None
