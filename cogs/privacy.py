@@ -11,6 +11,7 @@ from cogs.support.checks import require_guild
 from cogs.support.confirm import Confirm
 from cogs.support.render import COLOUR
 from cogs.support.round_ui import delete_messages
+from roundtable.rounds import plural
 from storage.privacy import Privacy
 
 Interaction = discord.Interaction[RoundtableBot]
@@ -95,8 +96,10 @@ class PrivacyCog(commands.Cog):
             gone = await self.bot.privacy.forget(guild.id, click.user.id)
             await click.response.edit_message(
                 content=(
-                    f"Deleted {gone.answers} answers, {gone.replies} replies and "
-                    f"{gone.stances} stances. Your messages in threads stay yours to delete."
+                    f"Deleted {plural(gone.answers, 'answer')}, "
+                    f"{plural(gone.replies, 'reply', 'replies')} and "
+                    f"{plural(gone.stances, 'stance')}. Your messages in threads stay yours "
+                    "to delete."
                 ),
                 view=None,
             )

@@ -290,7 +290,8 @@ class RoundRepository:
             async with conn.execute(
                 "SELECT r.id FROM rounds r JOIN rounds this ON this.id = ? "
                 "WHERE r.guild_id = this.guild_id AND r.pack_id = this.pack_id "
-                "AND r.section_number = this.section_number AND r.status = 'open'",
+                "AND r.section_number = this.section_number AND r.status = 'open' "
+                "AND r.id != this.id",
                 (round_id,),
             ) as cursor:
                 other = await cursor.fetchone()

@@ -57,6 +57,13 @@ async def world(sandbox: Sandbox, db_path: Path) -> AsyncIterator[World]:
 
 
 @pytest.fixture
+async def content_world(sandbox: Sandbox, db_path: Path) -> AsyncIterator[World]:
+    """The small server with MESSAGE_CONTENT_INTENT on: thread replies are recorded."""
+    async with small_world(sandbox, db_path, MESSAGE_CONTENT_INTENT="true") as built:
+        yield built
+
+
+@pytest.fixture
 async def fake_llm() -> AsyncIterator[FakeOpenAI]:
     async with FakeOpenAI() as server:
         yield server

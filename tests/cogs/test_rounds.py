@@ -6,19 +6,11 @@ import asyncio
 import json
 from pathlib import Path
 
-import pytest
-
 from sandbox import ChannelType, Message, Perm, Sandbox
 from tests.conftest import small_world
 from tests.harness import World, running_bot
 
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
-
-
-@pytest.fixture
-async def content_world(sandbox: Sandbox, db_path: Path):
-    async with small_world(sandbox, db_path, MESSAGE_CONTENT_INTENT="true") as built:
-        yield built
 
 
 async def start(world: World, section: int = 2, **options: object) -> tuple[Message, dict]:

@@ -1,0 +1,81 @@
+"""/privacy and /forget through the sandbox."""
+
+from __future__ import annotations
+
+from tests.cogs.test_rounds import start
+from tests.harness import World
+
+
+async def test_privacy_choices_are_shown_and_stored(world: World) -> None:
+    sb = world.sandbox
+    panel = (await sb.slash(world.member, "privacy", world.general)).messages[0]
+    assert panel.ephemeral
+    fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
+    assert fields["Exports"] == "Show my name with my answers"
+    assert fields["AI processing"].startswith("My text may be summarised")
+    ai, exports = (row["components"][0]["custom_id"] for row in panel.components)
+    await sb.select(world.member, panel, ai, ["no"])
+    await sb.select(world.member, panel, exports, ["anonymous"])
+    fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
+    assert fields["AI processing"].startswith("Never send my text to an LLM")
+    assert fields["Exports"] == 'Show my answers as "a member"'
+    row = await world.bot.db.fetch_one(
+        "SELECT no_ai, exports FROM member_privacy WHERE user_id = ?", (world.member.id,)
+    )
+    assert tuple(row) == (1, "anonymous")
+    assert await world.bot.privacy.opted_out_of_ai(world.guild.id) == {world.member.id}
+
+
+async def test_forget_deletes_answers_replies_and_stances_after_confirming(
+    content_world: World,
+) -> None:
+    world = content_world
+    sb = world.sandbox
+    buttons, _ = await start(world)
+    thread = sb.thread_of(buttons)
+    grace = sb.member(world.guild, "Grace")
+    shown = await sb.click(world.member, buttons, sb.button(buttons, "Respond"))
+    await sb.submit_modal(world.member, shown, {"q1": "Mine.", "q2": "Also mine."})
+    await sb.click(world.member, buttons, sb.button(buttons, "Agree"))
+    await sb.say(world.member, thread, "A reply of mine.")
+    await sb.click(grace, buttons, sb.button(buttons, "Disagree"))
+    await sb.say(grace, thread, "Grace keeps hers.")
+    await sb.eventually(lambda: len(sb.messages(thread)) == 3)
+
+    ask = (await sb.slash(world.member, "forget", world.general)).messages[0]
+    assert ask.content.startswith("Delete everything Roundtable stored of yours on this server")
+    assert (
+        await world.bot.db.fetch_one(
+            "SELECT count(*) FROM responses WHERE user_id = ?", (world.member.id,)
+        )
+    )[0] == 3
+    await sb.click(world.member, ask, sb.button(ask, "Delete all of it"))
+    assert ask.content == (
+        "Deleted 2 answers, 1 reply and 1 stance. Your messages in threads stay yours to delete."
+    )
+    await sb.eventually(
+        lambda: not any(m.author.id == sb.bot_user.id and m.embeds for m in sb.messages(thread))
+    )
+    for table in ("responses", "stances"):
+        rows = await world.bot.db.fetch_all(f"SELECT user_id FROM {table}")  # noqa: S608
+        assert {r["user_id"] for r in rows} == {grace.id}
+
+
+async def test_forget_can_be_cancelled(world: World) -> None:
+    sb = world.sandbox
+    buttons, _ = await start(world)
+    await sb.click(world.member, buttons, sb.button(buttons, "Agree"))
+    ask = (await sb.slash(world.member, "forget", world.general)).messages[0]
+    await sb.click(world.member, ask, sb.button(ask, "Cancel"))
+    assert ask.content == "Nothing was deleted."
+    assert len(await world.bot.db.fetch_all("SELECT * FROM stances")) == 1
+
+
+async def test_privacy_commands_are_refused_in_direct_messages(world: World) -> None:
+    sb = world.sandbox
+    for command in ("privacy", "forget"):
+        reply = await sb.slash(world.member, command, sb.dm(world.member))
+        assert (
+            reply.messages[0].content
+            == "This command works only in a server, not in direct messages."
+        )

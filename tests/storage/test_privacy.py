@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from storage.database import Database
+from storage.privacy import Privacy, PrivacyRepository
+from storage.rounds import RoundRepository
+
+
+async def test_defaults_and_changes(db: Database) -> None:
+    repo = PrivacyRepository(db)
+    assert await repo.get(1, 5) == Privacy(1, 5)
+    await repo.set(1, 5, no_ai=True, exports="excluded")
+    assert await repo.get(1, 5) == Privacy(1, 5, True, "excluded")
+    assert await repo.get(2, 5) == Privacy(2, 5)
+    assert await repo.export_choices(1) == {5: "excluded"}
+
+
+async def test_forget_is_per_guild_and_counts(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
+            "VALUES (1, NULL, 'p', 'P', 'b', 1, 'now', 'now')"
+        )
+    rounds = RoundRepository(db)
+    mine = await rounds.create(
+        guild_id=1,
+        pack_id=1,
+        section_number=1,
+        section_title="S",
+        questions=["Q?"],
+        stances=["A", "B"],
+        channel_id=9,
+        opened_by=1,
+        closes_at=None,
+    )
+    theirs = await rounds.create(
+        guild_id=2,
+        pack_id=1,
+        section_number=1,
+        section_title="S",
+        questions=["Q?"],
+        stances=["A", "B"],
+        channel_id=8,
+        opened_by=1,
+        closes_at=None,
+    )
+    await rounds.save_answers(1, mine.id, 5, {1: "answer"})
+    await rounds.set_stance(1, mine.id, 5, "A")
+    await rounds.save_answers(2, theirs.id, 5, {1: "elsewhere"})
+    gone = await PrivacyRepository(db).forget(1, 5)
+    assert (gone.answers, gone.replies, gone.stances, gone.total) == (1, 0, 1, 2)
+    assert [r.content for r in await rounds.responses(2, theirs.id)] == ["elsewhere"]
