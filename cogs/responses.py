@@ -7,6 +7,7 @@ in memory, so a form opened before a restart is still recorded after it.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 import discord
 from discord.ext import commands
@@ -18,11 +19,27 @@ from roundtable.errors import UserError
 
 log = logging.getLogger(__name__)
 REPLY_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+RECENT = 2000  # message ids remembered for edits and deletions that outrun their message
+
+
+class Recent(OrderedDict[int, str | None]):
+    """A bounded record of recent edits (new content) and deletions (None) by message id.
+
+    discord.py runs each event's listeners as separate tasks, so a quick edit or delete can be
+    handled before the message itself is stored; the capture checks here after storing.
+    """
+
+    def note(self, message_id: int, content: str | None) -> None:
+        self[message_id] = content
+        self.move_to_end(message_id)
+        while len(self) > RECENT:
+            self.popitem(last=False)
 
 
 class ResponsesCog(commands.Cog):
     def __init__(self, bot: RoundtableBot):
         self.bot = bot
+        self.recent = Recent()
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
@@ -62,9 +79,12 @@ class ResponsesCog(commands.Cog):
     async def on_message(self, message: discord.Message) -> None:
         if not self._capturable(message):
             return
+        if message.id in self.recent and self.recent[message.id] is None:
+            return  # deleted before we got to it
+        guild_id = message.guild.id  # type: ignore[union-attr]
         reference = message.reference.message_id if message.reference else None
-        await self.bot.rounds.capture_reply(
-            message.guild.id,  # type: ignore[union-attr]
+        stored = await self.bot.rounds.capture_reply(
+            guild_id,
             message.channel.id,
             user_id=message.author.id,
             content=message.content,
@@ -72,6 +92,12 @@ class ResponsesCog(commands.Cog):
             reply_to_id=reference,
             created_at=message.created_at,
         )
+        if stored is not None and message.id in self.recent:
+            later = self.recent[message.id]
+            if later is None:
+                await self.bot.rounds.repo.delete_reply(guild_id, message.id)
+            else:
+                await self.bot.rounds.repo.edit_reply(guild_id, message.id, later)
 
     def _capturable(self, message: discord.Message) -> bool:
         return (
@@ -100,12 +126,14 @@ class ResponsesCog(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
+            self.recent.note(payload.message_id, None)
             await self.bot.rounds.repo.delete_reply(payload.guild_id, payload.message_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
             for message_id in payload.message_ids:
+                self.recent.note(message_id, None)
                 await self.bot.rounds.repo.delete_reply(payload.guild_id, message_id)
 
 

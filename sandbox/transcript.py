@@ -11,7 +11,18 @@ from typing import Any
 from sandbox.model import Message, User
 from sandbox.world import World
 
-_MENTION = re.compile(r"<(@!?|@&|#)(\d+)>|<t:(\d+)(?::[tTdDfFR])?>")
+_MENTION = re.compile(r"<(@!?|@&|#)(\d+)>|<t:(\d+)(?::([tTdDfFR]))?>")
+
+
+def relative(moment: datetime) -> str:
+    """ "in 2 days" / "3 hours ago", as Discord shows a relative timestamp."""
+    seconds = (moment - datetime.now(UTC)).total_seconds()
+    amount = abs(seconds)
+    units = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
+    size, unit = next((s, u) for s, u in units if amount >= s or s == 1)
+    n = round(amount / size)
+    text = f"{n} {unit}{'s' if n != 1 else ''}"
+    return f"in {text}" if seconds >= 0 else f"{text} ago"
 
 
 def humanizer(world: World) -> Callable[[str], str]:
@@ -24,9 +35,12 @@ def humanizer(world: World) -> Callable[[str], str]:
         return None
 
     def replace(match: re.Match[str]) -> str:
-        kind, ident, stamp = match.group(1), match.group(2), match.group(3)
+        kind, ident, stamp, style = match.groups()
         if stamp:
-            return datetime.fromtimestamp(int(stamp), UTC).strftime("%Y-%m-%d %H:%M UTC")
+            moment = datetime.fromtimestamp(int(stamp), UTC)
+            if style == "R":
+                return relative(moment)
+            return moment.strftime("%Y-%m-%d %H:%M UTC")
         n = int(ident)
         if kind == "@&":
             return f"@{role_name(n) or ident}"
@@ -45,6 +59,8 @@ def _quote(text: str) -> list[str]:
 
 def render_embed(embed: dict[str, Any]) -> list[str]:
     lines: list[str] = []
+    if (embed.get("author") or {}).get("name"):
+        lines.append(f"*{embed['author']['name']}*")
     if embed.get("title"):
         lines.append(f"**{embed['title']}**")
     if embed.get("description"):

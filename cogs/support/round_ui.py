@@ -152,11 +152,13 @@ class MineButton(HandledItem, template=r"rt:mine:(?P<round>\d+)"):
             )
         if not answers:
             embed.description = "You have not answered yet."
-        embed.set_footer(
-            text=f"Stance: {stance.current} (opened with {stance.opening})"
-            if stance
-            else "No stance yet."
-        )
+        if stance is None:
+            footer = "No stance yet."
+        elif stance.opening == stance.current:
+            footer = f"Stance: {stance.current}"
+        else:
+            footer = f"Stance: {stance.current} (opened with {stance.opening})"
+        embed.set_footer(text=footer)
         view = discord.ui.View(timeout=None)
         if record.is_open:
             view.add_item(EditAnswersButton(record.id))

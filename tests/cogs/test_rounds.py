@@ -376,3 +376,22 @@ async def test_the_default_channel_from_config_is_used(world: World) -> None:
     reply = await sb.slash(world.owner, "round start", world.general, pack=SHIPPED, section=1)
     assert reply.messages[0].content.startswith("Started")
     assert len(sb.messages(other)) == 1
+
+
+async def test_a_reply_deleted_before_it_was_stored_is_not_kept(content_world: World) -> None:
+    world = content_world
+    sb = world.sandbox
+    buttons, _ = await start(world)
+    thread = sb.thread_of(buttons)
+    for n in range(5):  # create and delete back to back: the two events race in the bot
+        message = sb.world.create_message(thread, world.member, {"content": f"oops {n}"})
+        sb.world.delete_message(message)
+        edited = sb.world.create_message(thread, world.member, {"content": f"draft {n}"})
+        sb.world.edit_message(edited, {"content": f"final {n}"})
+    await sb.gateway.drained()
+    for _ in range(50):
+        rows = await world.bot.db.fetch_all("SELECT content FROM responses ORDER BY id")
+        if len(rows) == 5 and all(r["content"].startswith("final") for r in rows):
+            break
+        await asyncio.sleep(0.02)
+    assert [r["content"] for r in rows] == [f"final {n}" for n in range(5)]

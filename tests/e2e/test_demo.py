@@ -23,3 +23,10 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
     # The packs flow: an import found the sections and a section was previewed.
     assert "Found 4 sections (short heading lines between paragraphs)" in text
     assert "│ **Pointed questions**" in text
+    # Rounds: with and without the Message Content intent, across two restarts.
+    assert "## First run, Message Content intent off" in text
+    assert "## The bot restarts with MESSAGE_CONTENT_INTENT=true" in text
+    assert "✓ buttons keep working after the bot restarts" in text
+    assert "✓ two replies recorded (the deleted one is gone), with the edit" in text
+    assert "✓ closed once, on start-up, with its participation" in text
+    assert text.count("✓ the bot shut down cleanly on SIGTERM (exit status 0)") == 3

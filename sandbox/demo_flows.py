@@ -1,0 +1,407 @@
+"""The scripted flows `make demo` plays: each step acted as a member, each answer checked."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+
+from sandbox.model import Channel, Guild, Message, Perm, Role, User
+from sandbox.server import Sandbox
+from sandbox.transcript import Transcript
+from sandbox.world import Interaction
+
+DEMO_TEXT = Path(__file__).with_name("demo_texts") / "reading-together.txt"
+SHIPPED = "deepseek-r1-chinas-sputnik-moment"
+
+
+@dataclass
+class Cast:
+    """The demo server and its people."""
+
+    guild: Guild
+    general: Channel
+    debates: Channel
+    mods: Role
+    owner: User
+    ada: User
+    grace: User
+    linus: User
+
+
+def build_world(sb: Sandbox) -> Cast:
+    guild = sb.guild("Reading Group", owner="Olivia")
+    general = sb.text_channel(guild, "general")
+    debates = sb.forum(guild, "debates", tags=["news", "round"])
+    mods = sb.role(guild, "Moderators", Perm.MEMBER_DEFAULT)
+    ada = sb.member(guild, "Ada")
+    grace = sb.member(guild, "Grace", roles=[mods])
+    linus = sb.member(guild, "Linus")
+    return Cast(guild, general, debates, mods, sb.owner(guild), ada, grace, linus)
+
+
+def _fields(interaction: Interaction) -> dict[str, str]:
+    messages = interaction.messages
+    if not messages or not messages[0].embeds:
+        return {}
+    return {f["name"]: f["value"] for f in messages[0].embeds[0].get("fields") or []}
+
+
+def _says(interaction: Interaction, start: str) -> bool:
+    return bool(interaction.messages) and interaction.messages[0].content.startswith(start)
+
+
+async def config_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
+    """/config: show, refusals, set with autocomplete, moderator role, clear."""
+    general, owner, ada, grace, mods = cast.general, cast.owner, cast.ada, cast.grace, cast.mods
+    name = sb.bot_user.username
+
+    t.section("Server settings with /config")
+    t.action(owner, "runs `/config show` in #general")
+    reply = await sb.slash(owner, "config show", general)
+    t.bot(reply.messages, name)
+    t.expect(
+        reply.messages[0].ephemeral and _fields(reply).get("Time zone") == "UTC",
+        "a private settings card with the defaults (UTC, offline summaries)",
+    )
+
+    t.action(ada, "(no Manage Server) tries `/config show`")
+    reply = await sb.slash(ada, "config show", general)
+    t.bot(reply.messages, name)
+    t.expect(_says(reply, "This is for moderators"), "a plain member is refused, privately")
+
+    t.action(owner, "types `new y` into the time zone option of `/config set`")
+    choices = await sb.autocomplete(
+        owner, "config set", general, focused="timezone", timezone="new y"
+    )
+    t.note("Offered: " + ", ".join(c["name"] for c in choices))
+    t.expect([c["value"] for c in choices] == ["America/New_York"], "autocomplete finds the zone")
+
+    t.action(owner, "runs `/config set timezone:Mars/Olympus`")
+    reply = await sb.slash(owner, "config set", general, timezone="Mars/Olympus")
+    t.bot(reply.messages, name)
+    t.expect(_says(reply, "Mars/Olympus is not an IANA time zone"), "a clear refusal")
+
+    t.action(
+        owner,
+        "runs `/config set moderator_role:@Moderators channel:#general timezone:America/New_York`",
+    )
+    reply = await sb.slash(
+        owner,
+        "config set",
+        general,
+        moderator_role=mods,
+        channel=general,
+        timezone="America/New_York",
+    )
+    t.bot(reply.messages, name)
+    fields = _fields(reply)
+    t.expect(
+        fields.get("Time zone") == "America/New_York"
+        and fields.get("Moderators") == f"Manage Server, and the role <@&{mods.id}>"
+        and not reply.messages[0].pings.anyone,
+        "saved, shown, and the role is named without pinging it",
+    )
+
+    t.action(grace, "(has the Moderators role) runs `/config show`")
+    reply = await sb.slash(grace, "config show", general)
+    t.bot(reply.messages, name)
+    t.expect(_fields(reply).get("Time zone") == "America/New_York", "the moderator role is enough")
+
+    t.action(ada, "runs `/config show` in a direct message to the bot")
+    reply = await sb.slash(ada, "config show", sb.dm(ada))
+    t.bot(reply.messages, name)
+    t.expect(_says(reply, "This command works only in a server"), "direct messages are refused")
+
+    t.action(owner, "runs `/config clear setting:channel`")
+    reply = await sb.slash(owner, "config clear", general, setting="channel")
+    t.bot(reply.messages, name)
+    t.expect(
+        _fields(reply).get("Default channel", "").startswith("not set"),
+        "the default channel is unset",
+    )
+
+
+async def pack_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
+    """/pack: list, import a text (preview, save), preview sections, export, a member refused."""
+    general, owner, ada = cast.general, cast.owner, cast.ada
+    name = sb.bot_user.username
+
+    t.section("Reading packs with /pack")
+    t.action(owner, "runs `/pack list`")
+    reply = await sb.slash(owner, "pack list", general)
+    t.bot(reply.messages, name)
+    t.expect(
+        "ships with Roundtable" in (reply.messages[0].embeds[0].get("description") or ""),
+        "the shipped DeepSeek-R1 pack is there for every server",
+    )
+
+    t.action(
+        owner, f"runs `/pack import` with the file `{DEMO_TEXT.name}` (a web article saved as text)"
+    )
+    reply = await sb.slash(
+        owner, "pack import", general, file=(DEMO_TEXT.name, DEMO_TEXT.read_bytes())
+    )
+    t.bot(reply.messages, name)
+    preview = reply.messages[0]
+    description = preview.embeds[0].get("description") or "" if preview.embeds else ""
+    t.expect(
+        "Found 4 sections" in description and bool(preview.attachments),
+        "a private preview: 4 sections found, the donation appeal left out, the pack file attached",
+    )
+
+    t.action(owner, "presses **Save pack**")
+    saved = await sb.click(owner, preview, sb.button(preview, "Save pack"))
+    t.bot([saved.original] if saved.original else [], name)
+    t.expect(preview.content.startswith("Saved **Reading together**"), "the pack is saved")
+
+    t.action(owner, "runs `/pack preview pack:reading-together section:3`")
+    reply = await sb.slash(owner, "pack preview", general, pack="reading-together", section=3)
+    t.bot(reply.messages, name)
+    embeds = [e for m in reply.messages for e in m.embeds]
+    t.expect(
+        embeds[0].get("title") == "Pointed questions" and embeds[-1].get("title") == "Questions",
+        "the section exactly as a round will post it, with its questions",
+    )
+
+    t.action(owner, f"runs `/pack preview pack:{SHIPPED} section:2`")
+    reply = await sb.slash(owner, "pack preview", general, pack=SHIPPED, section=2)
+    t.bot(reply.messages, name)
+    embeds = [e for m in reply.messages for e in m.embeds]
+    t.expect(embeds[0].get("title") == "No chips for China", "the seed pack's second section")
+
+    t.action(owner, "runs `/pack export pack:reading-together`")
+    reply = await sb.slash(owner, "pack export", general, pack="reading-together")
+    t.bot(reply.messages, name)
+    files = reply.messages[0].attachments
+    t.expect(
+        [f.filename for f in files] == ["reading-together.md"],
+        "the pack as an editable file",
+    )
+
+    t.action(ada, "tries `/pack list`")
+    reply = await sb.slash(ada, "pack list", general)
+    t.bot(reply.messages, name)
+    t.expect(_says(reply, "This is for moderators"), "members cannot manage packs")
+
+
+def _thread_posts(sb: Sandbox, message: Message) -> list[Message]:
+    thread = sb.thread_of(message)
+    return sb.messages(thread) if thread else []
+
+
+@dataclass
+class RoundState:
+    """What later phases need from earlier ones (the demo restarts the bot in between)."""
+
+    first_buttons: Message | None = None
+    first_round: int = 0
+    forum_buttons: Message | None = None
+    forum_round: int = 0
+
+
+STATE = RoundState()
+
+
+async def round_flow_without_content(sb: Sandbox, t: Transcript, cast: Cast) -> None:
+    """A round in #general with MESSAGE_CONTENT_INTENT off: answers by form, stances."""
+    name = sb.bot_user.username
+    t.section("A round, with the Message Content intent off")
+    t.action(
+        cast.grace,
+        f"(Moderators role) runs `/round start pack:{SHIPPED} section:2 channel:#general closes_in:2d`",
+    )
+    reply = await sb.slash(
+        cast.grace,
+        "round start",
+        cast.general,
+        pack=SHIPPED,
+        section=2,
+        channel=cast.general,
+        closes_in="2d",
+    )
+    t.bot(reply.messages, name)
+    posts = sb.messages(cast.general)
+    buttons = posts[-1]
+    t.note("In #general, for everyone:")
+    t.bot([buttons], name)
+    t.expect(
+        reply.messages[0].content.startswith("Started **Round")
+        and [c["label"] for c in buttons.components[0]["components"]] == ["Respond", "My answers"]
+        and sb.thread_of(buttons) is not None,
+        "the section, its four questions, the closing time and the buttons; a thread for the talk",
+    )
+    STATE.first_buttons = buttons
+    STATE.first_round = int(buttons.embeds[0]["title"].split()[1])
+
+    t.action(cast.ada, "presses **Respond**")
+    shown = await sb.click(cast.ada, buttons, sb.button(buttons, "Respond"))
+    t.note(
+        f"A form opens, titled “{shown.modal['title']}”, with "
+        f"{len(shown.modal['components'])} answer boxes."
+        if shown.modal
+        else "No form opened."
+    )
+    t.action(cast.ada, "answers questions 1 and 3 and sends the form")
+    done = await sb.submit_modal(
+        cast.ada,
+        shown,
+        {
+            "q1": "The bans clearly pushed DeepSeek towards efficiency, but the evidence is one "
+            "model. I'd want to see whether other labs followed.",
+            "q3": "Open weights are a plus for researchers, a risk for misuse.",
+        },
+    )
+    t.bot(done.messages, name)
+    await sb.eventually(lambda: len(_thread_posts(sb, buttons)) == 1, what="Ada's answer card")
+    t.note("In the round's thread:")
+    t.bot(_thread_posts(sb, buttons)[-1:], name)
+    t.expect(_says(done, "Recorded"), "acknowledged after it was stored, then shown in the thread")
+
+    t.action(cast.linus, "presses **Respond** and sends the form with only spaces in it")
+    shown = await sb.click(cast.linus, buttons, sb.button(buttons, "Respond"))
+    done = await sb.submit_modal(cast.linus, shown, {"q1": "   "})
+    t.bot(done.messages, name)
+    t.expect(_says(done, "Your answer was empty"), "an empty answer is refused; nothing stored")
+
+    for who, label in ((cast.ada, "Agree"), (cast.linus, "Disagree"), (cast.owner, "Unsure")):
+        t.action(who, f"presses **{label}**")
+        reply = await sb.click(who, buttons, sb.button(buttons, label))
+        t.bot(reply.messages, name)
+    t.action(cast.linus, "changes his mind: presses **Agree**")
+    reply = await sb.click(cast.linus, buttons, sb.button(buttons, "Agree"))
+    t.bot(reply.messages, name)
+    t.expect(
+        _says(reply, "Your stance in")
+        and "You opened with **Disagree**" in reply.messages[0].content,
+        "the first stance is kept as the opening stance",
+    )
+
+    t.action(cast.linus, "writes in the thread: “Efficiency gains were coming anyway.”")
+    await sb.say(cast.linus, sb.thread_of(buttons), "Efficiency gains were coming anyway.")
+    t.note("(With the intent off the bot cannot read thread replies; the round message says so.)")
+
+    t.action(cast.ada, "presses **My answers**")
+    mine = await sb.click(cast.ada, buttons, sb.button(buttons, "My answers"))
+    t.bot(mine.messages, name)
+    t.expect(
+        bool(mine.messages)
+        and mine.messages[0].ephemeral
+        and bool(mine.messages[0].embeds[0].get("fields")),
+        "only Ada sees her answers and stance, with Edit and Withdraw",
+    )
+
+
+async def round_flow_with_content(sb: Sandbox, t: Transcript, cast: Cast) -> None:
+    """After a restart with MESSAGE_CONTENT_INTENT on: old buttons work, replies are recorded."""
+    name = sb.bot_user.username
+    t.section("After a restart, with the Message Content intent on")
+    assert STATE.first_buttons is not None
+    buttons = STATE.first_buttons
+    t.action(
+        cast.grace, f"presses **Disagree** on round {STATE.first_round}, posted before the restart"
+    )
+    reply = await sb.click(cast.grace, buttons, sb.button(buttons, "Disagree"))
+    t.bot(reply.messages, name)
+    t.expect(_says(reply, "Your stance in"), "buttons keep working after the bot restarts")
+
+    t.action(
+        cast.owner,
+        f"runs `/round start pack:{SHIPPED} section:3 channel:#debates closes_in:3d` (a forum)",
+    )
+    reply = await sb.slash(
+        cast.owner,
+        "round start",
+        cast.general,
+        pack=SHIPPED,
+        section=3,
+        channel=cast.debates,
+        closes_in="3d",
+    )
+    t.bot(reply.messages, name)
+    thread = next(
+        c for c in cast.guild.channels.values() if c.is_thread and c.parent_id == cast.debates.id
+    )
+    forum_buttons = sb.messages(thread)[-1]
+    STATE.forum_buttons = forum_buttons
+    STATE.forum_round = int(forum_buttons.embeds[0]["title"].split()[1])
+    t.expect(bool(thread.applied_tags), f"a forum post “{thread.name}” tagged “round”")
+
+    t.action(
+        cast.ada,
+        "writes in the post: “Marx's point stands: the tool is neutral, the owner is not.”",
+    )
+    first = await sb.say(
+        cast.ada, thread, "Marx's point stands: the tool is neutral, the owner is not."
+    )
+    t.action(cast.linus, "replies to Ada: “Some tools are built for one owner, though.”")
+    await sb.say(cast.linus, thread, "Some tools are built for one owner, though.", reply_to=first)
+    t.action(cast.grace, "writes “typo-ridden thoguht” and then deletes it")
+    oops = await sb.say(cast.grace, thread, "typo-ridden thoguht")
+    await sb.delete(oops)
+    t.action(cast.ada, "edits her message to add “, mostly.”")
+    await sb.edit(first, "Marx's point stands: the tool is neutral, the owner is not, mostly.")
+
+    t.action(cast.owner, f"runs `/round show round:{STATE.forum_round}`")
+    expected = "2 members, 0 answers, 2 replies"
+    for _ in range(30):  # the bot records replies as their events arrive; give it a moment
+        reply = await sb.slash(cast.owner, "round show", cast.general, round=STATE.forum_round)
+        if _fields(reply).get("Participation") == expected:
+            break
+        await asyncio.sleep(0.1)
+    t.bot(reply.messages, name)
+    t.expect(
+        _fields(reply).get("Participation") == expected,
+        "two replies recorded (the deleted one is gone), with the edit",
+    )
+
+    t.action(cast.linus, "runs `/privacy` and chooses “Never send my text to an LLM”")
+    panel = (await sb.slash(cast.linus, "privacy", cast.general)).messages[0]
+    ai = panel.components[0]["components"][0]["custom_id"]
+    await sb.select(cast.linus, panel, ai, ["no"])
+    t.bot([panel], name)
+    t.expect("Never send my text" in str(panel.embeds[0]), "his choice is stored and shown")
+
+    t.action(cast.owner, f"runs `/round close round:{STATE.first_round}`")
+    reply = await sb.slash(cast.owner, "round close", cast.general, round=STATE.first_round)
+    t.bot(reply.messages, name)
+    closing = _thread_posts(sb, buttons)[-1]
+    t.note("In the thread:")
+    t.bot([closing], name)
+    description = closing.embeds[0].get("description", "") if closing.embeds else ""
+    t.expect(
+        "Participation:** 4 members, 2 answers, 0 replies" in description
+        and "Agree: 1 → 2 (+1)" in description
+        and sb.thread_of(buttons).locked,
+        "participation and stances opening → closing; the thread locked; the buttons disabled",
+    )
+
+
+async def round_flow_deadline(sb: Sandbox, t: Transcript, cast: Cast) -> None:
+    """After another restart: a deadline that passed while the bot was down closes once."""
+    name = sb.bot_user.username
+    t.section("A deadline that passed while the bot was down")
+    assert STATE.forum_buttons is not None
+    thread = sb.thread_of(STATE.forum_buttons) or sb.channel(STATE.forum_buttons.channel_id)
+
+    def closings() -> list[Message]:
+        return [
+            m
+            for m in sb.messages(thread)
+            if m.embeds and m.embeds[0].get("title") == "Round closed"
+        ]
+
+    await sb.eventually(lambda: len(closings()) == 1, timeout=15, what="the deadline close")
+    t.note(f"Round {STATE.forum_round}'s deadline passed while the bot was stopped. On start-up:")
+    t.bot(closings(), name)
+    t.expect(
+        len(closings()) == 1 and "closed at its deadline" in closings()[0].embeds[0]["description"],
+        "closed once, on start-up, with its participation",
+    )
+    t.action(cast.owner, "runs `/round list`")
+    reply = await sb.slash(cast.owner, "round list", cast.general)
+    t.bot(reply.messages, name)
+    t.expect(
+        _says(reply, "") and "closed" in reply.messages[0].embeds[0]["description"],
+        "both rounds, closed",
+    )
