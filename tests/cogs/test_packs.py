@@ -8,8 +8,8 @@ from roundtable.packs.excerpts import EMBED_TOTAL_MAX
 from roundtable.packs.format import parse_pack
 from sandbox import Message
 from tests.harness import World
+from tests.seed import SEED
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_fa043505587b87a6.txt"
 FIXTURES = Path(__file__).resolve().parents[1] / "roundtable" / "fixtures"
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
 

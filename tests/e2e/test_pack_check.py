@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.seed import SEED
+
 ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT.parent / "shared" / "seeds" / "000_fa043505587b87a6.txt"
 
 
 def pack_check(*args: str, cwd: Path) -> subprocess.CompletedProcess:

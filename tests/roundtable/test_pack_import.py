@@ -12,9 +12,9 @@ from roundtable.packs.importer import MAX_IMPORT_BYTES, decode, import_text
 from roundtable.packs.library import prepare_import
 from roundtable.packs.model import MAX_SECTIONS
 from roundtable.packs.writers import TemplateWriter
+from tests.seed import SEED
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_fa043505587b87a6.txt"
 
 
 def found(name: str) -> tuple[str, list[str], str, list[str]]:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from roundtable.packs.importer import decode, import_text
 from roundtable.packs.model import MAX_QUESTION_CHARS
 from roundtable.packs.questions import claims, snippet, template_questions
+from tests.seed import SEED
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_fa043505587b87a6.txt"
 KIND_OPENERS = (
     "The text says",
     "The text cites a figure",

@@ -10,6 +10,7 @@ from roundtable.packs.excerpts import EMBED_TOTAL_MAX, layout
 from roundtable.packs.format import parse_pack, render_pack
 from roundtable.packs.library import SHIPPED_DIR, load_pack_files
 from roundtable.packs.questions import MIN_QUESTIONS
+from tests.seed import SEED
 
 SHIPPED = sorted(SHIPPED_DIR.glob("*.md"))
 
@@ -47,7 +48,7 @@ def test_the_seed_pack_follows_the_op_eds_structure() -> None:
 
 def test_the_seed_pack_is_a_digest_not_a_copy() -> None:
     """No sentence of the op-ed appears in the pack: it is written in our own words."""
-    seed = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_fa043505587b87a6.txt"
+    seed = SEED
     original = seed.read_text("utf-8")
     pack = (SHIPPED_DIR / "deepseek-sputnik-moment.md").read_text("utf-8")
     words = original.split()
