@@ -1,0 +1,144 @@
+"""What a summary is made from, and what it says. Both engines produce `Summary`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """One thing a member said: an answer to a question, or a reply in the discussion."""
+
+    message_id: int  # the Discord message that shows it: what a citation links to
+    user_id: int
+    text: str
+    question: int | None = None  # 1-based, answers only
+    reply_to: int | None = None  # the message it replies to
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Discussion:
+    """A round (or an exported channel) as the summarisers see it."""
+
+    title: str
+    questions: tuple[str, ...]
+    contributions: tuple[Contribution, ...]
+    stances: tuple[str, ...] = ()
+    opening: dict[int, str] = field(default_factory=dict)  # user id -> stance label
+    closing: dict[int, str] = field(default_factory=dict)
+    guild_id: int | None = None
+    channel_id: int | None = None  # where the cited messages are, for jump links
+
+    def content_hash(self) -> str:
+        """Changes whenever anything a summary depends on changes."""
+        data = {
+            "questions": self.questions,
+            "contributions": [
+                (c.message_id, c.user_id, c.text, c.question, c.reply_to)
+                for c in self.contributions
+            ],
+            "opening": sorted(self.opening.items()),
+            "closing": sorted(self.closing.items()),
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    text: str
+    message_ids: tuple[int, ...]
+    members: int = 0
+    side: str | None = None  # "mostly Agree", when the holders lean one way
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """The points for one question, or for the free discussion (number None)."""
+
+    number: int | None
+    title: str
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    title: str
+    engine: str  # offline | llm
+    sections: tuple[Section, ...]
+    stances: dict[str, tuple[int, int]]  # label -> (opening, closing)
+    members: int
+    answers: int
+    replies: int
+    disagreements: tuple[Point, ...] = ()
+    notes: tuple[str, ...] = ()
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Summary:
+        def point(p: dict[str, Any]) -> Point:
+            return Point(p["text"], tuple(p["message_ids"]), p.get("members", 0), p.get("side"))
+
+        return cls(
+            title=data["title"],
+            engine=data["engine"],
+            sections=tuple(
+                Section(s["number"], s["title"], tuple(point(p) for p in s["points"]))
+                for s in data["sections"]
+            ),
+            stances={k: (v[0], v[1]) for k, v in data["stances"].items()},
+            members=data["members"],
+            answers=data["answers"],
+            replies=data["replies"],
+            disagreements=tuple(point(p) for p in data.get("disagreements", [])),
+            notes=tuple(data.get("notes", [])),
+            prompt_tokens=data.get("prompt_tokens", 0),
+            completion_tokens=data.get("completion_tokens", 0),
+        )
+
+    def cited(self) -> set[int]:
+        ids = {i for s in self.sections for p in s.points for i in p.message_ids}
+        return ids | {i for p in self.disagreements for i in p.message_ids}
+
+
+def stance_counts(d: Discussion) -> dict[str, tuple[int, int]]:
+    labels = list(d.stances) or sorted(set(d.opening.values()) | set(d.closing.values()))
+    opening = [d.opening.get(u) for u in d.opening]
+    closing = [d.closing.get(u, d.opening.get(u)) for u in d.opening]
+    return {label: (opening.count(label), closing.count(label)) for label in labels}
+
+
+def only_real_citations(summary: Summary, d: Discussion) -> Summary:
+    """Drop cited ids that are not messages of the discussion, then points left with none."""
+    real = {c.message_id for c in d.contributions}
+
+    def keep(points: tuple[Point, ...]) -> tuple[Point, ...]:
+        kept = []
+        for p in points:
+            ids = tuple(dict.fromkeys(i for i in p.message_ids if i in real))
+            if ids:
+                kept.append(Point(p.text, ids, p.members, p.side))
+        return tuple(kept)
+
+    sections = tuple(Section(s.number, s.title, keep(s.points)) for s in summary.sections)
+    return Summary(
+        title=summary.title,
+        engine=summary.engine,
+        sections=sections,
+        stances=summary.stances,
+        members=summary.members,
+        answers=summary.answers,
+        replies=summary.replies,
+        disagreements=keep(summary.disagreements),
+        notes=summary.notes,
+        prompt_tokens=summary.prompt_tokens,
+        completion_tokens=summary.completion_tokens,
+    )
