@@ -365,9 +365,11 @@ async def round_flow_with_content(sb: Sandbox, t: Transcript, cast: Cast) -> Non
     t.action(cast.owner, f"runs `/round close round:{STATE.first_round}`")
     reply = await sb.slash(cast.owner, "round close", cast.general, round=STATE.first_round)
     t.bot(reply.messages, name)
-    closing = _thread_posts(sb, buttons)[-1]
+    posts = _thread_posts(sb, buttons)
+    closing = next(m for m in posts if m.embeds and m.embeds[0].get("title") == "Round closed")
+    summary = [m for m in posts if m.embeds and m.embeds[0].get("title", "").startswith("Summary")]
     t.note("In the thread:")
-    t.bot([closing], name)
+    t.bot([closing, *summary], name)
     description = closing.embeds[0].get("description", "") if closing.embeds else ""
     t.expect(
         "Participation:** 4 members, 2 answers, 0 replies" in description

@@ -20,11 +20,14 @@ from roundtable.packs.library import PackLibrary
 from roundtable.packs.writers import LLMWriter
 from roundtable.rounds import RoundService
 from roundtable.settings import Settings
+from roundtable.summaries.llm_engine import LLMSummariser
+from roundtable.summaries.service import SummaryService
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
 from storage.privacy import PrivacyRepository
 from storage.rounds import RoundRepository
+from storage.summaries import SummaryRepository
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +94,13 @@ class RoundtableBot(commands.Bot):
         self.packs = PackLibrary(PackRepository(db), writer=LLMWriter(llm) if llm else None)
         self.rounds = RoundService(RoundRepository(db), self.packs)
         self.privacy = PrivacyRepository(db)
+        self.summaries = SummaryService(
+            SummaryRepository(db),
+            self.rounds,
+            self.privacy,
+            self.guild_config,
+            LLMSummariser(llm) if llm else None,
+        )
         self.deadline_waker: asyncio.Event | None = None  # set by the deadlines cog
 
     async def setup_hook(self) -> None:

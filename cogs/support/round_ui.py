@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from cogs.support.render import to_embed
+from cogs.support.summary_posts import post_summary
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
 from roundtable.packs.excerpts import EMBED_TOTAL_MAX, Excerpt, MessageSpec
@@ -448,6 +449,9 @@ async def finish_on_discord(bot: RoundtableBot, record: RoundRecord) -> None:
     if record.thread_id:
         thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
         await thread.send(**_send_kwargs(spec))
+        if record.status == "closed":
+            made = await bot.summaries.for_close(record)
+            await post_summary(bot, record.thread_id, made.summary, made.discussion)
     if record.posts:
         channel_id, message_id = record.posts[-1]
         channel = bot.get_partial_messageable(channel_id, guild_id=record.guild_id)

@@ -27,7 +27,7 @@ from roundtable.summaries.model import (
 )
 
 MAX_POINTS = 5
-MIN_TOKENS = 3  # shorter messages ("+1", "lol") count as participation, not as themes
+MIN_TOKENS = 3  # in large groups, shorter messages ("+1", "lol") count only as participation
 MERGE_ABOVE = 0.45  # themes whose centres are this similar are one theme
 MIN_COHESION = 0.25  # a theme's messages must be this close to its centre, on average
 MAX_CITED = 5
@@ -162,7 +162,9 @@ def summarise_group(
 ) -> tuple[Point, ...]:
     """Up to `max_points` themes of a group of contributions, largest and most diverse first."""
     docs = [tokens(c.text) for c in items]
-    keep = [i for i, doc in enumerate(docs) if len(doc) >= MIN_TOKENS]
+    # In a small group every answer counts; in a large one short chatter is left out.
+    least = MIN_TOKENS if len(items) >= 20 else 1
+    keep = [i for i, doc in enumerate(docs) if len(doc) >= least]
     if not keep:
         return ()
     items = [items[i] for i in keep]

@@ -191,14 +191,16 @@ async def test_close_posts_participation_and_stance_shift_then_locks(world: Worl
     await sb.click(grace, buttons, sb.button(buttons, "Disagree"))
     await sb.click(grace, buttons, sb.button(buttons, "Agree"))
     shown = await sb.click(world.member, buttons, sb.button(buttons, "Respond"))
-    await sb.submit_modal(world.member, shown, {"q1": "Yes.", "q2": "Maybe."})
+    await sb.submit_modal(
+        world.member, shown, {"q1": "The bans backfired on their makers.", "q2": "Maybe."}
+    )
     mine = await sb.click(world.member, buttons, sb.button(buttons, "My answers"))
     closed = await sb.slash(world.owner, "round close", world.general, round=row["id"])
     assert closed.messages[0].content == f"Closed **Round {row['id']} · No chips for China**."
     thread = sb.thread_of(buttons)
-    summary = sb.messages(thread)[-1]
-    assert summary.embeds[0]["title"] == "Round closed"
-    text = summary.embeds[0]["description"]
+    posted = [m for m in sb.messages(thread) if m.author.id == sb.bot_user.id and m.embeds]
+    closing = next(m for m in posted if m.embeds[0].get("title") == "Round closed")
+    text = closing.embeds[0]["description"]
     assert "was closed by a moderator" in text
     assert "**Participation:** 2 members, 2 answers, 0 replies." in text
     assert (
@@ -206,6 +208,20 @@ async def test_close_posts_participation_and_stance_shift_then_locks(world: Worl
         and "Disagree: 1 → 0 (-1)" in text
         and "Unsure: 0 → 0 (0)" in text
     )
+    # The summary follows: every point links the message it comes from, with the chart.
+    summary = posted[-1]
+    assert summary.embeds[0]["title"] == f"Summary · Round {row['id']} · No chips for China"
+    assert summary.embeds[0]["image"]["url"] == "attachment://summary.png"
+    assert [a.filename for a in summary.attachments] == ["summary.png"]
+    assert summary.attachments[0].data.startswith(b"\x89PNG")
+    q1 = next(e for e in summary.embeds if e.get("title", "").startswith("1. "))
+    card = next(m for m in posted if m.embeds[0].get("author", {}).get("name") == "Ada answered")
+    link = f"https://discord.com/channels/{world.guild.id}/{thread.id}/{card.id}"
+    assert (
+        q1["description"]
+        == f"• “The bans backfired on their makers.” — 1 member, Agree · [1]({link})"
+    )
+    assert not summary.pings.anyone
     assert all(c.get("disabled") for r in buttons.components for c in r["components"])
     assert (thread.locked, thread.archived) == (True, True)
     stored = await world.bot.db.fetch_all("SELECT user_id, closing FROM stances ORDER BY user_id")

@@ -1,0 +1,50 @@
+"""The summary chart: stances opening → closing, and participation per question (PNG)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to memory only
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from roundtable.summaries.model import Discussion, Summary
+
+
+def participation(d: Discussion) -> tuple[list[str], list[int]]:
+    labels = [f"Q{n}" for n in range(1, len(d.questions) + 1)] + ["Thread"]
+    counts = [
+        sum(1 for c in d.contributions if c.question == n) for n in range(1, len(d.questions) + 1)
+    ]
+    counts.append(sum(1 for c in d.contributions if c.question is None))
+    return labels, counts
+
+
+def render_png(summary: Summary, d: Discussion) -> bytes:
+    """A 2-panel PNG; deterministic for the same input."""
+    figure = Figure(figsize=(9, 3.6), dpi=100)
+    left, right = figure.subplots(1, 2)
+    labels = list(summary.stances) or ["(no stances)"]
+    opening = [summary.stances.get(label, (0, 0))[0] for label in labels]
+    closing = [summary.stances.get(label, (0, 0))[1] for label in labels]
+    x = range(len(labels))
+    left.bar([i - 0.2 for i in x], opening, width=0.4, label="opening", color="#99aab5")
+    left.bar([i + 0.2 for i in x], closing, width=0.4, label="closing", color="#5865f2")
+    left.set_xticks(list(x), labels)
+    left.set_title("Stances")
+    left.set_ylabel("members")
+    left.legend(frameon=False)
+    left.yaxis.get_major_locator().set_params(integer=True)
+    names, counts = participation(d)
+    right.bar(names, counts, color="#57f287")
+    right.set_title("Contributions")
+    right.yaxis.get_major_locator().set_params(integer=True)
+    figure.suptitle(summary.title[:80])
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    plt.close("all")
+    return buffer.getvalue()

@@ -1,0 +1,164 @@
+"""Summaries of rounds: built from what was stored, reused while unchanged, always published.
+
+The engine is the guild's summary mode (or the one a moderator asks for). The LLM engine is
+only used when one is configured; members who opted out of AI processing are left out of its
+requests (their stances still count). Any LLM failure publishes the offline summary instead,
+with a short note, so a round never ends without a summary.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from roundtable.errors import UserError
+from roundtable.guild_config import GuildConfig
+from roundtable.prompting import LLMError
+from roundtable.rounds import RoundService, title_of
+from roundtable.summaries import offline
+from roundtable.summaries.model import Contribution, Discussion, Summary, only_real_citations
+from storage.privacy import PrivacyRepository
+from storage.rounds import RoundRecord
+from storage.summaries import SummaryRecord, SummaryRepository
+
+if TYPE_CHECKING:
+    from roundtable.summaries.llm_engine import LLMSummariser
+
+log = logging.getLogger(__name__)
+
+REGENERATE_COOLDOWN = timedelta(minutes=2)
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    summary: Summary
+    discussion: Discussion
+    record: SummaryRecord
+    reused: bool
+
+
+class SummaryService:
+    def __init__(
+        self,
+        repo: SummaryRepository,
+        rounds: RoundService,
+        privacy: PrivacyRepository,
+        config: GuildConfig,
+        llm: LLMSummariser | None = None,
+    ):
+        self.repo = repo
+        self.rounds = rounds
+        self.privacy = privacy
+        self.config = config
+        self.llm = llm
+
+    async def discussion(self, record: RoundRecord) -> Discussion:
+        responses = await self.rounds.repo.responses(record.guild_id, record.id)
+        stances = await self.rounds.repo.stances(record.guild_id, record.id)
+        return Discussion(
+            title=title_of(record),
+            questions=record.questions,
+            stances=record.stances,
+            contributions=tuple(
+                Contribution(
+                    message_id=r.message_id,
+                    user_id=r.user_id,
+                    text=r.content,
+                    question=r.question,
+                    reply_to=r.reply_to_id,
+                    created_at=r.created_at,
+                )
+                for r in responses
+                if r.message_id is not None
+            ),
+            opening={s.user_id: s.opening for s in stances},
+            closing={s.user_id: s.closing or s.current for s in stances},
+            guild_id=record.guild_id,
+            channel_id=record.thread_id,
+        )
+
+    async def make(
+        self,
+        record: RoundRecord,
+        *,
+        engine: str,
+        by: int | None = None,
+        reuse: bool = True,
+    ) -> Made:
+        """Summarise the round with `engine` ("offline" or "llm") and store the result."""
+        d = await self.discussion(record)
+        content_hash = d.content_hash()
+        if reuse:
+            stored = await self.repo.same(record.guild_id, record.id, engine, content_hash)
+            if stored is not None:
+                return Made(Summary.from_json(stored.body), d, stored, reused=True)
+        summary = await self._summarise(d, engine)
+        summary = only_real_citations(summary, d)
+        stored = await self.repo.add(
+            record.guild_id,
+            record.id,
+            engine=summary.engine,
+            content_hash=content_hash,
+            body=summary.to_json(),
+            prompt_tokens=summary.prompt_tokens,
+            completion_tokens=summary.completion_tokens,
+            by=by,
+        )
+        return Made(summary, d, stored, reused=False)
+
+    async def _summarise(self, d: Discussion, engine: str) -> Summary:
+        if engine == "llm" and self.llm is not None:
+            excluded = await self.privacy.opted_out_of_ai(d.guild_id or 0)
+            try:
+                return await self.llm.summarise(d, excluded=excluded)
+            except LLMError as exc:
+                log.warning("LLM summary failed, publishing the offline one: %s", exc)
+                fallback = await asyncio.to_thread(offline.summarise, d)
+                return replace(
+                    fallback,
+                    notes=(
+                        "The LLM could not write this summary "
+                        f"({_short(str(exc))}); this is the offline summary.",
+                    ),
+                )
+        summary = await asyncio.to_thread(offline.summarise, d)
+        if engine == "llm":
+            note = "No LLM is configured on the host; this is the offline summary."
+            summary = replace(summary, notes=(note,))
+        return summary
+
+    async def for_close(self, record: RoundRecord) -> Made:
+        settings_engine = await self._guild_engine(record.guild_id)
+        return await self.make(record, engine=settings_engine)
+
+    async def regenerate(
+        self, record: RoundRecord, *, engine: str | None, by: int, now: datetime | None = None
+    ) -> Made:
+        if record.is_open:
+            raise UserError("This round is still open: its summary comes when it closes.")
+        chosen = engine or await self._guild_engine(record.guild_id)
+        if chosen == "llm" and self.llm is None:
+            raise UserError("No LLM is configured on the host: use engine offline.")
+        last = await self.repo.last_made(record.guild_id)
+        moment = now or datetime.now(UTC)
+        if last is not None and moment - last < REGENERATE_COOLDOWN:
+            wait = int((REGENERATE_COOLDOWN - (moment - last)).total_seconds()) + 1
+            raise UserError(f"A summary was just made on this server: try again in {wait} s.")
+        return await self.make(record, engine=chosen, by=by)
+
+    async def latest(self, guild_id: int, round_id: int) -> tuple[Summary, Discussion] | None:
+        stored = await self.repo.latest(guild_id, round_id)
+        if stored is None:
+            return None
+        record = await self.rounds.get(guild_id, round_id)
+        return Summary.from_json(stored.body), await self.discussion(record)
+
+    async def _guild_engine(self, guild_id: int) -> str:
+        return (await self.config.get(guild_id)).summary_mode
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,106 @@
+"""Stored summaries, with the tokens each one cost."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from storage.database import Database
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRecord:
+    id: int
+    round_id: int
+    engine: str
+    content_hash: str
+    body: dict
+    prompt_tokens: int
+    completion_tokens: int
+    created_by: int | None
+    created_at: datetime
+
+
+def _record(row: sqlite3.Row) -> SummaryRecord:
+    return SummaryRecord(
+        id=row["id"],
+        round_id=row["round_id"],
+        engine=row["engine"],
+        content_hash=row["content_hash"],
+        body=json.loads(row["body"]),
+        prompt_tokens=row["prompt_tokens"],
+        completion_tokens=row["completion_tokens"],
+        created_by=row["created_by"],
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+_SELECT = (
+    "SELECT id, round_id, engine, content_hash, body, prompt_tokens, completion_tokens, "
+    "created_by, created_at FROM summaries "
+)
+
+
+class SummaryRepository:
+    def __init__(self, db: Database):
+        self._db = db
+
+    async def add(
+        self,
+        guild_id: int,
+        round_id: int,
+        *,
+        engine: str,
+        content_hash: str,
+        body: dict,
+        prompt_tokens: int,
+        completion_tokens: int,
+        by: int | None,
+    ) -> SummaryRecord:
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "INSERT INTO summaries (round_id, guild_id, engine, content_hash, body, "
+                "prompt_tokens, completion_tokens, created_by, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    round_id,
+                    guild_id,
+                    engine,
+                    content_hash,
+                    json.dumps(body),
+                    prompt_tokens,
+                    completion_tokens,
+                    by,
+                    datetime.now(UTC).isoformat(),
+                ),
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        found = await self._db.fetch_one(_SELECT + "WHERE id = ?", (row["id"],))
+        assert found is not None
+        return _record(found)
+
+    async def latest(self, guild_id: int, round_id: int) -> SummaryRecord | None:
+        row = await self._db.fetch_one(
+            _SELECT + "WHERE guild_id = ? AND round_id = ? ORDER BY id DESC LIMIT 1",
+            (guild_id, round_id),
+        )
+        return _record(row) if row else None
+
+    async def same(
+        self, guild_id: int, round_id: int, engine: str, content_hash: str
+    ) -> SummaryRecord | None:
+        row = await self._db.fetch_one(
+            _SELECT + "WHERE guild_id = ? AND round_id = ? AND engine = ? AND content_hash = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (guild_id, round_id, engine, content_hash),
+        )
+        return _record(row) if row else None
+
+    async def last_made(self, guild_id: int) -> datetime | None:
+        row = await self._db.fetch_one(
+            "SELECT max(created_at) FROM summaries WHERE guild_id = ?", (guild_id,)
+        )
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
