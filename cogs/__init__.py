@@ -7,4 +7,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.responses",
     "cogs.deadlines",
     "cogs.privacy",
+    "cogs.summaries",
 )

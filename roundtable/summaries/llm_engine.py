@@ -79,7 +79,7 @@ def head_and_tail(text: str, limit: int = MESSAGE_CHARS) -> str:
     if len(text) <= limit:
         return text
     head = int(limit * 0.7)
-    return f"{text[:head]} […] {text[-(limit - head - 5) :]}"
+    return f"{text[:head]} [...] {text[-(limit - head - 7) :]}"  # ASCII: fence() applies NFKC
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,8 @@ async def test_every_cog_loads_into_an_unstarted_bot(db: Database) -> None:
             "remove",
         }
         assert pack.default_permissions == discord.Permissions(manage_guild=True)
+        names = {c.name for c in commands}
+        assert names == {"config", "pack", "round", "privacy", "forget", "summary"}
 
 
 async def test_the_bot_pings_nobody_by_default(db: Database) -> None:

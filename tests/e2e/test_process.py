@@ -40,7 +40,7 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
     assert sync.returncode == 0, err.decode()
     assert (
         out.decode().strip()
-        == f"Synced 5 command(s) to guild {guild.id}: /config, /forget, /pack, /privacy, /round"
+        == f"Synced 6 command(s) to guild {guild.id}: /config, /forget, /pack, /privacy, /round, /summary"
     )
     assert [c["name"] for c in sandbox.world.guild_commands[guild.id]] == [
         "config",
@@ -48,6 +48,7 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
         "round",
         "privacy",
         "forget",
+        "summary",
     ]
     assert sandbox.world.global_commands == []
 

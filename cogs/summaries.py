@@ -1,0 +1,72 @@
+"""/summary show|regenerate: a round's summary, for anyone; a fresh one, for moderators."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from cogs.support import autocomplete
+from cogs.support.bot import RoundtableBot
+from cogs.support.checks import check_moderator, require_guild
+from cogs.support.summary_posts import post_summary, summary_payloads
+from roundtable.errors import UserError
+
+Interaction = discord.Interaction[RoundtableBot]
+
+
+@app_commands.guild_only()
+class SummariesCog(commands.GroupCog, group_name="summary", group_description="Round summaries"):
+    def __init__(self, bot: RoundtableBot):
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="show", description="Show a closed round's summary")
+    @app_commands.describe(private="Only you see it (default); false posts it in this channel")
+    async def show(self, interaction: Interaction, round: int, private: bool = True) -> None:
+        guild = require_guild(interaction)
+        found = await self.bot.summaries.latest(guild.id, round)
+        if found is None:
+            record = await self.bot.rounds.get(guild.id, round)
+            raise UserError(
+                f"Round {record.id} has no summary yet: it is posted when the round closes."
+            )
+        summary, discussion = found
+        await interaction.response.defer(ephemeral=private, thinking=True)
+        for payload in await summary_payloads(summary, discussion):
+            await interaction.followup.send(ephemeral=private, **payload)
+
+    @app_commands.command(name="regenerate", description="Write a round's summary again")
+    @app_commands.describe(engine="offline, or llm when the host configured one (default: /config)")
+    async def regenerate(
+        self,
+        interaction: Interaction,
+        round: int,
+        engine: Literal["offline", "llm"] | None = None,
+    ) -> None:
+        await check_moderator(interaction)
+        guild = require_guild(interaction)
+        record = await self.bot.rounds.get(guild.id, round)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        made = await self.bot.summaries.regenerate(record, engine=engine, by=interaction.user.id)
+        if made.reused:
+            text = "Nothing changed since the last summary, so it was reused (no new cost)."
+        else:
+            assert record.thread_id is not None
+            await post_summary(self.bot, record.thread_id, made.summary, made.discussion)
+            text = f"A new {made.summary.engine} summary is posted in <#{record.thread_id}>."
+        if made.summary.engine == "llm":
+            text += (
+                f" LLM usage: {made.record.prompt_tokens:,} prompt and "
+                f"{made.record.completion_tokens:,} completion tokens."
+            )
+        await interaction.followup.send(text, ephemeral=True)
+
+    show.autocomplete("round")(autocomplete.rounds)
+    regenerate.autocomplete("round")(autocomplete.rounds)
+
+
+async def setup(bot: RoundtableBot) -> None:
+    await bot.add_cog(SummariesCog(bot))
