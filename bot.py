@@ -4,6 +4,8 @@ python bot.py [run]                      connect to Discord and serve (the defau
 python bot.py sync                       register the slash commands (DEV_GUILD_ID, else global)
 python bot.py demo                       a scripted session against the sandbox, no token needed
 python bot.py pack check FILE [--json]   the sections, parts and questions of a text
+python bot.py summarize FILE [--engine offline|llm] [--format md|json]
+                                         summarise an exported discussion
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from dotenv import load_dotenv
 from roundtable.settings import README_APP_SECTION, Settings, SettingsError, load_settings
 from storage.database import DatabaseError
 
-if TYPE_CHECKING:  # discord.py and openai load only for the commands that connect
+if TYPE_CHECKING:  # discord.py and openai load only for the commands that need them
     from cogs.support.bot import RoundtableBot
+    from roundtable.summaries.model import Discussion, Summary
 
 EXIT_CONFIG = 2
 
@@ -104,6 +107,53 @@ def _pack_check(path: Path, *, as_json: bool) -> int:
     return 0
 
 
+def _summarize(path: Path, *, engine: str, output: str) -> int:
+    import json
+
+    from roundtable.errors import UserError
+    from roundtable.summaries import offline, render
+    from roundtable.summaries.model import only_real_citations
+    from roundtable.summaries.sources import read_discussion
+
+    if not path.is_file():
+        print(f"roundtable: {path} is not a file.", file=sys.stderr)
+        return 1
+    try:
+        discussion = read_discussion(path.read_bytes())
+        if engine == "llm":
+            settings = load_settings(os.environ, need_token=False)
+            summary = asyncio.run(_llm_summary(settings, discussion))
+        else:
+            summary = offline.summarise(discussion)
+    except (UserError, SettingsError) as exc:
+        print(f"roundtable: {path}: {exc}", file=sys.stderr)
+        return 1
+    summary = only_real_citations(summary, discussion)
+    if output == "json":
+        print(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
+    else:
+        ids = {"guild_id": discussion.guild_id, "channel_id": discussion.channel_id}
+        print(render.markdown(summary, **ids), end="")
+    return 0
+
+
+async def _llm_summary(settings: Settings, discussion: Discussion) -> Summary:
+    from roundtable.errors import UserError
+    from roundtable.llm import open_llm
+    from roundtable.prompting import LLMError
+    from roundtable.summaries.llm_engine import LLMSummariser
+
+    async with open_llm(settings) as llm:
+        if llm is None:
+            raise UserError(
+                "--engine llm needs OPENAI_MODEL and OPENAI_API_KEY or OPENAI_BASE_URL."
+            )
+        try:
+            return await LLMSummariser(llm).summarise(discussion, excluded=set())
+        except LLMError as exc:
+            raise UserError(f"the LLM could not summarise it: {exc}") from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bot.py", description="Roundtable, a Discord bot for reading and debate groups."
@@ -127,6 +177,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path, help="a plain text, Markdown or pack file")
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
+    summarize = sub.add_parser(
+        "summarize",
+        help="summarise a discussion file: a Roundtable JSON discussion or a "
+        "DiscordChatExporter JSON export of any channel or thread",
+    )
+    summarize.add_argument("file", type=Path)
+    summarize.add_argument("--engine", choices=("offline", "llm"), default="offline")
+    summarize.add_argument("--format", choices=("md", "json"), default="md", dest="output")
     sub.add_parser(
         "demo",
         help="run the sandbox and the bot as two processes through a scripted session "
@@ -140,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "pack":
         return _pack_check(args.file, as_json=args.json)
+    if command == "summarize":
+        return _summarize(args.file, engine=args.engine, output=args.output)
     if command == "demo":
         from sandbox.demo import main as demo  # the sandbox is only needed here
 

@@ -56,5 +56,5 @@ def test_newer_database_stops_start_up_before_connecting(tmp_path: Path) -> None
 def test_help_lists_the_subcommands(tmp_path: Path) -> None:
     result = run_bot("--help", cwd=tmp_path)
     assert result.returncode == 0
-    for subcommand in ("run", "sync", "pack", "demo"):
+    for subcommand in ("run", "sync", "pack", "summarize", "demo"):
         assert f"    {subcommand} " in result.stdout

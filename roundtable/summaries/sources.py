@@ -1,0 +1,119 @@
+"""Discussions read from files: Roundtable's own JSON, or a DiscordChatExporter JSON export.
+
+    python bot.py summarize FILE [--engine offline|llm] [--format md|json]
+
+lets a moderator summarise a discussion that happened before the bot joined. DiscordChatExporter's
+JSON has `guild`, `channel` and `messages[]` with `id`, `type`, `author` (`id`, `name`, `isBot`),
+`content`, `timestamp` and `reference` (`messageId`); bots' and system messages are skipped.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from roundtable.errors import UserError
+from roundtable.summaries.model import Contribution, Discussion
+
+FORMAT = "roundtable-discussion/1"
+_MEMBER_TYPES = {"Default", "Reply", 0, 19}
+
+
+def to_json(d: Discussion) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "title": d.title,
+        "questions": list(d.questions),
+        "stances": list(d.stances),
+        "guild_id": d.guild_id,
+        "channel_id": d.channel_id,
+        "opening": {str(k): v for k, v in d.opening.items()},
+        "closing": {str(k): v for k, v in d.closing.items()},
+        "contributions": [
+            {
+                "message_id": c.message_id,
+                "user_id": c.user_id,
+                "text": c.text,
+                "question": c.question,
+                "reply_to": c.reply_to,
+                "created_at": c.created_at.isoformat() if c.created_at else None,
+            }
+            for c in d.contributions
+        ],
+    }
+
+
+def _ours(data: dict[str, Any]) -> Discussion:
+    return Discussion(
+        title=str(data.get("title") or "Discussion"),
+        questions=tuple(data.get("questions") or ()),
+        stances=tuple(data.get("stances") or ()),
+        guild_id=data.get("guild_id"),
+        channel_id=data.get("channel_id"),
+        opening={int(k): v for k, v in (data.get("opening") or {}).items()},
+        closing={int(k): v for k, v in (data.get("closing") or {}).items()},
+        contributions=tuple(
+            Contribution(
+                message_id=int(c["message_id"]),
+                user_id=int(c["user_id"]),
+                text=str(c["text"]),
+                question=c.get("question"),
+                reply_to=int(c["reply_to"]) if c.get("reply_to") else None,
+                created_at=datetime.fromisoformat(c["created_at"]) if c.get("created_at") else None,
+            )
+            for c in data["contributions"]
+        ),
+    )
+
+
+def _chat_exporter(data: dict[str, Any]) -> Discussion:
+    channel = data.get("channel") or {}
+    guild = data.get("guild") or {}
+    contributions = []
+    for m in data["messages"]:
+        author = m.get("author") or {}
+        if author.get("isBot") or m.get("type", "Default") not in _MEMBER_TYPES:
+            continue
+        text = (m.get("content") or "").strip()
+        if not text:
+            continue
+        reference = m.get("reference") or {}
+        contributions.append(
+            Contribution(
+                message_id=int(m["id"]),
+                user_id=int(author.get("id") or 0),
+                text=text,
+                reply_to=int(reference["messageId"]) if reference.get("messageId") else None,
+                created_at=datetime.fromisoformat(m["timestamp"]) if m.get("timestamp") else None,
+            )
+        )
+    name = channel.get("name") or "channel"
+    return Discussion(
+        title=f"#{name}" + (f" ({guild['name']})" if guild.get("name") else ""),
+        questions=(),
+        contributions=tuple(contributions),
+        guild_id=int(guild["id"]) if str(guild.get("id", "")).isdigit() else None,
+        channel_id=int(channel["id"]) if str(channel.get("id", "")).isdigit() else None,
+    )
+
+
+def read_discussion(raw: bytes) -> Discussion:
+    """Roundtable's JSON or a DiscordChatExporter export; UserError for anything else."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UserError(f"The file is not JSON ({exc}).") from exc
+    if not isinstance(data, dict):
+        raise UserError("The file is JSON but not an export: expected an object.")
+    try:
+        if data.get("format") == FORMAT:
+            return _ours(data)
+        if isinstance(data.get("messages"), list):
+            return _chat_exporter(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UserError(f"The export is missing or has a malformed field: {exc}.") from exc
+    raise UserError(
+        "The file is neither a Roundtable discussion nor a DiscordChatExporter JSON export "
+        "(which has a messages list)."
+    )

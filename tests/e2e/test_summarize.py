@@ -1,0 +1,136 @@
+"""`python bot.py summarize FILE` on exports, offline and through an OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from roundtable.summaries.sources import to_json
+from sandbox.debates import debate
+from sandbox.fake_openai import FakeOpenAI, Reply
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def summarize(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(ROOT / "bot.py"),
+        "summarize",
+        *args,
+        env=env or {},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, out.decode(), err.decode()
+
+
+def chat_export(path: Path) -> Path:
+    """A DiscordChatExporter JSON export of a channel, in its documented shape."""
+    messages = [
+        {
+            "id": "501",
+            "type": "Default",
+            "timestamp": "2025-01-28T10:00:00+00:00",
+            "content": "The export bans backfired: engineers optimised the older chips.",
+            "author": {"id": "11", "name": "ada", "isBot": False},
+        },
+        {
+            "id": "502",
+            "type": "Reply",
+            "timestamp": "2025-01-28T10:05:00+00:00",
+            "content": "National security still justifies the export controls.",
+            "author": {"id": "12", "name": "grace", "isBot": False},
+            "reference": {"messageId": "501", "channelId": "900", "guildId": "800"},
+        },
+        {
+            "id": "503",
+            "type": "Default",
+            "timestamp": "2025-01-28T10:06:00+00:00",
+            "content": "Reminder: meeting on Friday",
+            "author": {"id": "99", "name": "bot", "isBot": True},
+        },
+        {
+            "id": "504",
+            "type": "ChannelPinnedMessage",
+            "timestamp": "2025-01-28T10:07:00+00:00",
+            "content": "",
+            "author": {"id": "11", "name": "ada", "isBot": False},
+        },
+    ]
+    data = {
+        "guild": {"id": "800", "name": "Book club"},
+        "channel": {"id": "900", "name": "debates"},
+        "messages": messages,
+        "messageCount": len(messages),
+    }
+    path.write_text(json.dumps(data))
+    return path
+
+
+async def test_a_chat_exporter_file_as_markdown_with_jump_links(tmp_path: Path) -> None:
+    code, out, err = await summarize(str(chat_export(tmp_path / "export.json")))
+    assert code == 0, err
+    assert out.startswith("# Summary · #debates (Book club)\n")
+    assert "2 members, 0 answers, 2 replies." in out
+    assert "https://discord.com/channels/800/900/501" in out
+    assert "503" not in out and "504" not in out  # the bot and the system message are skipped
+
+
+async def test_our_own_json_as_json(tmp_path: Path) -> None:
+    labelled = debate(300, seed=4)
+    path = tmp_path / "round.json"
+    path.write_text(json.dumps(to_json(labelled.discussion)))
+    code, out, err = await summarize(str(path), "--format", "json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["engine"] == "offline"
+    assert [s["title"] for s in summary["sections"]] == [
+        "Question 1?",
+        "Question 2?",
+        "In the thread",
+    ]
+    real = {c.message_id for c in labelled.discussion.contributions}
+    cited = [i for s in summary["sections"] for p in s["points"] for i in p["message_ids"]]
+    assert cited and set(cited) <= real
+
+
+async def test_the_llm_engine_through_a_compatible_server(tmp_path: Path) -> None:
+    async with FakeOpenAI() as fake:
+        fake.script(
+            Reply.json(
+                {
+                    "points": [{"text": "Bans backfired, say some.", "ids": ["m1", "m9"]}],
+                    "disagreements": [],
+                }
+            )
+        )
+        env = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_MODEL": "fake"}
+        code, out, err = await summarize(
+            str(chat_export(tmp_path / "e.json")), "--engine", "llm", env=env
+        )
+    assert code == 0, err
+    assert (
+        "- Bans backfired, say some. — 1 member · [1](https://discord.com/channels/800/900/501)"
+        in out
+    )
+    assert len(fake.requests) == 1
+
+
+async def test_unusable_files_and_settings_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    code, out, err = await summarize(str(bad))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"roundtable: {bad}: The file is not JSON")
+    other = tmp_path / "other.json"
+    other.write_text('{"hello": 1}')
+    assert (
+        "neither a Roundtable discussion nor a DiscordChatExporter"
+        in (await summarize(str(other)))[2]
+    )
+    code, _, err = await summarize(str(chat_export(tmp_path / "e.json")), "--engine", "llm")
+    assert code == 1 and "--engine llm needs OPENAI_MODEL" in err
