@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run sync test lint format demo bench clean
+.PHONY: run sync test lint format demo bench bench-gateway bench-summaries clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ format: $(DEV)
 
 demo: $(RUNTIME)
 	$(PY) bot.py demo
+
+# Benchmarks print figures and append them to bench/results/; they assert nothing.
+bench: bench-gateway bench-summaries
+
+bench-gateway: $(RUNTIME)
+	$(PY) bench/gateway_dispatch.py
+
+bench-summaries: $(RUNTIME)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(PY) bench/summaries.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

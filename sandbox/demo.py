@@ -28,6 +28,7 @@ from sandbox.demo_flows import (
     round_flow_with_content,
     round_flow_without_content,
 )
+from sandbox.fake_openai import FakeOpenAI
 from sandbox.server import Sandbox
 from sandbox.transcript import Transcript, humanizer
 
@@ -45,6 +46,7 @@ class Phase:
     env: dict[str, str]
     flows: tuple[Script, ...]
     before: str = ""
+    llm: bool = False  # point the bot at the fake OpenAI-compatible server
 
 
 PHASES = (
@@ -54,15 +56,17 @@ PHASES = (
         (config_flow, pack_flow, round_flow_without_content),
     ),
     Phase(
-        "The bot restarts with MESSAGE_CONTENT_INTENT=true",
+        "The bot restarts with MESSAGE_CONTENT_INTENT=true and an OpenAI-compatible server",
         {"MESSAGE_CONTENT_INTENT": "true"},
         (round_flow_with_content,),
+        llm=True,
     ),
     Phase(
         "The bot stops; the forum round's deadline passes; the bot starts again",
         {"MESSAGE_CONTENT_INTENT": "true"},
         (round_flow_deadline,),
         before="deadline",
+        llm=True,
     ),
 )
 
@@ -96,9 +100,10 @@ async def run_demo(out_dir: Path) -> int:
     """Play every flow; returns the exit status. `out_dir` must exist."""
     log = out_dir / "bot.log"
     transcript = Transcript(f"Roundtable demo, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
-    async with Sandbox() as sb:
+    async with Sandbox() as sb, FakeOpenAI() as llm:
         transcript.human = humanizer(sb.world)
         cast = build_world(sb)
+        with_llm = {"OPENAI_BASE_URL": llm.base_url, "OPENAI_MODEL": "demo-model"}
         with tempfile.TemporaryDirectory() as tmp:
             db_path = Path(tmp) / "demo.db"
             env = {
@@ -119,7 +124,8 @@ async def run_demo(out_dir: Path) -> int:
             for phase in PHASES:
                 if phase.before == "deadline":
                     _pass_deadline(db_path)
-                await _play(sb, transcript, cast, {**env, **phase.env}, log, phase)
+                extra = with_llm if phase.llm else {}
+                await _play(sb, transcript, cast, {**env, **phase.env, **extra}, log, phase)
     text = transcript.markdown()
     (out_dir / "transcript.md").write_text(text, "utf-8")
     print(text)

@@ -185,6 +185,20 @@ async def pack_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
     t.expect(_says(reply, "This is for moderators"), "members cannot manage packs")
 
 
+def _links_are_real(sb: Sandbox, summary: Message) -> bool:
+    """Every jump link in the summary points at a message that exists in the sandbox."""
+    import re
+
+    links = [
+        int(m)
+        for e in summary.embeds
+        for m in re.findall(r"/channels/\d+/\d+/(\d+)\)", e.get("description", ""))
+    ]
+    return bool(links) and all(
+        m in sb.world.messages and not sb.world.messages[m].deleted for m in links
+    )
+
+
 def _thread_posts(sb: Sandbox, message: Message) -> list[Message]:
     thread = sb.thread_of(message)
     return sb.messages(thread) if thread else []
@@ -377,6 +391,21 @@ async def round_flow_with_content(sb: Sandbox, t: Transcript, cast: Cast) -> Non
         and sb.thread_of(buttons).locked,
         "participation and stances opening → closing; the thread locked; the buttons disabled",
     )
+    t.expect(
+        bool(summary)
+        and "Extractive summary" in summary[0].embeds[0].get("description", "")
+        and _links_are_real(sb, summary[0])
+        and [a.filename for a in summary[0].attachments] == ["summary.png"],
+        "the offline summary: every point links real messages of the round, with the chart",
+    )
+
+    t.action(
+        cast.owner,
+        "runs `/config set summary_mode:llm` (this bot has an OpenAI-compatible server configured)",
+    )
+    reply = await sb.slash(cast.owner, "config set", cast.general, summary_mode="llm")
+    t.bot(reply.messages, name)
+    t.expect(_fields(reply).get("Summaries") == "llm", "LLM summaries from now on")
 
 
 async def round_flow_deadline(sb: Sandbox, t: Transcript, cast: Cast) -> None:
@@ -400,6 +429,31 @@ async def round_flow_deadline(sb: Sandbox, t: Transcript, cast: Cast) -> None:
         len(closings()) == 1 and "closed at its deadline" in closings()[0].embeds[0]["description"],
         "closed once, on start-up, with its participation",
     )
+
+    def summaries() -> list[Message]:
+        return [
+            m
+            for m in sb.messages(thread)
+            if m.embeds and m.embeds[0].get("title", "").startswith("Summary")
+        ]
+
+    await sb.eventually(lambda: bool(summaries()), timeout=15, what="the summary")
+    summary = summaries()
+    t.bot(summary, name)
+    t.expect(
+        bool(summary)
+        and "Written by the configured LLM" in summary[0].embeds[0].get("description", "")
+        and "1 member(s) asked that their text not be sent to an LLM"
+        in summary[0].embeds[0].get("description", "")
+        and _links_are_real(sb, summary[0]),
+        "the LLM summary (Linus's text left out, as he chose), every point linking real messages",
+    )
+    t.action(cast.ada, f"runs `/summary show round:{STATE.forum_round}`")
+    reply = await sb.slash(cast.ada, "summary show", cast.general, round=STATE.forum_round)
+    t.expect(
+        bool(reply.messages) and reply.messages[0].ephemeral, "anyone can see it again, privately"
+    )
+
     t.action(cast.owner, "runs `/round list`")
     reply = await sb.slash(cast.owner, "round list", cast.general)
     t.bot(reply.messages, name)

@@ -26,6 +26,8 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
     # Rounds: with and without the Message Content intent, across two restarts.
     assert "## First run, Message Content intent off" in text
     assert "## The bot restarts with MESSAGE_CONTENT_INTENT=true" in text
+    assert "✓ the offline summary: every point links real messages of the round" in text
+    assert "✓ the LLM summary (Linus's text left out, as he chose)" in text
     assert "✓ buttons keep working after the bot restarts" in text
     assert "✓ two replies recorded (the deleted one is gone), with the edit" in text
     assert "✓ closed once, on start-up, with its participation" in text
