@@ -78,6 +78,12 @@ class PrivacyRepository:
                 (guild_id, user_id),
             ) as cursor:
                 posted = tuple((r[0], r[1]) for r in await cursor.fetchall())
+            # Stored summaries may quote this member: drop them (they are made again on demand).
+            await conn.execute(
+                "DELETE FROM summaries WHERE round_id IN (SELECT round_id FROM responses "
+                "WHERE guild_id = ? AND user_id = ?)",
+                (guild_id, user_id),
+            )
             counts = {}
             for kind in ("answer", "reply"):
                 cursor = await conn.execute(

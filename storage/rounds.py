@@ -360,6 +360,11 @@ class RoundRepository:
         """Delete the member's answers in a round; returns what was deleted."""
         gone = await self.answers(guild_id, round_id, user_id)
         async with self._db.transaction() as conn:
+            if gone:  # stored summaries may quote the withdrawn answers
+                await conn.execute(
+                    "DELETE FROM summaries WHERE guild_id = ? AND round_id = ?",
+                    (guild_id, round_id),
+                )
             await conn.execute(
                 "DELETE FROM responses WHERE guild_id = ? AND round_id = ? AND user_id = ? "
                 "AND kind = 'answer'",

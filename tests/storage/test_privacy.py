@@ -3,6 +3,7 @@ from __future__ import annotations
 from storage.database import Database
 from storage.privacy import Privacy, PrivacyRepository
 from storage.rounds import RoundRepository
+from storage.summaries import SummaryRepository
 
 
 async def test_defaults_and_changes(db: Database) -> None:
@@ -46,6 +47,20 @@ async def test_forget_is_per_guild_and_counts(db: Database) -> None:
     await rounds.save_answers(1, mine.id, 5, {1: "answer"})
     await rounds.set_stance(1, mine.id, 5, "A")
     await rounds.save_answers(2, theirs.id, 5, {1: "elsewhere"})
+    summaries = SummaryRepository(db)
+    for guild, record in ((1, mine), (2, theirs)):
+        await summaries.add(
+            guild,
+            record.id,
+            engine="offline",
+            content_hash="h",
+            body={"quote": "answer"},
+            prompt_tokens=0,
+            completion_tokens=0,
+            by=None,
+        )
     gone = await PrivacyRepository(db).forget(1, 5)
+    assert await summaries.latest(1, mine.id) is None  # it quoted the member
+    assert await summaries.latest(2, theirs.id) is not None
     assert (gone.answers, gone.replies, gone.stances, gone.total) == (1, 0, 1, 2)
     assert [r.content for r in await rounds.responses(2, theirs.id)] == ["elsewhere"]
