@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from discord.ext import commands
 
 from cogs.support.bot import RoundtableBot
-from cogs.support.round_ui import finish_on_discord
+from cogs.support.round_posts import finish_on_discord
 
 log = logging.getLogger(__name__)
 MAX_SLEEP = 300.0  # look again at least every five minutes

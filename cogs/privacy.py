@@ -9,8 +9,7 @@ from discord.ext import commands
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import require_guild
 from cogs.support.confirm import Confirm
-from cogs.support.render import COLOUR
-from cogs.support.round_ui import delete_messages
+from cogs.support.render import COLOUR, delete_messages
 from roundtable.rounds import plural
 from storage.privacy import Privacy
 

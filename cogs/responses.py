@@ -13,7 +13,8 @@ import discord
 from discord.ext import commands
 
 from cogs.support.bot import RoundtableBot
-from cogs.support.round_ui import ANSWERS_ID, show_answers, submitted_values
+from cogs.support.round_buttons import ANSWERS_ID, submitted_values
+from cogs.support.round_posts import show_answers
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
 

@@ -13,7 +13,7 @@ from cogs.support.bot import RoundtableBot
 from cogs.support.checks import check_moderator
 from cogs.support.confirm import Confirm
 from cogs.support.render import COLOUR, fit_lines
-from cogs.support.round_ui import finish_on_discord, post_round, reopen_on_discord
+from cogs.support.round_posts import finish_on_discord, post_round, reopen_on_discord
 from roundtable.errors import UserError
 from roundtable.rounds import NO_CONTENT_NOTE, participation_text, stance_lines, title_of, ts
 from roundtable.rounds import thread_name as make_thread_name

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sqlite3
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -31,6 +30,8 @@ from sandbox.demo_flows import (
 from sandbox.fake_openai import FakeOpenAI
 from sandbox.server import Sandbox
 from sandbox.transcript import Transcript, humanizer
+from storage.database import Database
+from storage.rounds import RoundRepository
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = Path("data/demo")
@@ -71,13 +72,10 @@ PHASES = (
 )
 
 
-def _pass_deadline(db_path: Path) -> None:
+async def _pass_deadline(db_path: Path) -> None:
     """Stand-in for time passing while the bot is down: the forum round's deadline is past."""
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "UPDATE rounds SET closes_at = ? WHERE id = ?",
-            ("2000-01-01T00:00:00+00:00", STATE.forum_round),
-        )
+    async with Database.open(db_path) as db:
+        await RoundRepository(db).set_deadline(STATE.forum_round, datetime(2000, 1, 1, tzinfo=UTC))
 
 
 async def _bot(args: list[str], env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
@@ -123,7 +121,7 @@ async def run_demo(out_dir: Path) -> int:
                 return 1
             for phase in PHASES:
                 if phase.before == "deadline":
-                    _pass_deadline(db_path)
+                    await _pass_deadline(db_path)
                 extra = with_llm if phase.llm else {}
                 await _play(sb, transcript, cast, {**env, **phase.env, **extra}, log, phase)
     text = transcript.markdown()

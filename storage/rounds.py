@@ -248,6 +248,12 @@ class RoundRepository:
         row = await self._db.fetch_one("SELECT count(*) FROM rounds WHERE pack_id = ?", (pack_id,))
         return int(row[0]) if row else 0
 
+    async def set_deadline(self, round_id: int, closes_at: datetime | None) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE rounds SET closes_at = ? WHERE id = ?", (_iso(closes_at), round_id)
+            )
+
     async def due(self, now: datetime) -> list[RoundRecord]:
         """Open rounds whose deadline has passed, in every guild."""
         rows = await self._db.fetch_all(

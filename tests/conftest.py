@@ -24,7 +24,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 # A token of the right shape for tests; no such bot exists.
-FAKE_TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0Mw.GabcDE.abcdefghijklmnopqrstuvwxyz0123456789AB"
+FAKE_TOKEN = "fake-token-for-tests-only.not-a-secret.xxxxxxxxxxxxxxxxxxxxxxxx"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import yarl
 from discord.ext import commands
 
 from cogs import EXTENSIONS
-from cogs.support.round_ui import DYNAMIC_ITEMS
+from cogs.support.round_buttons import DYNAMIC_ITEMS
 from cogs.support.tree import RoundtableTree
 from roundtable.guild_config import GuildConfig
 from roundtable.llm import LLM

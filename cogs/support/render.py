@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import discord
 
@@ -34,21 +35,30 @@ def fit_lines(lines: Sequence[str], limit: int, more: str = "… and {n} more") 
     return "\n".join(out)
 
 
+def send_kwargs(spec: MessageSpec) -> dict[str, Any]:
+    """send() keyword arguments for one message of a layout."""
+    kwargs: dict[str, Any] = {"embeds": [to_embed(e) for e in spec.embeds]}
+    if spec.content:
+        kwargs["content"] = spec.content
+    return kwargs
+
+
+async def delete_messages(bot: discord.Client, posts: Iterable[tuple[int, int]]) -> None:
+    """Delete (channel or thread id, message id) posts that showed withdrawn answers."""
+    for channel_id, message_id in dict.fromkeys(posts):
+        channel = bot.get_partial_messageable(channel_id)
+        try:
+            await channel.get_partial_message(message_id).delete()
+        except discord.NotFound:
+            pass  # already gone
+
+
 async def send_layout(
-    interaction: discord.Interaction,
-    messages: Sequence[MessageSpec],
-    *,
-    ephemeral: bool,
-    view_for_last: discord.ui.View | None = None,
+    interaction: discord.Interaction, messages: Sequence[MessageSpec], *, ephemeral: bool
 ) -> None:
     """Send a layout as the interaction's response (or follow-up) plus follow-ups."""
     for index, message in enumerate(messages):
-        embeds = [to_embed(e) for e in message.embeds]
-        kwargs: dict = {"embeds": embeds, "ephemeral": ephemeral}
-        if message.content:
-            kwargs["content"] = message.content
-        if view_for_last is not None and index == len(messages) - 1:
-            kwargs["view"] = view_for_last
+        kwargs = {**send_kwargs(message), "ephemeral": ephemeral}
         if index == 0 and not interaction.response.is_done():
             await interaction.response.send_message(**kwargs)
         else:

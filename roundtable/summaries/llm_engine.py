@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from roundtable.llm import LLM
@@ -24,6 +24,7 @@ from roundtable.summaries.model import (
     Point,
     Section,
     Summary,
+    counts,
     stance_counts,
 )
 from roundtable.summaries.offline import DISCUSSION
@@ -36,34 +37,21 @@ OUTPUT_TOKENS = 1024
 PROMPT_OVERHEAD = 600  # the instructions, estimated
 TRUNCATION_RATIO = 0.5  # usage below half the estimate: the server cut the prompt
 
+_CITED_ITEMS: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "text": {"type": "string"},
+            "ids": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["text", "ids"],
+        "additionalProperties": False,
+    },
+}
 SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {
-        "points": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "text": {"type": "string"},
-                    "ids": {"type": "array", "items": {"type": "string"}},
-                },
-                "required": ["text", "ids"],
-                "additionalProperties": False,
-            },
-        },
-        "disagreements": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "text": {"type": "string"},
-                    "ids": {"type": "array", "items": {"type": "string"}},
-                },
-                "required": ["text", "ids"],
-                "additionalProperties": False,
-            },
-        },
-    },
+    "properties": {"points": _CITED_ITEMS, "disagreements": _CITED_ITEMS},
     "required": ["points", "disagreements"],
     "additionalProperties": False,
 }
@@ -151,9 +139,7 @@ class LLMSummariser:
             engine="llm",
             sections=tuple(sections),
             stances=stance_counts(d),
-            members=len({c.user_id for c in d.contributions} | set(d.opening)),
-            answers=sum(1 for c in d.contributions if c.question is not None),
-            replies=sum(1 for c in d.contributions if c.question is None),
+            **asdict(counts(d)),
             disagreements=tuple(disagreements[:3]),
             notes=(*notes, *self.warnings),
             prompt_tokens=usage.prompt_tokens,

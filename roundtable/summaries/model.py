@@ -109,6 +109,22 @@ class Summary:
         return ids | {i for p in self.disagreements for i in p.message_ids}
 
 
+@dataclass(frozen=True, slots=True)
+class Counts:
+    members: int
+    answers: int
+    replies: int
+
+
+def counts(d: Discussion) -> Counts:
+    """Participation: everyone who wrote or took a stance, answers, replies."""
+    return Counts(
+        members=len({c.user_id for c in d.contributions} | set(d.opening)),
+        answers=sum(1 for c in d.contributions if c.question is not None),
+        replies=sum(1 for c in d.contributions if c.question is None),
+    )
+
+
 def stance_counts(d: Discussion) -> dict[str, tuple[int, int]]:
     labels = list(d.stances) or sorted(set(d.opening.values()) | set(d.closing.values()))
     opening = [d.opening.get(u) for u in d.opening]

@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import asdict
 
 import numpy as np
 
@@ -23,6 +24,7 @@ from roundtable.summaries.model import (
     Point,
     Section,
     Summary,
+    counts,
     stance_counts,
 )
 
@@ -246,8 +248,6 @@ def summarise(d: Discussion, *, max_points: int = MAX_POINTS) -> Summary:
         engine="offline",
         sections=tuple(sections),
         stances=stance_counts(d),
-        members=len({c.user_id for c in d.contributions} | set(d.opening)),
-        answers=sum(1 for c in d.contributions if c.question is not None),
-        replies=len(replies),
+        **asdict(counts(d)),
         disagreements=disagreements(d),
     )

@@ -72,7 +72,7 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
 async def test_a_token_the_server_refuses_stops_start_up(sandbox: Sandbox, tmp_path: Path) -> None:
     env = {
         **sandbox.bot_env(),
-        "DISCORD_TOKEN": "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.Gxxxxx.yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy",
+        "DISCORD_TOKEN": "refused-token-for-tests.not-a-secret.yyyyyyyyyyyyyyyyyyyyyyyy",
         "DATABASE_PATH": str(tmp_path / "rt.db"),
     }
     run = await bot_process("run", env=env, cwd=tmp_path)

@@ -1,25 +1,23 @@
-"""A round on Discord: its persistent buttons, the answer modal, posting, echoes and closing.
+"""A round's buttons and answer form.
 
 Buttons are DynamicItems whose custom_id carries the round id, so they keep working after the
-bot restarts. Answer modals are handled by custom_id too (cogs/responses.py), for the same reason.
+bot restarts. Answer forms are handled by custom_id too (cogs/responses.py), for the same reason.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
-from cogs.support.render import to_embed
-from cogs.support.summary_posts import post_summary
+from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
-from roundtable.packs.excerpts import EMBED_TOTAL_MAX, Excerpt, MessageSpec
-from roundtable.rounds import ANSWER_MAX, MODAL_QUESTIONS, closing_message
-from storage.rounds import ResponseRecord, RoundRecord
+from roundtable.rounds import ANSWER_MAX, MODAL_QUESTIONS
+from storage.rounds import RoundRecord
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot
@@ -27,7 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ANSWERS_ID = re.compile(r"rt:answers:(?P<round>\d+):(?P<questions>\d+(?:-\d+)*)")
-ECHO_QUESTION_CHARS = 80
 
 
 def _clip(text: str, limit: int) -> str:
@@ -55,13 +52,19 @@ def _guild_id(interaction: discord.Interaction) -> int:
     return interaction.guild_id
 
 
-class RespondButton(HandledItem, template=r"rt:respond:(?P<round>\d+)"):
+class RoundButton(HandledItem, template=r"rt:never"):
+    """A button of one round: custom_id rt:<action>:<round id>."""
+
+    action: ClassVar[str] = ""
+    label: ClassVar[str] = ""
+    style: ClassVar[discord.ButtonStyle] = discord.ButtonStyle.secondary
+
     def __init__(self, round_id: int, *, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
-                label="Respond",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"rt:respond:{round_id}",
+                label=self.label,
+                style=self.style,
+                custom_id=f"rt:{self.action}:{round_id}",
                 disabled=disabled,
             )
         )
@@ -71,24 +74,16 @@ class RespondButton(HandledItem, template=r"rt:respond:(?P<round>\d+)"):
     async def from_custom_id(cls, interaction, item, match):  # type: ignore[no-untyped-def]
         return cls(int(match["round"]))
 
+
+class RespondButton(RoundButton, template=r"rt:respond:(?P<round>\d+)"):
+    action, label, style = "respond", "Respond", discord.ButtonStyle.primary
+
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         await open_answer_form(interaction, self.round_id)
 
 
-class EditAnswersButton(HandledItem, template=r"rt:edit:(?P<round>\d+)"):
-    def __init__(self, round_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Edit answers",
-                style=discord.ButtonStyle.primary,
-                custom_id=f"rt:edit:{round_id}",
-            )
-        )
-        self.round_id = round_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[no-untyped-def]
-        return cls(int(match["round"]))
+class EditAnswersButton(RoundButton, template=r"rt:edit:(?P<round>\d+)"):
+    action, label, style = "edit", "Edit answers", discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         await open_answer_form(interaction, self.round_id)
@@ -122,21 +117,8 @@ class StanceButton(HandledItem, template=r"rt:stance:(?P<round>\d+):(?P<index>\d
         await interaction.response.send_message(text, ephemeral=True)
 
 
-class MineButton(HandledItem, template=r"rt:mine:(?P<round>\d+)"):
-    def __init__(self, round_id: int, *, disabled: bool = False) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="My answers",
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"rt:mine:{round_id}",
-                disabled=disabled,
-            )
-        )
-        self.round_id = round_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[no-untyped-def]
-        return cls(int(match["round"]))
+class MineButton(RoundButton, template=r"rt:mine:(?P<round>\d+)"):
+    action, label = "mine", "My answers"
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         bot = interaction.client
@@ -168,20 +150,8 @@ class MineButton(HandledItem, template=r"rt:mine:(?P<round>\d+)"):
         await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
-class WithdrawButton(HandledItem, template=r"rt:withdraw:(?P<round>\d+)"):
-    def __init__(self, round_id: int) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label="Withdraw my answers",
-                style=discord.ButtonStyle.danger,
-                custom_id=f"rt:withdraw:{round_id}",
-            )
-        )
-        self.round_id = round_id
-
-    @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[no-untyped-def]
-        return cls(int(match["round"]))
+class WithdrawButton(RoundButton, template=r"rt:withdraw:(?P<round>\d+)"):
+    action, label, style = "withdraw", "Withdraw my answers", discord.ButtonStyle.danger
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         bot = interaction.client
@@ -319,159 +289,3 @@ def submitted_values(data: dict[str, Any]) -> dict[str, str]:
 
     walk(data.get("components") or [])
     return values
-
-
-# -- posting --------------------------------------------------------------------------------
-
-
-def _send_kwargs(spec: MessageSpec) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"embeds": [to_embed(e) for e in spec.embeds]}
-    if spec.content:
-        kwargs["content"] = spec.content
-    return kwargs
-
-
-def forum_tag(forum: discord.ForumChannel) -> discord.ForumTag | None:
-    """The forum's tag for rounds: one named like a round or discussion, else the first."""
-    for tag in forum.available_tags:
-        if tag.name.casefold() in ("round", "rounds", "reading", "discussion", "debate", "open"):
-            return tag
-    return forum.available_tags[0] if forum.available_tags else None
-
-
-async def post_round(
-    channel: discord.TextChannel | discord.ForumChannel,
-    record: RoundRecord,
-    excerpt: Excerpt,
-    thread_name: str,
-) -> tuple[discord.Thread, list[tuple[int, int]]]:
-    """Post the excerpt and its buttons; returns the thread and the (channel, message) posts."""
-    specs = list(excerpt.messages)
-    view = round_view(record)
-    posts: list[tuple[int, int]] = []
-    if isinstance(channel, discord.ForumChannel):
-        tag = forum_tag(channel)
-        first = _send_kwargs(specs[0])
-        if len(specs) == 1:
-            first["view"] = view
-        created = await channel.create_thread(
-            name=thread_name,
-            auto_archive_duration=10080,
-            applied_tags=[tag] if tag else [],
-            **first,
-        )
-        thread = created.thread
-        posts.append((thread.id, created.message.id))
-        for index, spec in enumerate(specs[1:], start=1):
-            extra = _send_kwargs(spec)
-            if index == len(specs) - 1:
-                extra["view"] = view
-            sent = await thread.send(**extra)
-            posts.append((thread.id, sent.id))
-        return thread, posts
-    sent_messages = []
-    for index, spec in enumerate(specs):
-        kwargs = _send_kwargs(spec)
-        if index == len(specs) - 1:
-            kwargs["view"] = view
-        sent_messages.append(await channel.send(**kwargs))
-        posts.append((channel.id, sent_messages[-1].id))
-    thread = await sent_messages[0].create_thread(name=thread_name, auto_archive_duration=10080)
-    return thread, posts
-
-
-# -- echoes of answers in the thread ---------------------------------------------------------
-
-
-def answer_cards(
-    record: RoundRecord, member: discord.abc.User, answers: Sequence[ResponseRecord]
-) -> list[list[tuple[discord.Embed, list[int]]]]:
-    """The member's answers as embeds packed into messages within Discord's limits."""
-    messages: list[list[tuple[discord.Embed, list[int]]]] = [[]]
-    size = 0
-    for answer in answers:
-        assert answer.question is not None
-        question = _clip(record.questions[answer.question - 1], ECHO_QUESTION_CHARS)
-        embed = discord.Embed(
-            description=f"**{answer.question}. {question}**\n{answer.content}",
-            colour=discord.Colour.green(),
-        )
-        embed.set_author(name=f"{member.display_name} answered", icon_url=member.display_avatar.url)
-        if answer.edited_at:
-            embed.set_footer(text="edited")
-        chars = len(embed.description or "") + len(embed.author.name or "") + 6
-        if messages[-1] and (size + chars > EMBED_TOTAL_MAX or len(messages[-1]) == 10):
-            messages.append([])
-            size = 0
-        messages[-1].append((embed, [answer.id]))
-        size += chars
-    return [m for m in messages if m]
-
-
-async def show_answers(bot: RoundtableBot, record: RoundRecord, member: discord.abc.User) -> None:
-    """Post or update the member's answer card in the round's thread (no pings)."""
-    if record.thread_id is None:
-        return
-    answers = await bot.rounds.repo.answers(record.guild_id, record.id, member.id)
-    old = list(dict.fromkeys(a.message_id for a in answers if a.message_id))
-    thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
-    cards = answer_cards(record, member, answers)
-    for index, card in enumerate(cards):
-        embeds = [embed for embed, _ in card]
-        if index < len(old):
-            message_id = old[index]
-            await thread.get_partial_message(message_id).edit(embeds=embeds)
-        else:
-            message_id = (await thread.send(embeds=embeds)).id
-        await bot.rounds.repo.set_message([i for _, ids in card for i in ids], message_id)
-    for stale in old[len(cards) :]:
-        await thread.get_partial_message(stale).delete()
-
-
-async def delete_messages(bot: RoundtableBot, posts: Iterable[tuple[int, int]]) -> None:
-    """Delete (channel or thread id, message id) posts that showed withdrawn answers."""
-    for channel_id, message_id in dict.fromkeys(posts):
-        channel = bot.get_partial_messageable(channel_id)
-        try:
-            await channel.get_partial_message(message_id).delete()
-        except discord.NotFound:
-            pass  # already gone
-
-
-# -- closing --------------------------------------------------------------------------------
-
-
-async def finish_on_discord(bot: RoundtableBot, record: RoundRecord) -> None:
-    """After a close or cancel: the closing message, disabled buttons, the thread per settings."""
-    participation = await bot.rounds.participation(record)
-    spec = closing_message(record, participation)
-    settings = await bot.guild_config.get(record.guild_id)
-    if record.thread_id:
-        thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
-        await thread.send(**_send_kwargs(spec))
-        if record.status == "closed":
-            made = await bot.summaries.for_close(record)
-            await post_summary(bot, record.thread_id, made.summary, made.discussion)
-    if record.posts:
-        channel_id, message_id = record.posts[-1]
-        channel = bot.get_partial_messageable(channel_id, guild_id=record.guild_id)
-        await channel.get_partial_message(message_id).edit(view=round_view(record, closed=True))
-    if record.thread_id and settings.thread_on_close != "keep":
-        locked = settings.thread_on_close == "lock"
-        await bot.http.edit_channel(record.thread_id, archived=True, locked=locked)
-
-
-async def reopen_on_discord(bot: RoundtableBot, record: RoundRecord) -> None:
-    if record.thread_id:
-        await bot.http.edit_channel(record.thread_id, archived=False, locked=False)
-        thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
-        closes = (
-            f" It now closes {discord.utils.format_dt(record.closes_at, 'F')}."
-            if record.closes_at
-            else ""
-        )
-        await thread.send(f"Round {record.id} was reopened.{closes}")
-    if record.posts:
-        channel_id, message_id = record.posts[-1]
-        channel = bot.get_partial_messageable(channel_id, guild_id=record.guild_id)
-        await channel.get_partial_message(message_id).edit(view=round_view(record))
