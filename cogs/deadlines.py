@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from discord.ext import commands
 
@@ -13,6 +13,7 @@ from cogs.support.round_posts import finish_on_discord
 
 log = logging.getLogger(__name__)
 MAX_SLEEP = 300.0  # look again at least every five minutes
+RETRY = 30.0
 
 
 class DeadlinesCog(commands.Cog):
@@ -39,8 +40,12 @@ class DeadlinesCog(commands.Cog):
         await self.bot.wait_until_ready()
         while not self.bot.is_closed():
             self.wake.clear()
-            await self.close_due()
-            upcoming = await self.bot.rounds.repo.next_deadline()
+            try:
+                await self.close_due()
+                upcoming = await self.bot.rounds.repo.next_deadline()
+            except Exception:  # keep watching deadlines whatever one pass ran into
+                log.exception("Checking round deadlines failed; trying again in %s s", RETRY)
+                upcoming = datetime.now(UTC) + timedelta(seconds=RETRY)
             delay = MAX_SLEEP
             if upcoming is not None:
                 delay = min(MAX_SLEEP, max(0.0, (upcoming - datetime.now(UTC)).total_seconds()))
@@ -53,9 +58,12 @@ class DeadlinesCog(commands.Cog):
         for record in await self.bot.rounds.close_due(datetime.now(UTC)):
             log.info("Round %s reached its deadline", record.id)
             try:
-                await finish_on_discord(self.bot, record)
+                problems = await finish_on_discord(self.bot, record)
             except Exception:
                 log.exception("Round %s closed, but its thread could not be updated", record.id)
+            else:
+                for problem in problems:
+                    log.warning("Round %s: %s", record.id, problem)
 
 
 async def setup(bot: RoundtableBot) -> None:

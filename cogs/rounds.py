@@ -43,6 +43,10 @@ def missing_permissions(
     return [name for name, ok in needed.items() if not ok]
 
 
+def _problems(problems: list[str]) -> str:
+    return "".join(f"\n{p}." for p in problems)
+
+
 def where(record: RoundRecord) -> str:
     return f"<#{record.thread_id}>" if record.thread_id else f"<#{record.channel_id}>"
 
@@ -174,9 +178,11 @@ class RoundsCog(commands.GroupCog, group_name="round", group_description="Discus
         assert interaction.guild_id is not None
         record = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await finish_on_discord(self.bot, record)
+        problems = await finish_on_discord(self.bot, record)
         self.bot.deadlines_changed()
-        await interaction.followup.send(f"Closed **{title_of(record)}**.", ephemeral=True)
+        await interaction.followup.send(
+            f"Closed **{title_of(record)}**.{_problems(problems)}", ephemeral=True
+        )
 
     @app_commands.command(name="list", description="Open and recent rounds")
     async def list_(self, interaction: Interaction) -> None:
@@ -217,11 +223,12 @@ class RoundsCog(commands.GroupCog, group_name="round", group_description="Discus
         async def do_cancel(click: discord.Interaction) -> None:
             assert interaction.guild_id is not None
             cancelled = await self.bot.rounds.cancel(interaction.guild_id, round, by=click.user.id)
-            await click.response.edit_message(
-                content=f"Cancelled **{title_of(cancelled)}**.", view=None
-            )
-            await finish_on_discord(self.bot, cancelled)
+            await click.response.defer()
+            problems = await finish_on_discord(self.bot, cancelled)
             self.bot.deadlines_changed()
+            await click.edit_original_response(
+                content=f"Cancelled **{title_of(cancelled)}**.{_problems(problems)}", view=None
+            )
 
         await interaction.response.send_message(
             f"Cancel **{title_of(record)}**? Its thread is closed and it gets no summary; "
@@ -244,9 +251,11 @@ class RoundsCog(commands.GroupCog, group_name="round", group_description="Discus
         assert interaction.guild_id is not None
         record = await self.bot.rounds.reopen(interaction.guild_id, round, closes_in=closes_in)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await reopen_on_discord(self.bot, record)
+        problems = await reopen_on_discord(self.bot, record)
         self.bot.deadlines_changed()
-        await interaction.followup.send(f"Reopened **{title_of(record)}**.", ephemeral=True)
+        await interaction.followup.send(
+            f"Reopened **{title_of(record)}**.{_problems(problems)}", ephemeral=True
+        )
 
     start.autocomplete("pack")(autocomplete.packs)
     start.autocomplete("section")(autocomplete.sections)

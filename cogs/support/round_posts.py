@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import TYPE_CHECKING
 
 import discord
@@ -127,37 +127,64 @@ async def show_answers(bot: RoundtableBot, record: RoundRecord, member: discord.
 # -- closing --------------------------------------------------------------------------------
 
 
-async def finish_on_discord(bot: RoundtableBot, record: RoundRecord) -> None:
-    """After a close or cancel: the closing message, disabled buttons, the thread per settings."""
+async def _step(problems: list[str], what: str, action: Awaitable[object]) -> None:
+    """Run one Discord step; a refusal is noted for the moderator, not fatal to the rest."""
+    try:
+        await action
+    except discord.HTTPException as exc:
+        log.warning("Could not %s: %s", what, exc)
+        problems.append(f"I could not {what} ({exc.text or exc.status})")
+
+
+async def finish_on_discord(bot: RoundtableBot, record: RoundRecord) -> list[str]:
+    """After a close or cancel: the closing message, the summary, disabled buttons, the thread
+    locked or archived per /config. Returns what Discord refused, for the moderator."""
+    problems: list[str] = []
     participation = await bot.rounds.participation(record)
     spec = closing_message(record, participation)
     settings = await bot.guild_config.get(record.guild_id)
     if record.thread_id:
         thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
-        await thread.send(**send_kwargs(spec))
+        await _step(problems, "post the closing message", thread.send(**send_kwargs(spec)))
         if record.status == "closed":
             made = await bot.summaries.for_close(record)
-            await post_summary(bot, record.thread_id, made.summary, made.discussion)
+            await _step(
+                problems,
+                "post the summary",
+                post_summary(bot, record.thread_id, made.summary, made.discussion),
+            )
     if record.posts:
         channel_id, message_id = record.posts[-1]
         channel = bot.get_partial_messageable(channel_id, guild_id=record.guild_id)
-        await channel.get_partial_message(message_id).edit(view=round_view(record, closed=True))
+        message = channel.get_partial_message(message_id)
+        await _step(
+            problems, "disable the buttons", message.edit(view=round_view(record, closed=True))
+        )
     if record.thread_id and settings.thread_on_close != "keep":
         locked = settings.thread_on_close == "lock"
-        await bot.http.edit_channel(record.thread_id, archived=True, locked=locked)
+        what = "lock the thread" if locked else "archive the thread"
+        edit = bot.http.edit_channel(record.thread_id, archived=True, locked=locked)
+        await _step(problems, what, edit)
+    return problems
 
 
-async def reopen_on_discord(bot: RoundtableBot, record: RoundRecord) -> None:
+async def reopen_on_discord(bot: RoundtableBot, record: RoundRecord) -> list[str]:
+    problems: list[str] = []
     if record.thread_id:
-        await bot.http.edit_channel(record.thread_id, archived=False, locked=False)
+        unlock = bot.http.edit_channel(record.thread_id, archived=False, locked=False)
+        await _step(problems, "reopen the thread", unlock)
         thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
         closes = (
             f" It now closes {discord.utils.format_dt(record.closes_at, 'F')}."
             if record.closes_at
             else ""
         )
-        await thread.send(f"Round {record.id} was reopened.{closes}")
+        await _step(
+            problems, "post in the thread", thread.send(f"Round {record.id} was reopened.{closes}")
+        )
     if record.posts:
         channel_id, message_id = record.posts[-1]
         channel = bot.get_partial_messageable(channel_id, guild_id=record.guild_id)
-        await channel.get_partial_message(message_id).edit(view=round_view(record))
+        message = channel.get_partial_message(message_id)
+        await _step(problems, "enable the buttons", message.edit(view=round_view(record)))
+    return problems

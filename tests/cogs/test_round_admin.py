@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sandbox import Message
+from sandbox import Message, Perm
 from tests.cogs.test_rounds import SHIPPED, start
 from tests.harness import World
 
@@ -34,6 +34,7 @@ async def test_cancel_asks_first_and_only_the_asker_can_confirm(world: World) ->
     refused = await sb.click(world.member, ask, sb.button(ask, "Cancel round"))
     assert refused.messages[0].content == "Only the moderator who asked can answer this."
     await sb.click(world.owner, ask, sb.button(ask, "Cancel round"))
+    await sb.eventually(lambda: ask.content.startswith("Cancelled"))
     assert ask.content == f"Cancelled **Round {row['id']} · No chips for China**."
     thread = sb.thread_of(buttons)
     await sb.eventually(lambda: thread.locked, what="the thread locks")
@@ -170,3 +171,22 @@ async def test_nothing_the_bot_posts_pings_anyone(world: World) -> None:
     assert [m.id for m in posts if m.pings.anyone] == []
     assert all(m.allowed_mentions == {"parse": []} for m in posts if not m.ephemeral)
     assert json.loads((await world.bot.db.fetch_one("SELECT posts FROM rounds"))["posts"])
+
+
+async def test_closing_reports_what_discord_refused_and_still_closes(world: World) -> None:
+    sb = world.sandbox
+    buttons, row = await start(world)
+    bot_role = world.guild.roles[world.guild.members[sb.bot_user.id].roles[0]]
+    sb.deny(world.general, bot_role, Perm.MANAGE_THREADS)  # taken away after the start
+    await sb.gateway.drained()
+    reply = await sb.slash(world.owner, "round close", world.general, round=row["id"])
+    assert reply.messages[0].content == (
+        f"Closed **Round {row['id']} · No chips for China**.\n"
+        "I could not lock the thread (Missing Permissions: Manage Threads)."
+    )
+    thread = sb.thread_of(buttons)
+    assert not thread.locked
+    assert (await world.bot.db.fetch_one("SELECT status FROM rounds"))["status"] == "closed"
+    assert any(
+        m.embeds and m.embeds[0].get("title", "").startswith("Summary") for m in sb.messages(thread)
+    )
