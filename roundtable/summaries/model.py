@@ -34,9 +34,10 @@ class Discussion:
     guild_id: int | None = None
     channel_id: int | None = None  # where the cited messages are, for jump links
 
-    def content_hash(self) -> str:
-        """Changes whenever anything a summary depends on changes."""
+    def content_hash(self, extra: object = None) -> str:
+        """Changes whenever anything a summary depends on changes (and with `extra`)."""
         data = {
+            "extra": extra,
             "questions": self.questions,
             "contributions": [
                 (c.message_id, c.user_id, c.text, c.question, c.reply_to)

@@ -86,16 +86,21 @@ class SummaryService:
         *,
         engine: str,
         by: int | None = None,
-        reuse: bool = True,
     ) -> Made:
-        """Summarise the round with `engine` ("offline" or "llm") and store the result."""
+        """Summarise the round with `engine` ("offline" or "llm") and store the result.
+
+        An unchanged round (same contributions, stances and, for the LLM, the same members
+        opted out of AI processing) reuses its stored summary at no cost.
+        """
         d = await self.discussion(record)
-        content_hash = d.content_hash()
-        if reuse:
-            stored = await self.repo.same(record.guild_id, record.id, engine, content_hash)
-            if stored is not None:
-                return Made(Summary.from_json(stored.body), d, stored, reused=True)
-        summary = await self._summarise(d, engine)
+        excluded: set[int] = set()
+        if engine == "llm":
+            excluded = await self.privacy.opted_out_of_ai(record.guild_id)
+        content_hash = d.content_hash(sorted(excluded))
+        stored = await self.repo.same(record.guild_id, record.id, engine, content_hash)
+        if stored is not None:
+            return Made(Summary.from_json(stored.body), d, stored, reused=True)
+        summary = await self._summarise(d, engine, excluded)
         summary = only_real_citations(summary, d)
         stored = await self.repo.add(
             record.guild_id,
@@ -109,9 +114,8 @@ class SummaryService:
         )
         return Made(summary, d, stored, reused=False)
 
-    async def _summarise(self, d: Discussion, engine: str) -> Summary:
+    async def _summarise(self, d: Discussion, engine: str, excluded: set[int]) -> Summary:
         if engine == "llm" and self.llm is not None:
-            excluded = await self.privacy.opted_out_of_ai(d.guild_id or 0)
             try:
                 return await self.llm.summarise(d, excluded=excluded)
             except LLMError as exc:

@@ -122,3 +122,30 @@ async def test_when_the_llm_fails_the_offline_summary_is_published_with_a_note(
     assert "The LLM could not write this summary" in text and "this is the offline summary" in text
     q1 = next(e for e in posted.embeds if e.get("title", "").startswith("1. "))
     assert "The export bans backfired on the chip makers." in q1["description"]
+
+
+async def test_an_unchanged_round_reuses_its_llm_summary_until_someone_opts_out(
+    llm_world: World, fake_llm: FakeOpenAI
+) -> None:
+    world = llm_world
+    sb = world.sandbox
+    await sb.slash(world.owner, "config set", world.general, summary_mode="llm")
+    buttons, row = await start(world)
+    await answer(world, buttons, world.member, "The export bans backfired on the chip makers.")
+    await sb.slash(world.owner, "round close", world.general, round=row["id"])
+    asked = len(fake_llm.requests)
+
+    async def regenerate() -> str:
+        async with world.bot.db.transaction() as conn:  # past the cooldown
+            await conn.execute("UPDATE summaries SET created_at = '2000-01-01T00:00:00+00:00'")
+        reply = await sb.slash(world.owner, "summary regenerate", world.general, round=row["id"])
+        return reply.messages[0].content
+
+    assert (await regenerate()).startswith("Nothing changed since the last summary")
+    assert len(fake_llm.requests) == asked  # no new cost
+    panel = (await sb.slash(world.member, "privacy", world.general)).messages[0]
+    await sb.select(world.member, panel, panel.components[0]["components"][0]["custom_id"], ["no"])
+    text = await regenerate()
+    assert text.startswith(f"A new llm summary is posted in <#{row['thread_id']}>.")
+    assert "LLM usage:" in text
+    assert "chip makers" not in json.dumps(fake_llm.requests[asked:])
