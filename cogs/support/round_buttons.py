@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+EPHEMERAL_VIEW_SECONDS = 900
 ANSWERS_ID = re.compile(r"rt:answers:(?P<round>\d+):(?P<questions>\d+(?:-\d+)*)")
 
 
@@ -142,7 +143,9 @@ class MineButton(RoundButton, template=r"rt:mine:(?P<round>\d+)"):
         else:
             footer = f"Stance: {stance.current} (opened with {stance.opening})"
         embed.set_footer(text=footer)
-        view = discord.ui.View(timeout=None)
+        # Its buttons are DynamicItems, which keep working after the view expires; the timeout
+        # only keeps discord.py's view store from growing with every click.
+        view = discord.ui.View(timeout=EPHEMERAL_VIEW_SECONDS)
         if record.is_open:
             view.add_item(EditAnswersButton(record.id))
             if answers:
@@ -231,7 +234,7 @@ async def open_answer_form(
     record = await bot.rounds.open_round(guild_id, round_id)
     if numbers is None:
         if len(record.questions) > MODAL_QUESTIONS:
-            view = discord.ui.View(timeout=None)
+            view = discord.ui.View(timeout=EPHEMERAL_VIEW_SECONDS)
             view.add_item(QuestionPicker(record.id, record.questions))
             await interaction.response.send_message(
                 f"This round has {len(record.questions)} questions; a form holds "
