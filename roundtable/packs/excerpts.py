@@ -6,7 +6,7 @@ round post the same layout, so a preview is exactly what members will see.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from roundtable.errors import UserError
@@ -56,18 +56,19 @@ class Excerpt:
     questions: tuple[str, ...] = field(default=())
 
 
-def _split_long(text: str, limit: int, pattern: re.Pattern[str] | None) -> list[str]:
-    """Split at `pattern` boundaries (sentences), then at spaces; never inside a word."""
-    pieces = pattern.split(text) if pattern else text.split(" ")
-    joiner = " "
+def _pack(
+    pieces: list[str], limit: int, joiner: str, split: Callable[[str], list[str]]
+) -> list[str]:
+    """Greedily join pieces into chunks of at most `limit`; a piece too long is `split` first."""
     chunks: list[str] = []
     current = ""
     for piece in pieces:
         if len(piece) > limit:
             if current:
                 chunks.append(current)
-                current = ""
-            chunks.extend(_split_long(piece, limit, None) if pattern else _hard(piece, limit))
+            parts = split(piece)
+            chunks.extend(parts[:-1])
+            current = parts[-1]
             continue
         candidate = f"{current}{joiner}{piece}" if current else piece
         if len(candidate) <= limit:
@@ -87,26 +88,14 @@ def _hard(word: str, limit: int) -> list[str]:
 
 def split_text(text: str, limit: int = PART_CHARS) -> list[str]:
     """Chunks of at most `limit` characters at paragraph, then sentence, then word boundaries."""
-    chunks: list[str] = []
-    current = ""
-    for paragraph in text.split("\n\n"):
-        if len(paragraph) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            sentences = _split_long(paragraph, limit, BOUNDARY)
-            chunks.extend(sentences[:-1])
-            current = sentences[-1]
-            continue
-        candidate = f"{current}\n\n{paragraph}" if current else paragraph
-        if len(candidate) <= limit:
-            current = candidate
-        else:
-            chunks.append(current)
-            current = paragraph
-    if current:
-        chunks.append(current)
-    return chunks
+
+    def by_words(sentence: str) -> list[str]:
+        return _pack(sentence.split(" "), limit, " ", lambda word: _hard(word, limit))
+
+    def by_sentences(paragraph: str) -> list[str]:
+        return _pack(BOUNDARY.split(paragraph), limit, " ", by_words)
+
+    return _pack(text.split("\n\n"), limit, "\n\n", by_sentences)
 
 
 def _clip(text: str, limit: int) -> str:

@@ -16,6 +16,14 @@ async def answer(world: World, buttons: Message, user, text: str) -> None:
     await sb.submit_modal(user, shown, {"q1": text})
 
 
+async def llm_round_answered(world: World) -> tuple[Message, dict]:
+    """LLM summaries chosen, a round started and answered once."""
+    await world.sandbox.slash(world.owner, "config set", world.general, summary_mode="llm")
+    buttons, row = await start(world)
+    await answer(world, buttons, world.member, "The export bans backfired on the chip makers.")
+    return buttons, row
+
+
 def summary_posts(world: World, buttons: Message) -> list[Message]:
     thread = world.sandbox.thread_of(buttons)
     return [
@@ -111,9 +119,7 @@ async def test_when_the_llm_fails_the_offline_summary_is_published_with_a_note(
 ) -> None:
     world = llm_world
     sb = world.sandbox
-    await sb.slash(world.owner, "config set", world.general, summary_mode="llm")
-    buttons, row = await start(world)
-    await answer(world, buttons, world.member, "The export bans backfired on the chip makers.")
+    buttons, row = await llm_round_answered(world)
     fake_llm.script(*[Reply.failure(503)] * 3)
     await sb.slash(world.owner, "round close", world.general, round=row["id"])
     [posted] = summary_posts(world, buttons)
@@ -129,9 +135,7 @@ async def test_an_unchanged_round_reuses_its_llm_summary_until_someone_opts_out(
 ) -> None:
     world = llm_world
     sb = world.sandbox
-    await sb.slash(world.owner, "config set", world.general, summary_mode="llm")
-    buttons, row = await start(world)
-    await answer(world, buttons, world.member, "The export bans backfired on the chip makers.")
+    _, row = await llm_round_answered(world)
     await sb.slash(world.owner, "round close", world.general, round=row["id"])
     asked = len(fake_llm.requests)
 
