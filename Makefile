@@ -6,18 +6,31 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run sync test lint format demo bench bench-gateway bench-summaries clean
+.PHONY: run sync test typecheck lint lock format demo bench bench-gateway bench-summaries clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(RUNTIME): requirements.txt | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps
+
+# The lock files pin the whole dependency tree with hashes; requirements*.txt are their inputs.
+$(RUNTIME): requirements.lock | $(PY)
+	$(PIP) -r requirements.lock
 	touch $@
 
-$(DEV): requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(DEV): requirements-dev.lock | $(PY)
+	$(PIP) -r requirements-dev.lock
 	touch $(RUNTIME) $@
+
+# After editing requirements.txt or requirements-dev.txt: compile both locks again.
+COMPILE := pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
+	.venv-lock/bin/$(COMPILE) -o requirements.lock requirements.txt
+	.venv-lock/bin/$(COMPILE) -o requirements-dev.lock requirements-dev.txt
+	rm -rf .venv-lock
 
 run: $(RUNTIME)
 	$(PY) bot.py run
@@ -28,7 +41,11 @@ sync: $(RUNTIME)
 test: $(DEV)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 	$(PY) -m pytest
+
+typecheck: $(DEV)
+	$(PY) -m mypy
 
 lint: $(DEV)
 	$(PY) -m ruff check .

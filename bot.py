@@ -198,14 +198,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "pack":
         return _pack_check(args.file, as_json=args.json)
-    if command == "summarize":
-        return _summarize(args.file, engine=args.engine, output=args.output)
     if command == "demo":
         from sandbox.demo import main as demo  # the sandbox is only needed here
 
-        return demo()
+        return demo()  # the demo sets up its own settings: the host's .env is not read
     if args.env_file.is_file():
         load_dotenv(args.env_file, override=False)
+    if command == "summarize":
+        return _summarize(args.file, engine=args.engine, output=args.output)
     try:
         settings = load_settings(os.environ)
     except SettingsError as exc:

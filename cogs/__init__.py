@@ -4,8 +4,6 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.config",
     "cogs.packs",
     "cogs.rounds",
-    "cogs.responses",
-    "cogs.deadlines",
     "cogs.privacy",
     "cogs.summaries",
 )

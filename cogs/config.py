@@ -1,4 +1,7 @@
-"""/config show|set|clear: the guild's moderator role, channel, time zone and summary engine."""
+"""/config show|set|clear: the guild's moderator role, channel, summary engine, closed threads.
+
+The guild's time zone is stored (storage/guild_settings.py) but offered here only once
+schedules, its one use, exist."""
 
 from __future__ import annotations
 
@@ -6,20 +9,22 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from cogs.support.bot import RoundtableBot
-from cogs.support.checks import check_moderator
-from roundtable.guild_config import THREAD_ON_CLOSE, ConfigChange, suggest_timezones
+from cogs.support.checks import ModeratorGroupCog
+from cogs.support.render import channel as channel_mention
+from cogs.support.render import role as role_mention
+from cogs.support.render import timestamp, user
+from roundtable.guild_config import THREAD_ON_CLOSE, ConfigChange
 from storage.guild_settings import GuildSettings
 
 Interaction = discord.Interaction[RoundtableBot]
 
 
 def settings_embed(settings: GuildSettings, *, llm_configured: bool, title: str) -> discord.Embed:
-    role = f"<@&{settings.moderator_role_id}>" if settings.moderator_role_id else "none"
+    role = role_mention(settings.moderator_role_id) if settings.moderator_role_id else "none"
     channel = (
-        f"<#{settings.discussion_channel_id}>"
+        channel_mention(settings.discussion_channel_id)
         if settings.discussion_channel_id
         else "not set: /round start needs a channel option"
     )
@@ -29,28 +34,18 @@ def settings_embed(settings: GuildSettings, *, llm_configured: bool, title: str)
     embed = discord.Embed(title=title, colour=discord.Colour.blurple())
     embed.add_field(name="Moderators", value=f"Manage Server, and the role {role}", inline=False)
     embed.add_field(name="Default channel", value=channel, inline=False)
-    embed.add_field(name="Time zone", value=settings.timezone, inline=True)
     embed.add_field(name="Summaries", value=summaries, inline=True)
     embed.add_field(
         name="When a round closes", value=THREAD_ON_CLOSE[settings.thread_on_close], inline=False
     )
     if settings.updated_at is not None:
-        who = f" by <@{settings.updated_by}>" if settings.updated_by else ""
-        stamp = discord.utils.format_dt(settings.updated_at, "R")
+        who = f" by {user(settings.updated_by)}" if settings.updated_by else ""
+        stamp = timestamp(settings.updated_at, "R")
         embed.add_field(name="Last changed", value=f"{stamp}{who}", inline=False)
     return embed
 
 
-@app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
-class ConfigCog(commands.GroupCog, group_name="config", group_description="Server settings"):
-    def __init__(self, bot: RoundtableBot):
-        self.bot = bot
-        super().__init__()
-
-    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
-        return await check_moderator(interaction)
-
+class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Server settings"):
     def _embed(self, settings: GuildSettings, title: str) -> discord.Embed:
         return settings_embed(
             settings, llm_configured=self.bot.settings.llm is not None, title=title
@@ -68,7 +63,6 @@ class ConfigCog(commands.GroupCog, group_name="config", group_description="Serve
     @app_commands.describe(
         moderator_role="Members with this role may run moderator commands",
         channel="Where rounds are posted when /round start names no channel",
-        timezone="IANA time zone for schedules, such as Europe/Paris",
         summary_mode="How round summaries are written",
         thread_on_close="What happens to a round's thread when the round closes",
     )
@@ -77,7 +71,6 @@ class ConfigCog(commands.GroupCog, group_name="config", group_description="Serve
         interaction: Interaction,
         moderator_role: discord.Role | None = None,
         channel: discord.TextChannel | discord.ForumChannel | None = None,
-        timezone: str | None = None,
         summary_mode: Literal["offline", "llm"] | None = None,
         thread_on_close: Literal["lock", "archive", "keep"] | None = None,
     ) -> None:
@@ -85,7 +78,6 @@ class ConfigCog(commands.GroupCog, group_name="config", group_description="Serve
         change = ConfigChange(
             moderator_role_id=moderator_role.id if moderator_role else None,
             discussion_channel_id=channel.id if channel else None,
-            timezone=timezone,
             summary_mode=summary_mode,
             thread_on_close=thread_on_close,
         )
@@ -96,13 +88,8 @@ class ConfigCog(commands.GroupCog, group_name="config", group_description="Serve
             embed=self._embed(settings, "Saved"), ephemeral=True
         )
 
-    @set_.autocomplete("timezone")
-    async def _timezone_autocomplete(
-        self, interaction: Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
-
     @app_commands.command(name="clear", description="Unset the moderator role or default channel")
+    @app_commands.describe(setting="Which setting to unset")
     async def clear(
         self, interaction: Interaction, setting: Literal["moderator_role", "channel"]
     ) -> None:

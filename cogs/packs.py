@@ -6,43 +6,39 @@ import io
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
 from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
-from cogs.support.checks import check_moderator
+from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import Confirm
 from cogs.support.render import COLOUR, fit_lines, send_layout
 from roundtable.errors import UserError
 from roundtable.packs.excerpts import layout
 from roundtable.packs.importer import MAX_IMPORT_BYTES
 from roundtable.packs.library import ImportPreview, describe
+from roundtable.text import plural
 
 Interaction = discord.Interaction[RoundtableBot]
 PREVIEW_NOTE = "*Preview: only you can see this. A round posts these messages in its channel.*"
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def import_embed(preview: ImportPreview) -> discord.Embed:
     pack = preview.pack
     by = ", ".join(f"{n} by {who}" for who, n in preview.written_by.items() if n)
     written = (
-        f" {_plural(preview.generated_questions, 'question')} were written ({by}) for sections "
+        f" {plural(preview.generated_questions, 'question')} were written ({by}) for sections "
         "that had fewer than two."
         if preview.generated_questions
         else ""
     )
     summary = (
-        f"Found {_plural(len(pack.sections), 'section')} ({preview.found_by}).{written} "
+        f"Found {plural(len(pack.sections), 'section')} ({preview.found_by}).{written} "
         "Nothing is saved until you press **Save pack**. The attached file is the whole pack: "
         "to change anything, edit it and import it again."
     )
     lines = [
-        f"**{s.number}. {s.title}**: {s.chars:,} characters, {_plural(s.parts, 'part')}, "
-        f"{_plural(len(s.questions), 'question')}"
+        f"**{s.number}. {s.title}**: {s.chars:,} characters, {plural(s.parts, 'part')}, "
+        f"{plural(len(s.questions), 'question')}"
         for s in preview.sections
     ]
     embed = discord.Embed(
@@ -65,16 +61,7 @@ def pack_file(name: str, body: str) -> discord.File:
     return discord.File(io.BytesIO(body.encode("utf-8")), filename=name)
 
 
-@app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
-class PacksCog(commands.GroupCog, group_name="pack", group_description="Reading packs"):
-    def __init__(self, bot: RoundtableBot):
-        self.bot = bot
-        super().__init__()
-
-    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
-        return await check_moderator(interaction)
-
+class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading packs"):
     @app_commands.command(name="import", description="Import a text or pack file as a pack")
     @app_commands.describe(
         file="A plain text, Markdown or pack file (UTF-8 or UTF-16)",
@@ -100,7 +87,7 @@ class PacksCog(commands.GroupCog, group_name="pack", group_description="Reading 
             await click.response.edit_message(
                 content=(
                     f"Saved **{record.title}** (`{record.slug}`), "
-                    f"{_plural(record.sections, 'section')}. Try `/pack preview`."
+                    f"{plural(record.sections, 'section')}. Try `/pack preview`."
                 ),
                 embeds=[],
                 attachments=[],
@@ -126,7 +113,7 @@ class PacksCog(commands.GroupCog, group_name="pack", group_description="Reading 
         assert interaction.guild_id is not None
         records = await self.bot.packs.visible(interaction.guild_id)
         lines = [
-            f"**{r.title}** (`{r.slug}`): {_plural(r.sections, 'section')}, "
+            f"**{r.title}** (`{r.slug}`): {plural(r.sections, 'section')}, "
             + ("ships with Roundtable" if r.shipped else f"added by <@{r.created_by}>")
             for r in records
         ]
@@ -142,8 +129,8 @@ class PacksCog(commands.GroupCog, group_name="pack", group_description="Reading 
         assert interaction.guild_id is not None
         record, loaded = await self.bot.packs.load(interaction.guild_id, pack)
         lines = [
-            f"**{s.number}. {s.title}**: {s.chars:,} characters, {_plural(s.parts, 'part')}, "
-            f"{_plural(len(s.questions), 'question')}"
+            f"**{s.number}. {s.title}**: {s.chars:,} characters, {plural(s.parts, 'part')}, "
+            f"{plural(len(s.questions), 'question')}"
             for s in describe(loaded)
         ]
         embed = discord.Embed(

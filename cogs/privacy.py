@@ -10,15 +10,10 @@ from cogs.support.bot import RoundtableBot
 from cogs.support.checks import require_guild
 from cogs.support.confirm import Confirm
 from cogs.support.render import COLOUR, delete_messages
-from roundtable.rounds import plural
+from roundtable.text import plural
 from storage.privacy import Privacy
 
 Interaction = discord.Interaction[RoundtableBot]
-EXPORT_LABELS = {
-    "named": "Show my name with my answers",
-    "anonymous": 'Show my answers as "a member"',
-    "excluded": "Leave my answers out",
-}
 
 
 def privacy_embed(choice: Privacy) -> discord.Embed:
@@ -30,7 +25,6 @@ def privacy_embed(choice: Privacy) -> discord.Embed:
         else "My text may be summarised by the server's LLM, when one is configured",
         inline=False,
     )
-    embed.add_field(name="Exports", value=EXPORT_LABELS[choice.exports], inline=False)
     embed.set_footer(text="Changes apply at once, to every round, past and future.")
     return embed
 
@@ -40,10 +34,9 @@ class PrivacyView(discord.ui.View):
         super().__init__(timeout=600)
         self.bot = bot
         self.choice = choice
+        option: discord.SelectOption
         for option in self.ai.options:
             option.default = (option.value == "no") == choice.no_ai
-        for option in self.exports.options:
-            option.default = option.value == choice.exports
 
     async def _save(self, interaction: discord.Interaction, *, no_ai: bool, exports: str) -> None:
         self.choice = await self.bot.privacy.set(
@@ -60,13 +53,6 @@ class PrivacyView(discord.ui.View):
     )
     async def ai(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
         await self._save(interaction, no_ai=select.values[0] == "no", exports=self.choice.exports)
-
-    @discord.ui.select(
-        placeholder="Exports",
-        options=[discord.SelectOption(label=label, value=v) for v, label in EXPORT_LABELS.items()],
-    )
-    async def exports(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
-        await self._save(interaction, no_ai=self.choice.no_ai, exports=select.values[0])
 
 
 class PrivacyCog(commands.Cog):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from roundtable.errors import UserError
-from storage.guild_settings import UNSET, GuildSettings, GuildSettingsRepository
+from storage.guild_settings import UNSET, GuildSettings, GuildSettingsRepository, Unset
 
 SUMMARY_MODES = ("offline", "llm")
 THREAD_ON_CLOSE = {
@@ -105,10 +105,10 @@ class GuildConfig:
         if change.is_empty():
             raise UserError(
                 "Nothing to change: give at least one option (moderator_role, channel, "
-                "timezone, summary_mode or thread_on_close)."
+                "summary_mode or thread_on_close)."
             )
         timezone = validate_timezone(change.timezone) if change.timezone is not None else UNSET
-        mode: str | object = UNSET
+        mode: str | Unset = UNSET
         if change.summary_mode is not None:
             mode = change.summary_mode.strip().lower()
             if mode not in SUMMARY_MODES:
@@ -121,7 +121,7 @@ class GuildConfig:
                     "LLM summaries need the bot's host to set OPENAI_MODEL and OPENAI_API_KEY or "
                     "OPENAI_BASE_URL first; summaries stay offline until then."
                 )
-        on_close: str | object = UNSET
+        on_close: str | Unset = UNSET
         if change.thread_on_close is not None:
             if change.thread_on_close not in THREAD_ON_CLOSE:
                 raise UserError(
@@ -132,7 +132,7 @@ class GuildConfig:
         return await self._repo.update(
             guild_id,
             by=by,
-            thread_on_close=on_close,  # type: ignore[arg-type]
+            thread_on_close=on_close,
             moderator_role_id=(
                 change.moderator_role_id if change.moderator_role_id is not None else UNSET
             ),
@@ -140,7 +140,7 @@ class GuildConfig:
                 change.discussion_channel_id if change.discussion_channel_id is not None else UNSET
             ),
             timezone=timezone,
-            summary_mode=mode,  # type: ignore[arg-type]
+            summary_mode=mode,
         )
 
     async def clear(self, guild_id: int, setting: str, *, by: int) -> GuildSettings:

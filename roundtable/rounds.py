@@ -1,7 +1,19 @@
-"""Discussion rounds: start, answer, take stances, reply, close. Discord-free decisions."""
+"""A discussion round's whole life, Discord-free: one service, read top to bottom.
+
+    reserve -> posted -> answer / stance / reply ... -> close (or cancel) -> reopen
+                                                     -> close_next_due (the deadline)
+
+Each method makes the decision and the storage change in one place and returns what the Discord
+side must do. Closing is a sequence of recorded steps (CLOSE_STEPS): the status change freezes
+the stances in the same transaction; the Discord adapter then does each remaining step and
+records it with `step_done`, so a close that a crash or SIGTERM interrupted is completed by
+`unfinished()` at start-up or by the timer. The service wakes its timer itself whenever a
+deadline or a pending close changes; callers never do.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -9,7 +21,7 @@ from datetime import UTC, datetime
 
 from roundtable.durations import parse_duration
 from roundtable.errors import UserError
-from roundtable.packs.excerpts import EmbedSpec, Excerpt, MessageSpec, layout
+from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.model import Pack
 from storage.rounds import (
@@ -25,16 +37,10 @@ ANSWER_MAX = 4000  # Discord's text input limit
 MODAL_QUESTIONS = 5  # Discord's limit of inputs in a modal
 THREAD_NAME_MAX = 100
 CLOSED = "This round is closed."
-HOW_TO = "Press **Respond** to answer the questions, pick a stance, and discuss in the thread."
-NO_CONTENT_NOTE = (
-    "Replies in the thread are not recorded on this server (the bot runs without the Message "
-    "Content intent): use **Respond** to have your answers counted."
-)
 
-
-def ts(moment: datetime, style: str = "F") -> str:
-    """A Discord timestamp: shown in each reader's own time zone."""
-    return f"<t:{int(moment.timestamp())}:{style}>"
+# After the status change (which freezes the stances), in this order. A cancelled round gets
+# no summary. Each step is recorded when done, so an interrupted close resumes where it stopped.
+CLOSE_STEPS = ("cards", "message", "summary", "buttons", "thread")
 
 
 def title_of(record: RoundRecord) -> str:
@@ -54,11 +60,53 @@ class Participation:
     opening: dict[str, int]
     closing: dict[str, int]  # the current stances while the round is open
 
+    def shifts(self, labels: Sequence[str]) -> list[tuple[str, int, int]]:
+        """(label, opening, closing) for each of the round's stances."""
+        return [(label, self.opening.get(label, 0), self.closing.get(label, 0)) for label in labels]
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    record: RoundRecord
+    saved: list[ResponseRecord]  # the answers this submission gave
+    card: list[ResponseRecord]  # all the member's answers: what their card in the thread shows
+
+
+@dataclass(frozen=True, slots=True)
+class ClosePlan:
+    """What the Discord side must still do to finish closing (or cancelling) a round."""
+
+    record: RoundRecord
+    todo: tuple[str, ...]  # steps of CLOSE_STEPS not yet recorded as done, in order
+    participation: Participation
+    thread_on_close: str  # lock | archive | keep (from /config)
+    resumed: bool = False  # an earlier close was interrupted; this completes it
+
+
+class DeadlineTimer:
+    """Wakes the one task that waits for deadlines when a deadline or a pending close changes."""
+
+    def __init__(self) -> None:
+        self._changed = asyncio.Event()
+
+    def changed(self) -> None:
+        self._changed.set()
+
+    async def wait(self, seconds: float) -> None:
+        """Sleep `seconds`, or less if something changed meanwhile."""
+        try:
+            await asyncio.wait_for(self._changed.wait(), timeout=max(0.0, seconds))
+        except TimeoutError:
+            pass
+        self._changed.clear()
+
 
 class RoundService:
-    def __init__(self, rounds: RoundRepository, packs: PackLibrary):
-        self.repo = rounds
-        self.packs = packs
+    def __init__(self, rounds: RoundRepository, packs: PackLibrary, config: GuildConfig):
+        self._repo = rounds
+        self._packs = packs
+        self._config = config
+        self.timer = DeadlineTimer()
 
     # -- starting ---------------------------------------------------------------------------
 
@@ -74,13 +122,13 @@ class RoundService:
         now: datetime | None = None,
     ) -> tuple[RoundRecord, Pack]:
         """Check everything, then reserve the round (one per section at a time)."""
-        record, pack = await self.packs.section(guild_id, pack_slug, section)
+        record, pack = await self._packs.section(guild_id, pack_slug, section)
         closes_at = None
         if closes_in:
             closes_at = (now or datetime.now(UTC)) + parse_duration(closes_in)
         chosen = pack.section(section)
         try:
-            reserved = await self.repo.create(
+            reserved = await self._repo.create(
                 guild_id=guild_id,
                 pack_id=record.id,
                 section_number=section,
@@ -92,37 +140,31 @@ class RoundService:
                 closes_at=closes_at,
             )
         except RoundAlreadyOpen as exc:
-            existing = await self.repo.get(guild_id, exc.round_id)
-            where = f" in <#{existing.thread_id or existing.channel_id}>" if existing else ""
             raise UserError(
-                f"Round {exc.round_id} on this section is already open{where}: close it first."
+                f"Round {exc.round_id} on this section is already open: close it first."
             ) from None
         return reserved, pack
-
-    def excerpt(self, record: RoundRecord, pack: Pack, *, content_intent: bool) -> Excerpt:
-        notes = [
-            f"Closes {ts(record.closes_at)} ({ts(record.closes_at, 'R')})."
-            if record.closes_at
-            else "Open until a moderator closes it.",
-            HOW_TO,
-        ]
-        if not content_intent:
-            notes.append(f"-# {NO_CONTENT_NOTE}")
-        return layout(pack, record.section_number, heading=title_of(record), notes=tuple(notes))
 
     async def posted(
         self, record: RoundRecord, *, thread_id: int, posts: Sequence[tuple[int, int]]
     ) -> RoundRecord:
-        await self.repo.attach(record.id, thread_id=thread_id, posts=posts)
+        """The round's messages and thread exist: only now can its deadline close it."""
+        await self._repo.attach(record.id, thread_id=thread_id, posts=posts)
+        if record.closes_at is not None:
+            self.timer.changed()
         return await self.get(record.guild_id, record.id)
 
     async def discard(self, record: RoundRecord) -> None:
-        await self.repo.discard(record.id)
+        """Posting failed: forget the reserved round (nothing of it reached members)."""
+        await self._repo.discard(record.id)
+
+    async def is_first(self, guild_id: int) -> bool:
+        return await self._repo.count(guild_id) == 1
 
     # -- finding ----------------------------------------------------------------------------
 
     async def get(self, guild_id: int, round_id: int) -> RoundRecord:
-        record = await self.repo.get(guild_id, round_id)
+        record = await self._repo.get(guild_id, round_id)
         if record is None:
             raise UserError(f"There is no round {round_id} on this server: /round list shows them.")
         return record
@@ -133,11 +175,28 @@ class RoundService:
             raise UserError(CLOSED)
         return record
 
+    async def count(self, guild_id: int) -> int:
+        return await self._repo.count(guild_id)
+
+    async def page(self, guild_id: int, *, page: int, size: int) -> list[RoundRecord]:
+        """Open rounds first, then the most recent."""
+        return await self._repo.page(guild_id, limit=size, offset=page * size)
+
+    async def suggest(self, guild_id: int, query: str, *, limit: int = 25) -> list[RoundRecord]:
+        """Rounds whose "N. title (status)" label holds every word typed, open ones first."""
+        words = query.casefold().split()
+        found = []
+        for record in await self._repo.page(guild_id, limit=100, offset=0):
+            label = f"{record.id}. {record.section_title} ({record.status})".casefold()
+            if all(w in label for w in words):
+                found.append(record)
+        return found[:limit]
+
     # -- members ----------------------------------------------------------------------------
 
     async def answer(
         self, guild_id: int, round_id: int, user_id: int, answers: dict[int, str]
-    ) -> list[ResponseRecord]:
+    ) -> Answered:
         """Store the member's answers; blank ones are ignored, all blank is refused."""
         record = await self.open_round(guild_id, round_id)
         given = {}
@@ -152,11 +211,27 @@ class RoundService:
         if not given:
             raise UserError("Your answer was empty: write something before sending.")
         try:
-            await self.repo.save_answers(guild_id, round_id, user_id, given)
+            card = await self._repo.save_answers(guild_id, round_id, user_id, given)
         except RoundNotOpen:
             raise UserError(CLOSED) from None
-        answers_now = await self.repo.answers(guild_id, round_id, user_id)
-        return [a for a in answers_now if a.question in given]
+        return Answered(record, [a for a in card if a.question in given], card)
+
+    async def answers_of(self, guild_id: int, round_id: int, user_id: int) -> list[ResponseRecord]:
+        return await self._repo.answers(guild_id, round_id, user_id)
+
+    async def card_posted(self, response_ids: Sequence[int], message_id: int) -> None:
+        """These answers are shown by `message_id` in the round's thread."""
+        await self._repo.set_message(response_ids, message_id)
+
+    async def uncarded(self, record: RoundRecord) -> dict[int, list[ResponseRecord]]:
+        """Members with an answer whose card never reached the thread -> all their answers."""
+        responses = await self._repo.responses(record.guild_id, record.id)
+        waiting = {r.user_id for r in responses if r.kind == "answer" and r.message_id is None}
+        cards: dict[int, list[ResponseRecord]] = {}
+        for r in responses:
+            if r.kind == "answer" and r.user_id in waiting:
+                cards.setdefault(r.user_id, []).append(r)
+        return {user: sorted(rs, key=lambda r: r.question or 0) for user, rs in cards.items()}
 
     async def stance(
         self, guild_id: int, round_id: int, user_id: int, index: int
@@ -165,7 +240,7 @@ class RoundService:
         if not 0 <= index < len(record.stances):
             raise UserError("That stance is not one of this round's.")
         try:
-            stance = await self.repo.set_stance(guild_id, round_id, user_id, record.stances[index])
+            stance = await self._repo.set_stance(guild_id, round_id, user_id, record.stances[index])
         except RoundNotOpen:
             raise UserError(CLOSED) from None
         return record, stance
@@ -174,12 +249,15 @@ class RoundService:
         self, guild_id: int, round_id: int, user_id: int
     ) -> tuple[RoundRecord, list[ResponseRecord], StanceRecord | None]:
         record = await self.get(guild_id, round_id)
-        answers = await self.repo.answers(guild_id, round_id, user_id)
-        return record, answers, await self.repo.stance_of(guild_id, round_id, user_id)
+        answers = await self._repo.answers(guild_id, round_id, user_id)
+        return record, answers, await self._repo.stance_of(guild_id, round_id, user_id)
 
-    async def withdraw(self, guild_id: int, round_id: int, user_id: int) -> list[ResponseRecord]:
-        await self.open_round(guild_id, round_id)
-        return await self.repo.withdraw(guild_id, round_id, user_id)
+    async def withdraw(
+        self, guild_id: int, round_id: int, user_id: int
+    ) -> tuple[RoundRecord, list[ResponseRecord]]:
+        """Delete the member's answers in an open round; returns what went (to unpost)."""
+        record = await self.open_round(guild_id, round_id)
+        return record, await self._repo.withdraw(guild_id, round_id, user_id)
 
     async def capture_reply(
         self,
@@ -195,10 +273,10 @@ class RoundService:
         """A member's message in an open round's thread; None when it is not one."""
         if not content.strip():
             return None
-        record = await self.repo.by_thread(guild_id, thread_id)
+        record = await self._repo.by_thread(guild_id, thread_id)
         if record is None or not record.is_open:
             return None
-        return await self.repo.add_reply(
+        return await self._repo.add_reply(
             guild_id,
             record.id,
             user_id=user_id,
@@ -208,21 +286,74 @@ class RoundService:
             created_at=created_at,
         )
 
-    # -- moderators -------------------------------------------------------------------------
+    async def reply_edited(self, guild_id: int, message_id: int, content: str) -> None:
+        """A recorded reply was edited (an edit to nothing but blanks deletes it)."""
+        if content.strip():
+            await self._repo.edit_reply(guild_id, message_id, content)
+        else:
+            await self._repo.delete_reply(guild_id, message_id)
 
-    async def close(self, guild_id: int, round_id: int, *, by: int | None) -> RoundRecord:
-        await self.get(guild_id, round_id)
-        closed = await self.repo.finish(guild_id, round_id, status="closed", by=by)
-        if closed is None:
-            raise UserError(f"Round {round_id} is not open.")
-        return closed
+    async def reply_deleted(self, guild_id: int, message_id: int) -> None:
+        await self._repo.delete_reply(guild_id, message_id)
 
-    async def cancel(self, guild_id: int, round_id: int, *, by: int) -> RoundRecord:
-        await self.get(guild_id, round_id)
-        cancelled = await self.repo.finish(guild_id, round_id, status="cancelled", by=by)
-        if cancelled is None:
+    # -- closing, cancelling, reopening -----------------------------------------------------
+
+    async def close(self, guild_id: int, round_id: int, *, by: int | None) -> ClosePlan:
+        """Close an open round; a close that was interrupted is completed instead."""
+        return await self._finish(guild_id, round_id, status="closed", by=by)
+
+    async def cancel(self, guild_id: int, round_id: int, *, by: int) -> ClosePlan:
+        return await self._finish(guild_id, round_id, status="cancelled", by=by)
+
+    async def _finish(
+        self, guild_id: int, round_id: int, *, status: str, by: int | None
+    ) -> ClosePlan:
+        record = await self.get(guild_id, round_id)
+        if not record.is_open:
+            if record.close_pending and record.status == status:
+                return await self._plan(record, resumed=True)
             raise UserError(f"Round {round_id} is not open.")
-        return cancelled
+        finished = await self._repo.finish(guild_id, round_id, status=status, by=by)
+        if finished is None:
+            raise UserError(f"Round {round_id} is not open.")
+        self.timer.changed()
+        return await self._plan(finished)
+
+    async def close_next_due(self, now: datetime | None = None) -> ClosePlan | None:
+        """Close the round whose deadline passed first (each exactly once); None when none did.
+
+        One at a time: the caller finishes this close on Discord before asking for the next.
+        """
+        moment = now or datetime.now(UTC)
+        for record in await self._repo.due(moment, limit=1):
+            finished = await self._repo.finish(record.guild_id, record.id, status="closed", by=None)
+            if finished is not None:
+                return await self._plan(finished)
+        return None
+
+    async def unfinished(self) -> list[ClosePlan]:
+        """Closes a crash or SIGTERM interrupted, in every guild, oldest first."""
+        return [await self._plan(r, resumed=True) for r in await self._repo.close_pending()]
+
+    async def step_done(self, record: RoundRecord, step: str) -> None:
+        """One close step is done on Discord (or Discord refused it for good)."""
+        assert step in CLOSE_STEPS, step
+        remaining = await self._repo.close_step_done(record.id, step, last=CLOSE_STEPS[-1])
+        if not remaining:
+            self.timer.changed()
+
+    async def _plan(self, record: RoundRecord, *, resumed: bool = False) -> ClosePlan:
+        steps = [s for s in CLOSE_STEPS if s not in record.close_steps]
+        if record.status != "closed":
+            steps = [s for s in steps if s != "summary"]
+        settings = await self._config.get(record.guild_id)
+        return ClosePlan(
+            record=record,
+            todo=tuple(steps),
+            participation=await self.participation(record),
+            thread_on_close=settings.thread_on_close,
+            resumed=resumed,
+        )
 
     async def reopen(
         self, guild_id: int, round_id: int, *, closes_in: str | None, now: datetime | None = None
@@ -230,29 +361,28 @@ class RoundService:
         await self.get(guild_id, round_id)
         closes_at = (now or datetime.now(UTC)) + parse_duration(closes_in) if closes_in else None
         try:
-            reopened = await self.repo.reopen(guild_id, round_id, closes_at=closes_at)
+            reopened = await self._repo.reopen(guild_id, round_id, closes_at=closes_at)
         except RoundAlreadyOpen as exc:
             raise UserError(
                 f"Round {exc.round_id} on the same section is open: close it first."
             ) from None
         if reopened is None:
             raise UserError(f"Round {round_id} is already open.")
+        self.timer.changed()
         return reopened
 
-    async def close_due(self, now: datetime) -> list[RoundRecord]:
-        """Close every round whose deadline has passed (each exactly once)."""
-        closed = []
-        for record in await self.repo.due(now):
-            done = await self.repo.finish(record.guild_id, record.id, status="closed", by=None)
-            if done is not None:
-                closed.append(done)
-        return closed
+    async def next_wake(self) -> datetime | None:
+        """When the timer has work: now for an unfinished close, else the next deadline."""
+        if await self._repo.close_pending(limit=1):
+            return datetime.now(UTC)
+        return await self._repo.next_deadline()
 
     # -- reporting --------------------------------------------------------------------------
 
     async def participation(self, record: RoundRecord) -> Participation:
-        responses = await self.repo.responses(record.guild_id, record.id)
-        stances = await self.repo.stances(record.guild_id, record.id)
+        """Every stored answer counts, whether or not its card reached the thread."""
+        responses = await self._repo.responses(record.guild_id, record.id)
+        stances = await self._repo.stances(record.guild_id, record.id)
         members = {r.user_id for r in responses} | {s.user_id for s in stances}
         return Participation(
             members=len(members),
@@ -262,42 +392,8 @@ class RoundService:
             closing=dict(Counter(s.closing or s.current for s in stances)),
         )
 
+    async def responses(self, record: RoundRecord) -> list[ResponseRecord]:
+        return await self._repo.responses(record.guild_id, record.id)
 
-def plural(n: int, noun: str, many: str | None = None) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {many or noun + 's'}"
-
-
-def participation_text(p: Participation) -> str:
-    return (
-        f"{plural(p.members, 'member')}, {plural(p.answers, 'answer')}, "
-        f"{plural(p.replies, 'reply', 'replies')}"
-    )
-
-
-def stance_lines(record: RoundRecord, p: Participation) -> list[str]:
-    """ "Agree: 3 → 5 (+2)" for each of the round's stances."""
-    lines = []
-    for label in record.stances:
-        before, after = p.opening.get(label, 0), p.closing.get(label, 0)
-        shift = after - before
-        lines.append(f"{label}: {before} → {after} ({'+' if shift > 0 else ''}{shift})")
-    return lines
-
-
-def closing_message(record: RoundRecord, p: Participation) -> MessageSpec:
-    """What the thread shows when a round closes (or is cancelled)."""
-    if record.status == "cancelled":
-        how = "cancelled by a moderator"
-    else:
-        how = "closed by a moderator" if record.closed_by else "closed at its deadline"
-    lines = [
-        f"{title_of(record)} was {how}.",
-        "",
-        f"**Participation:** {participation_text(p)}.",
-    ]
-    if p.opening:
-        lines += ["", "**Stances, opening → closing:**", *stance_lines(record, p)]
-    else:
-        lines += ["", "Nobody took a stance."]
-    title = "Round closed" if record.status == "closed" else "Round cancelled"
-    return MessageSpec(embeds=(EmbedSpec(title=title, description="\n".join(lines)),))
+    async def stances(self, record: RoundRecord) -> list[StanceRecord]:
+        return await self._repo.stances(record.guild_id, record.id)

@@ -325,6 +325,15 @@ class Message:
     def ephemeral(self) -> bool:
         return bool(self.flags & self.EPHEMERAL)
 
+    @property
+    def masked_links(self) -> list[str]:
+        """Addresses shown behind a label (`[label](url)`) in the content or the embeds."""
+        from sandbox.rendering import masked_links, rendered_text
+
+        return [
+            url for part in rendered_text(self.content, self.embeds) for url in masked_links(part)
+        ]
+
     def to_dict(self, base_url: str, *, member: Member | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": str(self.id),

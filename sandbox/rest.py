@@ -5,8 +5,10 @@ An unknown route answers 404 naming it, so a gap in the sandbox is obvious, not 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -58,6 +60,7 @@ async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Attachme
 class Rest:
     def __init__(self, world: World, token: str, app_name: str) -> None:
         self.world = world
+        self.slow: list[tuple[str, re.Pattern[str], float]] = []
         self.token = token
         self.app_name = app_name
         self.requests: list[tuple[str, str]] = []  # (method, path), for tests
@@ -98,9 +101,17 @@ class Rest:
             web.get("/attachments/{attachment_id}/{filename}", self.attachment),
         ]
 
+    def slow_down(self, method: str, path: str, seconds: float) -> None:
+        """Answer requests whose method matches and whose path matches the regex `path` only
+        after `seconds`: a slow or overloaded Discord, for tests of deadlines and ordering."""
+        self.slow.append((method, re.compile(path), seconds))
+
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self.requests.append((request.method, request.path))
+        for method, pattern, seconds in self.slow:
+            if request.method == method and pattern.search(request.path):
+                await asyncio.sleep(seconds)
         is_webhook = request.path.startswith(("/api/v10/webhooks/", "/api/v10/interactions/"))
         if request.path.startswith("/api/") and not is_webhook:
             if request.headers.get("Authorization") != f"Bot {self.token}":

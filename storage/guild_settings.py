@@ -11,11 +11,11 @@ from typing import Final
 from storage.database import Database
 
 
-class _Unset(Enum):
+class Unset(Enum):
     UNSET = "UNSET"
 
 
-UNSET: Final = _Unset.UNSET
+UNSET: Final = Unset.UNSET
 """Leave a field as it is (None means: clear it)."""
 
 
@@ -79,11 +79,11 @@ class GuildSettingsRepository:
         guild_id: int,
         *,
         by: int | None,
-        moderator_role_id: int | _Unset | None = UNSET,
-        discussion_channel_id: int | _Unset | None = UNSET,
-        timezone: str | _Unset = UNSET,
-        summary_mode: str | _Unset = UNSET,
-        thread_on_close: str | _Unset = UNSET,
+        moderator_role_id: int | Unset | None = UNSET,
+        discussion_channel_id: int | Unset | None = UNSET,
+        timezone: str | Unset = UNSET,
+        summary_mode: str | Unset = UNSET,
+        thread_on_close: str | Unset = UNSET,
     ) -> GuildSettings:
         """Change the given fields atomically and return the stored result."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -54,7 +55,7 @@ class PrivacyRepository:
             )
         return await self.get(guild_id, user_id)
 
-    async def opted_out_of_ai(self, guild_id: int) -> set[int]:
+    async def opted_out_of_ai(self, guild_id: int) -> builtins.set[int]:
         rows = await self._db.fetch_all(
             "SELECT user_id FROM member_privacy WHERE guild_id = ? AND no_ai = 1", (guild_id,)
         )

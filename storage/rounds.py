@@ -41,6 +41,8 @@ class RoundRecord:
     closes_at: datetime | None
     closed_at: datetime | None
     closed_by: int | None
+    close_steps: tuple[str, ...] = ()  # the close steps done (roundtable.rounds.CLOSE_STEPS)
+    close_pending: bool = False  # closed or cancelled, with steps still to do on Discord
 
     @property
     def is_open(self) -> bool:
@@ -93,6 +95,8 @@ def _round(row: sqlite3.Row) -> RoundRecord:
         closes_at=_when(row["closes_at"]),
         closed_at=_when(row["closed_at"]),
         closed_by=row["closed_by"],
+        close_steps=tuple(json.loads(row["close_steps"])),
+        close_pending=bool(row["close_pending"]),
     )
 
 
@@ -125,7 +129,7 @@ def _stance(row: sqlite3.Row) -> StanceRecord:
 _ROUND_SELECT = (
     "SELECT id, guild_id, pack_id, section_number, section_title, questions, stances, "
     "channel_id, thread_id, posts, status, opened_by, opened_at, closes_at, closed_at, "
-    "closed_by FROM rounds "
+    "closed_by, close_steps, close_pending FROM rounds "
 )
 _RESPONSE_SELECT = (
     "SELECT id, round_id, user_id, kind, question, content, message_id, reply_to_id, "
@@ -254,17 +258,45 @@ class RoundRepository:
                 "UPDATE rounds SET closes_at = ? WHERE id = ?", (_iso(closes_at), round_id)
             )
 
-    async def due(self, now: datetime) -> list[RoundRecord]:
-        """Open rounds whose deadline has passed, in every guild."""
+    async def due(self, now: datetime, *, limit: int = 100) -> list[RoundRecord]:
+        """Posted open rounds whose deadline has passed, in every guild, earliest first."""
         rows = await self._db.fetch_all(
-            _ROUND_SELECT + "WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at",
-            (_iso(now),),
+            _ROUND_SELECT + "WHERE status = 'open' AND closes_at <= ? AND thread_id IS NOT NULL "
+            "ORDER BY closes_at, id LIMIT ?",
+            (_iso(now), limit),
         )
         return [_round(r) for r in rows]
 
+    async def close_pending(self, *, limit: int = 100) -> list[RoundRecord]:
+        """Closed or cancelled rounds with close steps still to do, in every guild."""
+        rows = await self._db.fetch_all(
+            _ROUND_SELECT + "WHERE close_pending = 1 ORDER BY id LIMIT ?", (limit,)
+        )
+        return [_round(r) for r in rows]
+
+    async def close_step_done(self, round_id: int, step: str, *, last: str) -> bool:
+        """Record one close step; `last` done ends the close. Returns whether steps remain."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT close_steps FROM rounds WHERE id = ? AND close_pending = 1", (round_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return False
+            steps = json.loads(row["close_steps"])
+            if step not in steps:
+                steps.append(step)
+            pending = step != last
+            await conn.execute(
+                "UPDATE rounds SET close_steps = ?, close_pending = ? WHERE id = ?",
+                (json.dumps(steps), int(pending), round_id),
+            )
+        return pending
+
     async def next_deadline(self) -> datetime | None:
         row = await self._db.fetch_one(
-            "SELECT min(closes_at) FROM rounds WHERE status = 'open' AND closes_at IS NOT NULL"
+            "SELECT min(closes_at) FROM rounds WHERE status = 'open' AND closes_at IS NOT NULL "
+            "AND thread_id IS NOT NULL"
         )
         return _when(row[0]) if row else None
 
@@ -273,12 +305,14 @@ class RoundRepository:
     ) -> RoundRecord | None:
         """Close or cancel an open round, once: None when it was not open any more.
 
-        Closing stances are recorded in the same transaction.
+        Closing stances are frozen in the same transaction, the first close step; the steps on
+        Discord are then pending until `close_step_done` records the last.
         """
         assert status in ("closed", "cancelled")
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE rounds SET status = ?, closed_at = ?, closed_by = ? "
+                "UPDATE rounds SET status = ?, closed_at = ?, closed_by = ?, "
+                "close_steps = '[\"stances\"]', close_pending = 1 "
                 "WHERE id = ? AND guild_id = ? AND status = 'open'",
                 (status, _now(), by, round_id, guild_id),
             )
@@ -305,7 +339,8 @@ class RoundRepository:
                 raise RoundAlreadyOpen(other["id"])
             cursor = await conn.execute(
                 "UPDATE rounds SET status = 'open', closed_at = NULL, closed_by = NULL, "
-                "closes_at = ? WHERE id = ? AND guild_id = ? AND status != 'open'",
+                "close_steps = '[]', close_pending = 0, closes_at = ? "
+                "WHERE id = ? AND guild_id = ? AND status != 'open'",
                 (_iso(closes_at), round_id, guild_id),
             )
             if cursor.rowcount == 0:

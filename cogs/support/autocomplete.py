@@ -7,20 +7,24 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from roundtable.text import clip
+
 if TYPE_CHECKING:
-    pass
-
-Interaction = discord.Interaction["RoundtableBot"]
+    from cogs.support.bot import RoundtableBot
 
 
-async def packs(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def packs(
+    interaction: discord.Interaction[RoundtableBot], current: str
+) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
     found = await interaction.client.packs.suggest_packs(interaction.guild_id, current)
     return [app_commands.Choice(name=label, value=slug) for label, slug in found]
 
 
-async def sections(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+async def sections(
+    interaction: discord.Interaction[RoundtableBot], current: str
+) -> list[app_commands.Choice[int]]:
     if interaction.guild_id is None:
         return []
     slug = getattr(interaction.namespace, "pack", None)
@@ -30,22 +34,22 @@ async def sections(interaction: Interaction, current: str) -> list[app_commands.
     return [app_commands.Choice(name=label, value=number) for label, number in found]
 
 
-async def rounds(interaction: Interaction, current: str) -> list[app_commands.Choice[int]]:
+async def rounds(
+    interaction: discord.Interaction[RoundtableBot], current: str
+) -> list[app_commands.Choice[int]]:
     """Open rounds first, then recent ones; matches the number or the section title."""
     if interaction.guild_id is None:
         return []
-    words = str(current).casefold().split()
-    found = []
-    for record in await interaction.client.rounds.repo.page(
-        interaction.guild_id, limit=100, offset=0
-    ):
-        label = f"{record.id}. {record.section_title} ({record.status})"
-        if all(w in label.casefold() for w in words):
-            found.append(app_commands.Choice(name=label[:100], value=record.id))
-    return found[:25]
+    found = await interaction.client.rounds.suggest(interaction.guild_id, str(current))
+    return [
+        app_commands.Choice(name=clip(f"{r.id}. {r.section_title} ({r.status})", 100), value=r.id)
+        for r in found
+    ]
 
 
-async def durations(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+async def durations(
+    interaction: discord.Interaction[RoundtableBot], current: str
+) -> list[app_commands.Choice[str]]:
     from roundtable.durations import SUGGESTIONS
 
     typed = str(current).strip()

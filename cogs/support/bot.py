@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -12,7 +11,6 @@ import yarl
 from discord.ext import commands
 
 from cogs import EXTENSIONS
-from cogs.support.round_buttons import DYNAMIC_ITEMS
 from cogs.support.tree import RoundtableTree
 from roundtable.guild_config import GuildConfig
 from roundtable.llm import LLM
@@ -92,7 +90,7 @@ class RoundtableBot(commands.Bot):
         )
         self.llm = llm
         self.packs = PackLibrary(PackRepository(db), writer=LLMWriter(llm) if llm else None)
-        self.rounds = RoundService(RoundRepository(db), self.packs)
+        self.rounds = RoundService(RoundRepository(db), self.packs, self.guild_config)
         self.privacy = PrivacyRepository(db)
         self.summaries = SummaryService(
             SummaryRepository(db),
@@ -101,23 +99,16 @@ class RoundtableBot(commands.Bot):
             self.guild_config,
             LLMSummariser(llm) if llm else None,
         )
-        self.deadline_waker: asyncio.Event | None = None  # set by the deadlines cog
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).
         shipped = await self.packs.sync_shipped()
         log.info("Shipped packs: %s", ", ".join(shipped) or "none")
-        self.add_dynamic_items(*DYNAMIC_ITEMS)  # round buttons work across restarts
         for name in self.extension_names:
             await self.load_extension(name)
         log.info(
             "Loaded %d extension(s): %s", len(self.extension_names), ", ".join(self.extension_names)
         )
-
-    def deadlines_changed(self) -> None:
-        """A round's deadline was set or changed: the deadline task looks again."""
-        if self.deadline_waker is not None:
-            self.deadline_waker.set()
 
     async def sync_commands(self) -> list[discord.app_commands.AppCommand]:
         """Register the slash commands with Discord: DEV_GUILD_ID when set, else globally."""

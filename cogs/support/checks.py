@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
+from discord.ext import commands
 
 from roundtable.guild_config import is_moderator
 
@@ -39,9 +40,25 @@ async def check_moderator(interaction: discord.Interaction[RoundtableBot]) -> bo
     except Exception as exc:
         # discord.py hands only AppCommandErrors from checks to the tree's on_error; wrap the
         # rest so the member still gets an answer and the log gets the traceback.
-        raise app_commands.CommandInvokeError(interaction.command, exc) from exc  # type: ignore[arg-type]
+        command = interaction.command
+        assert command is not None  # checks run for commands only
+        raise app_commands.CommandInvokeError(command, exc) from exc
     if is_moderator(
         manage_guild=interaction.permissions.manage_guild, role_ids=role_ids, settings=settings
     ):
         return True
     raise NotModerator()
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class ModeratorGroupCog(commands.GroupCog):
+    """A /group of moderator commands: shown to Manage Server by default (a hint admins can
+    change), and checked at run time on every use (Manage Server or the moderator role)."""
+
+    def __init__(self, bot: RoundtableBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await check_moderator(interaction)

@@ -1,15 +1,50 @@
-"""Turn the core's Discord-free message layouts into discord.py embeds and messages."""
+"""The one place for Discord markup: timestamps, mentions, jump links, member text made inert,
+and the core's Discord-free message layouts turned into discord.py embeds and messages."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import discord
 
 from roundtable.packs.excerpts import EmbedSpec, MessageSpec
+from roundtable.text import unmask_links
 
 COLOUR = discord.Colour.blurple()
+
+
+def timestamp(moment: datetime, style: discord.utils.TimestampStyle = "F") -> str:
+    """Shown in each reader's own time zone and language."""
+    return discord.utils.format_dt(moment, style)
+
+
+def channel(channel_id: int) -> str:
+    return f"<#{channel_id}>"
+
+
+def role(role_id: int) -> str:
+    return f"<@&{role_id}>"
+
+
+def user(user_id: int) -> str:
+    """A mention that pings nobody: the Bot sends with AllowedMentions.none()."""
+    return f"<@{user_id}>"
+
+
+def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def jump_link(label: str, guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"[{label}]({jump_url(guild_id, channel_id, message_id)})"
+
+
+def inert(text: str) -> str:
+    """What a member wrote, safe to echo under the bot's name: masked links written out (the
+    reader sees where a link goes), Markdown escaped, @everyone/@here and mentions defused."""
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(unmask_links(text)))
 
 
 def to_embed(spec: EmbedSpec) -> discord.Embed:

@@ -1,31 +1,115 @@
-"""Publishing a summary in a round's thread: embeds with jump links, the chart, the file."""
+"""A summary on Discord: embeds whose points link the messages they come from, the chart, and
+the Markdown file when the embeds cannot hold it all. What members wrote is made inert."""
 
 from __future__ import annotations
 
 import asyncio
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
-from cogs.support.render import to_embed
-from roundtable.summaries import render
-from roundtable.summaries.chart import render_png
-from roundtable.summaries.model import Discussion, Summary
+from cogs.support import render
+from roundtable.packs.excerpts import (
+    EMBED_DESCRIPTION_MAX,
+    EMBED_TOTAL_MAX,
+    EMBEDS_PER_MESSAGE,
+    EmbedSpec,
+    MessageSpec,
+)
+from roundtable.summaries import render as document
+from roundtable.summaries.model import Discussion, Point, Summary, linkable
+from roundtable.text import clip
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot
 
+MORE = "\n… (the attached file has the rest)"
 
-async def summary_payloads(summary: Summary, d: Discussion) -> list[dict]:
+
+def point_line(p: Point, guild_id: int | None, channel_id: int | None) -> str:
+    """ "• “quote” — 3 members, mostly Agree · [1] [2]" with jump links to the cited messages."""
+    links = []
+    for n, message_id in enumerate(p.message_ids[: document.MAX_LINKS], start=1):
+        if not linkable(message_id):
+            continue  # an answer whose card never reached the thread: counted, not linked
+        if guild_id is None or channel_id is None:
+            links.append(f"#{message_id}")
+        else:
+            links.append(render.jump_link(str(n), guild_id, channel_id, message_id))
+    meta = " · ".join(x for x in (document.who(p), " ".join(links)) if x)
+    return f"• {render.inert(p.text)} — {meta}"
+
+
+def embeds(
+    summary: Summary, *, guild_id: int | None, channel_id: int | None
+) -> tuple[list[EmbedSpec], bool]:
+    """The summary's embeds, and whether anything had to be shortened to fit."""
+    shortened = False
+    out = [
+        EmbedSpec(
+            title=clip(f"Summary · {summary.title}", 256),
+            description="\n".join(
+                [
+                    document.header(summary),
+                    "",
+                    "**Stances, opening → closing**",
+                    *document.stance_text(summary),
+                ]
+                + [f"-# {note}" for note in summary.notes]
+            ),
+        )
+    ]
+    groups = [
+        (f"{s.number}. {s.title}" if s.number else s.title, s.points) for s in summary.sections
+    ]
+    if summary.disagreements:
+        groups.append(("Notable disagreements", summary.disagreements))
+    for title, points in groups:
+        lines = [point_line(p, guild_id, channel_id) for p in points] or ["No contributions."]
+        text = ""
+        for line in lines:
+            candidate = f"{text}\n{line}" if text else line
+            if len(candidate) > EMBED_DESCRIPTION_MAX - len(MORE):
+                text += MORE
+                shortened = True
+                break
+            text = candidate
+        out.append(EmbedSpec(title=clip(title, 256), description=text))
+    return out, shortened
+
+
+def messages(
+    summary: Summary, *, guild_id: int | None, channel_id: int | None
+) -> tuple[list[MessageSpec], bool]:
+    """Embeds packed into messages within Discord's limits (10 embeds, 6,000 characters)."""
+    specs, shortened = embeds(summary, guild_id=guild_id, channel_id=channel_id)
+    packed: list[list[EmbedSpec]] = [[]]
+    size = 0
+    for spec in specs:
+        if packed[-1] and (
+            size + spec.chars > EMBED_TOTAL_MAX or len(packed[-1]) == EMBEDS_PER_MESSAGE
+        ):
+            packed.append([])
+            size = 0
+        packed[-1].append(spec)
+        size += spec.chars
+    return [MessageSpec(embeds=tuple(group)) for group in packed], shortened
+
+
+async def summary_payloads(summary: Summary, d: Discussion) -> list[dict[str, Any]]:
     """send() keyword arguments for each message of the summary."""
-    specs, shortened = render.messages(summary, guild_id=d.guild_id, channel_id=d.channel_id)
+    from roundtable.summaries.chart import render_png  # matplotlib loads on the first chart
+
+    specs, shortened = messages(summary, guild_id=d.guild_id, channel_id=d.channel_id)
     chart = await asyncio.to_thread(render_png, summary, d)
-    payloads: list[dict] = [{"embeds": [to_embed(e) for e in spec.embeds]} for spec in specs]
+    payloads: list[dict[str, Any]] = [
+        {"embeds": [render.to_embed(e) for e in spec.embeds]} for spec in specs
+    ]
     payloads[0]["embeds"][0].set_image(url="attachment://summary.png")
     payloads[0]["files"] = [discord.File(io.BytesIO(chart), filename="summary.png")]
     if shortened:
-        text = render.markdown(summary, guild_id=d.guild_id, channel_id=d.channel_id)
+        text = document.markdown(summary, guild_id=d.guild_id, channel_id=d.channel_id)
         payloads[-1].setdefault("files", []).append(
             discord.File(io.BytesIO(text.encode()), filename="summary.md")
         )

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from roundtable.errors import UserError
 from roundtable.packs.model import Pack, Section
-from roundtable.packs.sentences import BOUNDARY
+from roundtable.packs.sentences import split_sentences
+from roundtable.text import clip
 
 # Discord's documented limits.
 EMBED_DESCRIPTION_MAX = 4096
@@ -93,13 +94,9 @@ def split_text(text: str, limit: int = PART_CHARS) -> list[str]:
         return _pack(sentence.split(" "), limit, " ", lambda word: _hard(word, limit))
 
     def by_sentences(paragraph: str) -> list[str]:
-        return _pack(BOUNDARY.split(paragraph), limit, " ", by_words)
+        return _pack(split_sentences(paragraph), limit, " ", by_words)
 
     return _pack(text.split("\n\n"), limit, "\n\n", by_sentences)
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def questions_embed(questions: tuple[str, ...], notes: tuple[str, ...] = ()) -> EmbedSpec:
@@ -130,7 +127,7 @@ def layout(
             "the pack again."
         )
     total = len(chunks)
-    footer = _clip(
+    footer = clip(
         f"{pack.title}{' · ' + pack.author if pack.author else ''} · section {number} of "
         f"{len(pack.sections)}",
         EMBED_FOOTER_MAX,
@@ -140,7 +137,7 @@ def layout(
     for index, chunk in enumerate(chunks, start=1):
         title = base_title if total == 1 else f"{base_title} (part {index}/{total})"
         embeds.append(
-            EmbedSpec(title=_clip(title, EMBED_TITLE_MAX), description=chunk, footer=footer)
+            EmbedSpec(title=clip(title, EMBED_TITLE_MAX), description=chunk, footer=footer)
         )
     questions = questions_embed(section.questions, notes)
     messages = [MessageSpec(embeds=(e,)) for e in embeds]

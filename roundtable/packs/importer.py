@@ -443,7 +443,7 @@ def import_text(text: str, *, fallback_title: str) -> ImportedText:
             body = [p for i, p in enumerate(paras[start + 1 : end], start + 1) if i not in absorbed]
             if body:
                 sections.append(
-                    FoundSection(_clip(headings[start]), _join(body), paras[start].line)
+                    FoundSection(_short_title(headings[start]), _join(body), paras[start].line)
                 )
             else:
                 left_out.append(
@@ -455,7 +455,7 @@ def import_text(text: str, *, fallback_title: str) -> ImportedText:
     return ImportedText(title, tuple(sections), tuple(left_out), kind)
 
 
-def _clip(title: str) -> str:
+def _short_title(title: str) -> str:
     title = title.strip().strip("#").strip()
     if len(title) <= MAX_SECTION_TITLE:
         return title

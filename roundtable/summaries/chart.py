@@ -1,14 +1,15 @@
-"""The summary chart: stances opening → closing, and participation per question (PNG)."""
+"""The summary chart: stances opening → closing, and participation per question (PNG).
+
+Drawn with matplotlib's object API (Figure and the Agg canvas, no pyplot), as matplotlib advises
+for servers: no global figure state, safe in a worker thread, no display needed. Importing this
+module loads matplotlib, so callers import it only when they draw a chart.
+"""
 
 from __future__ import annotations
 
 import io
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory only
-
-import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from roundtable.summaries.model import Discussion, Summary
@@ -26,6 +27,7 @@ def participation(d: Discussion) -> tuple[list[str], list[int]]:
 def render_png(summary: Summary, d: Discussion) -> bytes:
     """A 2-panel PNG; deterministic for the same input."""
     figure = Figure(figsize=(9, 3.6), dpi=100)
+    canvas = FigureCanvasAgg(figure)
     left, right = figure.subplots(1, 2)
     labels = list(summary.stances) or ["(no stances)"]
     opening = [summary.stances.get(label, (0, 0))[0] for label in labels]
@@ -45,6 +47,5 @@ def render_png(summary: Summary, d: Discussion) -> bytes:
     figure.suptitle(summary.title[:80])
     figure.tight_layout()
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    plt.close("all")
+    canvas.print_png(buffer, metadata={"Software": None})
     return buffer.getvalue()

@@ -105,7 +105,6 @@ class LLMSummariser:
         self.llm = llm
         self.prompt = load_prompt("summary")
         self.budget = llm.settings.context_tokens
-        self.warnings: list[str] = []
 
     async def summarise(self, d: Discussion, *, excluded: set[int]) -> Summary:
         allowed = [c for c in d.contributions if c.user_id not in excluded]
@@ -114,9 +113,10 @@ class LLMSummariser:
         closing = {**d.opening, **d.closing}
         usage = Usage()
         notes: list[str] = []
+        warnings: list[str] = []  # this summary's own: the summariser is shared by every guild
         sections = []
         disagreements: list[Point] = []
-        groups = [
+        groups: list[tuple[int | None, str, list[Contribution]]] = [
             (n, q, [c for c in allowed if c.question == n]) for n, q in enumerate(d.questions, 1)
         ]
         replies = [c for c in allowed if c.question is None]
@@ -128,7 +128,7 @@ class LLMSummariser:
                 continue
             lines = [self._line(c, alias, closing) for c in items]
             scope = f"Question {number}: {title}" if number else "The free discussion in the thread"
-            points, clashes, used = await self._group(d.title, scope, lines)
+            points, clashes, used = await self._group(d.title, scope, lines, warnings)
             usage += used
             sections.append(Section(number, title, self._cite(points, real, items)))
             disagreements += self._cite(clashes, real, items)
@@ -141,7 +141,7 @@ class LLMSummariser:
             stances=stance_counts(d),
             **asdict(counts(d)),
             disagreements=tuple(disagreements[:3]),
-            notes=(*notes, *self.warnings),
+            notes=(*notes, *dict.fromkeys(warnings)),
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
         )
@@ -174,13 +174,13 @@ class LLMSummariser:
         return chunks
 
     async def _group(
-        self, title: str, scope: str, lines: list[str]
+        self, title: str, scope: str, lines: list[str], warnings: list[str]
     ) -> tuple[list[Draft], list[Draft], Usage]:
         """Map over chunks (each message sent once), then reduce until one answer remains."""
         usage = Usage()
         partial: list[tuple[list[Draft], list[Draft]]] = []
         for chunk in self._chunks(lines):
-            points, clashes, used = await self._ask(title, scope, chunk)
+            points, clashes, used = await self._ask(title, scope, chunk, warnings)
             usage += used
             partial.append((points, clashes))
         while len(partial) > 1:
@@ -195,7 +195,7 @@ class LLMSummariser:
             reduced = []
             for chunk in self._chunks(merged_lines):
                 points, more, used = await self._ask(
-                    title, f"{scope} (merge these partial points)", chunk
+                    title, f"{scope} (merge these partial points)", chunk, warnings
                 )
                 usage += used
                 reduced.append((self._expand(points), more))
@@ -211,7 +211,7 @@ class LLMSummariser:
         return [Draft(p.text, tuple(i for ids in p.ids for i in ids.split(","))) for p in points]
 
     async def _ask(
-        self, title: str, scope: str, lines: list[str]
+        self, title: str, scope: str, lines: list[str], warnings: list[str]
     ) -> tuple[list[Draft], list[Draft], Usage]:
         body = "\n".join(lines)
         fenced = fence(body)
@@ -245,7 +245,7 @@ class LLMSummariser:
                 "silently; raise its num_ctx or lower LLM_CONTEXT_TOKENS)."
             )
             log.warning(warning)
-            self.warnings.append(warning)
+            warnings.append(warning)
         return points, clashes, used
 
     @staticmethod

@@ -13,7 +13,9 @@ from typing import Any
 class Contribution:
     """One thing a member said: an answer to a question, or a reply in the discussion."""
 
-    message_id: int  # the Discord message that shows it: what a citation links to
+    # The Discord message that shows it: what a citation links to. An answer whose card never
+    # reached the thread has the negative of its stored id: it is cited, but links nowhere.
+    message_id: int
     user_id: int
     text: str
     question: int | None = None  # 1-based, answers only
@@ -47,6 +49,11 @@ class Discussion:
             "closing": sorted(self.closing.items()),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def linkable(message_id: int) -> bool:
+    """Whether a cited id is a real Discord message (not an unposted answer's stand-in)."""
+    return message_id > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,27 +1,19 @@
-"""A summary as Discord messages (embeds with jump links) and as Markdown."""
+"""A summary as a Markdown document (the attachment when embeds are not enough, and the CLI),
+and the plain-text pieces the Discord embeds (cogs/support/summary_posts.py) share with it."""
 
 from __future__ import annotations
 
-from roundtable.packs.excerpts import (
-    EMBED_DESCRIPTION_MAX,
-    EMBED_TOTAL_MAX,
-    EMBEDS_PER_MESSAGE,
-    EmbedSpec,
-    MessageSpec,
-)
-from roundtable.summaries.model import Point, Summary
+from roundtable.summaries.model import Point, Summary, linkable
+from roundtable.text import unmask_links
 
 MAX_LINKS = 3
 
 
 def jump(guild_id: int | None, channel_id: int | None, message_id: int) -> str | None:
-    if guild_id is None or channel_id is None:
+    """The message's address, when it is a Discord message and where it is is known."""
+    if guild_id is None or channel_id is None or not linkable(message_id):
         return None
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def stance_text(summary: Summary) -> list[str]:
@@ -41,66 +33,24 @@ def header(summary: Summary) -> str:
     )
 
 
+def who(p: Point) -> str:
+    """ "3 members, mostly Agree"."""
+    people = f"{p.members} member{'s' if p.members != 1 else ''}" if p.members else ""
+    return f"{people}{f', {p.side}' if p.side else ''}".strip(", ")
+
+
 def point_line(p: Point, guild_id: int | None, channel_id: int | None) -> str:
-    who = f"{p.members} member{'s' if p.members != 1 else ''}" if p.members else ""
-    lean = f", {p.side}" if p.side else ""
+    """A point as a Markdown list item's text; a masked link in what members wrote is written
+    out, so the document's only links are ours."""
     links = []
     for n, message_id in enumerate(p.message_ids[:MAX_LINKS], start=1):
         url = jump(guild_id, channel_id, message_id)
-        links.append(f"[{n}]({url})" if url else f"#{message_id}")
-    meta = " · ".join(x for x in (f"{who}{lean}".strip(", "), " ".join(links)) if x)
-    return f"• {p.text} — {meta}"
-
-
-def embeds(
-    summary: Summary, *, guild_id: int | None, channel_id: int | None
-) -> tuple[list[EmbedSpec], bool]:
-    """The summary's embeds, and whether anything had to be shortened to fit."""
-    shortened = False
-    out = [
-        EmbedSpec(
-            title=_clip(f"Summary · {summary.title}", 256),
-            description="\n".join(
-                [header(summary), "", "**Stances, opening → closing**", *stance_text(summary)]
-                + [f"-# {note}" for note in summary.notes]
-            ),
-        )
-    ]
-    groups = [
-        (f"{s.number}. {s.title}" if s.number else s.title, s.points) for s in summary.sections
-    ]
-    if summary.disagreements:
-        groups.append(("Notable disagreements", summary.disagreements))
-    for title, points in groups:
-        lines = [point_line(p, guild_id, channel_id) for p in points] or ["No contributions."]
-        text = ""
-        for line in lines:
-            candidate = f"{text}\n{line}" if text else line
-            if len(candidate) > EMBED_DESCRIPTION_MAX - 40:
-                text += "\n… (the attached file has the rest)"
-                shortened = True
-                break
-            text = candidate
-        out.append(EmbedSpec(title=_clip(title, 256), description=text))
-    return out, shortened
-
-
-def messages(
-    summary: Summary, *, guild_id: int | None, channel_id: int | None
-) -> tuple[list[MessageSpec], bool]:
-    """Embeds packed into messages within Discord's limits (10 embeds, 6,000 characters)."""
-    specs, shortened = embeds(summary, guild_id=guild_id, channel_id=channel_id)
-    packed: list[list[EmbedSpec]] = [[]]
-    size = 0
-    for spec in specs:
-        if packed[-1] and (
-            size + spec.chars > EMBED_TOTAL_MAX or len(packed[-1]) == EMBEDS_PER_MESSAGE
-        ):
-            packed.append([])
-            size = 0
-        packed[-1].append(spec)
-        size += spec.chars
-    return [MessageSpec(embeds=tuple(group)) for group in packed], shortened
+        if url:
+            links.append(f"[{n}]({url})")
+        elif linkable(message_id):
+            links.append(f"#{message_id}")
+    meta = " · ".join(x for x in (who(p), " ".join(links)) if x)
+    return f"{unmask_links(p.text)} — {meta}"
 
 
 def markdown(
@@ -118,13 +68,13 @@ def markdown(
     for section in summary.sections:
         title = f"{section.number}. {section.title}" if section.number else section.title
         out += [f"## {title}", ""]
-        out += [f"- {point_line(p, guild_id, channel_id)[2:]}" for p in section.points] or [
+        out += [f"- {point_line(p, guild_id, channel_id)}" for p in section.points] or [
             "No contributions."
         ]
         out.append("")
     if summary.disagreements:
         out += ["## Notable disagreements", ""]
-        out += [f"- {point_line(p, guild_id, channel_id)[2:]}" for p in summary.disagreements]
+        out += [f"- {point_line(p, guild_id, channel_id)}" for p in summary.disagreements]
         out.append("")
     out += [f"> {note}" for note in summary.notes]
     return "\n".join(out).rstrip() + "\n"

@@ -56,15 +56,17 @@ class SummaryService:
         self.llm = llm
 
     async def discussion(self, record: RoundRecord) -> Discussion:
-        responses = await self.rounds.repo.responses(record.guild_id, record.id)
-        stances = await self.rounds.repo.stances(record.guild_id, record.id)
+        responses = await self.rounds.responses(record)
+        stances = await self.rounds.stances(record)
         return Discussion(
             title=title_of(record),
             questions=record.questions,
             stances=record.stances,
             contributions=tuple(
                 Contribution(
-                    message_id=r.message_id,
+                    # An answer whose card never reached the thread still counts: it is cited
+                    # by a stand-in id that links nowhere (see model.Contribution).
+                    message_id=r.message_id if r.message_id is not None else -r.id,
                     user_id=r.user_id,
                     text=r.content,
                     question=r.question,
@@ -72,7 +74,6 @@ class SummaryService:
                     created_at=r.created_at,
                 )
                 for r in responses
-                if r.message_id is not None
             ),
             opening={s.user_id: s.opening for s in stances},
             closing={s.user_id: s.closing or s.current for s in stances},

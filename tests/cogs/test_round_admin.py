@@ -165,7 +165,8 @@ async def test_nothing_the_bot_posts_pings_anyone(world: World) -> None:
     await sb.eventually(lambda: len(sb.messages(sb.thread_of(buttons))) == 1)
     await sb.slash(world.owner, "round close", world.general, round=row["id"])
     card = sb.messages(sb.thread_of(buttons))[0]
-    assert "@everyone @here" in card.embeds[0]["description"]
+    # Echoed, defused: a zero-width space keeps @everyone from being a mention even as text.
+    assert "@\u200beveryone @\u200bhere" in card.embeds[0]["description"]
     posts: list[Message] = sb.bot_posts
     assert len(posts) >= 4
     assert [m.id for m in posts if m.pings.anyone] == []

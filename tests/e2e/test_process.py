@@ -55,7 +55,7 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
     run = await bot_process("run", env=env, cwd=tmp_path)
     try:
         await sandbox.connected(timeout=30)
-        reply = await sandbox.slash(owner, "config set", general, timezone="Asia/Tokyo")
+        reply = await sandbox.slash(owner, "config set", general, thread_on_close="keep")
         assert reply.messages[0].embeds[0]["title"] == "Saved"
     finally:
         run.send_signal(signal.SIGTERM)
@@ -66,7 +66,7 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
     # Closed cleanly: the WAL was folded back and the row is in the file.
     assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT timezone FROM guild_settings").fetchall() == [("Asia/Tokyo",)]
+        assert conn.execute("SELECT thread_on_close FROM guild_settings").fetchall() == [("keep",)]
 
 
 async def test_a_token_the_server_refuses_stops_start_up(sandbox: Sandbox, tmp_path: Path) -> None:

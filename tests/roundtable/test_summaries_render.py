@@ -1,10 +1,9 @@
-"""Summaries as Discord messages and Markdown, within limits; the chart renders."""
+"""Summaries as a Markdown document; the chart renders. (The Discord embeds: tests/cogs.)"""
 
 from __future__ import annotations
 
 import struct
 
-from roundtable.packs.excerpts import EMBED_DESCRIPTION_MAX, EMBED_TOTAL_MAX, EMBEDS_PER_MESSAGE
 from roundtable.summaries import render
 from roundtable.summaries.chart import render_png
 from roundtable.summaries.model import Point, Section, Summary
@@ -27,30 +26,34 @@ def big_summary(questions: int = 12, points: int = 5, chars: int = 300) -> Summa
     return Summary("Round 1 · Big", "offline", sections, {"Agree": (3, 5)}, 9, 40, 12)
 
 
-def test_jump_links_and_point_lines() -> None:
-    summary = big_summary(questions=1, points=1, chars=10)
-    [first, q1] = render.embeds(summary, guild_id=1, channel_id=2)[0]
-    assert first.title == "Summary · Round 1 · Big"
-    assert "Agree: 3 → 5 (+2)" in first.description
-    assert q1.description == (
-        "• “yyyyyyyyyy” — 3 members, mostly Agree · "
-        "[1](https://discord.com/channels/1/2/10) [2](https://discord.com/channels/1/2/2)"
-    )
-    assert render.point_line(summary.sections[0].points[0], None, None).endswith("#10 #2")
-
-
-def test_a_long_summary_is_packed_within_limits_with_the_full_text_attached() -> None:
-    messages, shortened = render.messages(big_summary(points=20), guild_id=1, channel_id=2)
-    assert shortened  # 20 long points do not fit one embed
-    assert len(messages) > 1
-    for message in messages:
-        assert len(message.embeds) <= EMBEDS_PER_MESSAGE
-        assert message.embed_chars <= EMBED_TOTAL_MAX
-        assert all(len(e.description or "") <= EMBED_DESCRIPTION_MAX for e in message.embeds)
-        assert all(len(e.title or "") <= 256 for e in message.embeds)
+def test_the_markdown_document_has_every_point_and_writes_member_links_out() -> None:
     text = render.markdown(big_summary(points=20), guild_id=1, channel_id=2)
     assert text.count("\n- “") == 12 * 20  # every point is in the file
     assert text.startswith("# Summary · Round 1 · Big\n")
+    assert "— 3 members, mostly Agree · [1](https://discord.com/channels/1/20/" not in text
+    assert "- “yyy" in text and "[1](https://discord.com/channels/1/2/10)" in text
+    sneaky = Summary(
+        "R",
+        "offline",
+        (Section(None, "Discussion", (Point("“see [the data](https://evil.example)”", (5,), 1),)),),
+        {},
+        1,
+        0,
+        1,
+    )
+    line = render.markdown(sneaky, guild_id=1, channel_id=2).splitlines()[-1]
+    assert line == (
+        "- “see the data (https://evil.example)” — 1 member · [1](https://discord.com/channels/1/2/5)"
+    )
+
+
+def test_an_answer_never_shown_in_the_thread_is_cited_without_a_link() -> None:
+    unposted = Summary(
+        "R", "offline", (Section(1, "Q", (Point("“kept”", (-7, 42), 2),)),), {}, 2, 2, 0
+    )
+    text = render.markdown(unposted, guild_id=1, channel_id=2)
+    assert "- “kept” — 2 members · [2](https://discord.com/channels/1/2/42)" in text
+    assert "-7" not in text
 
 
 def test_the_chart_renders_a_png() -> None:

@@ -1,7 +1,8 @@
 """A round's buttons and answer form.
 
-Buttons are DynamicItems whose custom_id carries the round id, so they keep working after the
-bot restarts. Answer forms are handled by custom_id too (cogs/responses.py), for the same reason.
+Buttons are DynamicItems whose custom_id carries the round id (cogs/rounds/ids.py), so they keep
+working after the bot restarts; the rounds cog registers them in cog_load. Answer forms are
+matched by custom_id too (cogs/rounds/listeners.py), for the same reason.
 """
 
 from __future__ import annotations
@@ -9,14 +10,17 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
+from cogs.rounds import ids
+from cogs.rounds.posts import mine_embed
 from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
 from roundtable.rounds import ANSWER_MAX, MODAL_QUESTIONS
+from roundtable.text import clip, plural
 from storage.rounds import RoundRecord
 
 if TYPE_CHECKING:
@@ -25,21 +29,22 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EPHEMERAL_VIEW_SECONDS = 900
-ANSWERS_ID = re.compile(r"rt:answers:(?P<round>\d+):(?P<questions>\d+(?:-\d+)*)")
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _guild_id(interaction: discord.Interaction[Any]) -> int:
+    if interaction.guild_id is None:
+        raise UserError("This only works in a server.")
+    return interaction.guild_id
 
 
-class HandledItem(discord.ui.DynamicItem[discord.ui.Button], template=r"rt:never"):
+class HandledItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"rt:never"):
     """Every click gets an answer: errors go through the one error path."""
 
     round_id: int
 
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            await self.handle(interaction)  # type: ignore[arg-type]
+            await self.handle(interaction)  # the client is always our bot
         except Exception as exc:
             await report_error(interaction, exc)
 
@@ -47,14 +52,8 @@ class HandledItem(discord.ui.DynamicItem[discord.ui.Button], template=r"rt:never
         raise UserError("This button does nothing.")
 
 
-def _guild_id(interaction: discord.Interaction) -> int:
-    if interaction.guild_id is None:
-        raise UserError("This only works in a server.")
-    return interaction.guild_id
-
-
 class RoundButton(HandledItem, template=r"rt:never"):
-    """A button of one round: custom_id rt:<action>:<round id>."""
+    """A button of one round: custom_id rt1:<action>:<round id>."""
 
     action: ClassVar[str] = ""
     label: ClassVar[str] = ""
@@ -65,38 +64,40 @@ class RoundButton(HandledItem, template=r"rt:never"):
             discord.ui.Button(
                 label=self.label,
                 style=self.style,
-                custom_id=f"rt:{self.action}:{round_id}",
+                custom_id=ids.button(self.action, round_id),
                 disabled=disabled,
             )
         )
         self.round_id = round_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[no-untyped-def]
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["round"]))
 
 
-class RespondButton(RoundButton, template=r"rt:respond:(?P<round>\d+)"):
+class RespondButton(RoundButton, template=ids.RESPOND):
     action, label, style = "respond", "Respond", discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         await open_answer_form(interaction, self.round_id)
 
 
-class EditAnswersButton(RoundButton, template=r"rt:edit:(?P<round>\d+)"):
+class EditAnswersButton(RoundButton, template=ids.EDIT):
     action, label, style = "edit", "Edit answers", discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         await open_answer_form(interaction, self.round_id)
 
 
-class StanceButton(HandledItem, template=r"rt:stance:(?P<round>\d+):(?P<index>\d)"):
+class StanceButton(HandledItem, template=ids.STANCE):
     def __init__(self, round_id: int, index: int, label: str, *, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
                 label=label,
                 style=discord.ButtonStyle.secondary,
-                custom_id=f"rt:stance:{round_id}:{index}",
+                custom_id=ids.stance(round_id, index),
                 disabled=disabled,
             )
         )
@@ -104,12 +105,14 @@ class StanceButton(HandledItem, template=r"rt:stance:(?P<round>\d+):(?P<index>\d
         self.index = index
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[no-untyped-def]
-        return cls(int(match["round"]), int(match["index"]), item.label or "")
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
+        label = item.label if isinstance(item, discord.ui.Button) else None
+        return cls(int(match["round"]), int(match["index"]), label or "")
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
-        bot = interaction.client
-        record, stance = await bot.rounds.stance(
+        record, stance = await interaction.client.rounds.stance(
             _guild_id(interaction), self.round_id, interaction.user.id, self.index
         )
         text = f"Your stance in {record.section_title!r}: **{stance.current}**."
@@ -118,31 +121,13 @@ class StanceButton(HandledItem, template=r"rt:stance:(?P<round>\d+):(?P<index>\d
         await interaction.response.send_message(text, ephemeral=True)
 
 
-class MineButton(RoundButton, template=r"rt:mine:(?P<round>\d+)"):
+class MineButton(RoundButton, template=ids.MINE):
     action, label = "mine", "My answers"
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
-        bot = interaction.client
-        record, answers, stance = await bot.rounds.mine(
+        record, answers, stance = await interaction.client.rounds.mine(
             _guild_id(interaction), self.round_id, interaction.user.id
         )
-        embed = discord.Embed(title=f"Your answers · {record.section_title}"[:256])
-        for answer in answers:
-            question = record.questions[answer.question - 1] if answer.question else ""
-            embed.add_field(
-                name=_clip(f"{answer.question}. {question}", 256),
-                value=_clip(answer.content, 1024),
-                inline=False,
-            )
-        if not answers:
-            embed.description = "You have not answered yet."
-        if stance is None:
-            footer = "No stance yet."
-        elif stance.opening == stance.current:
-            footer = f"Stance: {stance.current}"
-        else:
-            footer = f"Stance: {stance.current} (opened with {stance.opening})"
-        embed.set_footer(text=footer)
         # Its buttons are DynamicItems, which keep working after the view expires; the timeout
         # only keeps discord.py's view store from growing with every click.
         view = discord.ui.View(timeout=EPHEMERAL_VIEW_SECONDS)
@@ -150,60 +135,61 @@ class MineButton(RoundButton, template=r"rt:mine:(?P<round>\d+)"):
             view.add_item(EditAnswersButton(record.id))
             if answers:
                 view.add_item(WithdrawButton(record.id))
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        await interaction.response.send_message(
+            embed=mine_embed(record, answers, stance), view=view, ephemeral=True
+        )
 
 
-class WithdrawButton(RoundButton, template=r"rt:withdraw:(?P<round>\d+)"):
+class WithdrawButton(RoundButton, template=ids.WITHDRAW):
     action, label, style = "withdraw", "Withdraw my answers", discord.ButtonStyle.danger
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         bot = interaction.client
-        guild_id = _guild_id(interaction)
-        record = await bot.rounds.get(guild_id, self.round_id)
-        gone = await bot.rounds.withdraw(guild_id, self.round_id, interaction.user.id)
-        if record.thread_id:
-            await delete_messages(
-                bot, [(record.thread_id, a.message_id) for a in gone if a.message_id]
-            )
-        count = len(gone)
+        record, gone = await bot.rounds.withdraw(
+            _guild_id(interaction), self.round_id, interaction.user.id
+        )
+        # Answer within Discord's 3 seconds first; the thread posts are deleted after.
         await interaction.response.edit_message(
-            content=f"Withdrawn: {count} answer{'s' if count != 1 else ''} deleted, here and in "
-            "the thread.",
+            content=f"Withdrawn: {plural(len(gone), 'answer')} deleted, here and in the thread.",
             embed=None,
             view=None,
         )
+        if record.thread_id:
+            posts = [(record.thread_id, a.message_id) for a in gone if a.message_id]
+            await delete_messages(bot, posts)
 
 
-class QuestionPicker(HandledItem, template=r"rt:pick:(?P<round>\d+)"):
+class QuestionPicker(HandledItem, template=ids.PICK):
     """With more questions than a modal holds, the member first picks which to answer."""
 
     def __init__(self, round_id: int, questions: Sequence[str] = ()) -> None:
         options = [
-            discord.SelectOption(label=_clip(f"{n}. {q}", 100), value=str(n))
+            discord.SelectOption(label=clip(f"{n}. {q}", 100), value=str(n))
             for n, q in enumerate(questions, start=1)
         ] or [discord.SelectOption(label="1", value="1")]
-        super().__init__(
-            discord.ui.Select(  # type: ignore[arg-type]
-                custom_id=f"rt:pick:{round_id}",
-                placeholder="Pick up to 5 questions to answer",
-                min_values=1,
-                max_values=min(MODAL_QUESTIONS, len(options)),
-                options=options[:25],
-            )
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id=ids.pick(round_id),
+            placeholder="Pick up to 5 questions to answer",
+            min_values=1,
+            max_values=min(MODAL_QUESTIONS, len(options)),
+            options=options[:25],
         )
+        super().__init__(select)
         self.round_id = round_id
 
     @classmethod
-    async def from_custom_id(cls, interaction, item, match):  # type: ignore[no-untyped-def]
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> Self:
         return cls(int(match["round"]))
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
-        values = (interaction.data or {}).get("values") or []
-        numbers = sorted(int(v) for v in values)[:MODAL_QUESTIONS]
+        data: dict[str, Any] = dict(interaction.data or {})
+        numbers = sorted(int(v) for v in data.get("values") or [])[:MODAL_QUESTIONS]
         await open_answer_form(interaction, self.round_id, numbers)
 
 
-DYNAMIC_ITEMS = (
+DYNAMIC_ITEMS: tuple[type[HandledItem], ...] = (
     RespondButton,
     StanceButton,
     MineButton,
@@ -246,7 +232,7 @@ async def open_answer_form(
         numbers = list(range(1, len(record.questions) + 1))
     existing = {
         a.question: a.content
-        for a in await bot.rounds.repo.answers(guild_id, round_id, interaction.user.id)
+        for a in await bot.rounds.answers_of(guild_id, round_id, interaction.user.id)
     }
     await interaction.response.send_modal(answer_modal(record, numbers, existing))
 
@@ -255,8 +241,8 @@ def answer_modal(
     record: RoundRecord, numbers: Sequence[int], existing: dict[int | None, str]
 ) -> discord.ui.Modal:
     modal = discord.ui.Modal(
-        title=_clip(f"Round {record.id}: your answers", 45),
-        custom_id=f"rt:answers:{record.id}:{'-'.join(map(str, numbers))}",
+        title=clip(f"Round {record.id}: your answers", 45),
+        custom_id=ids.answers(record.id, list(numbers)),
         timeout=900,
     )
     for number in numbers:
@@ -264,7 +250,7 @@ def answer_modal(
         modal.add_item(
             discord.ui.Label(
                 text=f"Question {number}",
-                description=_clip(question, 100),
+                description=clip(question, 100),
                 component=discord.ui.TextInput(
                     custom_id=f"q{number}",
                     style=discord.TextStyle.long,

@@ -1,20 +1,22 @@
-"""What members say in rounds: answer forms, and replies in round threads.
+"""What members say in rounds: submitted answer forms, and replies in round threads.
 
-Answer forms are matched by custom_id (rt:answers:<round>:<questions>), not by a modal object
-in memory, so a form opened before a restart is still recorded after it.
+Answer forms are matched by custom_id (cogs/rounds/ids.py), not by a modal object in memory, so
+a form opened before a restart is still recorded after it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from typing import Any
 
 import discord
 from discord.ext import commands
 
+from cogs.rounds import ids
+from cogs.rounds.buttons import submitted_values
+from cogs.rounds.posts import show_answers
 from cogs.support.bot import RoundtableBot
-from cogs.support.round_buttons import ANSWERS_ID, submitted_values
-from cogs.support.round_posts import show_answers
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
 
@@ -37,52 +39,55 @@ class Recent(OrderedDict[int, str | None]):
             self.popitem(last=False)
 
 
-class ResponsesCog(commands.Cog):
+class RoundListeners(commands.Cog):
     def __init__(self, bot: RoundtableBot):
         self.bot = bot
         self.recent = Recent()
 
     @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
+    async def on_interaction(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         if interaction.type is not discord.InteractionType.modal_submit:
             return
-        match = ANSWERS_ID.fullmatch((interaction.data or {}).get("custom_id", ""))
+        data: dict[str, Any] = dict(interaction.data or {})
+        match = ids.ANSWERS.fullmatch(str(data.get("custom_id", "")))
         if match is None:
             return
         try:
-            await self.record_answers(interaction, int(match["round"]))
+            await self.record_answers(interaction, int(match["round"]), data)
         except Exception as exc:
             await report_error(interaction, exc)
 
-    async def record_answers(self, interaction: discord.Interaction, round_id: int) -> None:
+    async def record_answers(
+        self, interaction: discord.Interaction[RoundtableBot], round_id: int, data: dict[str, Any]
+    ) -> None:
         if interaction.guild_id is None:
             raise UserError("This only works in a server.")
-        values = submitted_values(interaction.data or {})  # type: ignore[arg-type]
+        values = submitted_values(data)
         answers = {int(key[1:]): value for key, value in values.items() if key[1:].isdigit()}
-        saved = await self.bot.rounds.answer(
+        answered = await self.bot.rounds.answer(
             interaction.guild_id, round_id, interaction.user.id, answers
         )
-        numbers = ", ".join(str(a.question) for a in saved)
-        plural = "s" if len(saved) > 1 else ""
+        numbers = ", ".join(str(a.question) for a in answered.saved)
+        s = "s" if len(answered.saved) > 1 else ""
         # Acknowledged only now that the answers are committed.
         await interaction.response.send_message(
-            f"Recorded: your answer{plural} to question{plural} {numbers}. They are shown in "
-            "the round's thread; **My answers** lets you change or withdraw them.",
+            f"Recorded: your answer{s} to question{s} {numbers}. They are shown in the round's "
+            "thread; **My answers** lets you change or withdraw them.",
             ephemeral=True,
         )
-        record = await self.bot.rounds.get(interaction.guild_id, round_id)
         try:
-            await show_answers(self.bot, record, interaction.user)
+            await show_answers(self.bot, answered.record, interaction.user, answered.card)
         except discord.HTTPException:
+            # Stored all the same: the close posts the card, and the summary counts it.
             log.exception("Could not show answers of %s in round %s", interaction.user.id, round_id)
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
-        if not self._capturable(message):
+        if not self._capturable(message) or message.guild is None:
             return
         if message.id in self.recent and self.recent[message.id] is None:
             return  # deleted before we got to it
-        guild_id = message.guild.id  # type: ignore[union-attr]
+        guild_id = message.guild.id
         reference = message.reference.message_id if message.reference else None
         stored = await self.bot.rounds.capture_reply(
             guild_id,
@@ -96,9 +101,9 @@ class ResponsesCog(commands.Cog):
         if stored is not None and message.id in self.recent:
             later = self.recent[message.id]
             if later is None:
-                await self.bot.rounds.repo.delete_reply(guild_id, message.id)
+                await self.bot.rounds.reply_deleted(guild_id, message.id)
             else:
-                await self.bot.rounds.repo.edit_reply(guild_id, message.id, later)
+                await self.bot.rounds.reply_edited(guild_id, message.id, later)
 
     def _capturable(self, message: discord.Message) -> bool:
         return (
@@ -119,24 +124,18 @@ class ResponsesCog(commands.Cog):
             or not self.bot.settings.message_content_intent
         ):
             return
-        if content.strip():
-            await self.bot.rounds.repo.edit_reply(payload.guild_id, payload.message_id, content)
-        else:
-            await self.bot.rounds.repo.delete_reply(payload.guild_id, payload.message_id)
+        self.recent.note(payload.message_id, content)
+        await self.bot.rounds.reply_edited(payload.guild_id, payload.message_id, content)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
             self.recent.note(payload.message_id, None)
-            await self.bot.rounds.repo.delete_reply(payload.guild_id, payload.message_id)
+            await self.bot.rounds.reply_deleted(payload.guild_id, payload.message_id)
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
             for message_id in payload.message_ids:
                 self.recent.note(message_id, None)
-                await self.bot.rounds.repo.delete_reply(payload.guild_id, message_id)
-
-
-async def setup(bot: RoundtableBot) -> None:
-    await bot.add_cog(ResponsesCog(bot))
+                await self.bot.rounds.reply_deleted(payload.guild_id, message_id)

@@ -6,18 +6,26 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.ext import commands
 
+from cogs.rounds.buttons import DYNAMIC_ITEMS, round_view
+from cogs.rounds.closing import Closer, reopen_on_discord
+from cogs.rounds.posts import (
+    NO_CONTENT_NOTE,
+    details_embed,
+    excerpt,
+    post_round,
+    status_text,
+    where,
+)
+from cogs.rounds.timer import RoundTimer
 from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
-from cogs.support.checks import check_moderator
+from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import Confirm
-from cogs.support.render import COLOUR, fit_lines
-from cogs.support.round_posts import finish_on_discord, post_round, reopen_on_discord
+from cogs.support.render import COLOUR, fit_lines, timestamp
 from roundtable.errors import UserError
-from roundtable.rounds import NO_CONTENT_NOTE, participation_text, stance_lines, title_of, ts
+from roundtable.rounds import ClosePlan, title_of
 from roundtable.rounds import thread_name as make_thread_name
-from storage.rounds import RoundRecord
 
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[RoundtableBot]
@@ -47,16 +55,6 @@ def _problems(problems: list[str]) -> str:
     return "".join(f"\n{p}." for p in problems)
 
 
-def where(record: RoundRecord) -> str:
-    return f"<#{record.thread_id}>" if record.thread_id else f"<#{record.channel_id}>"
-
-
-def status_text(record: RoundRecord) -> str:
-    if record.is_open:
-        return f"open, closes {ts(record.closes_at, 'R')}" if record.closes_at else "open"
-    return f"{record.status} {ts(record.closed_at, 'R')}" if record.closed_at else record.status
-
-
 class RoundPages(discord.ui.View):
     """Previous / Next through /round list, for the moderator who asked."""
 
@@ -71,9 +69,7 @@ class RoundPages(discord.ui.View):
         self.next.disabled = (self.page + 1) * PAGE >= self.total
 
     async def embed(self) -> discord.Embed:
-        records = await self.bot.rounds.repo.page(
-            self.guild_id, limit=PAGE, offset=self.page * PAGE
-        )
+        records = await self.bot.rounds.page(self.guild_id, page=self.page, size=PAGE)
         lines = [f"**{r.id}. {r.section_title}** · {where(r)} · {status_text(r)}" for r in records]
         pages = max(1, -(-self.total // PAGE))
         embed = discord.Embed(
@@ -101,15 +97,22 @@ class RoundPages(discord.ui.View):
         await self._turn(interaction, 1)
 
 
-@app_commands.guild_only()
-@app_commands.default_permissions(manage_guild=True)
-class RoundsCog(commands.GroupCog, group_name="round", group_description="Discussion rounds"):
-    def __init__(self, bot: RoundtableBot):
-        self.bot = bot
-        super().__init__()
+ROUND = "The round's number (/round list shows them)"
 
-    async def interaction_check(self, interaction: Interaction) -> bool:  # type: ignore[override]
-        return await check_moderator(interaction)
+
+class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discussion rounds"):
+    def __init__(self, bot: RoundtableBot):
+        super().__init__(bot)
+        self.closer = Closer(bot)
+        self.timer = RoundTimer(bot, self.closer)
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*DYNAMIC_ITEMS)  # round buttons work across restarts
+        self.timer.start()
+
+    async def cog_unload(self) -> None:
+        self.timer.stop()
+        self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="start", description="Post a section with its questions")
     @app_commands.describe(
@@ -142,7 +145,8 @@ class RoundsCog(commands.GroupCog, group_name="round", group_description="Discus
             raise UserError(
                 f"I can't run a round in {target.mention}: I need {', '.join(lacking)} there."
             )
-        record, loaded = await self.bot.rounds.reserve(
+        rounds = self.bot.rounds
+        record, loaded = await rounds.reserve(
             guild.id,
             pack_slug=pack,
             section=section,
@@ -152,82 +156,69 @@ class RoundsCog(commands.GroupCog, group_name="round", group_description="Discus
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         content_intent = self.bot.settings.message_content_intent
-        excerpt = self.bot.rounds.excerpt(record, loaded, content_intent=content_intent)
+        layout = excerpt(record, loaded, content_intent=content_intent)
+        name = make_thread_name(record, thread_name)
         try:
-            thread, posts = await post_round(
-                target, record, excerpt, make_thread_name(record, thread_name)
-            )
+            thread, posts = await post_round(target, layout, round_view(record), name)
         except discord.HTTPException as exc:
-            await self.bot.rounds.discard(record)
+            await rounds.discard(record)
             raise UserError(
                 f"Discord refused the round's messages in {target.mention} "
                 f"({exc.text or exc.status}); nothing was started."
             ) from exc
-        record = await self.bot.rounds.posted(record, thread_id=thread.id, posts=posts)
-        self.bot.deadlines_changed()
-        closes = f" It closes {ts(record.closes_at)}." if record.closes_at else ""
+        record = await rounds.posted(record, thread_id=thread.id, posts=posts)
+        closes = f" It closes {timestamp(record.closes_at)}." if record.closes_at else ""
         note = ""
-        if not content_intent and await self.bot.rounds.repo.count(guild.id) == 1:
+        if not content_intent and await rounds.is_first(guild.id):
             note = f"\n-# {NO_CONTENT_NOTE}"
         await interaction.followup.send(
             f"Started **{title_of(record)}** in {thread.mention}.{closes}{note}", ephemeral=True
         )
 
     @app_commands.command(name="close", description="Close a round now")
+    @app_commands.describe(round=ROUND)
     async def close(self, interaction: Interaction, round: int) -> None:
         assert interaction.guild_id is not None
-        record = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
+        plan = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        problems = await finish_on_discord(self.bot, record)
-        self.bot.deadlines_changed()
+        problems = await self.closer.carry_out(plan)
+        done = "Finished closing" if plan.resumed else "Closed"
         await interaction.followup.send(
-            f"Closed **{title_of(record)}**.{_problems(problems)}", ephemeral=True
+            f"{done} **{title_of(plan.record)}**.{_problems(problems)}", ephemeral=True
         )
 
     @app_commands.command(name="list", description="Open and recent rounds")
     async def list_(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
-        total = await self.bot.rounds.repo.count(interaction.guild_id)
+        total = await self.bot.rounds.count(interaction.guild_id)
         pages = RoundPages(self.bot, interaction.guild_id, interaction.user.id, total)
         await interaction.response.send_message(
             embed=await pages.embed(), view=pages, ephemeral=True
         )
 
     @app_commands.command(name="show", description="A round's details and participation")
+    @app_commands.describe(round=ROUND)
     async def show(self, interaction: Interaction, round: int) -> None:
         assert interaction.guild_id is not None
         record = await self.bot.rounds.get(interaction.guild_id, round)
-        p = await self.bot.rounds.participation(record)
-        embed = discord.Embed(title=title_of(record)[:256], colour=COLOUR)
-        embed.add_field(name="Where", value=where(record), inline=True)
-        embed.add_field(name="Status", value=status_text(record), inline=True)
-        embed.add_field(
-            name="Started", value=f"{ts(record.opened_at)} by <@{record.opened_by}>", inline=False
+        participation = await self.bot.rounds.participation(record)
+        await interaction.response.send_message(
+            embed=details_embed(record, participation), ephemeral=True
         )
-        embed.add_field(
-            name="Participation",
-            value=participation_text(p),
-            inline=False,
-        )
-        label = "Stances, opening → closing" if not record.is_open else "Stances, opening → now"
-        embed.add_field(
-            name=label, value="\n".join(stance_lines(record, p)) or "none", inline=False
-        )
-        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="cancel", description="Cancel an open round (after confirming)")
+    @app_commands.describe(round=ROUND)
     async def cancel(self, interaction: Interaction, round: int) -> None:
         assert interaction.guild_id is not None
-        record = await self.bot.rounds.open_round(interaction.guild_id, round)
+        guild_id = interaction.guild_id
+        record = await self.bot.rounds.open_round(guild_id, round)
 
         async def do_cancel(click: discord.Interaction) -> None:
-            assert interaction.guild_id is not None
-            cancelled = await self.bot.rounds.cancel(interaction.guild_id, round, by=click.user.id)
+            plan: ClosePlan = await self.bot.rounds.cancel(guild_id, round, by=click.user.id)
             await click.response.defer()
-            problems = await finish_on_discord(self.bot, cancelled)
-            self.bot.deadlines_changed()
+            problems = await self.closer.carry_out(plan)
             await click.edit_original_response(
-                content=f"Cancelled **{title_of(cancelled)}**.{_problems(problems)}", view=None
+                content=f"Cancelled **{title_of(plan.record)}**.{_problems(problems)}", view=None
             )
 
         await interaction.response.send_message(
@@ -244,7 +235,9 @@ class RoundsCog(commands.GroupCog, group_name="round", group_description="Discus
         )
 
     @app_commands.command(name="reopen", description="Reopen a closed or cancelled round")
-    @app_commands.describe(closes_in="When it closes again, e.g. 1d (default: when you close it)")
+    @app_commands.describe(
+        round=ROUND, closes_in="When it closes again, e.g. 1d (default: when you close it)"
+    )
     async def reopen(
         self, interaction: Interaction, round: int, closes_in: str | None = None
     ) -> None:
@@ -252,7 +245,6 @@ class RoundsCog(commands.GroupCog, group_name="round", group_description="Discus
         record = await self.bot.rounds.reopen(interaction.guild_id, round, closes_in=closes_in)
         await interaction.response.defer(ephemeral=True, thinking=True)
         problems = await reopen_on_discord(self.bot, record)
-        self.bot.deadlines_changed()
         await interaction.followup.send(
             f"Reopened **{title_of(record)}**.{_problems(problems)}", ephemeral=True
         )
@@ -265,7 +257,3 @@ class RoundsCog(commands.GroupCog, group_name="round", group_description="Discus
     show.autocomplete("round")(autocomplete.rounds)
     cancel.autocomplete("round")(autocomplete.rounds)
     reopen.autocomplete("round")(autocomplete.rounds)
-
-
-async def setup(bot: RoundtableBot) -> None:
-    await bot.add_cog(RoundsCog(bot))

@@ -1,0 +1,15 @@
+"""Discussion rounds on Discord, one feature package: the /round commands (cog), the buttons and
+answer form (buttons, ids), what a round posts (posts), closing it step by step (closing), the
+replies and form submissions (listeners) and the one timer for deadlines (timer). The decisions
+are the core's: roundtable/rounds.py."""
+
+from __future__ import annotations
+
+from cogs.rounds.cog import RoundsCog
+from cogs.rounds.listeners import RoundListeners
+from cogs.support.bot import RoundtableBot
+
+
+async def setup(bot: RoundtableBot) -> None:
+    await bot.add_cog(RoundsCog(bot))
+    await bot.add_cog(RoundListeners(bot))

@@ -1,0 +1,141 @@
+"""Carrying out a close on Discord, one recorded step at a time.
+
+The core decides (roundtable.rounds.ClosePlan); this does each step still to do and records it
+with the service, so an interrupted close is completed later and a finished step is not redone.
+A step Discord refuses (a missing permission, a deleted thread) is recorded as done and reported
+to the moderator: retrying it would fail the same way. Any other failure leaves the step
+pending, for the timer to try again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.rounds.buttons import round_view
+from cogs.rounds.posts import closing_embed, reopened_text, show_answers
+from cogs.support.summary_posts import post_summary
+from roundtable.rounds import ClosePlan
+from storage.rounds import RoundRecord
+
+if TYPE_CHECKING:
+    from cogs.support.bot import RoundtableBot
+
+log = logging.getLogger(__name__)
+
+FAILED = {
+    "cards": "post the answer cards that were missing",
+    "message": "post the closing message",
+    "summary": "post the summary",
+    "buttons": "disable the buttons",
+    "thread": "lock the thread",
+}
+
+
+class Closer:
+    """Finishes closes, one round at a time each: a command and the timer never race."""
+
+    def __init__(self, bot: RoundtableBot) -> None:
+        self.bot = bot
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def carry_out(self, plan: ClosePlan) -> list[str]:
+        """Do every step still to do; returns what Discord refused, for the moderator."""
+        record = plan.record
+        lock = self._locks.setdefault(record.id, asyncio.Lock())
+        async with lock:
+            done = set((await self.bot.rounds.get(record.guild_id, record.id)).close_steps)
+            problems: list[str] = []
+            for step in plan.todo:
+                if step in done:
+                    continue  # another caller finished it while this one waited
+                action = {
+                    "cards": self._cards,
+                    "message": self._message,
+                    "summary": self._summary,
+                    "buttons": self._buttons,
+                    "thread": self._lock,
+                }[step]
+                try:
+                    await action(plan)
+                except discord.HTTPException as exc:
+                    log.warning("Round %s: could not %s: %s", record.id, FAILED[step], exc)
+                    what = FAILED[step]
+                    if step == "thread" and plan.thread_on_close == "archive":
+                        what = "archive the thread"
+                    problems.append(f"I could not {what} ({exc.text or exc.status})")
+                await self.bot.rounds.step_done(record, step)
+        return problems
+
+    async def _cards(self, plan: ClosePlan) -> None:
+        """Answers stored but never shown (the bot was stopped, or could not post) are shown
+        before the summary cites them."""
+        record = plan.record
+        for user_id, answers in (await self.bot.rounds.uncarded(record)).items():
+            member = await self._member(record.guild_id, user_id)
+            await show_answers(self.bot, record, member, answers)
+
+    async def _member(self, guild_id: int, user_id: int) -> discord.abc.User | None:
+        guild = self.bot.get_guild(guild_id)
+        found = guild.get_member(user_id) if guild else None
+        if found is not None:
+            return found
+        try:
+            return await self.bot.fetch_user(user_id)
+        except discord.HTTPException:
+            return None
+
+    async def _message(self, plan: ClosePlan) -> None:
+        record = plan.record
+        if record.thread_id:
+            thread = self.bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
+            await thread.send(embed=closing_embed(record, plan.participation))
+
+    async def _summary(self, plan: ClosePlan) -> None:
+        record = plan.record
+        if record.thread_id:
+            made = await self.bot.summaries.for_close(record)
+            await post_summary(self.bot, record.thread_id, made.summary, made.discussion)
+
+    async def _buttons(self, plan: ClosePlan) -> None:
+        record = plan.record
+        if record.posts:
+            channel_id, message_id = record.posts[-1]
+            channel = self.bot.get_partial_messageable(channel_id, guild_id=record.guild_id)
+            await channel.get_partial_message(message_id).edit(view=round_view(record, closed=True))
+
+    async def _lock(self, plan: ClosePlan) -> None:
+        record = plan.record
+        if record.thread_id and plan.thread_on_close != "keep":
+            locked = plan.thread_on_close == "lock"
+            await self.bot.http.edit_channel(record.thread_id, archived=True, locked=locked)
+
+
+async def reopen_on_discord(bot: RoundtableBot, record: RoundRecord) -> list[str]:
+    """Unlock the thread, say so in it, enable the buttons; returns what Discord refused."""
+    problems: list[str] = []
+
+    async def step(what: str, action: Awaitable[object]) -> None:
+        try:
+            await action
+        except discord.HTTPException as exc:
+            log.warning("Round %s: could not %s: %s", record.id, what, exc)
+            problems.append(f"I could not {what} ({exc.text or exc.status})")
+
+    if record.thread_id:
+        await step(
+            "reopen the thread",
+            bot.http.edit_channel(record.thread_id, archived=False, locked=False),
+        )
+        thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
+        await step("post in the thread", thread.send(reopened_text(record)))
+    if record.posts:
+        channel_id, message_id = record.posts[-1]
+        channel = bot.get_partial_messageable(channel_id, guild_id=record.guild_id)
+        message = channel.get_partial_message(message_id)
+        await step("enable the buttons", message.edit(view=round_view(record)))
+    return problems

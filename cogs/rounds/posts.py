@@ -1,0 +1,239 @@
+"""What a round shows on Discord: its post and thread, answer cards, the member's panel, the
+closing message. Member text goes through render.inert wherever the bot echoes it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.support import render
+from roundtable.packs.excerpts import EMBED_TOTAL_MAX, Excerpt, layout
+from roundtable.packs.model import Pack
+from roundtable.rounds import Participation, title_of
+from roundtable.text import clip, plural
+from storage.rounds import ResponseRecord, RoundRecord, StanceRecord
+
+if TYPE_CHECKING:
+    from cogs.support.bot import RoundtableBot
+
+ECHO_QUESTION_CHARS = 80
+HOW_TO = "Press **Respond** to answer the questions, pick a stance, and discuss in the thread."
+NO_CONTENT_NOTE = (
+    "Replies in the thread are not recorded on this server (the bot runs without the Message "
+    "Content intent): use **Respond** to have your answers counted."
+)
+ROUND_TAGS = ("round", "rounds", "reading", "discussion", "debate", "open")
+
+
+def where(record: RoundRecord) -> str:
+    return render.channel(record.thread_id or record.channel_id)
+
+
+def status_text(record: RoundRecord) -> str:
+    if record.is_open:
+        if record.closes_at:
+            return f"open, closes {render.timestamp(record.closes_at, 'R')}"
+        return "open"
+    if record.closed_at:
+        return f"{record.status} {render.timestamp(record.closed_at, 'R')}"
+    return record.status
+
+
+def participation_text(p: Participation) -> str:
+    return (
+        f"{plural(p.members, 'member')}, {plural(p.answers, 'answer')}, "
+        f"{plural(p.replies, 'reply', 'replies')}"
+    )
+
+
+def stance_lines(record: RoundRecord, p: Participation) -> list[str]:
+    """ "Agree: 3 → 5 (+2)" for each of the round's stances."""
+    return [
+        f"{label}: {before} → {after} ({'+' if after > before else ''}{after - before})"
+        for label, before, after in p.shifts(record.stances)
+    ]
+
+
+# -- the round's post -------------------------------------------------------------------------
+
+
+def excerpt(record: RoundRecord, pack: Pack, *, content_intent: bool) -> Excerpt:
+    notes = [
+        f"Closes {render.timestamp(record.closes_at)} ({render.timestamp(record.closes_at, 'R')})."
+        if record.closes_at
+        else "Open until a moderator closes it.",
+        HOW_TO,
+    ]
+    if not content_intent:
+        notes.append(f"-# {NO_CONTENT_NOTE}")
+    return layout(pack, record.section_number, heading=title_of(record), notes=tuple(notes))
+
+
+def forum_tag(forum: discord.ForumChannel) -> discord.ForumTag | None:
+    """The forum's tag for rounds: one named like a round or discussion, else the first."""
+    for tag in forum.available_tags:
+        if tag.name.casefold() in ROUND_TAGS:
+            return tag
+    return forum.available_tags[0] if forum.available_tags else None
+
+
+async def post_round(
+    channel: discord.TextChannel | discord.ForumChannel,
+    excerpt: Excerpt,
+    view: discord.ui.View,
+    thread_name: str,
+) -> tuple[discord.Thread, list[tuple[int, int]]]:
+    """Post the excerpt, its buttons on the last message; the thread and (channel, message)s."""
+    specs = list(excerpt.messages)
+    posts: list[tuple[int, int]] = []
+    if isinstance(channel, discord.ForumChannel):
+        tag = forum_tag(channel)
+        first = render.send_kwargs(specs[0])
+        if len(specs) == 1:
+            first["view"] = view
+        created = await channel.create_thread(
+            name=thread_name,
+            auto_archive_duration=10080,
+            applied_tags=[tag] if tag else [],
+            **first,
+        )
+        thread = created.thread
+        posts.append((thread.id, created.message.id))
+        for index, spec in enumerate(specs[1:], start=1):
+            extra = render.send_kwargs(spec)
+            if index == len(specs) - 1:
+                extra["view"] = view
+            sent = await thread.send(**extra)
+            posts.append((thread.id, sent.id))
+        return thread, posts
+    sent_messages = []
+    for index, spec in enumerate(specs):
+        kwargs = render.send_kwargs(spec)
+        if index == len(specs) - 1:
+            kwargs["view"] = view
+        sent_messages.append(await channel.send(**kwargs))
+        posts.append((channel.id, sent_messages[-1].id))
+    thread = await sent_messages[0].create_thread(name=thread_name, auto_archive_duration=10080)
+    return thread, posts
+
+
+# -- answer cards in the thread ---------------------------------------------------------------
+
+
+def answer_cards(
+    record: RoundRecord, name: str, avatar_url: str | None, answers: Sequence[ResponseRecord]
+) -> list[list[tuple[discord.Embed, int]]]:
+    """The member's answers as (embed, response id)s packed into messages within limits."""
+    messages: list[list[tuple[discord.Embed, int]]] = [[]]
+    size = 0
+    for answer in answers:
+        assert answer.question is not None
+        question = clip(record.questions[answer.question - 1], ECHO_QUESTION_CHARS)
+        embed = discord.Embed(
+            description=f"**{answer.question}. {question}**\n{render.inert(answer.content)}",
+            colour=discord.Colour.green(),
+        )
+        embed.set_author(name=f"{name} answered", icon_url=avatar_url)
+        if answer.edited_at:
+            embed.set_footer(text="edited")
+        chars = len(embed.description or "") + len(embed.author.name or "") + 6
+        if messages[-1] and (size + chars > EMBED_TOTAL_MAX or len(messages[-1]) == 10):
+            messages.append([])
+            size = 0
+        messages[-1].append((embed, answer.id))
+        size += chars
+    return [m for m in messages if m]
+
+
+async def show_answers(
+    bot: RoundtableBot,
+    record: RoundRecord,
+    member: discord.abc.User | None,
+    answers: Sequence[ResponseRecord],
+) -> None:
+    """Post or update one member's answer card in the round's thread (no pings).
+
+    `member` is None when the bot no longer knows the member (the card then says "A member").
+    """
+    if record.thread_id is None:
+        return
+    old = list(dict.fromkeys(a.message_id for a in answers if a.message_id))
+    thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
+    name = member.display_name if member else "A member"
+    avatar = member.display_avatar.url if member else None
+    cards = answer_cards(record, name, avatar, answers)
+    for index, card in enumerate(cards):
+        embeds = [embed for embed, _ in card]
+        if index < len(old):
+            message_id = old[index]
+            await thread.get_partial_message(message_id).edit(embeds=embeds)
+        else:
+            message_id = (await thread.send(embeds=embeds)).id
+        await bot.rounds.card_posted([response_id for _, response_id in card], message_id)
+    for stale in old[len(cards) :]:
+        await thread.get_partial_message(stale).delete()
+
+
+def mine_embed(
+    record: RoundRecord, answers: Sequence[ResponseRecord], stance: StanceRecord | None
+) -> discord.Embed:
+    """The member's own answers and stance, for "My answers" (only they see it)."""
+    embed = discord.Embed(title=clip(f"Your answers · {record.section_title}", 256))
+    for answer in answers:
+        question = record.questions[answer.question - 1] if answer.question else ""
+        embed.add_field(
+            name=clip(f"{answer.question}. {question}", 256),
+            value=clip(render.inert(answer.content), 1024),
+            inline=False,
+        )
+    if not answers:
+        embed.description = "You have not answered yet."
+    if stance is None:
+        footer = "No stance yet."
+    elif stance.opening == stance.current:
+        footer = f"Stance: {stance.current}"
+    else:
+        footer = f"Stance: {stance.current} (opened with {stance.opening})"
+    embed.set_footer(text=footer)
+    return embed
+
+
+# -- closing and reopening --------------------------------------------------------------------
+
+
+def closing_embed(record: RoundRecord, p: Participation) -> discord.Embed:
+    """What the thread shows when a round closes (or is cancelled)."""
+    if record.status == "cancelled":
+        how = "cancelled by a moderator"
+    else:
+        how = "closed by a moderator" if record.closed_by else "closed at its deadline"
+    lines = [f"{title_of(record)} was {how}.", "", f"**Participation:** {participation_text(p)}."]
+    if p.opening:
+        lines += ["", "**Stances, opening → closing:**", *stance_lines(record, p)]
+    else:
+        lines += ["", "Nobody took a stance."]
+    title = "Round closed" if record.status == "closed" else "Round cancelled"
+    return discord.Embed(title=title, description="\n".join(lines), colour=render.COLOUR)
+
+
+def reopened_text(record: RoundRecord) -> str:
+    closes = f" It now closes {render.timestamp(record.closes_at)}." if record.closes_at else ""
+    return f"Round {record.id} was reopened.{closes}"
+
+
+def details_embed(record: RoundRecord, p: Participation) -> discord.Embed:
+    """/round show."""
+    embed = discord.Embed(title=clip(title_of(record), 256), colour=render.COLOUR)
+    embed.add_field(name="Where", value=where(record), inline=True)
+    embed.add_field(name="Status", value=status_text(record), inline=True)
+    embed.add_field(
+        name="Started",
+        value=f"{render.timestamp(record.opened_at)} by {render.user(record.opened_by)}",
+        inline=False,
+    )
+    embed.add_field(name="Participation", value=participation_text(p), inline=False)
+    label = "Stances, opening → now" if record.is_open else "Stances, opening → closing"
+    embed.add_field(name=label, value="\n".join(stance_lines(record, p)) or "none", inline=False)
+    return embed

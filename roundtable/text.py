@@ -1,0 +1,29 @@
+"""Small plain-text helpers shared by the core and the cogs: clipping, plurals, masked links."""
+
+from __future__ import annotations
+
+import re
+
+# [label](url) and [label](<url>): Markdown's masked link, which Discord renders as `label`.
+_MASKED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^()<>\s]*)>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, with an ellipsis when it was cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """ "1 answer", "2 answers", "1,200 replies" (with `many` for irregular plurals)."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {many or noun + 's'}"
+
+
+def unmask_links(text: str) -> str:
+    """Masked links written out: "[label](url)" becomes "label (url)", so a reader sees where a
+    link goes before following it. The label is kept; an empty one gives just the url."""
+
+    def written_out(match: re.Match[str]) -> str:
+        label, url = match.group(1).strip(), match.group(2)
+        return f"{label} ({url})" if label else url
+
+    return _MASKED_LINK.sub(written_out, text)
