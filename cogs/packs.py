@@ -61,6 +61,9 @@ def pack_file(name: str, body: str) -> discord.File:
     return discord.File(io.BytesIO(body.encode("utf-8")), filename=name)
 
 
+PACK = "The reading pack (start typing to search)"
+
+
 class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading packs"):
     @app_commands.command(name="import", description="Import a text or pack file as a pack")
     @app_commands.describe(
@@ -125,6 +128,7 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="show", description="A pack's details and sections")
+    @app_commands.describe(pack=PACK)
     async def show(self, interaction: Interaction, pack: str) -> None:
         assert interaction.guild_id is not None
         record, loaded = await self.bot.packs.load(interaction.guild_id, pack)
@@ -153,6 +157,7 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="preview", description="See a section exactly as a round posts it")
+    @app_commands.describe(pack=PACK, section="Which section to show")
     async def preview(
         self, interaction: Interaction, pack: str, section: app_commands.Range[int, 1, 100]
     ) -> None:
@@ -162,6 +167,7 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
         await send_layout(interaction, excerpt.messages, ephemeral=True)
 
     @app_commands.command(name="export", description="Download a pack as an editable file")
+    @app_commands.describe(pack=PACK)
     async def export(self, interaction: Interaction, pack: str) -> None:
         assert interaction.guild_id is not None
         name, body = await self.bot.packs.export(interaction.guild_id, pack)
@@ -172,6 +178,7 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
         )
 
     @app_commands.command(name="remove", description="Delete one of this server's packs")
+    @app_commands.describe(pack=PACK)
     async def remove(self, interaction: Interaction, pack: str) -> None:
         assert interaction.guild_id is not None
         record, _ = await self.bot.packs.load(interaction.guild_id, pack)

@@ -15,6 +15,7 @@ from cogs.support.summary_posts import post_summary, summary_payloads
 from roundtable.errors import UserError
 
 Interaction = discord.Interaction[RoundtableBot]
+ROUND = "The round's number (start typing to search)"
 
 
 @app_commands.guild_only()
@@ -24,7 +25,9 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
         super().__init__()
 
     @app_commands.command(name="show", description="Show a closed round's summary")
-    @app_commands.describe(private="Only you see it (default); false posts it in this channel")
+    @app_commands.describe(
+        round=ROUND, private="Only you see it (default); false posts it in this channel"
+    )
     async def show(self, interaction: Interaction, round: int, private: bool = True) -> None:
         guild = require_guild(interaction)
         found = await self.bot.summaries.latest(guild.id, round)
@@ -39,7 +42,9 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
             await interaction.followup.send(ephemeral=private, **payload)
 
     @app_commands.command(name="regenerate", description="Write a round's summary again")
-    @app_commands.describe(engine="offline, or llm when the host configured one (default: /config)")
+    @app_commands.describe(
+        round=ROUND, engine="offline, or llm when the host configured one (default: /config)"
+    )
     async def regenerate(
         self,
         interaction: Interaction,

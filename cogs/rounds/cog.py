@@ -97,7 +97,7 @@ class RoundPages(discord.ui.View):
         await self._turn(interaction, 1)
 
 
-ROUND = "The round's number (/round list shows them)"
+ROUND = "The round's number (start typing to search)"
 
 
 class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discussion rounds"):

@@ -55,6 +55,75 @@ async def test_every_cog_loads_into_an_unstarted_bot(db: Database) -> None:
         assert pack.default_permissions == discord.Permissions(manage_guild=True)
         names = {c.name for c in commands}
         assert names == {"config", "pack", "round", "privacy", "forget", "summary"}
+        rounds = bot.tree.get_command("round")
+        assert isinstance(rounds, app_commands.Group)
+        assert rounds.default_permissions == discord.Permissions(manage_guild=True)
+
+
+async def test_every_option_is_described(db: Database) -> None:
+    """Discord shows "…" for an option without a description."""
+    bot = _bot(db)
+    async with bot:
+        await bot.setup_hook()
+        undescribed = []
+        for command in bot.tree.walk_commands():
+            if isinstance(command, app_commands.Command):
+                for parameter in command.parameters:
+                    if parameter.description in ("…", "", None):
+                        undescribed.append(f"/{command.qualified_name} {parameter.name}")
+        assert undescribed == []
+
+
+async def test_the_rounds_feature_registers_and_removes_its_buttons(db: Database) -> None:
+    bot = _bot(db)
+    async with bot:
+        await bot.setup_hook()
+        registered = {pattern.pattern for pattern in bot._connection._view_store._dynamic_items}
+        assert any(":respond:" in p for p in registered)
+        await bot.unload_extension("cogs.rounds")
+        left = {pattern.pattern for pattern in bot._connection._view_store._dynamic_items}
+        assert left == set()
+        assert "round" not in {c.name for c in bot.tree.get_commands()}
+
+
+def test_start_up_does_not_load_matplotlib(tmp_path) -> None:
+    """The chart's library loads when the first chart is drawn, not when the bot starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, asyncio\n"
+        "from tests.cogs.test_loading import _bot\n"
+        "from storage.database import Database\n"
+        "async def main():\n"
+        f"    async with Database.open({str(tmp_path / 'db.sqlite')!r}) as db:\n"
+        "        bot = _bot(db)\n"
+        "        async with bot:\n"
+        "            await bot.setup_hook()\n"
+        "asyncio.run(main())\n"
+        "print(sorted(m for m in sys.modules if m.startswith('matplotlib')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_the_chart_draws_without_pyplot() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from roundtable.summaries.chart import render_png\n"
+        "from roundtable.summaries.offline import summarise\n"
+        "from sandbox.debates import debate\n"
+        "d = debate(40, seed=1).discussion\n"
+        "assert render_png(summarise(d), d).startswith(b'\\x89PNG')\n"
+        "print('matplotlib.pyplot' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 async def test_the_bot_pings_nobody_by_default(db: Database) -> None:
