@@ -57,6 +57,17 @@ async def read_body(request: web.Request) -> tuple[dict[str, Any], list[Attachme
     return (json.loads(text) if text else {}), []
 
 
+async def _stalled(request: web.Request, seconds: float) -> bool:
+    """Wait `seconds`; False as soon as the client's connection is gone."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + seconds
+    while loop.time() < end:
+        if request.transport is None or request.transport.is_closing():
+            return False
+        await asyncio.sleep(0.05)
+    return True
+
+
 class Rest:
     def __init__(self, world: World, token: str, app_name: str) -> None:
         self.world = world
@@ -111,7 +122,9 @@ class Rest:
         self.requests.append((request.method, request.path))
         for method, pattern, seconds in self.slow:
             if request.method == method and pattern.search(request.path):
-                await asyncio.sleep(seconds)
+                if not await _stalled(request, seconds):
+                    # The client hung up meanwhile (the bot stopped): nothing is applied.
+                    return web.Response(status=499)
         is_webhook = request.path.startswith(("/api/v10/webhooks/", "/api/v10/interactions/"))
         if request.path.startswith("/api/") and not is_webhook:
             if request.headers.get("Authorization") != f"Bot {self.token}":

@@ -187,6 +187,11 @@ class Sandbox(LoopbackServer):
         channel.overwrites.append(Overwrite(id=target.id, type=kind, deny=permissions))
         self.gateway.dispatch("CHANNEL_UPDATE", channel.to_dict(), intent=Intent.GUILDS)
 
+    def undeny(self, channel: Channel, target: Role | User) -> None:
+        """Remove the channel overwrites of a role (or @everyone) or a member."""
+        channel.overwrites[:] = [o for o in channel.overwrites if o.id != target.id]
+        self.gateway.dispatch("CHANNEL_UPDATE", channel.to_dict(), intent=Intent.GUILDS)
+
     def dm(self, user: User) -> Channel:
         return self.world.dm_channel(user)
 

@@ -80,14 +80,14 @@ class Closer:
             await show_answers(self.bot, record, member, answers)
 
     async def _member(self, guild_id: int, user_id: int) -> discord.abc.User | None:
+        """The member, for the card's name and avatar (None: the card says "A member")."""
         guild = self.bot.get_guild(guild_id)
-        found = guild.get_member(user_id) if guild else None
-        if found is not None:
-            return found
-        try:
-            return await self.bot.fetch_user(user_id)
-        except discord.HTTPException:
+        if guild is None:
             return None
+        try:
+            return guild.get_member(user_id) or await guild.fetch_member(user_id)
+        except discord.HTTPException:
+            return None  # left the server, or Discord would not say
 
     async def _message(self, plan: ClosePlan) -> None:
         record = plan.record
