@@ -141,7 +141,7 @@ class LLMSummariser:
             stances=stance_counts(d),
             **asdict(counts(d)),
             disagreements=tuple(disagreements[:3]),
-            notes=(*notes, *dict.fromkeys(warnings)),
+            notes=(*notes, *_one_note(warnings)),
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
         )
@@ -260,3 +260,10 @@ class LLMSummariser:
             if ids:
                 points.append(Point(draft.text, ids, len({users[i] for i in ids})))
         return tuple(points)
+
+
+def _one_note(warnings: list[str]) -> list[str]:
+    """Truncation warnings as one note: the first, and how many requests it happened to."""
+    if len(warnings) <= 1:
+        return warnings
+    return [f"{warnings[0]} ({len(warnings)} requests were cut.)"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 from roundtable.summaries.sources import to_json
@@ -14,13 +15,17 @@ from sandbox.fake_openai import FakeOpenAI, Reply
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def summarize(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+async def summarize(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[int, str, str]:
+    """`python bot.py summarize ARGS`, by default in an empty folder (no .env of the host's)."""
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         str(ROOT / "bot.py"),
         "summarize",
         *args,
         env=env or {},
+        cwd=cwd or Path(tempfile.mkdtemp()),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -118,6 +123,20 @@ async def test_the_llm_engine_through_a_compatible_server(tmp_path: Path) -> Non
         in out
     )
     assert len(fake.requests) == 1
+
+
+async def test_the_llm_engine_reads_its_settings_from_dot_env(tmp_path: Path) -> None:
+    async with FakeOpenAI() as fake:
+        fake.script(Reply.json({"points": [{"text": "Read from .env.", "ids": ["m1"]}]}))
+        (tmp_path / ".env").write_text(
+            f"OPENAI_BASE_URL={fake.base_url}\nOPENAI_MODEL=fake-from-dotenv\n"
+        )
+        code, out, err = await summarize(
+            str(chat_export(tmp_path / "e.json")), "--engine", "llm", cwd=tmp_path
+        )
+    assert code == 0, err
+    assert "- Read from .env. — 1 member" in out
+    assert [r["model"] for r in fake.requests] == ["fake-from-dotenv"]
 
 
 async def test_unusable_files_and_settings_exit_1(tmp_path: Path) -> None:

@@ -134,8 +134,14 @@ async def test_a_silently_truncated_prompt_is_reported(llm) -> None:
     fake, client = llm
     d = debate(120, seed=1, questions=1).discussion
     fake.script(*[Reply.json({"points": [], "disagreements": []}, usage=(50, 10))] * 3)
-    summary = await LLMSummariser(client).summarise(d, excluded=set())
-    assert any("probably cut the discussion short" in note for note in summary.notes)
+    summariser = LLMSummariser(client)  # one instance serves every guild, as in the bot
+    summary = await summariser.summarise(d, excluded=set())
+    warned = [note for note in summary.notes if "probably cut the discussion short" in note]
+    assert len(warned) == 1  # said once, however many requests were cut
+    # The next summary (another round, maybe another server) is not told about this one.
+    fake.script(Reply.json({"points": [], "disagreements": []}, usage=(2000, 10)))
+    later = await summariser.summarise(small(), excluded=set())
+    assert later.notes == ()
 
 
 async def test_very_long_messages_are_cut_to_head_and_tail(llm) -> None:

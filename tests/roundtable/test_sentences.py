@@ -1,0 +1,46 @@
+"""Sentence boundaries that template questions and excerpt splitting rely on."""
+
+from __future__ import annotations
+
+from roundtable.packs.questions import claims, template_questions
+from roundtable.packs.sentences import split_sentences
+
+
+def test_abbreviations_and_initials_do_not_end_a_sentence() -> None:
+    text = (
+        "Mr. Smith told the U.S. Senate on Jan. 3 that Dr. J. R. Oppenheimer had been right. "
+        "The vote was at 5 p.m. and it passed. Was it wise? Nobody knew!"
+    )
+    assert split_sentences(text) == [
+        "Mr. Smith told the U.S. Senate on Jan. 3 that Dr. J. R. Oppenheimer had been right.",
+        "The vote was at 5 p.m. and it passed.",
+        "Was it wise?",
+        "Nobody knew!",
+    ]
+
+
+def test_closing_quotes_and_brackets_stay_with_their_sentence() -> None:
+    text = "He said, “We lost the race.” Then he left (for good.) It was 1978… Deng visited."
+    assert split_sentences(text) == [
+        "He said, “We lost the race.”",
+        "Then he left (for good.)",
+        "It was 1978…",
+        "Deng visited.",
+    ]
+
+
+def test_template_questions_quote_whole_sentences_not_fragments() -> None:
+    text = (
+        "Mr. Smith told the U.S. Senate that export controls on advanced chips would slow "
+        "China's progress for a decade or more. Critics said the opposite would happen, and "
+        "that engineers in Hangzhou would learn to do more with less compute than before."
+    )
+    found = {c.sentence for c in claims(text)}
+    assert found == {
+        "Mr. Smith told the U.S. Senate that export controls on advanced chips would slow "
+        "China's progress for a decade or more.",
+        "Critics said the opposite would happen, and that engineers in Hangzhou would learn to "
+        "do more with less compute than before.",
+    }
+    questions = template_questions("Controls", text)
+    assert all("“Senate that" not in q and "“S. Senate" not in q for q in questions)
