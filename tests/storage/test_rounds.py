@@ -1,0 +1,188 @@
+"""storage/rounds.py on a real SQLite file: what each statement stores, guild by guild."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage.database import Database
+from storage.rounds import RoundAlreadyOpen, RoundNotOpen, RoundRecord, RoundRepository
+
+NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def repo(db: Database) -> RoundRepository:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
+            "VALUES (1, NULL, 'p', 'P', 'b', 3, 'now', 'now')"
+        )
+    return RoundRepository(db)
+
+
+async def create(
+    repo: RoundRepository, *, guild: int = 1, section: int = 1, closes_at: datetime | None = None
+) -> RoundRecord:
+    return await repo.create(
+        guild_id=guild,
+        pack_id=1,
+        section_number=section,
+        section_title=f"Section {section}",
+        questions=["Why?", "How?"],
+        stances=["Agree", "Disagree"],
+        channel_id=10,
+        opened_by=7,
+        closes_at=closes_at,
+    )
+
+
+async def test_create_copies_the_section_and_allows_one_open_round_per_section(
+    repo: RoundRepository,
+) -> None:
+    record = await create(repo, closes_at=NOW)
+    assert (record.status, record.questions, record.stances) == (
+        "open",
+        ("Why?", "How?"),
+        ("Agree", "Disagree"),
+    )
+    assert record.closes_at == NOW and record.thread_id is None and record.posts == ()
+    with pytest.raises(RoundAlreadyOpen) as refused:
+        await create(repo)
+    assert refused.value.round_id == record.id
+    assert (await create(repo, guild=2)).guild_id == 2
+    assert await repo.count(1) == 1 and await repo.count(2) == 1
+    assert await repo.uses_pack(1) == 2
+
+
+async def test_attach_then_lookups_are_scoped_to_the_guild(repo: RoundRepository) -> None:
+    record = await create(repo)
+    await repo.attach(record.id, thread_id=500, posts=[(10, 400), (10, 401)])
+    found = await repo.get(1, record.id)
+    assert found is not None and found.posts == ((10, 400), (10, 401)) and found.thread_id == 500
+    assert await repo.get(2, record.id) is None
+    assert (await repo.by_thread(1, 500)) == found
+    assert await repo.by_thread(2, 500) is None
+    await repo.discard(record.id)
+    assert await repo.get(1, record.id) is None
+
+
+async def test_due_and_next_deadline_consider_posted_open_rounds_only(
+    repo: RoundRepository,
+) -> None:
+    posted = await create(repo, section=1, closes_at=NOW)
+    await repo.attach(posted.id, thread_id=501, posts=[(10, 1)])
+    await create(repo, section=2, closes_at=NOW - timedelta(hours=1))  # never posted
+    later = await create(repo, section=3, closes_at=NOW + timedelta(hours=1))
+    await repo.attach(later.id, thread_id=503, posts=[(10, 3)])
+    assert [r.id for r in await repo.due(NOW)] == [posted.id]
+    assert await repo.next_deadline() == NOW
+
+
+async def test_finish_freezes_stances_and_records_the_close_steps(repo: RoundRepository) -> None:
+    record = await create(repo)
+    await repo.set_stance(1, record.id, 5, "Agree")
+    await repo.set_stance(1, record.id, 5, "Disagree")
+    assert await repo.finish(2, record.id, status="closed", by=7) is None  # another guild
+    closed = await repo.finish(1, record.id, status="closed", by=7)
+    assert closed is not None
+    assert (closed.status, closed.closed_by, closed.close_steps, closed.close_pending) == (
+        "closed",
+        7,
+        ("stances",),
+        True,
+    )
+    assert await repo.finish(1, record.id, status="cancelled", by=7) is None  # once only
+    [stance] = await repo.stances(1, record.id)
+    assert (stance.opening, stance.current, stance.closing, stance.changes) == (
+        "Agree",
+        "Disagree",
+        "Disagree",
+        1,
+    )
+    with pytest.raises(RoundNotOpen):
+        await repo.set_stance(1, record.id, 5, "Agree")
+    assert [r.id for r in await repo.close_pending()] == [record.id]
+    assert await repo.close_step_done(record.id, "message", last="thread") is True
+    assert await repo.close_step_done(record.id, "message", last="thread") is True  # once
+    assert await repo.close_step_done(record.id, "thread", last="thread") is False
+    done = await repo.get(1, record.id)
+    assert done is not None
+    assert done.close_steps == ("stances", "message", "thread") and not done.close_pending
+    assert await repo.close_pending() == []
+    assert await repo.close_step_done(record.id, "buttons", last="thread") is False  # finished
+
+
+async def test_reopen_clears_the_close_and_refuses_a_second_open_round(
+    repo: RoundRepository,
+) -> None:
+    first = await create(repo)
+    await repo.set_stance(1, first.id, 5, "Agree")
+    await repo.finish(1, first.id, status="closed", by=None)
+    second = await create(repo)
+    with pytest.raises(RoundAlreadyOpen):
+        await repo.reopen(1, first.id, closes_at=None)
+    await repo.finish(1, second.id, status="cancelled", by=7)
+    reopened = await repo.reopen(1, first.id, closes_at=NOW)
+    assert reopened is not None
+    assert (reopened.status, reopened.closes_at, reopened.closed_at) == ("open", NOW, None)
+    assert reopened.close_steps == () and not reopened.close_pending
+    assert (await repo.stances(1, first.id))[0].closing is None
+    assert await repo.reopen(1, first.id, closes_at=None) is None  # already open
+
+
+async def test_answers_keep_their_history_and_withdraw_drops_summaries(
+    repo: RoundRepository, db: Database
+) -> None:
+    record = await create(repo)
+    await repo.save_answers(1, record.id, 5, {1: "first", 2: "other"})
+    saved = await repo.save_answers(1, record.id, 5, {1: "second"})
+    assert [(a.question, a.content, a.edited_at is not None) for a in saved] == [
+        (1, "second", True),
+        (2, "other", False),
+    ]
+    assert await repo.history(saved[0].id) == ["first"]
+    await repo.set_message([a.id for a in saved], 900)
+    assert {a.message_id for a in await repo.answers(1, record.id, 5)} == {900}
+    assert await repo.answers(2, record.id, 5) == []
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO summaries (round_id, guild_id, engine, content_hash, body, created_at) "
+            "VALUES (?, 1, 'offline', 'h', '{}', 'now')",
+            (record.id,),
+        )
+    gone = await repo.withdraw(1, record.id, 5)
+    assert len(gone) == 2
+    assert await repo.answers(1, record.id, 5) == []
+    assert await db.fetch_all("SELECT id FROM summaries") == []  # they may have quoted them
+
+
+async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
+    repo: RoundRepository,
+) -> None:
+    record = await create(repo)
+    kwargs = {"user_id": 5, "content": "hi", "message_id": 42, "reply_to_id": None}
+    stored = await repo.add_reply(1, record.id, created_at=NOW, **kwargs)
+    assert stored is not None and (stored.kind, stored.created_at) == ("reply", NOW)
+    assert await repo.add_reply(1, record.id, created_at=NOW, **kwargs) is None  # replayed
+    assert await repo.edit_reply(1, 42, "hello") is True
+    assert await repo.edit_reply(1, 42, "hello") is False  # unchanged
+    assert await repo.edit_reply(2, 42, "intruder") is False  # another guild
+    assert [r.content for r in await repo.responses(1, record.id)] == ["hello"]
+    assert await repo.history(stored.id) == ["hi"]
+    assert await repo.delete_reply(2, 42) is False
+    assert await repo.delete_reply(1, 42) is True
+    await repo.finish(1, record.id, status="closed", by=None)
+    late = {**kwargs, "message_id": 43}
+    assert await repo.add_reply(1, record.id, created_at=NOW, **late) is None
+
+
+async def test_page_lists_open_rounds_first_then_the_newest(repo: RoundRepository) -> None:
+    old = await create(repo, section=1)
+    mid = await create(repo, section=2)
+    new = await create(repo, section=3)
+    await repo.finish(1, old.id, status="closed", by=None)
+    await repo.finish(1, new.id, status="closed", by=None)
+    assert [r.id for r in await repo.page(1, limit=10, offset=0)] == [mid.id, new.id, old.id]
+    assert [r.id for r in await repo.page(1, limit=1, offset=1)] == [new.id]

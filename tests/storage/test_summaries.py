@@ -1,0 +1,76 @@
+"""storage/summaries.py on a real SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.database import Database
+from storage.rounds import RoundRepository
+from storage.summaries import SummaryRepository
+
+
+@pytest.fixture
+async def round_ids(db: Database) -> tuple[int, int]:
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
+            "VALUES (1, NULL, 'p', 'P', 'b', 1, 'now', 'now')"
+        )
+    rounds = RoundRepository(db)
+    made = []
+    for guild in (1, 2):
+        record = await rounds.create(
+            guild_id=guild,
+            pack_id=1,
+            section_number=1,
+            section_title="S",
+            questions=["Q?"],
+            stances=[],
+            channel_id=9,
+            opened_by=1,
+            closes_at=None,
+        )
+        made.append(record.id)
+    return made[0], made[1]
+
+
+async def add(repo: SummaryRepository, guild: int, round_id: int, engine: str, digest: str):
+    return await repo.add(
+        guild,
+        round_id,
+        engine=engine,
+        content_hash=digest,
+        body={"title": digest},
+        prompt_tokens=120 if engine == "llm" else 0,
+        completion_tokens=30 if engine == "llm" else 0,
+        by=None,
+    )
+
+
+async def test_add_latest_and_reuse_by_content_hash(
+    db: Database, round_ids: tuple[int, int]
+) -> None:
+    repo = SummaryRepository(db)
+    mine, theirs = round_ids
+    assert await repo.latest(1, mine) is None and await repo.last_made(1) is None
+    first = await add(repo, 1, mine, "offline", "aaa")
+    assert (first.engine, first.body, first.prompt_tokens) == ("offline", {"title": "aaa"}, 0)
+    second = await add(repo, 1, mine, "llm", "bbb")
+    assert (second.prompt_tokens, second.completion_tokens) == (120, 30)
+    assert (await repo.latest(1, mine)) == second
+    assert (await repo.same(1, mine, "offline", "aaa")) == first
+    assert await repo.same(1, mine, "llm", "aaa") is None  # another engine is not a reuse
+    assert await repo.same(1, mine, "offline", "zzz") is None  # the round changed
+    assert await repo.last_made(1) == second.created_at
+
+
+async def test_summaries_are_scoped_to_their_guild(
+    db: Database, round_ids: tuple[int, int]
+) -> None:
+    repo = SummaryRepository(db)
+    mine, theirs = round_ids
+    await add(repo, 2, theirs, "offline", "ccc")
+    assert await repo.latest(1, theirs) is None
+    assert await repo.same(1, theirs, "offline", "ccc") is None
+    assert await repo.last_made(1) is None
+    assert (await repo.latest(2, theirs)) is not None
