@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run sync test typecheck lint lock format demo bench bench-gateway bench-summaries clean
+.PHONY: run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,13 @@ test: $(DEV)
 
 typecheck: $(DEV)
 	$(PY) -m mypy
+
+# The first reading text lives outside the repository (../shared/seeds/); .ci/run runs this when
+# it is there. The tests themselves use an op-ed written for them (tests/fixtures/op_ed.txt).
+SEED ?= ../shared/seeds/000_fa043505587b87a6.txt
+seed-check: $(RUNTIME)
+	$(PY) bot.py pack check $(SEED) > /dev/null
+	$(PY) -m tests.seed_check $(SEED)
 
 lint: $(DEV)
 	$(PY) -m ruff check .

@@ -12,16 +12,6 @@ from sandbox import Sandbox
 from sandbox.fake_openai import FakeOpenAI
 from storage.database import Database
 from tests.harness import World, running_bot
-from tests.seed import SEED
-
-
-def pytest_sessionstart(session: pytest.Session) -> None:
-    if not SEED.is_file():
-        raise pytest.UsageError(
-            f"The seed op-ed is missing at {SEED}: the tests expect the shared/ folder beside "
-            "this repository, as on the development machines and in CI."
-        )
-
 
 # A token of the right shape for tests; no such bot exists.
 FAKE_TOKEN = "fake-token-for-tests-only.not-a-secret.xxxxxxxxxxxxxxxxxxxxxxxx"

@@ -8,7 +8,7 @@ from roundtable.packs.excerpts import EMBED_TOTAL_MAX
 from roundtable.packs.format import parse_pack
 from sandbox import Message
 from tests.harness import World
-from tests.seed import SEED
+from tests.seed import OP_ED, OP_ED_SECTIONS
 
 FIXTURES = Path(__file__).resolve().parents[1] / "roundtable" / "fixtures"
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
@@ -21,12 +21,12 @@ async def guild_packs(world: World) -> list[str]:
     return [r["slug"] for r in rows]
 
 
-async def import_seed(world: World, **options: object) -> Message:
+async def import_op_ed(world: World, **options: object) -> Message:
     reply = await world.sandbox.slash(
         world.owner,
         "pack import",
         world.general,
-        file=("sputnik-op-ed.txt", SEED.read_bytes()),
+        file=("libraries-op-ed.txt", OP_ED.read_bytes()),
         **options,
     )
     [message] = reply.messages
@@ -35,13 +35,13 @@ async def import_seed(world: World, **options: object) -> Message:
 
 async def test_import_shows_what_was_found_and_saves_only_on_confirm(world: World) -> None:
     sb = world.sandbox
-    message = await import_seed(world, title="Sputnik moment?")
+    message = await import_op_ed(world, title="Sputnik moment?")
     assert message.ephemeral
     embed = message.embeds[0]
     assert embed["title"] == "Import preview: Sputnik moment?"
     assert "Found 4 sections (short heading lines between paragraphs)" in embed["description"]
     assert (
-        "**2. No chips for China**: 3,422 characters, 1 part, 3 questions" in embed["description"]
+        "**2. Licences that expire**: 2,075 characters, 1 part, 3 questions" in embed["description"]
     )
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert "donation appeal" in fields["Left out (check these)"]
@@ -50,11 +50,7 @@ async def test_import_shows_what_was_found_and_saves_only_on_confirm(world: Worl
     [attachment] = message.attachments
     assert attachment.filename == "sputnik-moment.md"
     pack = parse_pack(attachment.data.decode())
-    assert [s.title for s in pack.sections][1:] == [
-        "No chips for China",
-        "Closing the gap",
-        "AI arms race",
-    ]
+    assert [s.title for s in pack.sections] == OP_ED_SECTIONS
     assert await guild_packs(world) == []  # nothing saved before Save
 
     saved = await sb.click(world.owner, message, sb.button(message, "Save pack"))
@@ -73,7 +69,7 @@ async def test_import_shows_what_was_found_and_saves_only_on_confirm(world: Worl
 
 async def test_cancel_stores_nothing(world: World) -> None:
     sb = world.sandbox
-    message = await import_seed(world)
+    message = await import_op_ed(world)
     await sb.click(world.owner, message, sb.button(message, "Cancel"))
     assert message.content == "Import cancelled; nothing was saved."
     assert await guild_packs(world) == []
@@ -83,7 +79,7 @@ async def test_only_the_importing_moderator_can_confirm(world: World) -> None:
     sb = world.sandbox
     admin_role = sb.role(world.guild, "Admins", 1 << 5)
     other = sb.member(world.guild, "Other Mod", roles=[admin_role])
-    message = await import_seed(world)
+    message = await import_op_ed(world)
     reply = await sb.click(other, message, sb.button(message, "Save pack"))
     assert reply.messages[0].content == "Only the moderator who asked can answer this."
     assert await guild_packs(world) == []
@@ -117,7 +113,7 @@ async def test_an_oversized_attachment_is_refused_before_download(world: World) 
 
 async def test_list_show_and_autocomplete(world: World) -> None:
     sb = world.sandbox
-    message = await import_seed(world, title="Sputnik moment?")
+    message = await import_op_ed(world, title="Sputnik moment?")
     await sb.click(world.owner, message, sb.button(message, "Save pack"))
     listing = (await sb.slash(world.owner, "pack list", world.general)).messages[0]
     lines = listing.embeds[0]["description"].split("\n")
@@ -236,7 +232,7 @@ async def test_export_then_import_reads_back_identical(world: World) -> None:
 async def test_importing_the_same_title_twice_is_refused(world: World) -> None:
     sb = world.sandbox
     for _ in range(2):
-        message = await import_seed(world, title="Twice")
+        message = await import_op_ed(world, title="Twice")
         reply = await sb.click(world.owner, message, sb.button(message, "Save pack"))
     assert reply.messages[0].content.startswith(
         "A pack called 'Twice' (key twice) already exists here"
@@ -246,7 +242,7 @@ async def test_importing_the_same_title_twice_is_refused(world: World) -> None:
 
 async def test_remove_asks_first_and_refuses_shipped_packs(world: World) -> None:
     sb = world.sandbox
-    message = await import_seed(world, title="Gone soon")
+    message = await import_op_ed(world, title="Gone soon")
     await sb.click(world.owner, message, sb.button(message, "Save pack"))
     refused = await sb.slash(world.owner, "pack remove", world.general, pack=SHIPPED)
     assert refused.messages[0].content == (
@@ -278,7 +274,7 @@ async def test_members_cannot_use_pack_commands(world: World) -> None:
 
 async def test_packs_are_per_guild(world: World) -> None:
     sb = world.sandbox
-    message = await import_seed(world, title="Ours")
+    message = await import_op_ed(world, title="Ours")
     await sb.click(world.owner, message, sb.button(message, "Save pack"))
     other = sb.guild("Other")
     other_general = sb.text_channel(other)

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.seed import SEED
+from tests.seed import OP_ED, OP_ED_SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,17 +23,12 @@ def pack_check(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-def test_the_seed_op_ed_as_json(tmp_path: Path) -> None:
-    result = pack_check(str(SEED), "--json", cwd=tmp_path)
+def test_an_op_ed_as_json(tmp_path: Path) -> None:
+    result = pack_check(str(OP_ED), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"title", "sections", "left_out"}
-    assert [s["title"] for s in data["sections"]] == [
-        "Introduction",
-        "No chips for China",
-        "Closing the gap",
-        "AI arms race",
-    ]
+    assert [s["title"] for s in data["sections"]] == OP_ED_SECTIONS
     for section in data["sections"]:
         assert set(section) == {"title", "chars", "parts", "questions"}
         assert section["parts"] == 1
@@ -44,10 +39,10 @@ def test_the_seed_op_ed_as_json(tmp_path: Path) -> None:
     ]
 
 
-def test_the_seed_op_ed_as_text(tmp_path: Path) -> None:
-    result = pack_check(str(SEED), cwd=tmp_path)
+def test_an_op_ed_as_text(tmp_path: Path) -> None:
+    result = pack_check(str(OP_ED), cwd=tmp_path)
     assert result.returncode == 0
-    assert "2. No chips for China  (3,422 characters, 1 part)" in result.stdout
+    assert "2. Licences that expire  (2,075 characters, 1 part)" in result.stdout
     assert "Left out (check these):" in result.stdout
 
 

@@ -7,7 +7,7 @@ import pytest
 from roundtable.packs.importer import decode, import_text
 from roundtable.packs.model import MAX_QUESTION_CHARS
 from roundtable.packs.questions import claims, snippet, template_questions
-from tests.seed import SEED
+from tests.seed import OP_ED
 
 KIND_OPENERS = (
     "The text says",
@@ -19,13 +19,13 @@ KIND_OPENERS = (
 )
 
 
-def seed_sections():
-    return import_text(decode(SEED.read_bytes()), fallback_title="x").sections
+def op_ed_sections():
+    return import_text(decode(OP_ED.read_bytes()), fallback_title="x").sections
 
 
 @pytest.mark.parametrize("index", range(4))
-def test_every_seed_section_gets_questions_that_quote_it(index: int) -> None:
-    section = seed_sections()[index]
+def test_every_op_ed_section_gets_questions_that_quote_it(index: int) -> None:
+    section = op_ed_sections()[index]
     questions = template_questions(section.title, section.text)
     assert len(questions) >= 2
     openers = {next(o for o in KIND_OPENERS if q.startswith(o)) for q in questions}

@@ -51,7 +51,7 @@ async def test_add_latest_and_reuse_by_content_hash(
     db: Database, round_ids: tuple[int, int]
 ) -> None:
     repo = SummaryRepository(db)
-    mine, theirs = round_ids
+    mine, _ = round_ids
     assert await repo.latest(1, mine) is None and await repo.last_made(1) is None
     first = await add(repo, 1, mine, "offline", "aaa")
     assert (first.engine, first.body, first.prompt_tokens) == ("offline", {"title": "aaa"}, 0)
@@ -68,7 +68,7 @@ async def test_summaries_are_scoped_to_their_guild(
     db: Database, round_ids: tuple[int, int]
 ) -> None:
     repo = SummaryRepository(db)
-    mine, theirs = round_ids
+    _, theirs = round_ids
     await add(repo, 2, theirs, "offline", "ccc")
     assert await repo.latest(1, theirs) is None
     assert await repo.same(1, theirs, "offline", "ccc") is None
