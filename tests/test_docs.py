@@ -33,3 +33,33 @@ def test_readme_invite_url_asks_for_the_permissions_the_bot_needs() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in README
     assert (ROOT / ".ci" / "run").read_text("utf-8").strip().endswith("make test")
+
+
+def _commands_table() -> list[str]:
+    """The rows of the README's Commands table, as Markdown renders them: one block of lines."""
+    section = README.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+    lines = section.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| command |"))
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break  # a blank line ends the table: rows after it render as text
+        rows.append(line)
+    return rows
+
+
+async def test_readme_commands_table_lists_every_command_with_its_options(db) -> None:
+    from discord import app_commands
+
+    from tests.cogs.test_loading import _bot
+
+    documented = {row.split("|")[1].strip().strip("`") for row in _commands_table()}
+    bot = _bot(db)
+    async with bot:
+        await bot.setup_hook()
+        actual = set()
+        for command in bot.tree.walk_commands():
+            if isinstance(command, app_commands.Command):
+                options = [p.name if p.required else f"[{p.name}]" for p in command.parameters]
+                actual.add(" ".join([f"/{command.qualified_name}", *options]))
+    assert documented == actual
