@@ -10,7 +10,7 @@ from discord import app_commands
 from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
-from cogs.support.confirm import Confirm
+from cogs.support.confirm import Confirm, ask
 from cogs.support.render import COLOUR, fit_lines, send_layout
 from roundtable.errors import UserError
 from roundtable.packs.excerpts import layout
@@ -192,17 +192,13 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
                 content=f"Removed **{removed.title}**.", embeds=[], view=None
             )
 
-        await interaction.response.send_message(
+        await ask(
+            interaction,
             f"Remove **{record.title}** (`{record.slug}`)? This cannot be undone; "
             "`/pack export` keeps a copy.",
-            view=Confirm(
-                owner_id=interaction.user.id,
-                on_confirm=delete,
-                confirm_label="Remove pack",
-                cancelled="Kept; nothing was removed.",
-                origin=interaction,
-            ),
-            ephemeral=True,
+            on_confirm=delete,
+            confirm_label="Remove pack",
+            cancelled="Kept; nothing was removed.",
         )
 
     show.autocomplete("pack")(autocomplete.packs)

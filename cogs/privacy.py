@@ -8,7 +8,7 @@ from discord.ext import commands
 
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import require_guild
-from cogs.support.confirm import Confirm
+from cogs.support.confirm import ask
 from cogs.support.render import COLOUR, delete_messages
 from roundtable.text import plural
 from storage.privacy import Privacy
@@ -90,17 +90,13 @@ class PrivacyCog(commands.Cog):
             )
             await delete_messages(self.bot, gone.message_ids)
 
-        await interaction.response.send_message(
+        await ask(
+            interaction,
             "Delete everything Roundtable stored of yours on this server (answers, recorded "
             "replies, stances) and the bot's posts of your answers? This cannot be undone.",
-            view=Confirm(
-                owner_id=interaction.user.id,
-                on_confirm=erase,
-                confirm_label="Delete all of it",
-                cancelled="Nothing was deleted.",
-                origin=interaction,
-            ),
-            ephemeral=True,
+            on_confirm=erase,
+            confirm_label="Delete all of it",
+            cancelled="Nothing was deleted.",
         )
 
 

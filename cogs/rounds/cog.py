@@ -21,7 +21,7 @@ from cogs.rounds.timer import RoundTimer
 from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
-from cogs.support.confirm import Confirm
+from cogs.support.confirm import ask
 from cogs.support.render import COLOUR, fit_lines, timestamp
 from roundtable.errors import UserError
 from roundtable.rounds import ClosePlan, title_of
@@ -221,17 +221,13 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
                 content=f"Cancelled **{title_of(plan.record)}**.{_problems(problems)}", view=None
             )
 
-        await interaction.response.send_message(
+        await ask(
+            interaction,
             f"Cancel **{title_of(record)}**? Its thread is closed and it gets no summary; "
             "what members wrote is kept.",
-            view=Confirm(
-                owner_id=interaction.user.id,
-                on_confirm=do_cancel,
-                confirm_label="Cancel round",
-                cancelled="Kept open; nothing changed.",
-                origin=interaction,
-            ),
-            ephemeral=True,
+            on_confirm=do_cancel,
+            confirm_label="Cancel round",
+            cancelled="Kept open; nothing changed.",
         )
 
     @app_commands.command(name="reopen", description="Reopen a closed or cancelled round")

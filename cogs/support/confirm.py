@@ -66,3 +66,25 @@ class Confirm(discord.ui.View):
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
     ) -> None:
         await report_error(interaction, error)
+
+
+async def ask(
+    interaction: discord.Interaction,
+    question: str,
+    *,
+    on_confirm: OnConfirm,
+    confirm_label: str,
+    cancelled: str,
+) -> None:
+    """Ask the member who ran a command, privately, to confirm; `on_confirm` does the work."""
+    await interaction.response.send_message(
+        question,
+        view=Confirm(
+            owner_id=interaction.user.id,
+            on_confirm=on_confirm,
+            confirm_label=confirm_label,
+            cancelled=cancelled,
+            origin=interaction,
+        ),
+        ephemeral=True,
+    )
