@@ -4,6 +4,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.config",
     "cogs.packs",
     "cogs.rounds",
+    "cogs.schedules",
     "cogs.privacy",
     "cogs.summaries",
 )

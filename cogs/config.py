@@ -1,7 +1,5 @@
-"""/config show|set|clear: the guild's moderator role, channel, summary engine, closed threads.
-
-The guild's time zone is stored (storage/guild_settings.py) but offered here only once
-schedules, its one use, exist."""
+"""/config show|set|clear: the guild's moderator role, channel, time zone, summary engine and
+what happens to a round's thread when it closes."""
 
 from __future__ import annotations
 
@@ -15,7 +13,7 @@ from cogs.support.checks import ModeratorGroupCog
 from cogs.support.render import channel as channel_mention
 from cogs.support.render import role as role_mention
 from cogs.support.render import timestamp, user
-from roundtable.guild_config import THREAD_ON_CLOSE, ConfigChange
+from roundtable.guild_config import THREAD_ON_CLOSE, ConfigChange, suggest_timezones
 from storage.guild_settings import GuildSettings
 
 Interaction = discord.Interaction[RoundtableBot]
@@ -34,6 +32,7 @@ def settings_embed(settings: GuildSettings, *, llm_configured: bool, title: str)
     embed = discord.Embed(title=title, colour=discord.Colour.blurple())
     embed.add_field(name="Moderators", value=f"Manage Server, and the role {role}", inline=False)
     embed.add_field(name="Default channel", value=channel, inline=False)
+    embed.add_field(name="Time zone", value=settings.timezone, inline=True)
     embed.add_field(name="Summaries", value=summaries, inline=True)
     embed.add_field(
         name="When a round closes", value=THREAD_ON_CLOSE[settings.thread_on_close], inline=False
@@ -63,6 +62,7 @@ class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Serve
     @app_commands.describe(
         moderator_role="Members with this role may run moderator commands",
         channel="Where rounds are posted when /round start names no channel",
+        timezone="IANA time zone for /schedule, such as Europe/Paris",
         summary_mode="How round summaries are written",
         thread_on_close="What happens to a round's thread when the round closes",
     )
@@ -71,6 +71,7 @@ class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Serve
         interaction: Interaction,
         moderator_role: discord.Role | None = None,
         channel: discord.TextChannel | discord.ForumChannel | None = None,
+        timezone: str | None = None,
         summary_mode: Literal["offline", "llm"] | None = None,
         thread_on_close: Literal["lock", "archive", "keep"] | None = None,
     ) -> None:
@@ -78,6 +79,7 @@ class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Serve
         change = ConfigChange(
             moderator_role_id=moderator_role.id if moderator_role else None,
             discussion_channel_id=channel.id if channel else None,
+            timezone=timezone,
             summary_mode=summary_mode,
             thread_on_close=thread_on_close,
         )
@@ -87,6 +89,12 @@ class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Serve
         await interaction.response.send_message(
             embed=self._embed(settings, "Saved"), ephemeral=True
         )
+
+    @set_.autocomplete("timezone")
+    async def _timezone_autocomplete(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
 
     @app_commands.command(name="clear", description="Unset the moderator role or default channel")
     @app_commands.describe(setting="Which setting to unset")

@@ -105,7 +105,7 @@ class GuildConfig:
         if change.is_empty():
             raise UserError(
                 "Nothing to change: give at least one option (moderator_role, channel, "
-                "summary_mode or thread_on_close)."
+                "timezone, summary_mode or thread_on_close)."
             )
         timezone = validate_timezone(change.timezone) if change.timezone is not None else UNSET
         mode: str | Unset = UNSET

@@ -17,8 +17,9 @@ import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from roundtable.clock import Clock
 from roundtable.durations import parse_duration
 from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
@@ -102,10 +103,17 @@ class DeadlineTimer:
 
 
 class RoundService:
-    def __init__(self, rounds: RoundRepository, packs: PackLibrary, config: GuildConfig):
+    def __init__(
+        self,
+        rounds: RoundRepository,
+        packs: PackLibrary,
+        config: GuildConfig,
+        clock: Clock | None = None,
+    ):
         self._repo = rounds
         self._packs = packs
         self._config = config
+        self.clock = clock or Clock()
         self.timer = DeadlineTimer()
 
     # -- starting ---------------------------------------------------------------------------
@@ -125,7 +133,7 @@ class RoundService:
         record, pack = await self._packs.section(guild_id, pack_slug, section)
         closes_at = None
         if closes_in:
-            closes_at = (now or datetime.now(UTC)) + parse_duration(closes_in)
+            closes_at = (now or self.clock.now()) + parse_duration(closes_in)
         chosen = pack.section(section)
         try:
             reserved = await self._repo.create(
@@ -324,7 +332,7 @@ class RoundService:
 
         One at a time: the caller finishes this close on Discord before asking for the next.
         """
-        moment = now or datetime.now(UTC)
+        moment = now or self.clock.now()
         for record in await self._repo.due(moment, limit=1):
             finished = await self._repo.finish(record.guild_id, record.id, status="closed", by=None)
             if finished is not None:
@@ -359,7 +367,7 @@ class RoundService:
         self, guild_id: int, round_id: int, *, closes_in: str | None, now: datetime | None = None
     ) -> RoundRecord:
         await self.get(guild_id, round_id)
-        closes_at = (now or datetime.now(UTC)) + parse_duration(closes_in) if closes_in else None
+        closes_at = (now or self.clock.now()) + parse_duration(closes_in) if closes_in else None
         try:
             reopened = await self._repo.reopen(guild_id, round_id, closes_at=closes_at)
         except RoundAlreadyOpen as exc:
@@ -372,10 +380,19 @@ class RoundService:
         return reopened
 
     async def next_wake(self) -> datetime | None:
-        """When the timer has work: now for an unfinished close, else the next deadline."""
+        """When the timer has work: now for an unfinished close, else the next deadline or
+        reminder."""
         if await self._repo.close_pending(limit=1):
-            return datetime.now(UTC)
-        return await self._repo.next_deadline()
+            return self.clock.now()
+        times = [await self._repo.next_deadline(), await self._repo.next_reminder()]
+        return min((t for t in times if t is not None), default=None)
+
+    async def next_reminder(self) -> tuple[RoundRecord, Participation] | None:
+        """Claim the reminder due first (each round is reminded at most once)."""
+        record = await self._repo.claim_reminder(self.clock.now())
+        if record is None:
+            return None
+        return record, await self.participation(record)
 
     # -- reporting --------------------------------------------------------------------------
 

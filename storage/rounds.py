@@ -43,6 +43,9 @@ class RoundRecord:
     closed_by: int | None
     close_steps: tuple[str, ...] = ()  # the close steps done (roundtable.rounds.CLOSE_STEPS)
     close_pending: bool = False  # closed or cancelled, with steps still to do on Discord
+    series_id: int | None = None  # the scheduled series that posted it
+    remind_at: datetime | None = None
+    reminded_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:
@@ -97,6 +100,9 @@ def _round(row: sqlite3.Row) -> RoundRecord:
         closed_by=row["closed_by"],
         close_steps=tuple(json.loads(row["close_steps"])),
         close_pending=bool(row["close_pending"]),
+        series_id=row["series_id"],
+        remind_at=_when(row["remind_at"]),
+        reminded_at=_when(row["reminded_at"]),
     )
 
 
@@ -129,7 +135,7 @@ def _stance(row: sqlite3.Row) -> StanceRecord:
 _ROUND_SELECT = (
     "SELECT id, guild_id, pack_id, section_number, section_title, questions, stances, "
     "channel_id, thread_id, posts, status, opened_by, opened_at, closes_at, closed_at, "
-    "closed_by, close_steps, close_pending FROM rounds "
+    "closed_by, close_steps, close_pending, series_id, remind_at, reminded_at FROM rounds "
 )
 _RESPONSE_SELECT = (
     "SELECT id, round_id, user_id, kind, question, content, message_id, reply_to_id, "
@@ -154,6 +160,56 @@ async def _require_open(conn: aiosqlite.Connection, guild_id: int, round_id: int
         raise RoundNotOpen(round_id)
 
 
+@dataclass(frozen=True, slots=True)
+class NewRound:
+    guild_id: int
+    pack_id: int
+    section_number: int
+    section_title: str
+    questions: tuple[str, ...]
+    stances: tuple[str, ...]
+    channel_id: int
+    opened_by: int
+    closes_at: datetime | None
+    series_id: int | None = None
+    remind_at: datetime | None = None
+
+
+async def insert_round(conn: aiosqlite.Connection, new: NewRound) -> int:
+    """Reserve an open round inside the caller's transaction; RoundAlreadyOpen if its section
+    already has one."""
+    async with conn.execute(
+        "SELECT id FROM rounds WHERE guild_id = ? AND pack_id = ? AND section_number = ? "
+        "AND status = 'open'",
+        (new.guild_id, new.pack_id, new.section_number),
+    ) as cursor:
+        existing = await cursor.fetchone()
+    if existing:
+        raise RoundAlreadyOpen(existing["id"])
+    async with conn.execute(
+        "INSERT INTO rounds (guild_id, pack_id, section_number, section_title, questions, "
+        "stances, channel_id, status, opened_by, opened_at, closes_at, series_id, remind_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?) RETURNING id",
+        (
+            new.guild_id,
+            new.pack_id,
+            new.section_number,
+            new.section_title,
+            json.dumps(list(new.questions)),
+            json.dumps(list(new.stances)),
+            new.channel_id,
+            new.opened_by,
+            _now(),
+            _iso(new.closes_at),
+            new.series_id,
+            _iso(new.remind_at),
+        ),
+    ) as cursor:
+        row = await cursor.fetchone()
+    assert row is not None
+    return int(row["id"])
+
+
 class RoundRepository:
     def __init__(self, db: Database):
         self._db = db
@@ -174,35 +230,20 @@ class RoundRepository:
         closes_at: datetime | None,
     ) -> RoundRecord:
         """Reserve an open round; RoundAlreadyOpen if this section already has one."""
+        new = NewRound(
+            guild_id=guild_id,
+            pack_id=pack_id,
+            section_number=section_number,
+            section_title=section_title,
+            questions=tuple(questions),
+            stances=tuple(stances),
+            channel_id=channel_id,
+            opened_by=opened_by,
+            closes_at=closes_at,
+        )
         async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT id FROM rounds WHERE guild_id = ? AND pack_id = ? AND section_number = ? "
-                "AND status = 'open'",
-                (guild_id, pack_id, section_number),
-            ) as cursor:
-                existing = await cursor.fetchone()
-            if existing:
-                raise RoundAlreadyOpen(existing["id"])
-            async with conn.execute(
-                "INSERT INTO rounds (guild_id, pack_id, section_number, section_title, questions, "
-                "stances, channel_id, status, opened_by, opened_at, closes_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id",
-                (
-                    guild_id,
-                    pack_id,
-                    section_number,
-                    section_title,
-                    json.dumps(list(questions)),
-                    json.dumps(list(stances)),
-                    channel_id,
-                    opened_by,
-                    _now(),
-                    _iso(closes_at),
-                ),
-            ) as cursor:
-                row = await cursor.fetchone()
-        assert row is not None
-        found = await self.get(guild_id, row["id"])
+            round_id = await insert_round(conn, new)
+        found = await self.get(guild_id, round_id)
         assert found is not None
         return found
 
@@ -266,6 +307,29 @@ class RoundRepository:
             (_iso(now), limit),
         )
         return [_round(r) for r in rows]
+
+    async def next_reminder(self) -> datetime | None:
+        row = await self._db.fetch_one(
+            "SELECT min(remind_at) FROM rounds WHERE status = 'open' AND reminded_at IS NULL "
+            "AND thread_id IS NOT NULL"
+        )
+        return _when(row[0]) if row else None
+
+    async def claim_reminder(self, now: datetime) -> RoundRecord | None:
+        """The open round whose reminder is due first, marked as reminded (once, ever)."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, guild_id FROM rounds WHERE status = 'open' AND reminded_at IS NULL "
+                "AND thread_id IS NOT NULL AND remind_at <= ? ORDER BY remind_at, id LIMIT 1",
+                (_iso(now),),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:
+                return None
+            await conn.execute(
+                "UPDATE rounds SET reminded_at = ? WHERE id = ?", (_iso(now), row["id"])
+            )
+        return await self.get(row["guild_id"], row["id"])
 
     async def close_pending(self, *, limit: int = 100) -> list[RoundRecord]:
         """Closed or cancelled rounds with close steps still to do, in every guild."""

@@ -13,6 +13,7 @@ from cogs.rounds.posts import (
     NO_CONTENT_NOTE,
     details_embed,
     excerpt,
+    missing_permissions,
     post_round,
     status_text,
     where,
@@ -30,25 +31,6 @@ from roundtable.rounds import thread_name as make_thread_name
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction[RoundtableBot]
 PAGE = 10
-
-
-def missing_permissions(
-    channel: discord.TextChannel | discord.ForumChannel, me: discord.Member, lock: bool
-) -> list[str]:
-    perms = channel.permissions_for(me)
-    needed = {
-        "View Channel": perms.view_channel,
-        "Send Messages" if isinstance(channel, discord.TextChannel) else "Create Posts": (
-            perms.send_messages
-        ),
-        "Embed Links": perms.embed_links,
-        "Send Messages in Threads": perms.send_messages_in_threads,
-    }
-    if isinstance(channel, discord.TextChannel):
-        needed["Create Public Threads"] = perms.create_public_threads
-    if lock:
-        needed["Manage Threads"] = perms.manage_threads
-    return [name for name, ok in needed.items() if not ok]
 
 
 def _problems(problems: list[str]) -> str:
@@ -70,7 +52,11 @@ class RoundPages(discord.ui.View):
 
     async def embed(self) -> discord.Embed:
         records = await self.bot.rounds.page(self.guild_id, page=self.page, size=PAGE)
-        lines = [f"**{r.id}. {r.section_title}** · {where(r)} · {status_text(r)}" for r in records]
+        lines = [
+            f"**{r.id}. {r.section_title}** · {where(r)} · {status_text(r)}"
+            + (f" · series {r.series_id}" if r.series_id is not None else "")
+            for r in records
+        ]
         pages = max(1, -(-self.total // PAGE))
         embed = discord.Embed(
             title="Rounds",

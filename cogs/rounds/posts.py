@@ -4,7 +4,7 @@ closing message. Member text goes through render.inert wherever the bot echoes i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -24,6 +24,7 @@ NO_CONTENT_NOTE = (
     "Replies in the thread are not recorded on this server (the bot runs without the Message "
     "Content intent): use **Respond** to have your answers counted."
 )
+THREAD_EXISTS = 160004  # "A thread has already been created for this message"
 ROUND_TAGS = ("round", "rounds", "reading", "discussion", "debate", "open")
 
 
@@ -71,6 +72,25 @@ def excerpt(record: RoundRecord, pack: Pack, *, content_intent: bool) -> Excerpt
     return layout(pack, record.section_number, heading=title_of(record), notes=tuple(notes))
 
 
+def missing_permissions(
+    channel: discord.TextChannel | discord.ForumChannel, me: discord.Member, lock: bool
+) -> list[str]:
+    perms = channel.permissions_for(me)
+    needed = {
+        "View Channel": perms.view_channel,
+        "Send Messages" if isinstance(channel, discord.TextChannel) else "Create Posts": (
+            perms.send_messages
+        ),
+        "Embed Links": perms.embed_links,
+        "Send Messages in Threads": perms.send_messages_in_threads,
+    }
+    if isinstance(channel, discord.TextChannel):
+        needed["Create Public Threads"] = perms.create_public_threads
+    if lock:
+        needed["Manage Threads"] = perms.manage_threads
+    return [name for name, ok in needed.items() if not ok]
+
+
 def forum_tag(forum: discord.ForumChannel) -> discord.ForumTag | None:
     """The forum's tag for rounds: one named like a round or discussion, else the first."""
     for tag in forum.available_tags:
@@ -84,38 +104,75 @@ async def post_round(
     excerpt: Excerpt,
     view: discord.ui.View,
     thread_name: str,
+    *,
+    nonce: str | None = None,
 ) -> tuple[discord.Thread, list[tuple[int, int]]]:
-    """Post the excerpt, its buttons on the last message; the thread and (channel, message)s."""
+    """Post the excerpt, its buttons on the last message; the thread and (channel, message)s.
+
+    With `nonce` (a scheduled round), each message carries `{nonce}.{n}` with enforce_nonce, so
+    posting again after a crash returns the messages already sent instead of new ones, and a
+    thread that already exists is found instead of made twice.
+    """
     specs = list(excerpt.messages)
     posts: list[tuple[int, int]] = []
+
+    def extra(index: int) -> dict[str, Any]:
+        kwargs = render.send_kwargs(specs[index])
+        if index == len(specs) - 1:
+            kwargs["view"] = view
+        if nonce is not None:
+            kwargs["nonce"] = f"{nonce}.{index}"
+        return kwargs
+
     if isinstance(channel, discord.ForumChannel):
-        tag = forum_tag(channel)
-        first = render.send_kwargs(specs[0])
-        if len(specs) == 1:
-            first["view"] = view
-        created = await channel.create_thread(
-            name=thread_name,
-            auto_archive_duration=10080,
-            applied_tags=[tag] if tag else [],
-            **first,
+        existing = (
+            next(
+                (
+                    t
+                    for t in channel.threads
+                    if t.name == thread_name and t.owner_id == channel.guild.me.id
+                ),
+                None,
+            )
+            if nonce is not None
+            else None
         )
-        thread = created.thread
-        posts.append((thread.id, created.message.id))
-        for index, spec in enumerate(specs[1:], start=1):
-            extra = render.send_kwargs(spec)
-            if index == len(specs) - 1:
-                extra["view"] = view
-            sent = await thread.send(**extra)
+        if existing is not None:
+            thread = existing
+            starter = await thread.fetch_message(thread.id)
+            posts.append((thread.id, starter.id))
+        else:
+            first = render.send_kwargs(specs[0])
+            if len(specs) == 1:
+                first["view"] = view
+            tag = forum_tag(channel)
+            created = await channel.create_thread(
+                name=thread_name,
+                auto_archive_duration=10080,
+                applied_tags=[tag] if tag else [],
+                **first,
+            )
+            thread = created.thread
+            posts.append((thread.id, created.message.id))
+        for index in range(1, len(specs)):
+            sent = await thread.send(**extra(index))
             posts.append((thread.id, sent.id))
         return thread, posts
     sent_messages = []
-    for index, spec in enumerate(specs):
-        kwargs = render.send_kwargs(spec)
-        if index == len(specs) - 1:
-            kwargs["view"] = view
-        sent_messages.append(await channel.send(**kwargs))
+    for index in range(len(specs)):
+        sent_messages.append(await channel.send(**extra(index)))
         posts.append((channel.id, sent_messages[-1].id))
-    thread = await sent_messages[0].create_thread(name=thread_name, auto_archive_duration=10080)
+    try:
+        thread = await sent_messages[0].create_thread(name=thread_name, auto_archive_duration=10080)
+    except discord.HTTPException as exc:
+        if exc.code != THREAD_EXISTS:
+            raise
+        # A thread started from a message has the message's id.
+        found = channel.guild.get_thread(sent_messages[0].id)
+        fetched = found or await channel.guild.fetch_channel(sent_messages[0].id)
+        if not isinstance(fetched, discord.Thread):
+            raise
+        thread = fetched
     return thread, posts
 
 
@@ -228,6 +285,8 @@ def details_embed(record: RoundRecord, p: Participation) -> discord.Embed:
     embed = discord.Embed(title=clip(title_of(record), 256), colour=render.COLOUR)
     embed.add_field(name="Where", value=where(record), inline=True)
     embed.add_field(name="Status", value=status_text(record), inline=True)
+    if record.series_id is not None:
+        embed.add_field(name="Series", value=f"{record.series_id} (/schedule show)", inline=True)
     embed.add_field(
         name="Started",
         value=f"{render.timestamp(record.opened_at)} by {render.user(record.opened_by)}",

@@ -1,15 +1,16 @@
-"""The one task for timed round work: closes at deadlines (also those that passed while the bot
-was down), and closes a crash or SIGTERM interrupted. The round service wakes it whenever a
-deadline or a pending close changes."""
+"""The one task for all timed work: scheduled series' rounds, reminders, closes at deadlines
+(also what fell due while the bot was down), and posts and closes a crash or SIGTERM
+interrupted. It sleeps until the next due job on the bot's clock; the services wake it whenever
+a deadline, a reminder, a series or a pending close changes."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from cogs.rounds.closing import Closer
+from cogs.rounds.scheduled import post_reminder, post_scheduled
 from roundtable.rounds import ClosePlan
 
 if TYPE_CHECKING:
@@ -40,27 +41,37 @@ class RoundTimer:
 
     async def run(self) -> None:
         await self.bot.wait_until_ready()
-        rounds = self.bot.rounds
+        rounds, series, clock = self.bot.rounds, self.bot.series, self.bot.clock
         while not self.bot.is_closed():
             try:
                 await self.pass_once()
-                upcoming = await rounds.next_wake()
+                times = [await rounds.next_wake(), await series.next_wake()]
+                upcoming = min((t for t in times if t is not None), default=None)
                 delay = MAX_SLEEP
                 if upcoming is not None:
-                    delay = min(MAX_SLEEP, (upcoming - datetime.now(UTC)).total_seconds())
+                    delay = min(MAX_SLEEP, clock.seconds_until(upcoming))
             except Exception:  # keep watching whatever one pass ran into
-                log.exception("A round timer pass failed; trying again in %s s", RETRY)
+                log.exception("A timer pass failed; trying again in %s s", RETRY)
                 delay = RETRY
             await rounds.timer.wait(delay)
 
     async def pass_once(self) -> None:
-        """Complete interrupted closes, then close due rounds one at a time."""
-        for plan in await self.bot.rounds.unfinished():
+        """Complete interrupted posts and closes, then post, close and remind what is due,
+        one at a time."""
+        rounds, series = self.bot.rounds, self.bot.series
+        for plan in await rounds.unfinished():
             log.info("Completing the interrupted close of round %s", plan.record.id)
             await self._finish(plan)
-        while (due := await self.bot.rounds.close_next_due()) is not None:
+        for post in await series.unfinished_posts():
+            log.info("Completing the interrupted post of round %s", post.record.id)
+            await post_scheduled(self.bot, post)
+        while (due_post := await series.next_post()) is not None:
+            await post_scheduled(self.bot, due_post)
+        while (due := await rounds.close_next_due()) is not None:
             log.info("Round %s reached its deadline", due.record.id)
             await self._finish(due)
+        while (reminder := await rounds.next_reminder()) is not None:
+            await post_reminder(self.bot, *reminder)
 
     async def _finish(self, plan: ClosePlan) -> None:
         for problem in await self.closer.carry_out(plan):

@@ -12,11 +12,13 @@ from discord.ext import commands
 
 from cogs import EXTENSIONS
 from cogs.support.tree import RoundtableTree
+from roundtable.clock import Clock
 from roundtable.guild_config import GuildConfig
 from roundtable.llm import LLM
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.writers import LLMWriter
 from roundtable.rounds import RoundService
+from roundtable.series import SeriesService
 from roundtable.settings import Settings
 from roundtable.summaries.llm_engine import LLMSummariser
 from roundtable.summaries.service import SummaryService
@@ -25,6 +27,7 @@ from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
 from storage.privacy import PrivacyRepository
 from storage.rounds import RoundRepository
+from storage.series import SeriesRepository
 from storage.summaries import SummaryRepository
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,7 @@ class RoundtableBot(commands.Bot):
         settings: Settings,
         db: Database,
         llm: LLM | None = None,
+        clock: Clock | None = None,
         extensions: Sequence[str] = EXTENSIONS,
         **client_options: Any,
     ) -> None:
@@ -90,7 +94,11 @@ class RoundtableBot(commands.Bot):
         )
         self.llm = llm
         self.packs = PackLibrary(PackRepository(db), writer=LLMWriter(llm) if llm else None)
-        self.rounds = RoundService(RoundRepository(db), self.packs, self.guild_config)
+        self.clock = clock or Clock()
+        self.rounds = RoundService(RoundRepository(db), self.packs, self.guild_config, self.clock)
+        self.series = SeriesService(
+            SeriesRepository(db), self.rounds, self.packs, self.guild_config, self.clock
+        )
         self.privacy = PrivacyRepository(db)
         self.summaries = SummaryService(
             SummaryRepository(db),

@@ -17,8 +17,7 @@ async def test_show_lists_the_defaults_privately(world: World) -> None:
     assert message.ephemeral
     assert message.embeds[0]["title"] == "Roundtable settings"
     shown = fields(message)
-    # Schedules, the time zone's one use, do not exist yet: it is not offered.
-    assert "Time zone" not in shown
+    assert shown["Time zone"] == "UTC"
     assert shown["Summaries"] == "offline"
     assert shown["Moderators"] == "Manage Server, and the role none"
     assert shown["Default channel"] == "not set: /round start needs a channel option"
@@ -36,30 +35,30 @@ async def test_set_stores_and_shows_the_change(world: World) -> None:
         world.general,
         moderator_role=mods,
         channel=debates,
-        thread_on_close="archive",
+        timezone="europe/paris",
     )
     [message] = reply.messages
     assert message.ephemeral
     assert message.embeds[0]["title"] == "Saved"
     shown = fields(message)
-    assert shown["When a round closes"].startswith("archive the thread")
+    assert shown["Time zone"] == "Europe/Paris"
     assert shown["Moderators"] == f"Manage Server, and the role <@&{mods.id}>"
     assert shown["Default channel"] == f"<#{debates.id}>"
     assert shown["Last changed"].endswith(f"by <@{world.owner.id}>")
     # The role is mentionable, yet nobody is pinged.
     assert not message.pings.anyone
     stored = await GuildSettingsRepository(world.bot.db).get(world.guild.id)
-    assert (stored.moderator_role_id, stored.discussion_channel_id, stored.thread_on_close) == (
+    assert (stored.moderator_role_id, stored.discussion_channel_id, stored.timezone) == (
         mods.id,
         debates.id,
-        "archive",
+        "Europe/Paris",
     )
     assert stored.updated_by == world.owner.id
 
 
 async def test_a_plain_member_is_refused_and_nothing_changes(world: World) -> None:
     sb = world.sandbox
-    for command, options in [("config show", {}), ("config set", {"thread_on_close": "keep"})]:
+    for command, options in [("config show", {}), ("config set", {"timezone": "Asia/Tokyo"})]:
         reply = await sb.slash(world.member, command, world.general, **options)
         [message] = reply.messages
         assert message.ephemeral
@@ -68,8 +67,7 @@ async def test_a_plain_member_is_refused_and_nothing_changes(world: World) -> No
             "moderator role (see /config)."
         )
         assert message.embeds == []
-    stored = await GuildSettingsRepository(world.bot.db).get(world.guild.id)
-    assert stored.thread_on_close == "lock" and stored.updated_at is None
+    assert (await GuildSettingsRepository(world.bot.db).get(world.guild.id)).timezone == "UTC"
 
 
 async def test_the_moderator_role_grants_access(world: World) -> None:
@@ -99,11 +97,17 @@ async def test_a_direct_message_is_refused(world: World) -> None:
     assert message.content == "This command works only in a server, not in direct messages."
 
 
-async def test_set_offers_no_option_for_features_that_do_not_exist(world: World) -> None:
-    [config] = [c for c in world.sandbox.world.global_commands if c["name"] == "config"]
-    [set_] = [o for o in config["options"] if o["name"] == "set"]
-    names = [o["name"] for o in set_["options"]]
-    assert names == ["moderator_role", "channel", "summary_mode", "thread_on_close"]
+async def test_bad_timezone_gets_a_clear_message_and_stores_nothing(world: World) -> None:
+    sb = world.sandbox
+    reply = await sb.slash(world.owner, "config set", world.general, timezone="Paris")
+    [message] = reply.messages
+    assert message.ephemeral
+    assert message.content == (
+        "Paris is not an IANA time zone such as Europe/Paris or America/New_York. "
+        "Did you mean Europe/Paris?"
+    )
+    rows = await world.bot.db.fetch_all("SELECT * FROM guild_settings")
+    assert rows == []
 
 
 async def test_llm_summaries_are_refused_without_an_llm(world: World) -> None:
@@ -126,14 +130,25 @@ async def test_clear_unsets_the_role(world: World) -> None:
     assert stored.moderator_role_id is None
 
 
+async def test_timezone_autocomplete_offers_matching_zones(world: World) -> None:
+    choices = await world.sandbox.autocomplete(
+        world.owner, "config set", world.general, focused="timezone", timezone="new york"
+    )
+    assert choices == [{"name": "America/New_York", "value": "America/New_York"}]
+    many = await world.sandbox.autocomplete(
+        world.owner, "config set", world.general, focused="timezone", timezone="a"
+    )
+    assert len(many) == 25
+
+
 async def test_guilds_do_not_share_settings(world: World) -> None:
     sb = world.sandbox
     other = sb.guild("Other Club")
     other_general = sb.text_channel(other, "general")
     await sb.gateway.drained()
-    await sb.slash(world.owner, "config set", world.general, thread_on_close="keep")
+    await sb.slash(world.owner, "config set", world.general, timezone="Asia/Tokyo")
     reply = await sb.slash(sb.owner(other), "config show", other_general)
-    assert fields(reply.messages[0])["When a round closes"] == "lock and archive the thread"
+    assert fields(reply.messages[0])["Time zone"] == "UTC"
 
 
 async def test_llm_summaries_can_be_chosen_when_an_llm_is_configured(llm_world: World) -> None:

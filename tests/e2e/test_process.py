@@ -40,12 +40,14 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
     assert sync.returncode == 0, err.decode()
     assert (
         out.decode().strip()
-        == f"Synced 6 command(s) to guild {guild.id}: /config, /forget, /pack, /privacy, /round, /summary"
+        == f"Synced 7 command(s) to guild {guild.id}: /config, /forget, /pack, /privacy, /round, "
+        "/schedule, /summary"
     )
     assert [c["name"] for c in sandbox.world.guild_commands[guild.id]] == [
         "config",
         "pack",
         "round",
+        "schedule",
         "privacy",
         "forget",
         "summary",

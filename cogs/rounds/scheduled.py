@@ -1,0 +1,136 @@
+"""Scheduled rounds on Discord: posting a series' round exactly once, catch-up notes, reminders,
+and telling moderators when a series had to pause."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.rounds.buttons import round_view
+from cogs.rounds.posts import excerpt, missing_permissions, post_round
+from cogs.support import render
+from roundtable.rounds import Participation, thread_name, title_of
+from roundtable.series import Paused, PostPlan
+from roundtable.text import plural
+from storage.rounds import RoundRecord
+from storage.series import SeriesRecord
+
+if TYPE_CHECKING:
+    from cogs.support.bot import RoundtableBot
+
+log = logging.getLogger(__name__)
+
+
+async def post_scheduled(bot: RoundtableBot, plan: PostPlan | Paused) -> None:
+    """Post a claimed occurrence (or finish posting one claimed before a restart)."""
+    if isinstance(plan, Paused):
+        await tell_moderators(bot, plan.series, plan.reason)
+        return
+    series, record = plan.series, plan.record
+    if record.thread_id is not None:  # posted before the restart; only the mark was missing
+        await bot.series.posted(plan, thread_id=record.thread_id, posts=list(record.posts))
+        return
+    guild = bot.get_guild(series.guild_id)
+    channel = guild.get_channel(series.channel_id) if guild else None
+    if not isinstance(channel, discord.TextChannel | discord.ForumChannel) or guild is None:
+        await _pause(bot, plan, "its channel is gone: /schedule delete it, or create it again")
+        return
+    settings = await bot.guild_config.get(series.guild_id)
+    lacking = missing_permissions(channel, guild.me, settings.thread_on_close == "lock")
+    if lacking:
+        await _pause(bot, plan, f"I need {', '.join(lacking)} in {channel.mention}")
+        return
+    layout = excerpt(record, plan.pack, content_intent=bot.settings.message_content_intent)
+    try:
+        thread, posts = await post_round(
+            channel,
+            layout,
+            round_view(record),
+            thread_name(record, None),
+            nonce=f"rt{record.id}",
+        )
+    except discord.Forbidden as exc:
+        await _pause(bot, plan, f"Discord refused the post in {channel.mention} ({exc.text})")
+        return
+    except discord.NotFound:
+        await _pause(bot, plan, "its channel is gone: /schedule delete it, or create it again")
+        return
+    posted = await bot.series.posted(plan, thread_id=thread.id, posts=posts)
+    if plan.late or plan.skipped:
+        await _catch_up_note(bot, thread, posted, plan)
+
+
+async def _catch_up_note(
+    bot: RoundtableBot, thread: discord.Thread, record: RoundRecord, plan: PostPlan
+) -> None:
+    parts = []
+    if plan.late:
+        parts.append(
+            f"{title_of(record)} was due {render.timestamp(plan.occurrence)}, while the bot "
+            "was offline; it is posted now."
+        )
+    if plan.skipped:
+        policy = "only the latest is posted" if plan.series.catch_up == "latest" else "skipped"
+        parts.append(
+            f"{plural(plan.skipped, 'earlier occurrence')} of this series fell in that time "
+            f"({policy})."
+        )
+    try:
+        await thread.send(" ".join(parts))
+    except discord.HTTPException as exc:
+        log.warning("Round %s: could not post the catch-up note: %s", record.id, exc)
+
+
+async def _pause(bot: RoundtableBot, plan: PostPlan, reason: str) -> None:
+    log.warning("Series %s paused: %s", plan.series.id, reason)
+    await bot.series.failed(plan, reason)
+    await tell_moderators(bot, plan.series, reason)
+
+
+async def tell_moderators(bot: RoundtableBot, series: SeriesRecord, reason: str) -> None:
+    """In the guild's configured channel, else by DM to the series' creator."""
+    text = (
+        f"Series {series.id} is paused: {reason}. Nothing more is posted until a moderator runs "
+        f"`/schedule resume series:{series.id}`."
+    )
+    settings = await bot.guild_config.get(series.guild_id)
+    try:
+        if settings.discussion_channel_id and settings.discussion_channel_id != series.channel_id:
+            channel = bot.get_partial_messageable(
+                settings.discussion_channel_id, guild_id=series.guild_id
+            )
+            await channel.send(text)
+            return
+        user = bot.get_user(series.created_by) or await bot.fetch_user(series.created_by)
+        await user.send(text)
+    except discord.HTTPException as exc:
+        log.warning("Could not tell the moderators that series %s paused: %s", series.id, exc)
+
+
+async def post_reminder(
+    bot: RoundtableBot, record: RoundRecord, participation: Participation
+) -> None:
+    """One reminder in the round's thread; it pings the series' role only when one is set."""
+    if record.thread_id is None or record.closes_at is None:
+        return
+    role_id = None
+    if record.series_id is not None:
+        series = await bot.series.get(record.guild_id, record.series_id)
+        role_id = series.ping_role_id
+    answered = plural(participation.members, "member has", "members have")
+    text = (
+        f"{title_of(record)} closes {render.timestamp(record.closes_at, 'R')} "
+        f"({render.timestamp(record.closes_at)}). So far {answered} taken part: press "
+        "**Respond** on the round's post to add your answers."
+    )
+    mentions = discord.AllowedMentions.none()
+    if role_id is not None:
+        text = f"{render.role(role_id)} {text}"
+        mentions = discord.AllowedMentions(roles=[discord.Object(role_id)])
+    thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
+    try:
+        await thread.send(text, allowed_mentions=mentions)
+    except discord.HTTPException as exc:
+        log.warning("Round %s: could not post the reminder: %s", record.id, exc)
