@@ -16,6 +16,7 @@ import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 
 from dateutil.rrule import rrule, rrulestr
 
@@ -83,11 +84,10 @@ def parse_time(text: str) -> time:
         hour = int(match.group(1) or match.group(4))
         minute = int(match.group(2) or 0)
         half = match.group(3) or match.group(5)
+        valid = 1 <= hour <= 12 if half else hour < 24
         if half:
-            if not 1 <= hour <= 12:
-                hour = 99
             hour = hour % 12 + (12 if half == "pm" else 0)
-        if hour < 24 and minute < 60:
+        if valid and minute < 60:
             return time(hour, minute)
     raise UserError(f"{text.strip() or 'An empty value'} is not a time of day: write 19:00 or 7pm.")
 
@@ -170,7 +170,7 @@ class Recurrence:
         if first is None or first - now > HORIZON:
             raise UserError("That rhythm never occurs after the start date: check the rule.")
         following = self.upcoming(first, 20)
-        for earlier, later in zip([first, *following], following, strict=False):
+        for earlier, later in pairwise([first, *following]):
             if later - earlier < MIN_GAP:
                 raise UserError("A series can run at most once an hour.")
         return first

@@ -387,9 +387,11 @@ class RoundService:
         times = [await self._repo.next_deadline(), await self._repo.next_reminder()]
         return min((t for t in times if t is not None), default=None)
 
-    async def next_reminder(self) -> tuple[RoundRecord, Participation] | None:
+    async def next_reminder(
+        self, now: datetime | None = None
+    ) -> tuple[RoundRecord, Participation] | None:
         """Claim the reminder due first (each round is reminded at most once)."""
-        record = await self._repo.claim_reminder(self.clock.now())
+        record = await self._repo.claim_reminder(now or self.clock.now())
         if record is None:
             return None
         return record, await self.participation(record)

@@ -281,7 +281,13 @@ class SeriesService:
             and changed.remind_minutes >= changed.round_minutes
         ):
             raise UserError("remind_before must be shorter than round_length.")
-        following = recurrence_of(changed).next_after(self.clock.now())
+        # The same next occurrence day at the new time (a skip is kept), never in the past.
+        anchor = self.clock.now()
+        if series.next_at is not None:
+            day = series.next_at.astimezone(tz(changed.timezone)).date()
+            start_of_day = datetime.combine(day, datetime.min.time(), tz(changed.timezone))
+            anchor = max(anchor, start_of_day - timedelta(seconds=1))
+        following = recurrence_of(changed).next_after(anchor)
         await self._repo.update(
             guild_id,
             series_id,
@@ -307,9 +313,9 @@ class SeriesService:
             return self.clock.now()
         return await self._repo.next_due()
 
-    async def next_post(self) -> PostPlan | Paused | None:
+    async def next_post(self, now: datetime | None = None) -> PostPlan | Paused | None:
         """Claim the next due occurrence of any series (one at a time), or None."""
-        now = self.clock.now()
+        now = now or self.clock.now()
         while (series := await self._repo.due(now)) is not None:
             try:
                 plan = await self._claim(series, now)

@@ -71,7 +71,7 @@ async def _stalled(request: web.Request, seconds: float) -> bool:
 class Rest:
     def __init__(self, world: World, token: str, app_name: str) -> None:
         self.world = world
-        self.slow: list[tuple[str, re.Pattern[str], float]] = []
+        self.slow: list[tuple[str, re.Pattern[str], float, bool]] = []
         self.token = token
         self.app_name = app_name
         self.requests: list[tuple[str, str]] = []  # (method, path), for tests
@@ -83,6 +83,8 @@ class Rest:
             web.get(p + "/gateway", self.gateway),
             web.get(p + "/gateway/bot", self.gateway_bot),
             web.get(p + "/users/@me", self.me),
+            web.post(p + "/users/@me/channels", self.open_dm),
+            web.get(p + "/users/{user_id}", self.user),
             web.get(p + "/oauth2/applications/@me", self.application),
             web.get(p + "/applications/{app_id}/commands", self.get_commands),
             web.put(p + "/applications/{app_id}/commands", self.put_commands),
@@ -112,16 +114,25 @@ class Rest:
             web.get("/attachments/{attachment_id}/{filename}", self.attachment),
         ]
 
-    def slow_down(self, method: str, path: str, seconds: float) -> None:
+    def slow_down(
+        self, method: str, path: str, seconds: float, *, done_first: bool = False
+    ) -> None:
         """Answer requests whose method matches and whose path matches the regex `path` only
-        after `seconds`: a slow or overloaded Discord, for tests of deadlines and ordering."""
-        self.slow.append((method, re.compile(path), seconds))
+        after `seconds`: a slow or overloaded Discord, for tests of deadlines and ordering.
+
+        With `done_first` the request takes effect at once and only the answer is late: a bot
+        stopped meanwhile never learns that its message was created."""
+        self.slow.append((method, re.compile(path), seconds, done_first))
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self.requests.append((request.method, request.path))
-        for method, pattern, seconds in self.slow:
+        for method, pattern, seconds, done_first in self.slow:
             if request.method == method and pattern.search(request.path):
+                if done_first:
+                    response = await handler(request)
+                    await _stalled(request, seconds)
+                    return response
                 if not await _stalled(request, seconds):
                     # The client hung up meanwhile (the bot stopped): nothing is applied.
                     return web.Response(status=499)
@@ -541,6 +552,20 @@ class Rest:
 
     async def guild_roles(self, request: web.Request) -> web.Response:
         return json_response([r.to_dict() for r in self._guild(request).roles.values()])
+
+    async def user(self, request: web.Request) -> web.Response:
+        found = self.world.users.get(int(request.match_info["user_id"]))
+        if found is None:
+            raise DiscordError(404, 10013, "Unknown User")
+        return json_response(found.to_dict())
+
+    async def open_dm(self, request: web.Request) -> web.Response:
+        """The bot opens a direct message channel with a member (to write to them)."""
+        body = await request.json()
+        found = self.world.users.get(int(body.get("recipient_id", 0)))
+        if found is None:
+            raise DiscordError(400, 50007, "Cannot send messages to this user")
+        return json_response(self.world.dm_channel(found).to_dict())
 
     async def guild_member(self, request: web.Request) -> web.Response:
         member = self._guild(request).members.get(int(request.match_info["user_id"]))

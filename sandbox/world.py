@@ -211,6 +211,14 @@ class World:
         self.gateway.dispatch("CHANNEL_CREATE", channel.to_dict(), intent=Intent.GUILDS)
         return channel
 
+    def delete_channel(self, channel: Channel) -> None:
+        """A moderator deletes a channel: it is gone for the API, and the bot is told."""
+        guild = self.guilds[channel.guild_id] if channel.guild_id else None
+        if guild is not None:
+            guild.channels.pop(channel.id, None)
+        self.channels.pop(channel.id, None)
+        self.gateway.dispatch("CHANNEL_DELETE", channel.to_dict(), intent=Intent.GUILDS)
+
     def add_member(self, guild: Guild, user: User, roles: list[Role]) -> Member:
         self.users[user.id] = user
         member = Member(user=user, guild_id=guild.id, roles=[r.id for r in roles])

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cogs.support.bot import RoundtableBot, point_at_discord_compatible_server
+from roundtable.clock import Clock
 from roundtable.llm import open_llm
 from roundtable.settings import load_settings
 from sandbox import Channel, Guild, Sandbox, User
@@ -16,12 +17,16 @@ from storage.database import Database
 
 
 @asynccontextmanager
-async def running_bot(sandbox: Sandbox, db_path: Path, **env: str) -> AsyncIterator[RoundtableBot]:
+async def running_bot(
+    sandbox: Sandbox, db_path: Path, clock: Clock | None = None, **env: str
+) -> AsyncIterator[RoundtableBot]:
     """The bot connected to `sandbox`, its commands synced, closed cleanly afterwards."""
     settings = load_settings({**sandbox.bot_env(), "DATABASE_PATH": str(db_path), **env})
     point_at_discord_compatible_server(settings)
     async with Database.open(settings.database_path) as db, open_llm(settings) as llm:
-        bot = RoundtableBot(settings=settings, db=db, llm=llm, guild_ready_timeout=0.05)
+        bot = RoundtableBot(
+            settings=settings, db=db, llm=llm, clock=clock, guild_ready_timeout=0.05
+        )
         async with bot:
             runner = asyncio.create_task(bot.start(settings.discord_token))
             ready = asyncio.create_task(bot.wait_until_ready())

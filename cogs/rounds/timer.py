@@ -59,18 +59,20 @@ class RoundTimer:
         """Complete interrupted posts and closes, then post, close and remind what is due,
         one at a time."""
         rounds, series = self.bot.rounds, self.bot.series
+        now = self.bot.clock.now()  # one moment for the whole pass: later work is the next pass's
         for plan in await rounds.unfinished():
             log.info("Completing the interrupted close of round %s", plan.record.id)
             await self._finish(plan)
         for post in await series.unfinished_posts():
             log.info("Completing the interrupted post of round %s", post.record.id)
             await post_scheduled(self.bot, post)
-        while (due_post := await series.next_post()) is not None:
-            await post_scheduled(self.bot, due_post)
-        while (due := await rounds.close_next_due()) is not None:
+        # Closes before posts: a round that ends as the next one on its section starts.
+        while (due := await rounds.close_next_due(now)) is not None:
             log.info("Round %s reached its deadline", due.record.id)
             await self._finish(due)
-        while (reminder := await rounds.next_reminder()) is not None:
+        while (due_post := await series.next_post(now)) is not None:
+            await post_scheduled(self.bot, due_post)
+        while (reminder := await rounds.next_reminder(now)) is not None:
             await post_reminder(self.bot, *reminder)
 
     async def _finish(self, plan: ClosePlan) -> None:
