@@ -60,8 +60,13 @@ async def _with_bot(
     from storage.database import Database
 
     point_at_discord_compatible_server(settings)
+    clock = None
+    if settings.demo_clock is not None:  # the demo's fast clock (only with the sandbox)
+        from roundtable.clock import FastClock
+
+        clock = FastClock(*settings.demo_clock)
     async with Database.open(settings.database_path) as db, open_llm(settings) as llm:
-        bot = RoundtableBot(settings=settings, db=db, llm=llm)
+        bot = RoundtableBot(settings=settings, db=db, llm=llm, clock=clock)
         async with bot:
             _stop_on_signals(bot)
             try:

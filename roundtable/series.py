@@ -58,6 +58,14 @@ class Paused:
 
 
 @dataclass(frozen=True, slots=True)
+class Skipped:
+    """Occurrences missed while the bot was down were skipped (catch_up none): say so."""
+
+    series: SeriesRecord
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class PostPlan:
     """A claimed occurrence the Discord side must post (or finish posting)."""
 
@@ -313,7 +321,7 @@ class SeriesService:
             return self.clock.now()
         return await self._repo.next_due()
 
-    async def next_post(self, now: datetime | None = None) -> PostPlan | Paused | None:
+    async def next_post(self, now: datetime | None = None) -> PostPlan | Paused | Skipped | None:
         """Claim the next due occurrence of any series (one at a time), or None."""
         now = now or self.clock.now()
         while (series := await self._repo.due(now)) is not None:
@@ -325,7 +333,9 @@ class SeriesService:
                 return plan
         return None
 
-    async def _claim(self, series: SeriesRecord, now: datetime) -> PostPlan | Paused | None:
+    async def _claim(
+        self, series: SeriesRecord, now: datetime
+    ) -> PostPlan | Paused | Skipped | None:
         assert series.next_at is not None
         recurrence = recurrence_of(series)
         due = [series.next_at]
@@ -351,7 +361,7 @@ class SeriesService:
                 next_at=following,
                 now=now,
             )
-            return None
+            return Skipped(series, len(skipped))
         occurrence = due[0]
         pack = await self._pack_of(series)
         section = series.next_section
@@ -363,7 +373,7 @@ class SeriesService:
             following = None  # that was the last section
         elif following_section > len(pack.sections):
             following_section = 1
-        opens = max(occurrence, now)
+        opens = now if occurrence in missed else occurrence  # a late round gets its full length
         closes_at = (
             opens + timedelta(minutes=series.round_minutes) if series.round_minutes else None
         )

@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,6 +36,7 @@ ENV_VARIABLES = (
     "LLM_TIMEOUT_SECONDS",
     "DISCORD_API_BASE",
     "DISCORD_GATEWAY_URL",
+    "DEMO_CLOCK",
 )
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -68,6 +70,8 @@ class Settings:
     # production; both or neither.
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
+    # The demo's fast clock: (start, speed). Only with the sandbox, never against Discord.
+    demo_clock: tuple[datetime, float] | None = None
 
     @property
     def log_level_number(self) -> int:
@@ -197,6 +201,31 @@ def _sandbox(env: Mapping[str, str]) -> tuple[str | None, str | None]:
     return api, gateway
 
 
+_DEMO_CLOCK = re.compile(r"^(\S+)\s+x(\d+(?:\.\d+)?)$")
+
+
+def _demo_clock(env: Mapping[str, str], sandbox: bool) -> tuple[datetime, float] | None:
+    raw = _text(env, "DEMO_CLOCK")
+    if not raw:
+        return None
+    if not sandbox:
+        raise SettingsError(
+            "DEMO_CLOCK runs the bot on a fast clock for the demo and works only with "
+            "DISCORD_API_BASE (the sandbox): unset it."
+        )
+    match = _DEMO_CLOCK.match(raw)
+    try:
+        start = datetime.fromisoformat(match.group(1)) if match else None
+    except ValueError:
+        start = None
+    if match is None or start is None or start.tzinfo is None or float(match.group(2)) < 1:
+        raise SettingsError(
+            f"DEMO_CLOCK is {raw!r}: write a UTC start and a speed, like "
+            "2026-03-02T18:00:00+00:00 x3600."
+        )
+    return start.astimezone(UTC), float(match.group(2))
+
+
 def load_settings(env: Mapping[str, str], *, need_token: bool = True) -> Settings:
     """Validate `env` (usually os.environ after .env was loaded) into Settings.
 
@@ -214,4 +243,5 @@ def load_settings(env: Mapping[str, str], *, need_token: bool = True) -> Setting
         llm=_llm(env),
         discord_api_base=api_base,
         discord_gateway_url=gateway_url,
+        demo_clock=_demo_clock(env, sandbox=api_base is not None),
     )

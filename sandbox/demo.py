@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sandbox.demo_flows import (
+    SERIES_CLOCK_AFTER_DOWNTIME,
+    SERIES_CLOCK_FIRST,
     STATE,
     Cast,
     build_world,
@@ -26,6 +28,8 @@ from sandbox.demo_flows import (
     round_flow_deadline,
     round_flow_with_content,
     round_flow_without_content,
+    schedule_flow,
+    schedule_flow_after_downtime,
 )
 from sandbox.fake_openai import FakeOpenAI
 from sandbox.server import Sandbox
@@ -68,6 +72,16 @@ PHASES = (
         (round_flow_deadline,),
         before="deadline",
         llm=True,
+    ),
+    Phase(
+        "The bot restarts on the demo's fast clock",
+        {"MESSAGE_CONTENT_INTENT": "true", "DEMO_CLOCK": SERIES_CLOCK_FIRST},
+        (schedule_flow,),
+    ),
+    Phase(
+        "The bot is stopped for a day and starts again, its clock two days on",
+        {"MESSAGE_CONTENT_INTENT": "true", "DEMO_CLOCK": SERIES_CLOCK_AFTER_DOWNTIME},
+        (schedule_flow_after_downtime,),
     ),
 )
 

@@ -22,6 +22,7 @@ class Cast:
     guild: Guild
     general: Channel
     debates: Channel
+    book_club: Channel
     mods: Role
     owner: User
     ada: User
@@ -33,11 +34,12 @@ def build_world(sb: Sandbox) -> Cast:
     guild = sb.guild("Reading Group", owner="Olivia")
     general = sb.text_channel(guild, "general")
     debates = sb.forum(guild, "debates", tags=["news", "round"])
+    book_club = sb.text_channel(guild, "book-club")
     mods = sb.role(guild, "Moderators", Perm.MEMBER_DEFAULT)
     ada = sb.member(guild, "Ada")
     grace = sb.member(guild, "Grace", roles=[mods])
     linus = sb.member(guild, "Linus")
-    return Cast(guild, general, debates, mods, sb.owner(guild), ada, grace, linus)
+    return Cast(guild, general, debates, book_club, mods, sb.owner(guild), ada, grace, linus)
 
 
 def _fields(interaction: Interaction) -> dict[str, str]:
@@ -446,4 +448,121 @@ async def round_flow_deadline(sb: Sandbox, t: Transcript, cast: Cast) -> None:
     t.expect(
         _says(reply, "") and "closed" in reply.messages[0].embeds[0]["description"],
         "both rounds, closed",
+    )
+
+
+# -- a scheduled series on the demo's fast clock -------------------------------------------------
+
+SERIES_CLOCK_FIRST = "2026-03-02T06:00:00+00:00 x14400"  # four hours a second
+SERIES_CLOCK_AFTER_DOWNTIME = "2026-03-06T06:00:00+00:00 x14400"
+
+
+def _round_posts(sb: Sandbox, channel: Channel) -> list[Message]:
+    return [m for m in sb.messages(channel) if m.components and m.embeds]
+
+
+async def schedule_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
+    """/schedule create on a fast clock: two daily rounds posted on time, and a reminder."""
+    name = sb.bot_user.username
+    club = cast.book_club
+    t.section("A scheduled series (the bot's clock runs four hours a second)")
+    t.note(
+        "The demo starts the bot with DEMO_CLOCK, so its clock starts at 06:00 UTC on Monday "
+        "2 March 2026 and runs four hours a second: a day passes in six seconds (and a second "
+        "of the bot's own work is four hours on its clock, so posts land a little after 19:00)."
+    )
+    t.action(
+        cast.owner,
+        "runs `/schedule create pack:reading-together channel:#book-club every:daily at:19:00 "
+        "timezone:Europe/Berlin start:2026-03-03 round_length:20h remind_before:4h`",
+    )
+    reply = await sb.slash(
+        cast.owner,
+        "schedule create",
+        cast.general,
+        pack="reading-together",
+        channel=club,
+        every="daily",
+        at="19:00",
+        timezone="Europe/Berlin",
+        start="2026-03-03",
+        round_length="20h",
+        remind_before="4h",
+    )
+    t.bot(reply.messages, name)
+    preview = reply.messages[0]
+    lines = (preview.embeds[0].get("description") or "").splitlines()[1:] if preview.embeds else []
+    t.expect(
+        len(lines) == 4 and lines[0].endswith("section 1, Introduction"),
+        "a private preview: four daily occurrences at 19:00 Berlin time, one section each",
+    )
+    t.action(cast.owner, "presses **Create series**")
+    saved = await sb.click(cast.owner, preview, sb.button(preview, "Create series"))
+    t.bot([saved.original] if saved.original else [], name)
+    t.expect(
+        bool(saved.original) and saved.original.content.startswith("Created series"),
+        "the series is saved",
+    )
+
+    await sb.eventually(lambda: len(_round_posts(sb, club)) >= 1, timeout=30, what="round 1")
+    first = _round_posts(sb, club)[0]
+    t.note("Tuesday 19:00 in Berlin, in #book-club:")
+    t.bot([first], name)
+    t.expect(
+        first.embeds[0]["title"].endswith("Introduction"), "the first section is posted on time"
+    )
+
+    def reminders() -> list[Message]:
+        thread = sb.thread_of(first)
+        return [m for m in sb.messages(thread) if "closes <t:" in m.content] if thread else []
+
+    await sb.eventually(lambda: bool(reminders()), timeout=30, what="the reminder")
+    t.note("Four hours before that round closes, in its thread:")
+    t.bot(reminders(), name)
+    t.expect(
+        len(reminders()) == 1 and not reminders()[0].pings.anyone,
+        "one reminder, with how many have taken part; it pings nobody",
+    )
+    await sb.eventually(lambda: len(_round_posts(sb, club)) >= 2, timeout=30, what="round 2")
+    t.note("Wednesday 19:00:")
+    t.bot(_round_posts(sb, club)[1:2], name)
+    t.expect(len(_round_posts(sb, club)) == 2, "the second section, the next evening")
+
+
+async def schedule_flow_after_downtime(sb: Sandbox, t: Transcript, cast: Cast) -> None:
+    """The bot was down over Thursday's occurrence: it is caught up once, then Friday's."""
+    name = sb.bot_user.username
+    club = cast.book_club
+    t.note(
+        "The bot was stopped on Wednesday evening and starts again at 06:00 UTC on Friday: "
+        "Thursday's round fell while it was down."
+    )
+    await sb.eventually(
+        lambda: len(_round_posts(sb, club)) >= 3, timeout=30, what="the caught-up round"
+    )
+    caught = _round_posts(sb, club)[2]
+
+    def notes() -> list[Message]:
+        thread = sb.thread_of(caught)
+        posts = sb.messages(thread) if thread else []
+        return [m for m in posts if "while the bot was offline" in m.content]
+
+    await sb.eventually(lambda: bool(notes()), timeout=30, what="the catch-up note")
+    t.bot([caught, *notes()], name)
+    t.expect(bool(notes()), "Thursday's section is posted on start-up, with a note saying so")
+    await sb.eventually(lambda: len(_round_posts(sb, club)) >= 4, timeout=30, what="round 4")
+    t.note("Friday 19:00:")
+    t.bot(_round_posts(sb, club)[3:4], name)
+    titles = [m.embeds[0]["title"] for m in _round_posts(sb, club)]
+    t.expect(
+        len(titles) == 4 and len(set(titles)) == 4,
+        "four rounds across the restart, each posted exactly once",
+    )
+    t.action(cast.owner, "runs `/schedule list`")
+    reply = await sb.slash(cast.owner, "schedule list", cast.general)
+    t.bot(reply.messages, name)
+    t.expect(
+        bool(reply.messages)
+        and "finished" in (reply.messages[0].embeds[0].get("description") or ""),
+        "the series is finished: the pack's last section was posted",
     )

@@ -10,11 +10,12 @@ from storage.database import Database
 
 
 class PackInUse(Exception):
-    """Rounds were run on this pack; it is kept so that their history stays whole."""
+    """Rounds were run on this pack, or a series posts it; it is kept."""
 
-    def __init__(self, rounds: int):
-        super().__init__(rounds)
+    def __init__(self, rounds: int, series: int = 0):
+        super().__init__(rounds, series)
         self.rounds = rounds
+        self.series = series
 
 
 class DuplicatePack(Exception):
@@ -109,6 +110,14 @@ class PackRepository:
                 row = await cursor.fetchone()
             if row and row[0]:
                 raise PackInUse(row[0])
+            async with conn.execute(
+                "SELECT count(*) FROM series JOIN packs ON packs.id = series.pack_id "
+                "WHERE packs.guild_id = ? AND packs.slug = ?",
+                (guild_id, slug),
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row and row[0]:
+                raise PackInUse(0, row[0])
             cursor = await conn.execute(
                 "DELETE FROM packs WHERE guild_id = ? AND slug = ?", (guild_id, slug)
             )

@@ -12,7 +12,7 @@ from cogs.rounds.buttons import round_view
 from cogs.rounds.posts import excerpt, missing_permissions, post_round
 from cogs.support import render
 from roundtable.rounds import Participation, thread_name, title_of
-from roundtable.series import Paused, PostPlan
+from roundtable.series import Paused, PostPlan, Skipped
 from roundtable.text import plural
 from storage.rounds import RoundRecord
 from storage.series import SeriesRecord
@@ -23,10 +23,13 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-async def post_scheduled(bot: RoundtableBot, plan: PostPlan | Paused) -> None:
+async def post_scheduled(bot: RoundtableBot, plan: PostPlan | Paused | Skipped) -> None:
     """Post a claimed occurrence (or finish posting one claimed before a restart)."""
     if isinstance(plan, Paused):
         await tell_moderators(bot, plan.series, plan.reason)
+        return
+    if isinstance(plan, Skipped):
+        await _skipped_note(bot, plan)
         return
     series, record = plan.series, plan.record
     if record.thread_id is not None:  # posted before the restart; only the mark was missing
@@ -81,6 +84,19 @@ async def _catch_up_note(
         await thread.send(" ".join(parts))
     except discord.HTTPException as exc:
         log.warning("Round %s: could not post the catch-up note: %s", record.id, exc)
+
+
+async def _skipped_note(bot: RoundtableBot, skipped: Skipped) -> None:
+    series = skipped.series
+    channel = bot.get_partial_messageable(series.channel_id, guild_id=series.guild_id)
+    try:
+        await channel.send(
+            f"The bot was offline when {plural(skipped.count, 'round')} of series {series.id} "
+            "fell due; they were skipped (this series does not catch up). The next one comes "
+            "on time."
+        )
+    except discord.HTTPException as exc:
+        log.warning("Series %s: could not say what was skipped: %s", series.id, exc)
 
 
 async def _pause(bot: RoundtableBot, plan: PostPlan, reason: str) -> None:

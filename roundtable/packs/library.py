@@ -219,6 +219,11 @@ class PackLibrary:
         try:
             await self._repo.remove(guild_id, record.slug)
         except PackInUse as exc:
+            if exc.series:
+                raise UserError(
+                    f"{record.title} cannot be removed: a scheduled series posts it. Delete the "
+                    "series first (/schedule list shows it)."
+                ) from None
             rounds = "round was" if exc.rounds == 1 else "rounds were"
             raise UserError(
                 f"{record.title} cannot be removed: {exc.rounds} {rounds} run on it, and their "

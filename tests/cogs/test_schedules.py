@@ -351,3 +351,22 @@ async def test_round_show_names_its_series(world: World, clock: ManualClock) -> 
     assert fields["Series"] == f"{series} (/schedule show)"
     listing = await sb.slash(world.owner, "round list", world.general)
     assert f"· series {series}" in listing.messages[0].embeds[0]["description"]
+
+
+async def test_without_catch_up_the_channel_is_told_what_was_skipped(
+    world: World, clock: ManualClock
+) -> None:
+    sb = world.sandbox
+    series = await create(world, every="daily", round_length="20h", catch_up="none", loop=True)
+    notice = f"The bot was offline when 3 rounds of series {series} fell due; they were skipped"
+    await tick(
+        world,
+        clock,
+        datetime(2026, 3, 4, 20, 0, tzinfo=UTC),  # the bot was down for three evenings
+        lambda: any(m.content.startswith(notice) for m in sb.messages(world.general)),
+    )
+    assert round_posts(sb, world.general) == []
+    stored = await world.bot.db.fetch_one(
+        "SELECT next_at, next_section FROM series WHERE id = ?", (series,)
+    )
+    assert (stored["next_at"], stored["next_section"]) == ("2026-03-05T18:00:00+00:00", 1)

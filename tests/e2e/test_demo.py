@@ -31,4 +31,8 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
     assert "✓ buttons keep working after the bot restarts" in text
     assert "✓ two replies recorded (the deleted one is gone), with the edit" in text
     assert "✓ closed once, on start-up, with its participation" in text
-    assert text.count("✓ the bot shut down cleanly on SIGTERM (exit status 0)") == 3
+    # A series on the demo's fast clock, across a restart with a missed occurrence.
+    assert "✓ one reminder, with how many have taken part; it pings nobody" in text
+    assert "✓ Thursday's section is posted on start-up, with a note saying so" in text
+    assert "✓ four rounds across the restart, each posted exactly once" in text
+    assert text.count("✓ the bot shut down cleanly on SIGTERM (exit status 0)") == 5

@@ -13,7 +13,7 @@ from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.recurrence import zone
 from roundtable.rounds import RoundService
-from roundtable.series import Paused, PostPlan, SeriesService
+from roundtable.series import Paused, PostPlan, SeriesService, Skipped
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
@@ -150,11 +150,15 @@ async def test_catch_up_after_downtime(
 ) -> None:
     draft, series = await make(service, catch_up=policy, loop=True)
     clock.set(draft.upcoming[2].at + timedelta(hours=2))  # down across three occurrences
-    plans = []
+    plans, notices = [], []
     while (plan := await service.next_post()) is not None:
+        if isinstance(plan, Skipped):
+            notices.append(plan.count)
+            continue
         assert isinstance(plan, PostPlan)
         await service.posted(plan, thread_id=9000 + plan.record.id, posts=[])
         plans.append(plan)
+    assert notices == ([3] if policy == "none" else [])
     assert [p.record.section_number for p in plans] == posted
     assert all(p.late for p in plans)
     if plans:

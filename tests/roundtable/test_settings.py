@@ -170,3 +170,20 @@ def test_sandbox_urls_come_in_pairs() -> None:
         load_settings(
             env(DISCORD_API_BASE="http://127.0.0.1:1/api", DISCORD_GATEWAY_URL="http://127.0.0.1:1")
         )
+
+
+def test_the_demo_clock_works_only_with_the_sandbox() -> None:
+    sandbox = {
+        "DISCORD_API_BASE": "http://127.0.0.1:5000/api/v10",
+        "DISCORD_GATEWAY_URL": "ws://127.0.0.1:5000/gateway",
+    }
+    s = load_settings(env(DEMO_CLOCK="2026-03-02T18:00:00+00:00 x3600", **sandbox))
+    assert s.demo_clock is not None
+    assert s.demo_clock[0].isoformat() == "2026-03-02T18:00:00+00:00"
+    assert s.demo_clock[1] == 3600.0
+    with pytest.raises(SettingsError, match="works only with DISCORD_API_BASE"):
+        load_settings(env(DEMO_CLOCK="2026-03-02T18:00:00+00:00 x3600"))
+    for bad in ("tomorrow x10", "2026-03-02T18:00:00 x10", "2026-03-02T18:00:00+00:00"):
+        with pytest.raises(SettingsError, match="DEMO_CLOCK is"):
+            load_settings(env(DEMO_CLOCK=bad, **sandbox))
+    assert load_settings(env(**sandbox)).demo_clock is None

@@ -45,3 +45,23 @@ async def test_remove_deletes_only_the_guilds_own_pack(db: Database) -> None:
     assert await repo.remove(10, "shipped") is False
     assert await repo.remove(10, "mine") is True
     assert [r.slug for r in await repo.visible_to(10)] == ["shipped"]
+
+
+async def test_a_pack_a_series_posts_cannot_be_removed(db: Database) -> None:
+    from datetime import UTC, date, datetime, time
+
+    from storage.packs import PackInUse
+    from storage.series import NewSeries, SeriesRepository
+
+    repo = PackRepository(db)
+    added = await repo.add(10, slug="book", title="Book", body="b", sections=3, by=7)
+    series = SeriesRepository(db)
+    moment = datetime(2026, 3, 3, 18, tzinfo=UTC)
+    new = NewSeries(10, added.id, 5, "tue", "FREQ=WEEKLY;BYDAY=TU", date(2026, 3, 3), time(19),
+                    "Europe/Berlin", None, None, None, "latest", False, 1, moment, 7)  # fmt: skip
+    made = await series.create(new, now=moment)
+    with pytest.raises(PackInUse) as refused:
+        await repo.remove(10, "book")
+    assert (refused.value.rounds, refused.value.series) == (0, 1)
+    await series.delete(10, made.id)
+    assert await repo.remove(10, "book") is True
