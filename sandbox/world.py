@@ -132,6 +132,8 @@ class World:
         self.interaction_deadline = interaction_deadline
         self.users: dict[int, User] = {bot.id: bot}
         self.guilds: dict[int, Guild] = {}
+        # How long Discord remembers a message nonce (a few minutes on Discord; None: always).
+        self.nonce_seconds: float | None = None
         self.channels: dict[int, Channel] = {}
         self.messages: dict[int, Message] = {}
         self.channel_log: dict[int, list[Message]] = {}
@@ -331,7 +333,11 @@ class World:
         nonce = payload.get("nonce")
         if nonce is not None and payload.get("enforce_nonce"):
             for earlier in self.channel_log.get(channel.id, []):
-                if earlier.nonce == str(nonce) and earlier.author.id == author.id:
+                recent = (
+                    self.nonce_seconds is None
+                    or (now() - earlier.timestamp).total_seconds() <= self.nonce_seconds
+                )
+                if earlier.nonce == str(nonce) and earlier.author.id == author.id and recent:
                     return earlier
         message = Message(
             id=message_id or snowflake(),

@@ -106,12 +106,14 @@ async def post_round(
     thread_name: str,
     *,
     nonce: str | None = None,
+    already: Sequence[discord.Message] = (),
 ) -> tuple[discord.Thread, list[tuple[int, int]]]:
     """Post the excerpt, its buttons on the last message; the thread and (channel, message)s.
 
     With `nonce` (a scheduled round), each message carries `{nonce}.{n}` with enforce_nonce, so
     posting again after a crash returns the messages already sent instead of new ones, and a
-    thread that already exists is found instead of made twice.
+    thread that already exists is found instead of made twice. `already` are the round's
+    messages found in the channel (see `already_posted`): they are not sent again.
     """
     specs = list(excerpt.messages)
     posts: list[tuple[int, int]] = []
@@ -158,8 +160,10 @@ async def post_round(
             sent = await thread.send(**extra(index))
             posts.append((thread.id, sent.id))
         return thread, posts
-    sent_messages = []
-    for index in range(len(specs)):
+    sent_messages = list(already[: len(specs)])
+    for message in sent_messages:
+        posts.append((channel.id, message.id))
+    for index in range(len(sent_messages), len(specs)):
         sent_messages.append(await channel.send(**extra(index)))
         posts.append((channel.id, sent_messages[-1].id))
     try:
@@ -174,6 +178,27 @@ async def post_round(
             raise
         thread = fetched
     return thread, posts
+
+
+async def already_posted(
+    channel: discord.TextChannel, record: RoundRecord, count: int
+) -> list[discord.Message]:
+    """The round's messages in the channel, oldest first, when an earlier try posted some: the
+    first is the bot's with the round's title; the bot's next ones follow it."""
+    me = channel.guild.me
+    prefix = f"Round {record.id} ·"
+    first = None
+    async for message in channel.history(limit=50):
+        title = message.embeds[0].title if message.embeds else None
+        if message.author.id == me.id and title and title.startswith(prefix):
+            first = message  # history runs newest first: keep the oldest match
+    if first is None:
+        return []
+    found = [first]
+    async for message in channel.history(after=first, limit=count, oldest_first=True):
+        if message.author.id == me.id and len(found) < count:
+            found.append(message)
+    return found
 
 
 # -- answer cards in the thread ---------------------------------------------------------------

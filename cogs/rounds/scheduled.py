@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.rounds.buttons import round_view
-from cogs.rounds.posts import excerpt, missing_permissions, post_round
+from cogs.rounds.posts import already_posted, excerpt, missing_permissions, post_round
 from cogs.support import render
 from roundtable.rounds import Participation, thread_name, title_of
 from roundtable.series import Paused, PostPlan, Skipped
@@ -46,6 +46,10 @@ async def post_scheduled(bot: RoundtableBot, plan: PostPlan | Paused | Skipped) 
         await _pause(bot, plan, f"I need {', '.join(lacking)} in {channel.mention}")
         return
     layout = excerpt(record, plan.pack, content_intent=bot.settings.message_content_intent)
+    found: list[discord.Message] = []
+    if plan.resumed and isinstance(channel, discord.TextChannel):
+        # Discord forgets nonces after a few minutes: look for what the last try posted.
+        found = await already_posted(channel, record, len(layout.messages))
     try:
         thread, posts = await post_round(
             channel,
@@ -53,6 +57,7 @@ async def post_scheduled(bot: RoundtableBot, plan: PostPlan | Paused | Skipped) 
             round_view(record),
             thread_name(record, None),
             nonce=f"rt{record.id}",
+            already=found,
         )
     except discord.Forbidden as exc:
         await _pause(bot, plan, f"Discord refused the post in {channel.mention} ({exc.text})")

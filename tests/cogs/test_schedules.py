@@ -370,3 +370,31 @@ async def test_without_catch_up_the_channel_is_told_what_was_skipped(
         "SELECT next_at, next_section FROM series WHERE id = ?", (series,)
     )
     assert (stored["next_at"], stored["next_section"]) == ("2026-03-05T18:00:00+00:00", 1)
+
+
+async def test_a_post_discord_made_before_a_long_outage_is_found_not_repeated(
+    sandbox: Sandbox, db_path: Path, clock: ManualClock
+) -> None:
+    """The bot stops right after Discord created the round's message (it never heard back),
+    and stays down longer than Discord remembers nonces: the channel is checked instead."""
+    sb = sandbox
+    async with scheduled_world(sb, db_path, clock) as world:
+        await create(world, round_length="6d")
+        general = world.general
+        sb.rest.slow_down("POST", rf"/channels/{general.id}/messages$", 30, done_first=True)
+        clock.set(datetime(2026, 3, 3, 18, 0, tzinfo=UTC))
+        world.bot.rounds.timer.changed()
+        await sb.eventually(lambda: len(sb.messages(general)) >= 1, timeout=10)
+        await asyncio.sleep(0.1)
+        guild, owner, member = world.guild, world.owner, world.member
+    sb.rest.slow.clear()
+    sb.world.nonce_seconds = 0  # the outage outlasted Discord's memory of the nonce
+    assert len(sb.messages(general)) == 1 and sb.thread_of(sb.messages(general)[0]) is None
+    async with running_bot(sb, db_path, clock=clock) as bot:
+        world = World(sb, bot, guild, owner, member, general)
+        await tick(world, clock, clock.now(), lambda: len(round_posts(sb, general)) == 1)
+        [post] = round_posts(sb, general)
+        assert len(sb.messages(general)) == 1  # the message found, not posted again
+        assert sb.thread_of(post) is not None
+        row = await bot.db.fetch_one("SELECT thread_id, posts FROM rounds")
+        assert row["thread_id"] == sb.thread_of(post).id
