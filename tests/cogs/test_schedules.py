@@ -260,12 +260,10 @@ async def test_a_lost_permission_pauses_with_the_fix(world: World, clock: Manual
     await sb.gateway.drained()
     clock.set(datetime(2026, 3, 3, 18, 1, tzinfo=UTC))
     world.bot.rounds.timer.changed()
-    await sb.eventually(
-        lambda: (
-            sb.world.messages and any("is paused" in m.content for m in sb.world.messages.values())
-        ),
-        timeout=10,
-    )
+    dm = sb.dm(world.owner)  # no channel set in /config: the series' creator is told directly
+    await sb.eventually(lambda: any("is paused" in m.content for m in sb.messages(dm)), timeout=10)
+    [notice] = sb.messages(dm)
+    assert notice.content.startswith(f"Series {series} is paused: I need Create Public Threads")
     stored = await world.bot.db.fetch_one(
         "SELECT paused_reason FROM series WHERE id = ?", (series,)
     )
@@ -398,3 +396,21 @@ async def test_a_post_discord_made_before_a_long_outage_is_found_not_repeated(
         assert sb.thread_of(post) is not None
         row = await bot.db.fetch_one("SELECT thread_id, posts FROM rounds")
         assert row["thread_id"] == sb.thread_of(post).id
+
+
+async def test_a_series_in_a_forum_posts_tagged_forum_posts(
+    world: World, clock: ManualClock
+) -> None:
+    sb = world.sandbox
+    forum = sb.forum(world.guild, "debates", tags=["round"])
+    await sb.gateway.drained()
+    await create(world, forum, round_length="6d")
+    clock.set(datetime(2026, 3, 3, 18, 0, tzinfo=UTC))
+    world.bot.rounds.timer.changed()
+    await sb.eventually(
+        lambda: any(c.parent_id == forum.id for c in sb.world.channels.values()), timeout=10
+    )
+    [post] = [c for c in sb.world.channels.values() if c.parent_id == forum.id]
+    assert post.name == "Round 1 · Introduction" and post.applied_tags
+    await sb.eventually(lambda: bool(sb.messages(post)))
+    assert sb.messages(post)[-1].components  # the buttons, inside the post
