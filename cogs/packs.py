@@ -46,6 +46,11 @@ def import_embed(preview: ImportPreview) -> discord.Embed:
         description=f"{summary}\n\n{fit_lines(lines, 4096 - len(summary) - 2)}",
         colour=COLOUR,
     )
+    if preview.split:
+        split = [f"• {item}" for item in preview.split]
+        embed.add_field(
+            name="Split: too long for one round", value=fit_lines(split, 1024), inline=False
+        )
     if preview.left_out:
         left = [f"• {item}" for item in preview.left_out]
         embed.add_field(name="Left out (check these)", value=fit_lines(left, 1024), inline=False)

@@ -17,9 +17,12 @@ from dataclasses import dataclass
 
 from roundtable.packs.format import PackError, Problem
 from roundtable.packs.model import MAX_SECTION_TITLE, MAX_SECTIONS
+from roundtable.packs.sentences import split_sentences
 
 MAX_IMPORT_BYTES = 1_000_000
 TARGET_PART_CHARS = 3_000  # a text without headings is cut into parts of about this size
+# A section longer than this becomes several rounds (a round posts at most 10 parts of 3,800).
+ROUND_CHARS = 24_000
 INTRODUCTION = "Introduction"
 
 
@@ -49,11 +52,25 @@ class FoundSection:
 
 
 @dataclass(frozen=True, slots=True)
+class Split:
+    """A section too long for one round, imported as `pieces` consecutive sections."""
+
+    title: str
+    chars: int
+    pieces: int
+    line: int
+
+    def __str__(self) -> str:
+        return f"line {self.line}, {self.title} ({self.chars:,} characters): {self.pieces} rounds"
+
+
+@dataclass(frozen=True, slots=True)
 class ImportedText:
     title: str
     sections: tuple[FoundSection, ...]
     left_out: tuple[LeftOut, ...]
     headings: str  # markdown | numbered | unmarked | none
+    split: tuple[Split, ...] = ()
 
 
 def _error(message: str, line: int | None = None) -> PackError:
@@ -451,8 +468,59 @@ def import_text(text: str, *, fallback_title: str) -> ImportedText:
                 )
     if not sections:
         raise _error("no usable text was found (only headings, boilerplate or a few words)")
+    sections, split = split_long(sections)
     _check(sections)
-    return ImportedText(title, tuple(sections), tuple(left_out), kind)
+    return ImportedText(title, tuple(sections), tuple(left_out), kind, tuple(split))
+
+
+def split_long(
+    sections: list[FoundSection], limit: int = ROUND_CHARS
+) -> tuple[list[FoundSection], list[Split]]:
+    """Each section longer than `limit` becomes consecutive sections of about equal length, cut
+    at paragraph boundaries (at sentences inside a paragraph too long to keep whole), titled
+    "Chapter II (1 of 3)"."""
+    kept: list[FoundSection] = []
+    split: list[Split] = []
+    for section in sections:
+        chars = len(section.text)
+        if chars <= limit:
+            kept.append(section)
+            continue
+        pieces = -(-chars // limit)
+        texts = _balanced(section.text, pieces)
+        for n, text in enumerate(texts, start=1):
+            suffix = f" ({n} of {len(texts)})"
+            title = _short_title(section.title)
+            if len(title) + len(suffix) > MAX_SECTION_TITLE:
+                title = title[: MAX_SECTION_TITLE - len(suffix) - 1].rstrip() + "…"
+            kept.append(FoundSection(title + suffix, text, section.line))
+        split.append(Split(section.title, chars, len(texts), section.line))
+    return kept, split
+
+
+def _balanced(text: str, pieces: int) -> list[str]:
+    """`text` cut into `pieces` runs of about equal length at paragraph or sentence ends."""
+    units: list[tuple[str, str]] = []  # (text, what joins it to the one before)
+    target = len(text) / pieces
+    for paragraph in text.split("\n\n"):
+        if len(paragraph) > target / 2:
+            sentences = split_sentences(paragraph) or [paragraph]
+            units.append((sentences[0], "\n\n"))
+            units += [(s, " ") for s in sentences[1:]]
+        else:
+            units.append((paragraph, "\n\n"))
+    out: list[list[tuple[str, str]]] = [[]]
+    done = 0
+    for unit in units:
+        if out[-1] and done >= target * len(out) and len(out) < pieces:
+            out.append([])
+        out[-1].append(unit)
+        done += len(unit[0]) + len(unit[1])
+    return [
+        "".join(t if i == 0 else joiner + t for i, (t, joiner) in enumerate(group)).strip()
+        for group in out
+        if group
+    ]
 
 
 def _short_title(title: str) -> str:

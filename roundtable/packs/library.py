@@ -12,7 +12,7 @@ from pathlib import Path
 from roundtable.errors import UserError
 from roundtable.packs.excerpts import MAX_PARTS, PART_CHARS, parts_needed
 from roundtable.packs.format import PackError, Problem, parse_pack, render_pack
-from roundtable.packs.importer import LeftOut, decode, import_text
+from roundtable.packs.importer import LeftOut, Split, decode, import_text
 from roundtable.packs.model import Pack, Section
 from roundtable.packs.questions import MIN_QUESTIONS
 from roundtable.packs.writers import QuestionWriter, TemplateWriter
@@ -41,6 +41,7 @@ class ImportPreview:
     left_out: tuple[LeftOut, ...]
     found_by: str  # "pack file", or how the sections were found in a plain text
     written_by: dict[str, int]  # questions written for sections that had too few, by writer
+    split: tuple[Split, ...] = ()  # sections too long for one round, imported as several
 
     @property
     def generated_questions(self) -> int:
@@ -115,6 +116,7 @@ async def prepare_import(
     if looks_like_pack_file(text):
         pack = parse_pack(text)
         left_out: tuple[LeftOut, ...] = ()
+        split: tuple[Split, ...] = ()
         found_by = "pack file"
     else:
         found = import_text(text, fallback_title=title or _title_from_filename(filename))
@@ -123,7 +125,7 @@ async def prepare_import(
             sections=tuple(Section(s.title, s.text) for s in found.sections),
             source=filename,
         )
-        left_out = found.left_out
+        left_out, split = found.left_out, found.split
         found_by = {
             "markdown": "Markdown headings",
             "numbered": "numbered headings",
@@ -137,7 +139,7 @@ async def prepare_import(
     # The stored form must read back identical; check before anything is saved.
     if parse_pack(render_pack(pack)) != pack:
         raise UserError("This pack could not be stored faithfully; please report it.")
-    return ImportPreview(pack, left_out, found_by, written_by)
+    return ImportPreview(pack, left_out, found_by, written_by, split)
 
 
 def load_pack_files(directory: Path) -> list[Pack]:

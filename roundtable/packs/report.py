@@ -25,6 +25,10 @@ def as_json(preview: ImportPreview) -> dict[str, Any]:
             {"line": item.line, "reason": item.reason, "excerpt": item.excerpt}
             for item in preview.left_out
         ],
+        "split": [
+            {"line": s.line, "title": s.title, "chars": s.chars, "rounds": s.pieces}
+            for s in preview.split
+        ],
     }
 
 
@@ -40,6 +44,9 @@ def as_text(preview: ImportPreview) -> str:
         parts = "1 part" if s.parts == 1 else f"{s.parts} parts"
         lines.append(f"{s.number}. {s.title}  ({s.chars:,} characters, {parts})")
         lines += [f"   - {q}" for q in s.questions]
+    if preview.split:
+        lines += ["", "Too long for one round, split into several:"]
+        lines += [f"  {item}" for item in preview.split]
     if preview.left_out:
         lines += ["", "Left out (check these):"]
         lines += [f"  {item}" for item in preview.left_out]

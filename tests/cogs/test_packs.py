@@ -302,3 +302,29 @@ async def test_with_an_llm_configured_it_writes_the_questions(llm_world: World, 
     assert [r["messages"][0]["content"].split("\n")[0] for r in fake_llm.requests] == [
         "Task: debate-questions"
     ] * 2
+
+
+async def test_a_book_with_long_chapters_imports_with_them_split(world: World) -> None:
+    from tests.fixtures.books import book
+
+    sb = world.sandbox
+    text = book([9_000, 60_000, 9_000])
+    reply = await sb.slash(
+        world.owner, "pack import", world.general, file=("harbour-year.txt", text.encode())
+    )
+    [preview] = reply.messages
+    embed = preview.embeds[0]
+    assert "Found 5 sections (numbered headings)" in embed["description"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    split = fields["Split: too long for one round"]
+    assert split.startswith("• line ") and ": 3 rounds" in split and "Chapter II" in split
+    saved = await sb.click(world.owner, preview, sb.button(preview, "Save pack"))
+    assert saved.original.content.startswith("Saved **Harbour year**")
+    shown = await sb.autocomplete(
+        world.owner, "pack preview", world.general, focused="section", pack="harbour-year",
+        section="of 3",
+    )  # fmt: skip
+    assert [c["name"].split(":")[0] for c in shown] == [
+        "2. Chapter II", "3. Chapter II", "4. Chapter II"
+    ]  # fmt: skip
+    assert [c["name"].rsplit(" (", 1)[1] for c in shown] == ["1 of 3)", "2 of 3)", "3 of 3)"]

@@ -11,6 +11,7 @@ from sandbox.demo import run_demo
 pytestmark = pytest.mark.process
 
 
+@pytest.mark.timeout(300)  # five bot runs, two of them waiting on the demo's fast clock
 async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) -> None:
     assert await run_demo(tmp_path) == 0
     text = (tmp_path / "transcript.md").read_text("utf-8")

@@ -27,7 +27,8 @@ def test_an_op_ed_as_json(tmp_path: Path) -> None:
     result = pack_check(str(OP_ED), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"title", "sections", "left_out"}
+    assert set(data) == {"title", "sections", "left_out", "split"}
+    assert data["split"] == []
     assert [s["title"] for s in data["sections"]] == OP_ED_SECTIONS
     for section in data["sections"]:
         assert set(section) == {"title", "chars", "parts", "questions"}
@@ -68,3 +69,24 @@ def test_an_unusable_file_exits_1_with_the_errors(tmp_path: Path) -> None:
         1,
         f"roundtable: {tmp_path / 'nope.txt'} is not a file.\n",
     )
+
+
+def test_a_long_book_is_split_not_refused(tmp_path: Path) -> None:
+    from tests.fixtures.books import book
+
+    path = tmp_path / "harbour-year.txt"
+    path.write_text(book([12_000, 97_000, 20_000]), "utf-8")
+    result = pack_check(str(path), "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [s["title"].split(":")[0] for s in data["sections"]] == [
+        "Chapter I",
+        *["Chapter II"] * 5,
+        "Chapter III",
+    ]
+    [split] = data["split"]
+    assert (split["title"].split(":")[0], split["rounds"]) == ("Chapter II", 5)
+    assert path.read_text("utf-8").splitlines()[split["line"] - 1] == "CHAPTER II"
+    assert all(s["parts"] <= 10 for s in data["sections"])
+    text = pack_check(str(path), cwd=tmp_path).stdout
+    assert "Too long for one round, split into several:" in text

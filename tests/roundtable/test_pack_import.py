@@ -166,13 +166,25 @@ async def test_duplicate_titles_name_both_lines() -> None:
     assert "line 5: two sections are called 'Notes' (also line 1): rename one" in str(caught.value)
 
 
-async def test_a_section_too_long_to_post() -> None:
-    sentence = "This sentence is part of an enormous section that never ends. "
+async def test_a_section_too_long_for_a_round_is_split_into_rounds() -> None:
+    sentence = "This sentence is part of an enormous section that goes on and on. "
     body = "## Huge\n\n" + "\n\n".join(sentence * 50 for _ in range(14)) + "\n"
+    preview = await prepare_import(
+        body.encode(), filename="huge.md", title=None, writer=TemplateWriter()
+    )
+    assert [s.title for s in preview.sections] == ["Huge (1 of 2)", "Huge (2 of 2)"]
+    assert [(s.title, s.pieces) for s in preview.split] == [("Huge", 2)]
+
+
+async def test_a_pack_files_section_too_long_to_post_is_refused() -> None:
+    """A pack file is the moderator's own division: it is not re-cut, it is refused."""
+    sentence = "This sentence is part of an enormous section that never ends. "
+    text = "\n\n".join(sentence * 50 for _ in range(14))
+    body = f"---\ntitle: Big\n---\n\n## Huge\n\n{text}\n"
     with pytest.raises(
         PackError, match=r"section 1 \(Huge\) is [\d,]+ characters; a round posts at most 10 parts"
     ):
-        await prepare_import(body.encode(), filename="huge.md", title=None, writer=TemplateWriter())
+        await prepare_import(body.encode(), filename="big.md", title=None, writer=TemplateWriter())
 
 
 async def test_a_pack_file_is_read_as_a_pack_and_gets_missing_questions() -> None:
@@ -196,3 +208,40 @@ async def test_the_title_option_wins() -> None:
     )
     assert preview.pack.title == "Chosen"
     assert preview.pack.slug == "chosen"
+
+
+CHAPTERS = [12_000, 33_000, 97_000, 20_000, 45_000, 8_000, 30_000, 26_000, 40_000, 15_000, 14_000]
+
+
+async def test_a_long_book_keeps_every_chapter_in_order_and_splits_the_long_ones() -> None:
+    from roundtable.packs.excerpts import MAX_PARTS
+    from roundtable.packs.importer import ROUND_CHARS
+    from roundtable.packs.library import prepare_import
+    from roundtable.packs.writers import TemplateWriter
+    from tests.fixtures.books import ROMAN, book
+
+    text = book([*CHAPTERS, 10_000])
+    assert 340_000 < len(text) < 400_000
+    preview = await prepare_import(
+        text.encode(), filename="harbour-year.txt", title=None, writer=TemplateWriter()
+    )
+    titles = [s.title for s in preview.sections]
+    chapters = [t.split(":")[0] for t in titles]
+    assert list(dict.fromkeys(chapters)) == [f"Chapter {r}" for r in ROMAN]  # all, in order
+    third = [t for t in titles if t.startswith("Chapter III:")]
+    assert [t.rsplit(" (", 1)[1] for t in third] == [f"{n} of 5)" for n in range(1, 6)]
+    assert [(s.title.split(":")[0], s.pieces) for s in preview.split] == [
+        ("Chapter II", 2),
+        ("Chapter III", 5),
+        ("Chapter V", 2),
+        ("Chapter VII", 2),
+        ("Chapter VIII", 2),
+        ("Chapter IX", 2),
+    ]
+    sizes = [s.chars for s in preview.sections if s.title.startswith("Chapter III:")]
+    assert max(sizes) - min(sizes) < 1_500  # about the same length each
+    assert all(s.chars <= ROUND_CHARS + 1_000 and s.parts <= MAX_PARTS for s in preview.sections)
+    # Nothing lost: every paragraph of the book is in exactly one section, in order.
+    kept = "\n\n".join(s.text for s in preview.pack.sections)
+    body = [p.strip() for p in text.split("\n\n") if len(p.strip()) > 60]
+    assert [p for p in body if kept.count(p) != 1] == []
