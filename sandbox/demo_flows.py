@@ -523,7 +523,11 @@ async def schedule_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
         len(reminders()) == 1 and not reminders()[0].pings.anyone,
         "one reminder, with how many have taken part; it pings nobody",
     )
-    await sb.eventually(lambda: len(_round_posts(sb, club)) >= 2, timeout=30, what="round 2")
+    await sb.eventually(
+        lambda: len(_round_posts(sb, club)) >= 2 and sb.thread_of(_round_posts(sb, club)[1]),
+        timeout=30,
+        what="round 2 and its thread",
+    )
     t.note("Wednesday 19:00:")
     t.bot(_round_posts(sb, club)[1:2], name)
     t.expect(len(_round_posts(sb, club)) == 2, "the second section, the next evening")

@@ -316,6 +316,7 @@ class Message:
     application_id: int | None = None
     interaction_id: int | None = None
     thread_id: int | None = None  # a thread started from this message
+    thread: Channel | None = field(default=None, repr=False)  # that thread, as Discord embeds it
     deleted: bool = False
     history: list[str] = field(default_factory=list)  # earlier contents, oldest first
 
@@ -370,7 +371,9 @@ class Message:
             data["webhook_id"] = str(self.webhook_id)
         if self.application_id is not None:
             data["application_id"] = str(self.application_id)
-        if self.thread_id is not None:
+        if self.thread is not None:
+            data["thread"] = self.thread.to_dict()
+        elif self.thread_id is not None:
             data["thread"] = {"id": str(self.thread_id)}
         return data
 

@@ -482,6 +482,7 @@ class World:
         self.channels[thread.id] = thread
         if from_message is not None:
             from_message.thread_id = thread.id
+            from_message.thread = thread
         self.gateway.dispatch(
             "THREAD_CREATE", {**thread.to_dict(), "newly_created": True}, intent=Intent.GUILDS
         )

@@ -7,6 +7,7 @@ import random
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -143,10 +144,13 @@ async def test_bad_input_gets_one_sentence_and_nothing_is_stored(world: World) -
 async def test_a_season_posts_every_round_once_at_19_local_across_dst(
     world: World, clock: ManualClock, name: str
 ) -> None:
+    """From mid-October to April: the autumn change to winter time and the spring change back."""
     sb = world.sandbox
-    series = await create(world, timezone=name, round_length="6d", loop=True)
-    weekly = Recurrence("FREQ=WEEKLY;BYDAY=TU", date(2026, 3, 2), time(19), name)
-    for week, due in enumerate(weekly.upcoming(MONDAY, 26), start=1):
+    autumn = datetime(2026, 10, 12, 12, 0, tzinfo=UTC)
+    clock.set(autumn)
+    series = await create(world, timezone=name, round_length="6d", loop=True, start="2026-10-13")
+    weekly = Recurrence("FREQ=WEEKLY;BYDAY=TU", date(2026, 10, 12), time(19), name)
+    for week, due in enumerate(weekly.upcoming(autumn, 26), start=1):
         await tick(world, clock, due, lambda w=week: len(round_posts(sb, world.general)) == w)
     rows = await world.bot.db.fetch_all(
         "SELECT occurrence, state FROM series_posts WHERE series_id = ? ORDER BY occurrence",
@@ -155,7 +159,9 @@ async def test_a_season_posts_every_round_once_at_19_local_across_dst(
     local = [datetime.fromisoformat(r["occurrence"]).astimezone(zone(name)) for r in rows]
     assert len(rows) == 26 and {r["state"] for r in rows} == {"posted"}
     assert {m.strftime("%a %H:%M") for m in local} == {"Tue 19:00"}
-    assert len({m.utcoffset() for m in local}) == 2  # across the change to summer time
+    offsets = [m.utcoffset() for m in local]
+    changes = sum(1 for a, b in pairwise(offsets) if a != b)
+    assert changes == 2 and offsets[0] == offsets[-1] != offsets[10]  # summer, winter, summer
     titles = [m.embeds[0]["title"] for m in round_posts(sb, world.general)]
     assert len(titles) == len(set(titles)) == 26  # every round posted once
     rounds = await world.bot.db.fetch_all(
@@ -370,47 +376,40 @@ async def test_without_catch_up_the_channel_is_told_what_was_skipped(
     assert (stored["next_at"], stored["next_section"]) == ("2026-03-05T18:00:00+00:00", 1)
 
 
+@pytest.mark.parametrize("stalled", ["the message", "its thread"])
 async def test_a_post_discord_made_before_a_long_outage_is_found_not_repeated(
-    sandbox: Sandbox, db_path: Path, clock: ManualClock
+    sandbox: Sandbox, db_path: Path, clock: ManualClock, stalled: str
 ) -> None:
-    """The bot stops right after Discord created the round's message (it never heard back),
-    and stays down longer than Discord remembers nonces: the channel is checked instead."""
+    """The bot stops right after Discord created the round's message (or its thread) and never
+    heard back, and stays down longer than Discord remembers nonces: the channel is checked."""
     sb = sandbox
     async with scheduled_world(sb, db_path, clock) as world:
         await create(world, round_length="6d")
         general = world.general
-        sb.rest.slow_down("POST", rf"/channels/{general.id}/messages$", 30, done_first=True)
+        path = rf"/channels/{general.id}/messages$"
+        if stalled == "its thread":
+            path = rf"/channels/{general.id}/messages/\d+/threads$"
+        sb.rest.slow_down("POST", path, 30, done_first=True)
         clock.set(datetime(2026, 3, 3, 18, 0, tzinfo=UTC))
         world.bot.rounds.timer.changed()
-        await sb.eventually(lambda: len(sb.messages(general)) >= 1, timeout=10)
+        made = (lambda: sb.messages(general)) if stalled == "the message" else (
+            lambda: sb.messages(general) and sb.thread_of(sb.messages(general)[0])
+        )  # fmt: skip
+        await sb.eventually(made, timeout=10)
         await asyncio.sleep(0.1)
         guild, owner, member = world.guild, world.owner, world.member
     sb.rest.slow.clear()
     sb.world.nonce_seconds = 0  # the outage outlasted Discord's memory of the nonce
-    assert len(sb.messages(general)) == 1 and sb.thread_of(sb.messages(general)[0]) is None
+    assert len(sb.messages(general)) == 1
+    async with Database.open(db_path) as db:
+        assert (await db.fetch_one("SELECT state FROM series_posts"))["state"] == "claimed"
     async with running_bot(sb, db_path, clock=clock) as bot:
         world = World(sb, bot, guild, owner, member, general)
         await tick(world, clock, clock.now(), lambda: len(round_posts(sb, general)) == 1)
         [post] = round_posts(sb, general)
         assert len(sb.messages(general)) == 1  # the message found, not posted again
-        assert sb.thread_of(post) is not None
-        row = await bot.db.fetch_one("SELECT thread_id, posts FROM rounds")
-        assert row["thread_id"] == sb.thread_of(post).id
-
-
-async def test_a_series_in_a_forum_posts_tagged_forum_posts(
-    world: World, clock: ManualClock
-) -> None:
-    sb = world.sandbox
-    forum = sb.forum(world.guild, "debates", tags=["round"])
-    await sb.gateway.drained()
-    await create(world, forum, round_length="6d")
-    clock.set(datetime(2026, 3, 3, 18, 0, tzinfo=UTC))
-    world.bot.rounds.timer.changed()
-    await sb.eventually(
-        lambda: any(c.parent_id == forum.id for c in sb.world.channels.values()), timeout=10
-    )
-    [post] = [c for c in sb.world.channels.values() if c.parent_id == forum.id]
-    assert post.name == "Round 1 · Introduction" and post.applied_tags
-    await sb.eventually(lambda: bool(sb.messages(post)))
-    assert sb.messages(post)[-1].components  # the buttons, inside the post
+        thread = sb.thread_of(post)
+        assert thread is not None
+        assert len([c for c in sb.world.channels.values() if c.parent_id == general.id]) == 1
+        row = await bot.db.fetch_one("SELECT thread_id FROM rounds")
+        assert row["thread_id"] == thread.id
