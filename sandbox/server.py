@@ -198,7 +198,7 @@ class Sandbox(LoopbackServer):
     # -- reading back -----------------------------------------------------------------------
 
     async def eventually(
-        self, predicate: Callable[[], object], timeout: float = 5.0, what: str = ""
+        self, predicate: Callable[[], object], timeout: float = 10.0, what: str = ""
     ) -> None:
         """Poll until `predicate()` is true: for effects the bot makes after answering."""
         deadline = asyncio.get_running_loop().time() + timeout

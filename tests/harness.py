@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,3 +54,16 @@ class World:
     owner: User
     member: User
     general: Channel
+
+
+async def until(
+    check: Callable[[], Awaitable[object]], *, timeout: float = 10.0, what: str = "the check"
+) -> None:
+    """Poll an async check until it is truthy: for state the bot writes after an event (the
+    machine may be busy; a fixed sleep would make the test flaky)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} was still false after {timeout} s")
+        await asyncio.sleep(0.02)

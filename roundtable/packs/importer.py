@@ -220,6 +220,10 @@ _CLOSING = [
         ),
     ),
     (
+        "press contact",
+        re.compile(r"^(media|press) (contact|enquiries|inquiries)\b", re.IGNORECASE),
+    ),
+    (
         "sharing links",
         re.compile(
             r"^(share this|like this|related (articles|posts|stories)|sign up for our newsletter"
@@ -250,16 +254,24 @@ def strip_ebook_wrapper(text: str) -> tuple[str, list[LeftOut]]:
     return "\n".join(lines), left
 
 
+_SEPARATOR = re.compile(r"^\s*(?:([#*_~=\-])\s*)\1(?:\s*\1)+\s*$")
+
+
 def strip_boilerplate(paras: list[Paragraph]) -> tuple[list[Paragraph], list[LeftOut]]:
-    """Leave out closing appeals, disclaimers and licence lines at the very end (and start)."""
-    left: list[LeftOut] = []
-    kept = list(paras)
+    """Leave out separator lines (`***`, `###`, `* * *`) anywhere, and closing appeals,
+    disclaimers and licence lines at the very end (and start)."""
+    left: list[LeftOut] = [
+        LeftOut("separator line", p.line, p.text.strip()) for p in paras if _SEPARATOR.match(p.text)
+    ]
+    kept = [p for p in paras if not _SEPARATOR.match(p.text)]
+    closing: list[LeftOut] = []
     while kept:
         reason = _boilerplate_reason(kept[-1].text)
         if reason is None:
             break
         para = kept.pop()
-        left.insert(0, LeftOut(reason, para.line, _excerpt(para.text)))
+        closing.insert(0, LeftOut(reason, para.line, _excerpt(para.text)))
+    left += closing
     while kept and _boilerplate_reason(kept[0].text) in ("licence notice", "sharing links"):
         para = kept.pop(0)
         left.append(LeftOut(_boilerplate_reason(para.text) or "", para.line, _excerpt(para.text)))
@@ -289,6 +301,18 @@ _ROMAN = re.compile(r"^([IVXLC]{1,7})[.)]\s+(\S.*)$")
 _BARE_NUMBER = re.compile(r"^(\d{1,3}|[IVXLC]{1,7})\.?$")
 _BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+)+$")
 _DATE = re.compile(r"\b(19|20)\d{2}\b.*\d|^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+_MONTHS = (
+    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
+    r"|oct(ober)?|nov(ember)?|dec(ember)?"
+)
+# A figure or a date alone on a line ("$4.2 million", "March 3, 2026", "12 %"): never a heading.
+_FIGURE_OR_DATE = re.compile(
+    rf"^[\$€£¥]?\s*\d[\d,.\s]*\s*(%|per ?cent|million|billion|thousand|bn|m|k)?$"
+    rf"|^({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}$"
+    rf"|^\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+\d{{4}}$"
+    rf"|^\d{{4}}-\d{{2}}-\d{{2}}$",
+    re.IGNORECASE,
+)
 
 
 def _ends_open(line: str) -> bool:
@@ -306,6 +330,7 @@ def _heading_like(line: str) -> bool:
         and (line[0].isupper() or line[0].isdigit())
         and not _BYLINE.match(line)
         and not _DATE.search(line)
+        and not _FIGURE_OR_DATE.match(line)
     )
 
 
@@ -374,7 +399,11 @@ def _unmarked_headings(paras: list[Paragraph]) -> dict[int, str]:
         if not (para.single_line and _heading_like(para.text)):
             continue
         prev = paras[i - 1] if i > 0 else None
-        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        # The body may start after a figure or date standing alone ("Funding" / "$4.2 million").
+        j = i + 1
+        while j < len(paras) and _FIGURE_OR_DATE.match(paras[j].text.strip()):
+            j += 1
+        nxt = paras[j] if j < len(paras) else None
         if prev is None or nxt is None:
             continue
         if _body_like(prev) and _body_like(nxt):
@@ -439,13 +468,25 @@ def import_text(text: str, *, fallback_title: str) -> ImportedText:
         raise _error("no usable text was found (only headings, boilerplate or a few words)")
     kind, headings = find_headings(paras)
     title = fallback_title.strip() or "Imported text"
+    first = paras[0]
     if kind == "markdown":
-        first = paras[0]
         levels = sorted({p.heading_level for p in paras if p.heading_level})
         if first.heading_level == levels[0] and 0 not in headings:
             title = first.text
             paras = paras[1:]
             headings = {i - 1: t for i, t in headings.items() if i > 0}
+    elif (
+        0 not in headings
+        and len(paras) > 1
+        and first.single_line
+        and _heading_like(first.text)
+        and len(first.text.split()) >= 3
+        and (_body_like(paras[1]) or bool(_FIGURE_OR_DATE.match(paras[1].text.strip())))
+    ):
+        # A title line above the text (a press release's or article's headline).
+        title = _short_title(first.text)
+        paras = paras[1:]
+        headings = {i - 1: t for i, t in headings.items() if i > 0}
     sections: list[FoundSection] = []
     if not headings:
         sections = _split_evenly(paras)

@@ -11,7 +11,7 @@ from sandbox import Message, Perm, Sandbox
 from storage.database import Database
 from tests.cogs.test_rounds import start
 from tests.conftest import small_world
-from tests.harness import World, running_bot
+from tests.harness import World, running_bot, until
 
 
 def titled(messages: list[Message], title: str) -> list[Message]:
@@ -34,11 +34,12 @@ async def test_a_close_stopped_half_way_is_completed_at_start_up(
             world.owner, "round close", world.general, round=row["id"], wait=False
         )
         await sb.eventually(lambda: titled(sb.messages(thread), "Summary"), timeout=10)
-        for _ in range(100):  # recorded once Discord has answered
+
+        async def summary_recorded() -> bool:  # recorded once Discord has answered
             row_now = await world.bot.db.fetch_one("SELECT close_steps FROM rounds")
-            if "summary" in row_now["close_steps"]:
-                break
-            await asyncio.sleep(0.02)
+            return row_now is not None and "summary" in row_now["close_steps"]
+
+        await until(summary_recorded, what="the summary step recorded")
         owner = world.owner
     sb.rest.slow.clear()
     async with Database.open(db_path) as db:
@@ -55,12 +56,12 @@ async def test_a_close_stopped_half_way_is_completed_at_start_up(
         assert thread.archived
         assert len(titled(sb.messages(thread), "Round closed")) == 1  # not posted again
         assert len(titled(sb.messages(thread), "Summary")) == 1
-        for _ in range(100):  # the step is recorded once Discord has answered
+
+        async def finished() -> bool:  # the step is recorded once Discord has answered
             done = await bot.db.fetch_one("SELECT close_pending FROM rounds")
-            if done["close_pending"] == 0:
-                break
-            await asyncio.sleep(0.02)
-        assert done["close_pending"] == 0
+            return done is not None and done["close_pending"] == 0
+
+        await until(finished, what="the close recorded as finished")
         again = await sb.slash(owner, "round close", world.general, round=row["id"])
         assert again.messages[0].content == f"Round {row['id']} is not open."
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sandbox import ChannelType, Message, Perm, Sandbox
 from tests.conftest import small_world
-from tests.harness import World, running_bot
+from tests.harness import World, running_bot, until
 
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
 
@@ -146,16 +146,23 @@ async def test_replies_are_captured_edited_and_deleted_with_the_intent(
     grace = sb.member(world.guild, "Grace")
     first = await sb.say(world.member, thread, "The bans backfired, clearly.")
     answer = await sb.say(grace, thread, "Not so fast: show me the numbers.", reply_to=first)
-    await asyncio.sleep(0.05)
-    rows = await world.bot.db.fetch_all(
-        "SELECT user_id, content, message_id, reply_to_id FROM responses WHERE kind = 'reply' ORDER BY id"
-    )
+    query = "SELECT user_id, content, message_id, reply_to_id FROM responses WHERE kind = 'reply' ORDER BY id"
+
+    async def two() -> bool:
+        return len(await world.bot.db.fetch_all(query)) == 2
+
+    await until(two, what="two replies stored")
+    rows = await world.bot.db.fetch_all(query)
     assert [tuple(r) for r in rows] == [
         (world.member.id, "The bans backfired, clearly.", first.id, None),
         (grace.id, "Not so fast: show me the numbers.", answer.id, first.id),
     ]
     await sb.edit(first, "The bans backfired, I think.")
-    await asyncio.sleep(0.05)
+
+    async def was_edited() -> bool:
+        return bool(await world.bot.db.fetch_all("SELECT content FROM response_edits"))
+
+    await until(was_edited, what="the edit stored")
     edited = await world.bot.db.fetch_one(
         "SELECT content, edited_at FROM responses WHERE message_id = ?", (first.id,)
     )
@@ -163,7 +170,11 @@ async def test_replies_are_captured_edited_and_deleted_with_the_intent(
     history = await world.bot.db.fetch_all("SELECT content FROM response_edits")
     assert [r["content"] for r in history] == ["The bans backfired, clearly."]
     await sb.delete(answer)
-    await asyncio.sleep(0.05)
+
+    async def one_left() -> bool:
+        return len(await world.bot.db.fetch_all("SELECT message_id FROM responses")) == 1
+
+    await until(one_left, what="the deleted reply gone")
     left = await world.bot.db.fetch_all("SELECT message_id FROM responses")
     assert [r["message_id"] for r in left] == [first.id]
     # The bot's own messages in the thread are not member replies.
@@ -178,8 +189,10 @@ async def test_without_the_intent_replies_are_not_recorded_and_members_are_told(
     assert (
         "Replies in the thread are not recorded on this server" in buttons.embeds[1]["description"]
     )
-    await sb.say(world.member, sb.thread_of(buttons), "I have an opinion.")
-    await asyncio.sleep(0.05)
+    said = await sb.say(world.member, sb.thread_of(buttons), "I have an opinion.")
+    await sb.gateway.drained()  # the bot has had the message; it must not store it
+    await asyncio.sleep(0.2)
+    assert said.content == "I have an opinion."
     assert await world.bot.db.fetch_all("SELECT * FROM responses") == []
 
 
@@ -242,10 +255,7 @@ async def test_the_deadline_closes_the_round_once(world: World) -> None:
         await conn.execute("UPDATE rounds SET closes_at = '2000-01-01T00:00:00+00:00'")
     world.bot.rounds.timer.changed()
     thread = sb.thread_of(buttons)
-    for _ in range(100):
-        if thread.locked:
-            break
-        await asyncio.sleep(0.02)
+    await sb.eventually(lambda: thread.locked, timeout=10, what="the deadline close")
     closing = [
         m for m in sb.messages(thread) if m.embeds and m.embeds[0].get("title") == "Round closed"
     ]
@@ -286,10 +296,7 @@ async def test_buttons_and_deadlines_survive_a_restart(sandbox: Sandbox, db_path
             await conn.execute("UPDATE rounds SET closes_at = '2000-01-01T00:00:00+00:00'")
     async with running_bot(sb, db_path) as bot:
         thread = sb.thread_of(buttons)
-        for _ in range(100):
-            if thread.locked:
-                break
-            await asyncio.sleep(0.02)
+        await sb.eventually(lambda: thread.locked, timeout=10, what="the close on start-up")
         closing = [
             m
             for m in sb.messages(thread)
@@ -405,11 +412,14 @@ async def test_a_reply_deleted_before_it_was_stored_is_not_kept(content_world: W
         edited = sb.world.create_message(thread, world.member, {"content": f"draft {n}"})
         sb.world.edit_message(edited, {"content": f"final {n}"})
     await sb.gateway.drained()
-    for _ in range(50):
-        rows = await world.bot.db.fetch_all("SELECT content FROM responses ORDER BY id")
-        if len(rows) == 5 and all(r["content"].startswith("final") for r in rows):
-            break
-        await asyncio.sleep(0.02)
+    query = "SELECT content FROM responses ORDER BY id"
+
+    async def settled() -> bool:
+        rows = await world.bot.db.fetch_all(query)
+        return len(rows) == 5 and all(r["content"].startswith("final") for r in rows)
+
+    await until(settled, what="five final replies")
+    rows = await world.bot.db.fetch_all(query)
     assert [r["content"] for r in rows] == [f"final {n}" for n in range(5)]
 
 

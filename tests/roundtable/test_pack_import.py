@@ -77,6 +77,19 @@ def test_an_op_ed_has_an_introduction_and_three_headed_sections() -> None:
             "numbered",
         ),
         ("plain.txt", "From file", ["Part 1", "Part 2"], "none"),
+        (
+            "press_release.txt",
+            "Department of Public Libraries announces a statewide reading programme",
+            [
+                "Introduction",
+                "Why reading groups",
+                "How the programme works",
+                "Funding",
+                "Who can take part",
+                "What happens next",
+            ],
+            "unmarked",
+        ),
     ],
 )
 def test_heading_styles(fixture: str, title: str, sections: list[str], kind: str) -> None:
@@ -245,3 +258,28 @@ async def test_a_long_book_keeps_every_chapter_in_order_and_splits_the_long_ones
     kept = "\n\n".join(s.text for s in preview.pack.sections)
     body = [p.strip() for p in text.split("\n\n") if len(p.strip()) > 60]
     assert [p for p in body if kept.count(p) != 1] == []
+
+
+def test_a_press_release_leaves_out_separators_and_its_contact_line_and_keeps_figures() -> None:
+    text = decode((FIXTURES / "press_release.txt").read_bytes())
+    result = import_text(text, fallback_title="x")
+    assert [(i.reason, i.line) for i in result.left_out] == [
+        ("separator line", 37),
+        ("press contact", 39),
+    ]
+    lines = text.splitlines()
+    assert lines[36] == "###" and lines[38].startswith("Media contact:")
+    funding = next(s for s in result.sections if s.title == "Funding")
+    assert funding.text.startswith("$4.2 million\n\nThe programme is funded")
+    assert result.sections[0].text.startswith("March 3, 2026\n\nThe Department")
+
+
+@pytest.mark.parametrize(
+    "line", ["***", "* * *", "###", "---", "___", "~~~", "= = =", "$4.2 million", "March 3, 2026",
+             "3 March 2026", "12 %", "2026-03-03", "1,200"],
+)  # fmt: skip
+def test_separators_figures_and_dates_are_never_headings(line: str) -> None:
+    body = "A paragraph long enough to count as body text for the importer, ending properly."
+    text = "\n\n".join([body, "First heading", body, line, body, "Second heading", body])
+    result = import_text(text, fallback_title="x")
+    assert [s.title for s in result.sections] == ["Introduction", "First heading", "Second heading"]
