@@ -11,7 +11,7 @@ from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import Confirm, ask
-from cogs.support.render import COLOUR, fit_lines, send_layout
+from cogs.support.render import COLOUR, fit_lines, listing, send_layout
 from roundtable.errors import UserError
 from roundtable.packs.excerpts import layout
 from roundtable.packs.importer import MAX_IMPORT_BYTES
@@ -125,11 +125,7 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
             + ("ships with Roundtable" if r.shipped else f"added by <@{r.created_by}>")
             for r in records
         ]
-        embed = discord.Embed(
-            title="Reading packs",
-            description=fit_lines(lines, 4096) or "No packs yet: /pack import adds one.",
-            colour=COLOUR,
-        )
+        embed = listing("Reading packs", lines, "No packs yet: /pack import adds one.")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="show", description="A pack's details and sections")

@@ -11,7 +11,7 @@ from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import Confirm, ask
-from cogs.support.render import COLOUR, channel, fit_lines, role, timestamp
+from cogs.support.render import COLOUR, channel, fit_lines, listing, role, timestamp
 from roundtable.errors import UserError
 from roundtable.guild_config import suggest_timezones
 from roundtable.series import Occurrence
@@ -164,11 +164,7 @@ class SchedulesCog(
             + (f", next {timestamp(s.next_at, 'R')}" if s.next_at and s.status == "active" else "")
             for s in found
         ]
-        embed = discord.Embed(
-            title="Series",
-            description=fit_lines(lines, 4096) or "No series yet: /schedule create sets one up.",
-            colour=COLOUR,
-        )
+        embed = listing("Series", lines, "No series yet: /schedule create sets one up.")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="show", description="A series' settings and next occurrences")

@@ -70,6 +70,11 @@ def fit_lines(lines: Sequence[str], limit: int, more: str = "… and {n} more") 
     return "\n".join(out)
 
 
+def listing(title: str, lines: Sequence[str], empty: str) -> discord.Embed:
+    """A list of things as one embed: as many lines as fit, or what to do when there are none."""
+    return discord.Embed(title=title, description=fit_lines(lines, 4096) or empty, colour=COLOUR)
+
+
 def send_kwargs(spec: MessageSpec) -> dict[str, Any]:
     """send() keyword arguments for one message of a layout."""
     kwargs: dict[str, Any] = {"embeds": [to_embed(e) for e in spec.embeds]}
