@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import discord
 
 from cogs.rounds import ids
-from cogs.rounds.posts import mine_embed
+from cogs.rounds.cards import mine_embed
 from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
 from roundtable.errors import UserError

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.rounds.buttons import round_view
-from cogs.rounds.posts import closing_embed, reopened_text, show_answers
+from cogs.rounds.cards import show_answers
+from cogs.rounds.posts import closing_embed, reopened_text
 from cogs.support.summary_posts import post_summary
 from roundtable.rounds import ClosePlan
 from storage.rounds import RoundRecord

@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from cogs.rounds import ids
 from cogs.rounds.buttons import submitted_values
-from cogs.rounds.posts import show_answers
+from cogs.rounds.cards import show_answers
 from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
