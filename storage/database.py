@@ -3,7 +3,8 @@
 Writes go through `Database.transaction()`, which takes an asyncio lock and opens the transaction
 with BEGIN IMMEDIATE, so two coroutines never interleave statements in one transaction and SQLite
 never has to upgrade a read lock (the cause of "database is locked" under WAL). Reads use a second
-connection, which in WAL mode sees the last committed state and never waits for a writer.
+connection, one statement at a time, which in WAL mode sees the last committed state and never
+waits for a writer.
 """
 
 from __future__ import annotations
@@ -75,6 +76,10 @@ class Database:
         self._writer = writer
         self._reader = reader
         self._write_lock = asyncio.Lock()
+        # One read at a time on the read connection: while one coroutine's statement is still
+        # open, another's would share its read transaction and so its older snapshot, and miss a
+        # row committed in between (a create reading back what it just wrote).
+        self._read_lock = asyncio.Lock()
         self.path = path
         self.applied_migrations = applied_migrations
         """How many migrations this open() applied (0 when the file was already current)."""
@@ -121,11 +126,11 @@ class Database:
                 await self._writer.execute("COMMIT")
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self._reader.execute(sql, tuple(params)) as cursor:
+        async with self._read_lock, self._reader.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self._reader.execute(sql, tuple(params)) as cursor:
+        async with self._read_lock, self._reader.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def user_version(self) -> int:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -97,3 +98,34 @@ async def test_connection_settings(db: Database) -> None:
 async def test_reads_are_refused_writes(db: Database) -> None:
     with pytest.raises(sqlite3.OperationalError, match="readonly|read-only|query_only"):
         await db.fetch_all("DELETE FROM guild_settings")
+
+
+async def test_a_row_just_committed_is_read_back_while_another_read_is_under_way(
+    tmp_path: Path,
+) -> None:
+    """Reads share one connection: a read queued behind another's must not share its older
+    snapshot (the timer reading while a moderator's command writes, then reads back)."""
+    async with Database.open(tmp_path / "db.sqlite") as db:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+            await conn.execute(
+                "INSERT INTO notes (body) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+                "SELECT i + 1 FROM n WHERE i < 299999) SELECT 'old ' || i FROM n"
+            )
+        # Its first row takes a while (the sort needs every row): its snapshot is taken first.
+        slow = "SELECT body FROM notes ORDER BY -id"
+
+        async def write_then_read() -> bool:
+            async with db.transaction() as conn:
+                async with conn.execute(
+                    "INSERT INTO notes (body) VALUES ('new') RETURNING id"
+                ) as cursor:
+                    row = await cursor.fetchone()
+            assert row is not None
+            return await db.fetch_one("SELECT body FROM notes WHERE id = ?", (row[0],)) is not None
+
+        for _ in range(3):
+            reading = asyncio.create_task(db.fetch_all(slow))
+            await asyncio.sleep(0.01)  # the slow read is under way on the read connection
+            assert await write_then_read()
+            assert len(await reading) >= 299999
