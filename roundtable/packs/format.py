@@ -1,6 +1,7 @@
 """The pack file: Markdown with a small front matter, editable by hand.
 
     ---
+    roundtable: 1
     title: Sputnik moment?
     author: ...
     source: ...
@@ -23,7 +24,9 @@
     ## Second section title
     ...
 
-`parse_pack` reports every problem with its line number; `render_pack` writes the canonical
+The `roundtable: 1` line marks the file as a pack (any other Markdown is imported as a text);
+files from before the marker are still read as packs when they read cleanly. `parse_pack`
+reports every problem with its line number; `render_pack` writes the canonical
 form, which `parse_pack` reads back identical.
 """
 
@@ -47,6 +50,8 @@ from roundtable.packs.model import (
     Section,
 )
 
+FORMAT_VERSION = 1
+MARKER = re.compile(r"^---[ \t]*\r?\n(?:.*\r?\n){0,10}?roundtable[ \t]*:", re.IGNORECASE)
 FRONT_KEYS = ("title", "author", "source", "date", "licence", "stances")
 _KEY_ALIASES = {"license": "licence"}
 _SECTION = re.compile(r"^##\s+(.+?)\s*#*\s*$")
@@ -129,7 +134,16 @@ def _front_matter(
             continue
         key, sep, value = line.partition(":")
         key = _KEY_ALIASES.get(key.strip().lower(), key.strip().lower())
-        if not sep:
+        if key == "roundtable" and sep:
+            if value.strip() != str(FORMAT_VERSION):
+                problems.append(
+                    Problem(
+                        number,
+                        f"this is a pack file of format {value.strip()!r}; this Roundtable "
+                        f"reads format {FORMAT_VERSION}: update Roundtable or export it again",
+                    )
+                )
+        elif not sep:
             problems.append(Problem(number, f"expected key: value, not {line!r}"))
         elif key not in FRONT_KEYS:
             problems.append(
@@ -250,7 +264,7 @@ def _escape(line: str) -> str:
 
 def render_pack(pack: Pack) -> str:
     """The canonical pack file; parse_pack(render_pack(p)) == p."""
-    out = ["---"]
+    out = ["---", f"roundtable: {FORMAT_VERSION}"]
     values = {
         "title": pack.title,
         "author": pack.author,

@@ -10,11 +10,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from roundtable.errors import UserError
+from roundtable.packs.blocks import Document, LeftOut
 from roundtable.packs.excerpts import MAX_PARTS, PART_CHARS, parts_needed
-from roundtable.packs.format import PackError, Problem, parse_pack, render_pack
-from roundtable.packs.importer import LeftOut, Split, decode, import_text
+from roundtable.packs.format import MARKER, PackError, Problem, parse_pack, render_pack
+from roundtable.packs.importer import Split, decode, import_document
 from roundtable.packs.model import Pack, Section
 from roundtable.packs.questions import MIN_QUESTIONS
+from roundtable.packs.readers.detect import read_file
 from roundtable.packs.writers import QuestionWriter, TemplateWriter
 from storage.packs import DuplicatePack, PackInUse, PackRecord, PackRepository
 
@@ -103,35 +105,68 @@ def _title_from_filename(filename: str) -> str:
     return words[:1].upper() + words[1:] if words else "Imported text"
 
 
-def looks_like_pack_file(text: str) -> bool:
-    head = text.lstrip("\ufeff").lstrip()[:2000]
-    return head.startswith("---") and re.search(r"^title\s*:", head, re.MULTILINE) is not None
+def read_pack_file(text: str) -> Pack | None:
+    """The pack in `text` when it is a pack file: one marked `roundtable: 1` (PackError when
+    it then has problems), or an unmarked one from before the marker that reads cleanly.
+    None for any other text, which is imported as a text."""
+    if not text.startswith("---"):
+        return None
+    if MARKER.match(text):
+        return parse_pack(text)
+    try:
+        return parse_pack(text)
+    except PackError:
+        return None
+
+
+_FOUND_BY = {
+    "markdown": "by its headings",
+    "numbered": "by numbered headings",
+    "unmarked": "by short heading lines between paragraphs",
+    "none": "no headings, so split into parts of similar length",
+}
+_KIND = {
+    "text": "a plain text",
+    "markdown": "a Markdown text",
+    "html": "a saved web page",
+    "pdf": "a PDF",
+    "epub": "an EPUB book",
+}
+
+
+def _read_document(data: bytes, filename: str) -> tuple[Pack | None, Document]:
+    doc = read_file(data, filename)
+    if doc.kind in ("text", "markdown"):
+        pack = read_pack_file(decode(data).lstrip("\ufeff"))
+        if pack is not None:
+            return pack, doc
+    return None, doc
 
 
 async def prepare_import(
     data: bytes, *, filename: str, title: str | None, writer: QuestionWriter
 ) -> ImportPreview:
-    """Decode, find sections (or read a pack file), write missing questions, check it posts."""
-    text = decode(data)
-    if looks_like_pack_file(text):
-        pack = parse_pack(text)
-        left_out: tuple[LeftOut, ...] = ()
-        split: tuple[Split, ...] = ()
+    """Read the file (a pack file, or a text of any kind), write missing questions, check it
+    posts. Reading runs in a worker thread: PDFs and books take a moment."""
+    pack, doc = await asyncio.to_thread(_read_document, data, filename)
+    left_out: tuple[LeftOut, ...] = ()
+    split: tuple[Split, ...] = ()
+    if pack is not None:
         found_by = "pack file"
     else:
-        found = import_text(text, fallback_title=title or _title_from_filename(filename))
+        found = await asyncio.to_thread(
+            import_document, doc, fallback_title=title or _title_from_filename(filename)
+        )
+        meta = found.meta
         pack = Pack(
             title=found.title,
             sections=tuple(Section(s.title, s.text) for s in found.sections),
-            source=filename,
+            author=meta.author,
+            date=meta.date,
+            source=meta.source or filename,
         )
         left_out, split = found.left_out, found.split
-        found_by = {
-            "markdown": "Markdown headings",
-            "numbered": "numbered headings",
-            "unmarked": "short heading lines between paragraphs",
-            "none": "no headings: split into parts of similar length",
-        }[found.headings]
+        found_by = f"{_KIND[found.kind]}, {_FOUND_BY[found.headings]}"
     if title:
         pack = replace(pack, title=title.strip())
     pack, written_by = await fill_questions(pack, writer)

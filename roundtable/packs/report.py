@@ -36,7 +36,7 @@ def as_text(preview: ImportPreview) -> str:
     pack = preview.pack
     lines = [
         f"{pack.title}",
-        f"{len(pack.sections)} section(s), found by {preview.found_by}; "
+        f"{len(pack.sections)} section(s), read as {preview.found_by}; "
         f"{preview.generated_questions} question(s) written from templates.",
         "",
     ]

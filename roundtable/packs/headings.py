@@ -1,0 +1,259 @@
+"""Where sections start: marked (Markdown, HTML, EPUB) headings, numbered and named headings,
+and unmarked ones (a short line standing alone between paragraphs)."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from dataclasses import dataclass, field
+
+from roundtable.packs.blocks import Paragraph
+
+_TERMINAL = ".,;:!?…"
+_CLOSERS = "\"'”’»)]"
+
+_WORD_NUMBER = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
+)
+_NAMED = re.compile(
+    rf"^(volume|book|part|epoch|chapter|section|article|act|scene|lesson|unit|canto|letter)\s+"
+    rf"(the\s+)?(\d+|[ivxlcdm]+|{_WORD_NUMBER})\b\.?\s*[:.\-–—]?\s*(.*)$",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]?\s+(\S.*)$")
+_ROMAN = re.compile(r"^([IVXLC]{1,7})[.)]\s+(\S.*)$")
+_PARAGRAPH_SIGN = re.compile(r"^(§{1,2})\s*(\d{1,3}[a-z]?)\.?\s*[:.\-–—]?\s*(.*)$")
+# Front and back matter: sections of their own beside the numbered ones.
+_MATTER = re.compile(
+    r"^(preamble|introduction|foreword|preface|prologue|prelude|epilogue|afterword|conclusion"
+    r"|postscript|appendix(\s+[a-z0-9]{1,4})?|author'?s note|a note on the text)\s*[.:]?$",
+    re.IGNORECASE,
+)
+_BARE_NUMBER = re.compile(r"^(\d{1,3}|[IVXLC]{1,7})\.?$")
+_BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+)+$")
+_DATE = re.compile(r"\b(19|20)\d{2}\b.*\d|^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+_MONTHS = (
+    r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
+    r"|oct(ober)?|nov(ember)?|dec(ember)?"
+)
+# A figure or a date alone on a line ("$4.2 million", "March 3, 2026", "12 %"): never a heading.
+FIGURE_OR_DATE = re.compile(
+    rf"^[\$€£¥]?\s*\d[\d,.\s]*\s*(%|per ?cent|million|billion|thousand|bn|m|k)?$"
+    rf"|^({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}$"
+    rf"|^\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+\d{{4}}$"
+    rf"|^\d{{4}}-\d{{2}}-\d{{2}}$",
+    re.IGNORECASE,
+)
+
+
+def _ends_open(line: str) -> bool:
+    """No closing punctuation (a sentence ends with . ! ? or a quote after one)."""
+    stripped = line.rstrip(_CLOSERS)
+    return not stripped or stripped[-1] not in _TERMINAL
+
+
+def heading_like(line: str) -> bool:
+    words = line.split()
+    return (
+        2 <= len(line) <= 70
+        and len(words) <= 10
+        and _ends_open(line)
+        and (line[0].isupper() or line[0].isdigit())
+        and not _BYLINE.match(line)
+        and not _DATE.search(line)
+        and not FIGURE_OR_DATE.match(line)
+    )
+
+
+def _numbered(line: str) -> tuple[str, str] | None:
+    """(title, style) for a numbered or named heading line, or None. Headings of one style are
+    one level of the text ("chapter", "roman", "arabic 2" for "1.2 ...")."""
+    if len(line) > 80:
+        return None
+    named = _NAMED.match(line)
+    if named:
+        word, the, number, rest = named.groups()
+        if _is_roman(number):
+            number = number.upper()
+        elif not number.isdigit():
+            number = ("the " if the else "") + number.capitalize()
+        label = f"{word.capitalize()} {number}"
+        title = f"{label}: {rest.strip()}" if rest.strip() else label
+        return (title, word.lower()) if _ends_open(rest) or not rest.strip() else None
+    sign = _PARAGRAPH_SIGN.match(line)
+    if sign:
+        return line, "§"
+    roman = _ROMAN.match(line)
+    if roman and _ends_open(roman.group(2)) and len(roman.group(2).split()) <= 12:
+        return line, "roman"
+    arabic = _NUMBERED.match(line)
+    if arabic and _ends_open(arabic.group(2)) and len(arabic.group(2).split()) <= 12:
+        return line, f"arabic {arabic.group(1).count('.') + 1}"
+    bare = _BARE_NUMBER.match(line)
+    if bare:
+        return line.rstrip("."), "roman" if _is_roman(bare.group(1)) else "arabic 1"
+    return None
+
+
+def _is_roman(token: str) -> bool:
+    return bool(re.fullmatch(r"[ivxlcdm]+", token, re.IGNORECASE))
+
+
+def body_like(para: Paragraph) -> bool:
+    return len(para.text) >= 80 or not _ends_open(para.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    index: int  # of its paragraph
+    title: str
+    style: str | None  # None: front or back matter, a section at whatever level is chosen
+    absorbs_next: bool = False  # "CHAPTER IV" above a title line
+
+
+@dataclass(frozen=True, slots=True)
+class Headings:
+    """How a text divides: `starts` maps the paragraph index of each section's heading to its
+    title; `hidden` are heading paragraphs that are not text (a chapter's title line, a book
+    heading above its first chapter); `sub` are deeper headings kept in the text."""
+
+    kind: str  # markdown | numbered | unmarked | none
+    starts: dict[int, str] = field(default_factory=dict)
+    hidden: frozenset[int] = frozenset()
+    sub: frozenset[int] = frozenset()
+    outer: tuple[Heading, ...] = ()  # shallower headings (a book above its chapters)
+
+
+def _marked(paras: list[Paragraph]) -> list[Heading]:
+    return [
+        Heading(i, p.text, f"h{p.heading_level}")
+        for i, p in enumerate(paras)
+        if p.heading_level is not None
+    ]
+
+
+def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
+    found: dict[int, Heading] = {}
+    # From the end, so that a heading may stand directly above a deeper one ("BOOK I" above
+    # "CHAPTER I"), but a run of headings with nothing between (a table of contents) is no
+    # heading at all.
+    for i in range(len(paras) - 1, -1, -1):
+        para = paras[i]
+        if not para.single_line:
+            continue
+        if _MATTER.match(para.text):
+            nxt = paras[i + 1] if i + 1 < len(paras) else None
+            if nxt is not None and body_like(nxt) and not _heading_at(paras, i + 1):
+                found[i] = Heading(i, string.capwords(para.text.rstrip(".:").strip()), None)
+            continue
+        numbered = _numbered(para.text)
+        if numbered is None:
+            continue
+        title, style = numbered
+        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        if nxt is None:
+            continue
+        # "CHAPTER IV" then a short title line: one heading "Chapter IV: Title".
+        if _title_line(nxt) and ":" not in title and not _heading_at(paras, i + 1):
+            after = paras[i + 2] if i + 2 < len(paras) else None
+            deeper = found.get(i + 2)
+            if after is not None and (
+                (body_like(after) and deeper is None)
+                or (deeper is not None and deeper.style not in (None, style))
+            ):
+                label = f"{title}: {nxt.text.rstrip('.').strip()}"
+                found[i] = Heading(i, label, style, absorbs_next=True)
+                continue
+        below = found.get(i + 1)
+        if below is not None and below.style is not None and below.style != style:
+            found[i] = Heading(i, title, style)  # a book heading directly above its chapter
+        elif body_like(nxt) and _numbered(nxt.text) is None:
+            found[i] = Heading(i, title, style)
+    return [found[i] for i in sorted(found)]
+
+
+def _title_line(para: Paragraph) -> bool:
+    """A chapter's title on the line below its number ("The Widow and her Child.")."""
+    return para.single_line and heading_like(para.text.rstrip(".").strip())
+
+
+def _heading_at(paras: list[Paragraph], index: int) -> bool:
+    para = paras[index]
+    return para.single_line and (_numbered(para.text) is not None or bool(_MATTER.match(para.text)))
+
+
+def _unmarked_candidates(paras: list[Paragraph]) -> list[Heading]:
+    found: list[Heading] = []
+    for i, para in enumerate(paras):
+        if not (para.single_line and heading_like(para.text)):
+            continue
+        prev = paras[i - 1] if i > 0 else None
+        # The body may start after a figure or date standing alone ("Funding" / "$4.2 million").
+        j = i + 1
+        while j < len(paras) and FIGURE_OR_DATE.match(paras[j].text.strip()):
+            j += 1
+        nxt = paras[j] if j < len(paras) else None
+        if prev is None or nxt is None:
+            continue
+        if body_like(prev) and body_like(nxt):
+            found.append(Heading(i, para.text, "unmarked"))
+    # Short lines everywhere (dialogue, verse, lists) are not headings.
+    return found if found and len(found) <= max(1, len(paras) // 3) else []
+
+
+def _choose_level(
+    paras: list[Paragraph], candidates: list[Heading], kind: str, round_chars: int
+) -> Headings:
+    """The shallowest level of headings that divides the text into at least two sections
+    that each fit a round; when none does, the deepest that divides it at all."""
+    styles: list[str] = []
+    for heading in candidates:
+        if heading.style is not None and heading.style not in styles:
+            styles.append(heading.style)  # the order they first appear in: outermost first
+    if kind == "markdown":
+        styles.sort()  # h1 < h2 < ...
+    sizes = [len(p.text) for p in paras]
+    best: tuple[int, list[Heading]] | None = None
+    for depth in range(1, len(styles) + 1):
+        level = set(styles[:depth])
+        chosen = [h for h in candidates if h.style is None or h.style in level]
+        cuts = [h.index for h in chosen if h.style is None or h.style == styles[depth - 1]]
+        lengths = _lengths(sizes, cuts)
+        if len(cuts) < (1 if kind == "markdown" else 2):
+            continue
+        best = (depth, chosen)
+        lengths.sort()
+        if lengths[len(lengths) // 2] <= round_chars:
+            break
+    if best is None:
+        return Headings("none")
+    depth, chosen = best
+    deepest = styles[depth - 1]
+    starts = {h.index: h.title for h in chosen if h.style is None or h.style == deepest}
+    outer = tuple(h for h in chosen if h.index not in starts)
+    hidden = {h.index + 1 for h in chosen if h.absorbs_next}
+    sub = {h.index for h in candidates if h not in chosen} | {
+        h.index + 1 for h in candidates if h.absorbs_next and h not in chosen
+    }
+    return Headings(kind, starts, frozenset(hidden), frozenset(sub - hidden), outer)
+
+
+def _lengths(sizes: list[int], cuts: list[int]) -> list[int]:
+    bounds = [*cuts, len(sizes)]
+    return [sum(sizes[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def find_headings(paras: list[Paragraph], *, round_chars: int) -> Headings:
+    for kind, finder in (
+        ("markdown", _marked),
+        ("numbered", _numbered_candidates),
+        ("unmarked", _unmarked_candidates),
+    ):
+        candidates = finder(paras)
+        if candidates:
+            found = _choose_level(paras, candidates, kind, round_chars)
+            if found.starts:
+                return found
+    return Headings("none")

@@ -1,0 +1,1 @@
+"""Readers: one a file kind, each giving the importer a Document."""

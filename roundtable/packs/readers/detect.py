@@ -1,0 +1,85 @@
+"""Which reader reads a file: by its first bytes, then its name, then its text."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from roundtable.packs.blocks import Document
+from roundtable.packs.readers import markdown
+from roundtable.packs.readers.plain import MAX_IMPORT_BYTES, decode, error
+
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+_ATX_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+_REFUSED = {
+    ".docx": "Word",
+    ".doc": "Word",
+    ".odt": "OpenDocument",
+    ".rtf": "RTF",
+    ".mobi": "Kindle",
+    ".azw3": "Kindle",
+}
+
+
+def kind_of(data: bytes, filename: str) -> str:
+    """pdf | epub | html | markdown | text, or a PackError for a kind we cannot read."""
+    suffix = PurePosixPath(filename.lower()).suffix
+    if len(data) > MAX_IMPORT_BYTES:
+        decode(data)  # raises the size message
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        if _is_epub(data):
+            return "epub"
+        what = f"a {_REFUSED[suffix]}" if suffix in _REFUSED else "a zip"
+        raise error(
+            f"this is {what} file, which Roundtable cannot read: save it as PDF, EPUB, HTML or "
+            "plain text"
+        )
+    if suffix in _REFUSED:
+        raise error(
+            f"this is a {_REFUSED[suffix]} file, which Roundtable cannot read: save it as PDF, "
+            "EPUB, HTML or plain text"
+        )
+    if suffix in HTML_SUFFIXES or _HTML_START.match(data[:4096]):
+        return "html"
+    if suffix in MARKDOWN_SUFFIXES:
+        return "markdown"
+    return "text"
+
+
+def _is_epub(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            return archive.read("mimetype").strip() == b"application/epub+zip"
+    except (zipfile.BadZipFile, KeyError):
+        return False
+
+
+def read_string(text: str, *, markdown_file: bool = False) -> Document:
+    """A decoded text: Markdown when named so, when it opens with a front matter or when it
+    has Markdown headings; plain text otherwise."""
+    if markdown_file or text.lstrip("\ufeff").startswith("---\n") or _ATX_HEADING.search(text):
+        return markdown.read(text.lstrip("\ufeff"))
+    return Document("text", text=text)
+
+
+def read_file(data: bytes, filename: str) -> Document:
+    kind = kind_of(data, filename)
+    if kind == "pdf":
+        from roundtable.packs.readers.pdf import read as read_pdf
+
+        return read_pdf(data)
+    if kind == "epub":
+        from roundtable.packs.readers.epub import read as read_epub
+
+        return read_epub(data)
+    if kind == "html":
+        from roundtable.packs.readers.web import read as read_web
+
+        return read_web(data)
+    return read_string(decode(data), markdown_file=kind == "markdown")

@@ -1,0 +1,117 @@
+"""EPUB books (ebooklib): the book's own chapters, in reading order, titled from its table of
+contents (or the chapter's first heading). The contents page, cover, title and copyright pages
+are listed as left out; their "line" is the chapter file's place in the book.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+
+import lxml.etree
+import lxml.html
+from ebooklib import ITEM_DOCUMENT, epub
+
+from roundtable.packs.blocks import Document, LeftOut, Meta, Paragraph, excerpt
+from roundtable.packs.readers import html_blocks
+from roundtable.packs.readers.plain import error
+
+MAX_UNPACKED = 60_000_000  # bytes: a book is a few megabytes; more is a zip bomb
+_FRONT_MATTER = re.compile(r"\b(cover|title ?page|copyright|colophon|imprint|dedication)\b", re.I)
+SHORT_PAGE = 400  # characters: a page shorter than this with a front-matter name is left out
+
+
+def read(data: bytes) -> Document:
+    _check_size(data)
+    try:
+        book = epub.read_epub(BytesIO(data), {"ignore_ncx": False})
+    except (epub.EpubException, KeyError, lxml.etree.LxmlError, zipfile.BadZipFile) as exc:
+        raise error("this EPUB could not be read (damaged or DRM-protected?)") from exc
+    titles = _toc_titles(book.toc)
+    doc = Document("epub", paragraphs=[], meta=_meta(book), unit="chapter file")
+    assert doc.paragraphs is not None
+    for place, (idref, _linear) in enumerate(book.spine, start=1):
+        item = book.get_item_with_id(idref)
+        if item is None or item.get_type() != ITEM_DOCUMENT:
+            continue
+        name = item.get_name()
+        try:
+            root = lxml.html.document_fromstring(item.get_content())
+        except (lxml.etree.ParserError, ValueError):
+            doc.left_out.append(LeftOut("unreadable chapter file", place, name))
+            continue
+        body = root.find("body")
+        paras = html_blocks.paragraphs(body if body is not None else root, line=place)
+        paras = [Paragraph(p.text, place, p.single_line, p.heading_level) for p in paras]
+        text = " ".join(p.text for p in paras)
+        title = titles.get(name.split("#")[0]) or next(
+            (p.text for p in paras if p.heading_level is not None), ""
+        )
+        if isinstance(item, epub.EpubNav) or re.search(r"\b(toc|nav)\b", name, re.I):
+            doc.left_out.append(LeftOut("table of contents", place, excerpt(text)))
+            continue
+        if not text.strip():
+            continue
+        if len(text) < SHORT_PAGE and _FRONT_MATTER.search(f"{name} {title}"):
+            doc.left_out.append(LeftOut("front matter", place, excerpt(text)))
+            continue
+        doc.paragraphs += _chapter(title, paras, place)
+    if not doc.paragraphs:
+        raise error("this EPUB has no chapters with text")
+    return doc
+
+
+def _check_size(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise error("this EPUB is not a complete zip file: download it again") from exc
+    if unpacked > MAX_UNPACKED:
+        raise error(f"this EPUB unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}")
+
+
+def _chapter(title: str, paras: list[Paragraph], place: int) -> list[Paragraph]:
+    """A chapter as a level-1 heading and its text; its own headings one level deeper."""
+    if (
+        paras
+        and paras[0].heading_level is not None
+        and paras[0].text.casefold() == title.casefold()
+    ):
+        paras = paras[1:]
+    heading = [Paragraph(title, place, True, 1)] if title else []
+    return heading + [
+        Paragraph(p.text, p.line, p.single_line, min(6, p.heading_level + 1))
+        if p.heading_level is not None
+        else p
+        for p in paras
+    ]
+
+
+def _toc_titles(toc: object) -> dict[str, str]:
+    """File name -> title, from the book's table of contents (first entry a file wins)."""
+    found: dict[str, str] = {}
+
+    def visit(entries: object) -> None:
+        if not isinstance(entries, list | tuple):
+            return
+        for entry in entries:
+            if isinstance(entry, tuple) and len(entry) == 2:
+                visit([entry[0]])
+                visit(entry[1])
+            elif isinstance(entry, epub.Link | epub.Section):
+                href = (getattr(entry, "href", "") or "").split("#")[0]
+                if href and entry.title:
+                    found.setdefault(href, " ".join(entry.title.split()))
+
+    visit(toc)
+    return found
+
+
+def _meta(book: epub.EpubBook) -> Meta:
+    def first(name: str) -> str:
+        values = book.get_metadata("DC", name)
+        return " ".join(str(values[0][0]).split()) if values else ""
+
+    return Meta(title=first("title"), author=first("creator"), date=first("date")[:10], source="")

@@ -1,0 +1,123 @@
+"""HTML elements as paragraphs: headings keep their level, lists and tables become lines,
+emphasis and code stay Markdown, links are written "text (url)", images as their alt text;
+scripts, styles, forms and page navigation inside an element are no text."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from roundtable.packs.blocks import Paragraph
+from roundtable.packs.readers.plain import normalise
+
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+SKIPPED = {
+    "script", "style", "noscript", "template", "nav", "form", "button", "select", "svg",
+    "iframe", "head", "title", "meta", "link", "input", "textarea", "dialog",
+}  # fmt: skip
+TEXT_BLOCKS = {"p", "pre", "blockquote", "dt", "dd", "figcaption", "caption", "address", "li"}
+BLOCKS = {
+    *HEADINGS, *TEXT_BLOCKS, "div", "section", "article", "main", "header", "footer", "aside",
+    "ul", "ol", "dl", "table", "figure", "body", "hr", "details", "summary", "center",
+}  # fmt: skip
+_INLINE_MARK = {"em": "*", "i": "*", "strong": "**", "b": "**", "code": "`", "s": "~~"}
+
+
+def paragraphs(root: HtmlElement, *, line: int = 0) -> list[Paragraph]:
+    """The paragraphs under `root`; `line` stands in for elements without a source line."""
+    out: list[Paragraph] = []
+    _walk(root, out, line)
+    return out
+
+
+def _tag(element: HtmlElement) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def _add(
+    out: list[Paragraph], text: str, element: HtmlElement, line: int, level: int | None
+) -> None:
+    text = "\n".join(normalise(text).split("\n")).strip()
+    text = re.sub(r"\n{2,}", "\n", text)
+    if text:
+        where = getattr(element, "sourceline", None) or line
+        out.append(Paragraph(text, where, "\n" not in text, level))
+
+
+def _walk(element: HtmlElement, out: list[Paragraph], line: int) -> None:
+    tag = _tag(element)
+    if tag in SKIPPED or not tag:
+        return
+    if tag in HEADINGS:
+        _add(out, inline(element).replace("\n", " "), element, line, HEADINGS[tag])
+    elif tag in ("ul", "ol"):
+        items = [inline(c).replace("\n", " ").strip() for c in element if _tag(c) == "li"]
+        lines = [
+            f"{n}. {item}" if tag == "ol" else f"- {item}"
+            for n, item in enumerate(items, start=1)
+            if item
+        ]
+        _add(out, "\n".join(lines), element, line, None)
+    elif tag == "table":
+        rows = []
+        for row in element.iter("tr"):
+            cells = [inline(c).replace("\n", " ") for c in row if _tag(c) in ("td", "th")]
+            if any(cells):
+                rows.append(" | ".join(cells))
+        _add(out, "\n".join(rows), element, line, None)
+    elif tag == "blockquote":
+        inner: list[Paragraph] = []
+        for child in element:
+            _walk(child, inner, line)
+        text = "\n".join(p.text for p in inner) or inline(element)
+        _add(out, "\n".join("> " + t for t in text.split("\n")), element, line, None)
+    elif tag == "pre":
+        _add(out, "```\n" + element.text_content().strip("\n") + "\n```", element, line, None)
+    elif tag in TEXT_BLOCKS and not _has_blocks(element):
+        _add(out, inline(element), element, line, None)
+    else:
+        if element.text and element.text.strip():
+            _add(out, _spaces(element.text), element, line, None)
+        for child in element:
+            if _tag(child) in BLOCKS or _tag(child) in SKIPPED:
+                _walk(child, out, line)
+            else:
+                _add(out, inline(child), child, line, None)
+            if child.tail and child.tail.strip():
+                _add(out, _spaces(child.tail), element, line, None)
+
+
+def _has_blocks(element: HtmlElement) -> bool:
+    return any(_tag(d) in BLOCKS for d in element.iterdescendants())
+
+
+def inline(element: HtmlElement) -> str:
+    """An element's text with its inline formatting as Discord shows it."""
+    parts: list[str] = [_spaces(element.text)]
+    for child in element:
+        tag = _tag(child)
+        if tag in SKIPPED:
+            pass
+        elif tag == "br":
+            parts.append("\n")
+        elif tag == "img":
+            alt = (child.get("alt") or "").strip()
+            parts.append(f"(image: {alt})" if alt else "")
+        elif tag == "a":
+            label = inline(child)
+            href = (child.get("href") or "").strip()
+            web = href.startswith(("http://", "https://"))
+            parts.append(f"{label} ({href})" if web and label.strip() != href else label)
+        elif tag in _INLINE_MARK and inline(child).strip():
+            mark = _INLINE_MARK[tag]
+            parts.append(f"{mark}{inline(child).strip()}{mark}")
+        else:
+            parts.append(inline(child))
+        parts.append(_spaces(child.tail))
+    return re.sub(r" *\n *", "\n", "".join(parts))
+
+
+def _spaces(text: str | None) -> str:
+    """Whitespace in HTML source is one space (a line break is <br>)."""
+    return re.sub(r"\s+", " ", text or "")

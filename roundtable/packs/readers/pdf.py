@@ -1,0 +1,105 @@
+"""PDF: the text layer, page by page (pypdf, layout mode, which keeps the gaps between
+paragraphs), without running headers, footers and page numbers, with words hyphenated across
+a line break joined again.
+
+Line numbers of what is left out are pages: a moderator finds things in a PDF by page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from io import BytesIO
+
+from pypdf import PageObject, PdfReader
+from pypdf.errors import PdfReadError, PyPdfError
+
+from roundtable.packs.blocks import Document, LeftOut, excerpt
+from roundtable.packs.readers.plain import error, normalise
+
+MAX_PAGES = 2_000
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(page\s+)?(\d{1,4}|[ivxlc]{1,7})(\s+(of|/)\s+\d{1,4})?[-–—\s]*$", re.IGNORECASE
+)
+_HYPHENATED = re.compile(r"(\w)-\n(\s*)([a-z]+)")
+EDGE = 3  # lines at the top and bottom of a page where headers and footers live
+
+
+def read(data: bytes) -> Document:
+    pages = _pages(data)
+    if sum(len(page.strip()) for page in pages) < 20:
+        raise error(
+            "this PDF has no text layer, only images of pages (a scan?): run it through text "
+            "recognition (OCR) or import a text version"
+        )
+    kept, left = _without_furniture([normalise(page).split("\n") for page in pages])
+    text_lines: list[str] = []
+    page_of_line: list[int] = []
+    for number, lines in enumerate(kept, start=1):
+        text_lines += lines
+        page_of_line += [number] * len(lines)
+    text = _join_hyphenated("\n".join(text_lines))
+    return Document("pdf", text=text, left_out=left, unit="page", pages=page_of_line)
+
+
+def _pages(data: bytes) -> list[str]:
+    try:
+        reader = PdfReader(BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise error("this PDF is protected by a password: save an unprotected copy")
+        if len(reader.pages) > MAX_PAGES:
+            raise error(f"this PDF has {len(reader.pages):,} pages; the limit is {MAX_PAGES:,}")
+        return [_page_text(page) for page in reader.pages]
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
+        raise error(
+            "this PDF could not be read (damaged, incomplete or not really a PDF): save it "
+            "again or import a text version"
+        ) from exc
+
+
+def _page_text(page: PageObject) -> str:
+    try:
+        return page.extract_text(extraction_mode="layout") or ""
+    except (PdfReadError, ValueError, KeyError, ZeroDivisionError):
+        return page.extract_text() or ""
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", line.casefold()).strip()
+
+
+def _without_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[LeftOut]]:
+    """Lines at a page's top or bottom that repeat on most pages (a running header, a footer
+    with the page number) and page numbers alone are left out."""
+    edges: Counter[str] = Counter()
+    for lines in pages:
+        body = [line for line in lines if line]
+        edges.update({_shape(line) for line in body[:EDGE] + body[-EDGE:]})
+    repeated = {shape for shape, n in edges.items() if len(pages) >= 3 and n >= len(pages) / 2}
+    kept: list[list[str]] = []
+    left: list[LeftOut] = []
+    reported: set[str] = set()
+    numbers = False
+    for number, lines in enumerate(pages, start=1):
+        filled = [i for i, line in enumerate(lines) if line]
+        edge = set(filled[:EDGE] + filled[-EDGE:])
+        out = []
+        for index, line in enumerate(lines):
+            shape = _shape(line)
+            if index in edge and line and (shape in repeated or _PAGE_NUMBER.match(line)):
+                numbers = numbers or bool(_PAGE_NUMBER.match(line))
+                if shape not in reported and not _PAGE_NUMBER.match(line):
+                    left.append(LeftOut("page header or footer", number, excerpt(line)))
+                    reported.add(shape)
+                out.append("")
+            else:
+                out.append(line)
+        kept.append(out)
+    if numbers:
+        left.append(LeftOut("page numbers", 1, "numbers alone at the top or bottom of pages"))
+    return kept, left
+
+
+def _join_hyphenated(text: str) -> str:
+    """ "exam-\\nple" -> "example\\n" (keeping the line count)."""
+    return _HYPHENATED.sub(lambda m: f"{m.group(1)}{m.group(3)}\n{m.group(2)}", text)

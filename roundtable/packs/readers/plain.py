@@ -1,0 +1,134 @@
+"""Plain text: decoding, normalising, and cutting into paragraphs.
+
+Hard-wrapped prose (e-texts wrap at ~70 columns) is joined into paragraphs; one paragraph a line
+(articles copied from the web) is kept a line a paragraph; verse, lists and addresses keep their
+lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from roundtable.packs.blocks import Paragraph
+from roundtable.packs.format import PackError, Problem
+from roundtable.packs.headings import heading_like
+
+MAX_IMPORT_BYTES = 1_000_000
+
+
+def error(message: str, line: int | None = None) -> PackError:
+    return PackError([Problem(line, message)], what="This text")
+
+
+# -- decoding and normalising ---------------------------------------------------------------
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else is refused."""
+    if not data.strip():
+        raise error("the file is empty")
+    if len(data) > MAX_IMPORT_BYTES:
+        raise error(
+            f"the file is {len(data):,} bytes; the limit is {MAX_IMPORT_BYTES:,} (about 250 pages)"
+        )
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise error("the file starts like UTF-16 but is not valid UTF-16") from exc
+    if b"\x00" in data[:8192]:
+        raise error(
+            "this looks like a binary file: Roundtable reads plain text, Markdown, web pages "
+            "(.html), PDF and EPUB"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(
+            "the file is not UTF-8 (perhaps Windows-1252 or Latin-1): save it as UTF-8 and "
+            "import it again",
+            line,
+        ) from exc
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t")
+    if controls > max(8, len(text) // 200):
+        raise error("this looks like a binary file, not text: save it as plain text")
+    return text
+
+
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def normalise(text: str) -> str:
+    """Unix newlines, no invisible characters, single spaces, no trailing spaces.
+
+    Keeps the line count so that line numbers still point into the moderator's file.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+# -- paragraphs -----------------------------------------------------------------------------
+
+_ATX = re.compile(r"^(#{1,6})\s+(.+?)(?:\s+#+)?$")
+_SETEXT = re.compile(r"^(=+|-+)$")
+
+
+def is_wrapped(lines: list[str]) -> bool:
+    """Hard-wrapped prose (e-texts wrap at ~70 columns) rather than one paragraph a line."""
+    if len(lines) < 2 or max(len(line) for line in lines) > 100:
+        return False
+    body = lines[:-1]
+    return sum(len(line) for line in body) / len(body) >= 45
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    result: list[Paragraph] = []
+    block: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        if not block:
+            return
+        lines = [line for _, line in block]
+        first = block[0][0]
+        if len(lines) == 2 and _SETEXT.match(lines[1]) and not _ATX.match(lines[0]):
+            level = 1 if lines[1].startswith("=") else 2
+            result.append(Paragraph(lines[0], first, True, level))
+        elif max(len(line) for line in lines) > 100:
+            # One paragraph a line (articles copied from the web).
+            for number, line in block:
+                result.extend(_one_line(line, number))
+        elif is_wrapped(lines):
+            result.append(Paragraph(" ".join(lines), first, False))
+        elif len(lines) > 1 and heading_like(lines[0]) and is_wrapped(lines[1:]):
+            result.extend(_one_line(lines[0], first))
+            result.append(Paragraph(" ".join(lines[1:]), block[1][0], False))
+        elif len(lines) == 1:
+            result.extend(_one_line(lines[0], first))
+        else:
+            result.append(Paragraph("\n".join(lines), first, False))  # verse, lists, addresses
+        block.clear()
+
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line:
+            if _ATX.match(line):
+                flush()
+                block.append((number, line))
+                flush()
+            else:
+                block.append((number, line))
+        else:
+            flush()
+    flush()
+    return result
+
+
+def _one_line(line: str, number: int) -> list[Paragraph]:
+    atx = _ATX.match(line)
+    if atx:
+        return [Paragraph(atx.group(2).strip(), number, True, len(atx.group(1)))]
+    return [Paragraph(line, number, True)]

@@ -1,0 +1,126 @@
+"""Saved web pages: the article's text only, as readability (readability-lxml) finds it.
+
+Title, author, date and address come from the page's meta tags. Every block of the page outside
+the article (navigation, cookie banners, related links, footers) is listed as left out with its
+line in the saved file.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+from readability import Document as Readable
+
+from roundtable.packs.blocks import Document, LeftOut, Meta, Paragraph, excerpt
+from roundtable.packs.readers import html_blocks
+from roundtable.packs.readers.plain import error
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+_COOKIES = re.compile(r"\bcookies?\b", re.IGNORECASE)
+_FURNITURE = {
+    "nav": "navigation",
+    "header": "page header",
+    "footer": "page footer",
+    "aside": "aside",
+}
+
+
+def decode_html(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    declared = _CHARSET.search(data[:4096])
+    for encoding in (declared.group(1).decode("ascii") if declared else "utf-8", "utf-8"):
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("cp1252", errors="replace")
+
+
+def read(data: bytes) -> Document:
+    html = decode_html(data)
+    try:
+        page = lxml.html.document_fromstring(html)
+        readable = Readable(html)
+        article_html = readable.summary(html_partial=True)
+        article = lxml.html.fragment_fromstring(article_html, create_parent="div")
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise error("this web page could not be read: save it again, or as plain text") from exc
+    lines = _source_lines(page)
+    paras = [
+        Paragraph(p.text, lines.get(_key(p.text), 0), p.single_line, p.heading_level)
+        for p in html_blocks.paragraphs(article)
+    ]
+    _fill_lines(paras)
+    meta = _meta(page, readable)
+    kept = {_key(p.text) for p in paras}
+    left = _outside(page, kept)
+    return Document("html", paragraphs=paras, meta=meta, left_out=left)
+
+
+def _key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())[:200]
+
+
+def _source_lines(page: HtmlElement) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for para in html_blocks.paragraphs(page):
+        lines.setdefault(_key(para.text), para.line)
+    return lines
+
+
+def _fill_lines(paras: list[Paragraph]) -> None:
+    """A paragraph readability rewrote gets the line of the one before it."""
+    last = 1
+    for index, para in enumerate(paras):
+        if para.line:
+            last = para.line
+        else:
+            paras[index] = Paragraph(para.text, last, para.single_line, para.heading_level)
+
+
+def _outside(page: HtmlElement, kept: set[str]) -> list[LeftOut]:
+    body = page.find("body")
+    if body is None:
+        return []
+    left = []
+    for para in html_blocks.paragraphs(body):
+        key = _key(para.text)
+        if not key or key in kept:
+            continue
+        left.append(LeftOut(_reason(page, para), para.line, excerpt(para.text)))
+    return left
+
+
+def _reason(page: HtmlElement, para: Paragraph) -> str:
+    if _COOKIES.search(para.text):
+        return "cookie notice"
+    for element in page.iter():
+        if getattr(element, "sourceline", None) == para.line and isinstance(element.tag, str):
+            for ancestor in element.iterancestors():
+                tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
+                if tag in _FURNITURE:
+                    return _FURNITURE[tag]
+            break
+    return "outside the article"
+
+
+def _meta(page: HtmlElement, readable: Readable) -> Meta:
+    def content(*names: str) -> str:
+        for name in names:
+            for attr in ("property", "name", "itemprop"):
+                found = page.xpath(f"//meta[@{attr}=$n]/@content", n=name)
+                if found and str(found[0]).strip():
+                    return " ".join(str(found[0]).split())
+        return ""
+
+    canonical = page.xpath("//link[@rel='canonical']/@href")
+    return Meta(
+        title=content("og:title", "twitter:title") or readable.short_title() or "",
+        author=content("author", "article:author", "byl", "dc.creator"),
+        date=content("article:published_time", "date", "dc.date", "datePublished")[:10],
+        source=(str(canonical[0]) if canonical else "") or content("og:url"),
+    )

@@ -1,0 +1,213 @@
+"""Wrappers around the text a group reads: left out, and listed with their lines.
+
+E-book licence headers and footers, tables of contents, transcriber's notes, footnotes,
+separator lines, cookie notices and navigation, closing appeals, disclaimers and licence lines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from roundtable.packs.blocks import LeftOut, Paragraph, excerpt
+
+_GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
+_GUTENBERG_END = re.compile(r"^\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
+_CLOSING = [
+    (
+        "donation appeal",
+        re.compile(
+            r"\b(donat(e|es|ing|ion|ions)|support (our|us|independent) (journalism|work|reporting)"
+            r"|reader[- ]supported|become a (monthly )?(member|sustainer|patron|supporter)"
+            r"|chip in|make a (one-time |monthly )?(gift|contribution)|subscribe (now|today))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "publisher's disclaimer",
+        re.compile(
+            r"reflects the views of (its|the) author|views expressed (here|in this)"
+            r"|do(es)? not necessarily reflect",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "licence notice",
+        re.compile(
+            r"licensed under (a |the )?creative commons|all rights reserved|^©|^copyright \d{4}",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "press contact",
+        re.compile(r"^(media|press) (contact|enquiries|inquiries)\b", re.IGNORECASE),
+    ),
+    (
+        "sharing links",
+        re.compile(
+            r"^(share this|like this|related (articles|posts|stories)|sign up for our newsletter"
+            r"|follow us on)\b",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+
+_HEADER_FIELD = re.compile(r"^(title|author|release date|posting date)\s*:\s*(.+)$", re.IGNORECASE)
+_CREDITS = re.compile(
+    r"^(produced|transcribed|prepared|digiti[sz]ed|e-?text prepared|proofread)\b"
+    r".{0,80}\b(by|from)\b",
+    re.IGNORECASE,
+)
+
+
+def ebook_fields(text: str) -> dict[str, str]:
+    """Title, author and release date from an e-book licence header ("Title: ...")."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if _GUTENBERG_START.match(line)), None)
+    if start is None:
+        return {}
+    found: dict[str, str] = {}
+    for line in lines[:start]:
+        match = _HEADER_FIELD.match(line.strip())
+        if match:
+            found.setdefault(match.group(1).lower(), match.group(2).strip())
+    return found
+
+
+def strip_ebook_wrapper(text: str) -> tuple[str, list[LeftOut]]:
+    """Blank out a Project Gutenberg header and licence footer (keeping line numbers)."""
+    lines = text.split("\n")
+    left: list[LeftOut] = []
+    start = next((i for i, line in enumerate(lines) if _GUTENBERG_START.match(line)), None)
+    end = next((i for i, line in enumerate(lines) if _GUTENBERG_END.match(line)), None)
+    if start is not None:
+        left.append(LeftOut("e-book licence header", 1, excerpt(" ".join(lines[: start + 1]))))
+        lines[: start + 1] = [""] * (start + 1)
+    if end is not None:
+        left.append(LeftOut("e-book licence footer", end + 1, excerpt(" ".join(lines[end:]))))
+        lines[end:] = [""] * (len(lines) - end)
+    return "\n".join(lines), left
+
+
+_SEPARATOR = re.compile(r"^\s*(?:([#*_~=\-])\s*)\1(?:\s*\1)+\s*$")
+
+
+_CONTENTS = re.compile(r"^(table of )?contents\.?:?$|^inhalt(sverzeichnis)?\.?$", re.IGNORECASE)
+_TRANSCRIBER = re.compile(r"^\[?\s*transcriber[’']?s?[’']? notes?\b", re.IGNORECASE)
+_NOTES_TITLE = re.compile(r"^(foot|end)?notes\.?:?$", re.IGNORECASE)
+_FOOTNOTE = re.compile(
+    r"^\[(\^|footnote\s+)?[0-9a-z*†‡]{1,4}[\]:]|^[*†‡]\s+\S|^\^\d{1,3}\s", re.IGNORECASE
+)
+_COOKIES = re.compile(r"\bcookies?\b", re.IGNORECASE)
+_CONSENT = re.compile(r"\b(accept|consent|privacy|preferences|settings|agree)\b", re.IGNORECASE)
+_NAV_WORDS = re.compile(
+    r"^(skip to (main )?content|menu|search|home|log ?in|sign ?in|sign up|subscribe|close"
+    r"|back to top|next article|previous article|advertisement|read more)$",
+    re.IGNORECASE,
+)
+_NAV_SPLIT = re.compile(r"\s+[|·•»›/]\s+")
+
+
+def _key(text: str) -> str:
+    """A heading or contents entry without its page number and punctuation, for comparing."""
+    words = re.sub(r"[^\w\s]", " ", text.casefold()).split()
+    while words and words[-1].isdigit():
+        words.pop()
+    return " ".join(words)
+
+
+def _contents(paras: list[Paragraph]) -> set[int]:
+    """A table of contents: a "Contents" line and the entries after it, up to the first
+    paragraph of prose, a marked heading, or an entry seen again (the text's own headings)."""
+    out: set[int] = set()
+    for start, para in enumerate(paras):
+        if not (para.single_line and _CONTENTS.match(para.text)):
+            continue
+        entries: list[str] = []
+        index = start + 1
+        while index < len(paras):
+            entry = paras[index]
+            lines = entry.text.split("\n")
+            if entry.heading_level is not None or max(len(line) for line in lines) > 90:
+                break
+            if entry.single_line and len(entry.text) > 80:
+                break
+            key = _key(lines[0])
+            if key and any(e.startswith(key) or key.startswith(e) for e in entries if e):
+                break
+            entries += [_key(line) for line in lines]
+            index += 1
+        if index > start + 1:
+            out.update(range(start, index))
+    return out
+
+
+def _notes(paras: list[Paragraph]) -> dict[int, str]:
+    """Transcriber's notes and footnote blocks (with a "Notes" or "Footnotes" line above)."""
+    out: dict[int, str] = {}
+    for index, para in enumerate(paras):
+        if _TRANSCRIBER.match(para.text):
+            out[index] = "transcriber's note"
+            if len(para.text) < 40:  # a title line: the note is the paragraphs below it
+                for below in range(index + 1, min(index + 10, len(paras))):
+                    nxt = paras[below]
+                    if nxt.heading_level is not None or (nxt.single_line and len(nxt.text) < 60):
+                        break
+                    out[below] = "transcriber's note"
+        elif _FOOTNOTE.match(para.text):
+            out[index] = "footnote"
+            if index > 0 and _NOTES_TITLE.match(paras[index - 1].text):
+                out[index - 1] = "footnote"
+    return out
+
+
+def _page_furniture(text: str) -> str | None:
+    if len(text) < 600 and _COOKIES.search(text) and _CONSENT.search(text):
+        return "cookie notice"
+    if _NAV_WORDS.match(text.strip()):
+        return "navigation"
+    items = _NAV_SPLIT.split(text.strip())
+    if "\n" not in text and len(items) >= 3 and all(len(i.split()) <= 4 for i in items):
+        return "navigation"
+    return None
+
+
+def strip_boilerplate(paras: list[Paragraph]) -> tuple[list[Paragraph], list[LeftOut]]:
+    """Leave out separator lines (`***`, `###`, `* * *`), tables of contents, transcriber's
+    notes, footnotes, cookie notices and navigation anywhere, and closing appeals, disclaimers
+    and licence lines at the very end (and start)."""
+    reasons: dict[int, str] = dict.fromkeys(_contents(paras), "table of contents")
+    reasons.update(_notes(paras))
+    for index, para in enumerate(paras[:10]):
+        if _CREDITS.match(para.text):
+            reasons[index] = "e-book credits"
+    for index, para in enumerate(paras):
+        if _SEPARATOR.match(para.text):
+            reasons[index] = "separator line"
+        elif index not in reasons:
+            furniture = _page_furniture(para.text)
+            if furniture:
+                reasons[index] = furniture
+    left = [
+        LeftOut(reasons[i], paras[i].line, excerpt(paras[i].text.strip())) for i in sorted(reasons)
+    ]
+    kept = [p for i, p in enumerate(paras) if i not in reasons]
+    closing: list[LeftOut] = []
+    while kept:
+        reason = _boilerplate_reason(kept[-1].text)
+        if reason is None:
+            break
+        para = kept.pop()
+        closing.insert(0, LeftOut(reason, para.line, excerpt(para.text)))
+    left += closing
+    while kept and _boilerplate_reason(kept[0].text) in ("licence notice", "sharing links"):
+        para = kept.pop(0)
+        left.append(LeftOut(_boilerplate_reason(para.text) or "", para.line, excerpt(para.text)))
+    return kept, left
+
+
+def _boilerplate_reason(text: str) -> str | None:
+    for reason, pattern in _CLOSING:
+        if pattern.search(text):
+            return reason
+    return None
