@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 import string
 from dataclasses import dataclass, field
 
@@ -95,6 +96,11 @@ def _numbered(line: str) -> tuple[str, str] | None:
     if bare:
         return line.rstrip("."), "roman" if _is_roman(bare.group(1)) else "arabic 1"
     return None
+
+
+def numbered_or_named(line: str) -> bool:
+    """A chapter, article or numbered heading, or front or back matter ("Preface")."""
+    return _numbered(line) is not None or bool(_MATTER.match(line))
 
 
 def _is_roman(token: str) -> bool:
@@ -195,19 +201,26 @@ def _unmarked_candidates(paras: list[Paragraph]) -> list[Heading]:
         while j < len(paras) and FIGURE_OR_DATE.match(paras[j].text.strip()):
             j += 1
         nxt = paras[j] if j < len(paras) else None
-        if prev is None or nxt is None:
+        if nxt is None:
             continue
-        if body_like(prev) and body_like(nxt):
+        # The first line is a heading too when the text's title came from elsewhere (a title
+        # line above it is taken as the title before headings are looked for).
+        if (prev is None or body_like(prev)) and body_like(nxt):
             found.append(Heading(i, para.text, "unmarked"))
     # Short lines everywhere (dialogue, verse, lists) are not headings.
     return found if found and len(found) <= max(1, len(paras) // 3) else []
 
 
 def _choose_level(
-    paras: list[Paragraph], candidates: list[Heading], kind: str, round_chars: int
+    paras: list[Paragraph],
+    candidates: list[Heading],
+    kind: str,
+    round_chars: int,
+    min_chars: int,
 ) -> Headings:
-    """The shallowest level of headings that divides the text into at least two sections
-    that each fit a round; when none does, the deepest that divides it at all."""
+    """The shallowest level of headings whose sections are a comfortable round (median at
+    most `round_chars`), going no deeper than sections of `min_chars`; a level needs at least
+    two headings (one, for marked headings)."""
     styles: list[str] = []
     for heading in candidates:
         if heading.style is not None and heading.style not in styles:
@@ -219,13 +232,14 @@ def _choose_level(
     for depth in range(1, len(styles) + 1):
         level = set(styles[:depth])
         chosen = [h for h in candidates if h.style is None or h.style in level]
-        cuts = [h.index for h in chosen if h.style is None or h.style == styles[depth - 1]]
-        lengths = _lengths(sizes, cuts)
-        if len(cuts) < (1 if kind == "markdown" else 2):
+        own = [h for h in chosen if h.style is None or h.style == styles[depth - 1]]
+        if len(own) < (1 if kind == "markdown" else 2):
             continue
+        median = statistics.median(_lengths(sizes, [h.index for h in chosen]))
+        if best is not None and (median < min_chars or not _divides(best[1], own)):
+            break  # the deeper level cuts too fine, or only here and there: keep the one above
         best = (depth, chosen)
-        lengths.sort()
-        if lengths[len(lengths) // 2] <= round_chars:
+        if median <= round_chars:
             break
     if best is None:
         return Headings("none")
@@ -240,12 +254,20 @@ def _choose_level(
     return Headings(kind, starts, frozenset(hidden), frozenset(sub - hidden), outer)
 
 
+def _divides(above: list[Heading], below: list[Heading]) -> bool:
+    """Headings of the deeper level stand in at least half of the sections above them (a
+    book's chapters), not in one or two (a numbered song inside a chapter)."""
+    starts = sorted(h.index for h in above)
+    holding = {max((s for s in starts if s < h.index), default=-1) for h in below}
+    return len(holding) >= max(2, len(starts) / 2)
+
+
 def _lengths(sizes: list[int], cuts: list[int]) -> list[int]:
     bounds = [*cuts, len(sizes)]
     return [sum(sizes[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
-def find_headings(paras: list[Paragraph], *, round_chars: int) -> Headings:
+def find_headings(paras: list[Paragraph], *, round_chars: int, min_chars: int) -> Headings:
     for kind, finder in (
         ("markdown", _marked),
         ("numbered", _numbered_candidates),
@@ -253,7 +275,7 @@ def find_headings(paras: list[Paragraph], *, round_chars: int) -> Headings:
     ):
         candidates = finder(paras)
         if candidates:
-            found = _choose_level(paras, candidates, kind, round_chars)
+            found = _choose_level(paras, candidates, kind, round_chars, min_chars)
             if found.starts:
                 return found
     return Headings("none")

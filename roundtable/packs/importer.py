@@ -14,7 +14,13 @@ from dataclasses import dataclass, field, replace
 
 from roundtable.packs.blocks import Document, LeftOut, Meta, Paragraph, excerpt
 from roundtable.packs.format import PackError, Problem
-from roundtable.packs.headings import FIGURE_OR_DATE, Headings, body_like, find_headings
+from roundtable.packs.headings import (
+    FIGURE_OR_DATE,
+    Headings,
+    body_like,
+    find_headings,
+    numbered_or_named,
+)
 from roundtable.packs.headings import heading_like as _heading_like
 from roundtable.packs.model import MAX_SECTION_TITLE, MAX_SECTIONS
 from roundtable.packs.readers import plain
@@ -27,6 +33,10 @@ __all__ = ["MAX_IMPORT_BYTES", "ImportedText", "decode", "import_document", "imp
 TARGET_PART_CHARS = 3_000  # a text without headings is cut into parts of about this size
 # A section longer than this becomes several rounds (a round posts at most 10 parts of 3,800).
 ROUND_CHARS = 24_000
+# The heading level chosen gives sections of about this size (a round members read in one
+# sitting: three or four parts) when the text has such a level, and not below the second.
+COMFORTABLE_ROUND = 12_000
+SHORTEST_ROUND = 1_500
 INTRODUCTION = "Introduction"
 # A book or part heading whose own text is only a few short lines (a date, a motto) has no
 # section of its own; those lines are listed as left out.
@@ -128,12 +138,15 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     if not any(len(p.text) >= 20 for p in paras):
         raise error("no usable text was found (only headings, boilerplate or a few words)")
     title, paras = _title(doc, paras, fallback_title)
-    found = find_headings(paras, round_chars=ROUND_CHARS)
+    titled = title != _short_title(fallback_title.strip() or "Imported text")
+    found = find_headings(paras, round_chars=COMFORTABLE_ROUND, min_chars=SHORTEST_ROUND)
     paras = [
         replace(p, heading_level=3) if i in found.sub and p.heading_level is None else p
         for i, p in enumerate(paras)
     ]
     sections = _sections(paras, found, left_out) if found.starts else _split_evenly(paras)
+    if not titled and found.starts and _title_page(paras[: min(found.starts)]):
+        title = _short_title(paras[0].text.split("\n")[0])  # the title page's first line
     if not sections:
         raise error("no usable text was found (only headings, boilerplate or a few words)")
     sections = _unique_titles(sections)
@@ -167,16 +180,11 @@ def _title(doc: Document, paras: list[Paragraph], fallback: str) -> tuple[str, l
         and _heading_like(first.text)
         and len(first.text.split()) >= 3
         and (body_like(paras[1]) or bool(FIGURE_OR_DATE.match(paras[1].text.strip())))
-        and not _is_heading_of_its_own(paras)
+        and not numbered_or_named(first.text)
     ):
         # A title line above the text (a press release's or article's headline).
         return _short_title(first.text), paras[1:]
     return _short_title(fallback.strip() or "Imported text"), paras
-
-
-def _is_heading_of_its_own(paras: list[Paragraph]) -> bool:
-    """The first line is one of the text's numbered headings, not a title above them."""
-    return 0 in find_headings(paras, round_chars=ROUND_CHARS).starts
 
 
 def _sections(
@@ -236,8 +244,8 @@ def _title_page(intro: list[Paragraph]) -> bool:
 
 def _unique_titles(sections: list[FoundSection]) -> list[FoundSection]:
     """Chapter numbers that start again in each book: "Book II, Chapter I"."""
-    titles = [s.title.casefold() for s in sections]
-    if len(set(titles)) == len(titles):
+    labels = [s.title.split(": ")[0].casefold() for s in sections]
+    if len(set(labels)) == len(labels):
         return sections
     return [
         replace(s, title=_short_title(f"{s.within}, {s.title}")) if s.within else s

@@ -19,7 +19,8 @@ from roundtable.packs.readers.plain import error
 
 MAX_UNPACKED = 60_000_000  # bytes: a book is a few megabytes; more is a zip bomb
 _FRONT_MATTER = re.compile(r"\b(cover|title ?page|copyright|colophon|imprint|dedication)\b", re.I)
-SHORT_PAGE = 400  # characters: a page shorter than this with a front-matter name is left out
+SHORT_PAGE = 400
+UNIT = "chapter file"  # characters: a page shorter than this with a front-matter name is left out
 
 
 def read(data: bytes) -> Document:
@@ -29,7 +30,7 @@ def read(data: bytes) -> Document:
     except (epub.EpubException, KeyError, lxml.etree.LxmlError, zipfile.BadZipFile) as exc:
         raise error("this EPUB could not be read (damaged or DRM-protected?)") from exc
     titles = _toc_titles(book.toc)
-    doc = Document("epub", paragraphs=[], meta=_meta(book), unit="chapter file")
+    doc = Document("epub", paragraphs=[], meta=_meta(book), unit=UNIT)
     assert doc.paragraphs is not None
     for place, (idref, _linear) in enumerate(book.spine, start=1):
         item = book.get_item_with_id(idref)
@@ -39,7 +40,7 @@ def read(data: bytes) -> Document:
         try:
             root = lxml.html.document_fromstring(item.get_content())
         except (lxml.etree.ParserError, ValueError):
-            doc.left_out.append(LeftOut("unreadable chapter file", place, name))
+            doc.left_out.append(LeftOut("unreadable chapter file", place, name, UNIT))
             continue
         body = root.find("body")
         paras = html_blocks.paragraphs(body if body is not None else root, line=place)
@@ -49,17 +50,21 @@ def read(data: bytes) -> Document:
             (p.text for p in paras if p.heading_level is not None), ""
         )
         if isinstance(item, epub.EpubNav) or re.search(r"\b(toc|nav)\b", name, re.I):
-            doc.left_out.append(LeftOut("table of contents", place, excerpt(text)))
+            doc.left_out.append(LeftOut("table of contents", place, excerpt(_all_text(root)), UNIT))
             continue
         if not text.strip():
             continue
         if len(text) < SHORT_PAGE and _FRONT_MATTER.search(f"{name} {title}"):
-            doc.left_out.append(LeftOut("front matter", place, excerpt(text)))
+            doc.left_out.append(LeftOut("front matter", place, excerpt(text), UNIT))
             continue
         doc.paragraphs += _chapter(title, paras, place)
     if not doc.paragraphs:
         raise error("this EPUB has no chapters with text")
     return doc
+
+
+def _all_text(root: lxml.html.HtmlElement) -> str:
+    return " ".join(root.text_content().split())
 
 
 def _check_size(data: bytes) -> None:

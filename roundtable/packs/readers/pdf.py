@@ -14,7 +14,7 @@ from io import BytesIO
 from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
-from roundtable.packs.blocks import Document, LeftOut, excerpt
+from roundtable.packs.blocks import Document, LeftOut, Meta, excerpt
 from roundtable.packs.readers.plain import error, normalise
 
 MAX_PAGES = 2_000
@@ -26,7 +26,7 @@ EDGE = 3  # lines at the top and bottom of a page where headers and footers live
 
 
 def read(data: bytes) -> Document:
-    pages = _pages(data)
+    pages, meta = _pages(data)
     if sum(len(page.strip()) for page in pages) < 20:
         raise error(
             "this PDF has no text layer, only images of pages (a scan?): run it through text "
@@ -36,20 +36,35 @@ def read(data: bytes) -> Document:
     text_lines: list[str] = []
     page_of_line: list[int] = []
     for number, lines in enumerate(kept, start=1):
+        while lines and not lines[0]:
+            lines = lines[1:]
+        while lines and not lines[-1]:
+            lines = lines[:-1]
+        if not lines:
+            continue
+        # A paragraph running on from the page before continues; otherwise a new one starts.
+        if text_lines and text_lines[-1].rstrip("\"'”’)")[-1:] in ".!?:":
+            text_lines.append("")
+            page_of_line.append(number)
         text_lines += lines
         page_of_line += [number] * len(lines)
     text = _join_hyphenated("\n".join(text_lines))
-    return Document("pdf", text=text, left_out=left, unit="page", pages=page_of_line)
+    return Document("pdf", text=text, meta=meta, left_out=left, unit="page", pages=page_of_line)
 
 
-def _pages(data: bytes) -> list[str]:
+def _pages(data: bytes) -> tuple[list[str], Meta]:
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise error("this PDF is protected by a password: save an unprotected copy")
         if len(reader.pages) > MAX_PAGES:
             raise error(f"this PDF has {len(reader.pages):,} pages; the limit is {MAX_PAGES:,}")
-        return [_page_text(page) for page in reader.pages]
+        info = reader.metadata
+        meta = Meta(
+            title=" ".join(str(info.title or "").split()) if info else "",
+            author=" ".join(str(info.author or "").split()) if info else "",
+        )
+        return [_page_text(page) for page in reader.pages], meta
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise error(
             "this PDF could not be read (damaged, incomplete or not really a PDF): save it "
@@ -75,7 +90,9 @@ def _without_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[Le
     for lines in pages:
         body = [line for line in lines if line]
         edges.update({_shape(line) for line in body[:EDGE] + body[-EDGE:]})
-    repeated = {shape for shape, n in edges.items() if len(pages) >= 3 and n >= len(pages) / 2}
+    repeated = {
+        shape for shape, n in edges.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)
+    }
     kept: list[list[str]] = []
     left: list[LeftOut] = []
     reported: set[str] = set()
@@ -89,14 +106,15 @@ def _without_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[Le
             if index in edge and line and (shape in repeated or _PAGE_NUMBER.match(line)):
                 numbers = numbers or bool(_PAGE_NUMBER.match(line))
                 if shape not in reported and not _PAGE_NUMBER.match(line):
-                    left.append(LeftOut("page header or footer", number, excerpt(line)))
+                    left.append(LeftOut("page header or footer", number, excerpt(line), "page"))
                     reported.add(shape)
-                out.append("")
             else:
                 out.append(line)
         kept.append(out)
     if numbers:
-        left.append(LeftOut("page numbers", 1, "numbers alone at the top or bottom of pages"))
+        left.append(
+            LeftOut("page numbers", 1, "numbers alone at the top or bottom of pages", "page")
+        )
     return kept, left
 
 
