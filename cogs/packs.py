@@ -72,7 +72,7 @@ PACK = "The reading pack (start typing to search)"
 class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading packs"):
     @app_commands.command(name="import", description="Import a text or pack file as a pack")
     @app_commands.describe(
-        file="A plain text, Markdown or pack file (UTF-8 or UTF-16)",
+        file="A text, Markdown, web page (.html), PDF, EPUB or pack file",
         title="The pack's title (default: from the text or the file name)",
     )
     async def import_(

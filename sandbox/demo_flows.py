@@ -143,6 +143,31 @@ async def pack_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
     t.bot([saved.original] if saved.original else [], name)
     t.expect(preview.content.startswith("Saved **Reading together**"), "the pack is saved")
 
+    from tests.fixtures.books import book  # a generated novel: no one's text is shipped
+
+    t.action(
+        owner,
+        "runs `/pack import` with `harbour-year.txt`, a novel whose second chapter is 60,000 "
+        "characters long",
+    )
+    reply = await sb.slash(
+        owner,
+        "pack import",
+        general,
+        file=("harbour-year.txt", book([9_000, 60_000, 9_000]).encode()),
+    )
+    t.bot(reply.messages, name)
+    long_preview = reply.messages[0]
+    fields = {f["name"]: f["value"] for f in long_preview.embeds[0].get("fields", [])}
+    split = fields.get("Split: too long for one round", "")
+    t.expect(
+        "Chapter II" in split and ": 3 rounds" in split,
+        "the long chapter is split into three rounds, Chapter II (1 of 3) to (3 of 3), not "
+        "refused; the preview says so",
+    )
+    t.action(owner, "presses **Cancel**")
+    await sb.click(owner, long_preview, sb.button(long_preview, "Cancel"))
+
     t.action(owner, "runs `/pack preview pack:reading-together section:3`")
     reply = await sb.slash(owner, "pack preview", general, pack="reading-together", section=3)
     t.bot(reply.messages, name)

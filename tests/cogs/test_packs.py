@@ -7,6 +7,7 @@ from pathlib import Path
 from roundtable.packs.excerpts import EMBED_TOTAL_MAX
 from roundtable.packs.format import parse_pack
 from sandbox import Message
+from tests.fixtures import documents
 from tests.harness import World
 from tests.seed import OP_ED, OP_ED_SECTIONS
 
@@ -39,7 +40,10 @@ async def test_import_shows_what_was_found_and_saves_only_on_confirm(world: Worl
     assert message.ephemeral
     embed = message.embeds[0]
     assert embed["title"] == "Import preview: Sputnik moment?"
-    assert "Found 4 sections (short heading lines between paragraphs)" in embed["description"]
+    assert (
+        "Found 4 sections (a plain text, by short heading lines between paragraphs)"
+        in embed["description"]
+    )
     assert (
         "**2. Licences that expire**: 2,075 characters, 1 part, 3 questions" in embed["description"]
     )
@@ -89,11 +93,13 @@ async def test_bad_files_get_one_clear_message_and_nothing_is_stored(world: Worl
     sb = world.sandbox
     cases = [
         (("empty.txt", b""), "This text has 1 problem:\n- the file is empty"),
-        (("scan.pdf", b"%PDF-1.7\x00\x00\x01"), "this looks like a binary file"),
+        (("scan.pdf", documents.pdf(scanned=True)), "this PDF has no text layer"),
+        (("broken.pdf", b"%PDF-1.7\x00\x00\x01"), "this PDF could not be read"),
+        (("notes.docx", b"PK\x03\x04zip"), "this is a Word file, which Roundtable cannot read"),
         (("latin.txt", "Caf\u00e9".encode("latin-1")), "line 1: the file is not UTF-8"),
         (
-            ("broken.md", b"---\ntitle: T\nfoo: bar\n---\n\n## A\n\ntext\n"),
-            "This pack file has 1 problem:\n- line 3: unknown key 'foo'",
+            ("broken.md", b"---\nroundtable: 1\ntitle: T\nfoo: bar\n---\n\n## A\n\ntext\n"),
+            "This pack file has 1 problem:\n- line 4: unknown key 'foo'",
         ),
     ]
     for file, expected in cases:
@@ -314,7 +320,7 @@ async def test_a_book_with_long_chapters_imports_with_them_split(world: World) -
     )
     [preview] = reply.messages
     embed = preview.embeds[0]
-    assert "Found 5 sections (numbered headings)" in embed["description"]
+    assert "Found 5 sections (a plain text, by numbered headings)" in embed["description"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     split = fields["Split: too long for one round"]
     assert split.startswith("• line ") and ": 3 rounds" in split and "Chapter II" in split
@@ -328,3 +334,32 @@ async def test_a_book_with_long_chapters_imports_with_them_split(world: World) -
         "2. Chapter II", "3. Chapter II", "4. Chapter II"
     ]  # fmt: skip
     assert [c["name"].rsplit(" (", 1)[1] for c in shown] == ["1 of 3)", "2 of 3)", "3 of 3)"]
+
+
+async def test_a_pdf_an_epub_and_a_web_page_import_through_the_command(world: World) -> None:
+    sb = world.sandbox
+    cases = [
+        ("quarterly.pdf", documents.pdf(), "a PDF", "page 1, page header or footer"),
+        ("reader.epub", documents.epub(), "an EPUB book", "chapter file 3, table of contents"),
+        ("article.html", documents.web_page(), "a saved web page", "cookie notice"),
+        ("notes.md", documents.markdown_article().encode(), "a Markdown text", "HTML comment"),
+    ]
+    for filename, data, kind, left_out in cases:
+        reply = await sb.slash(world.owner, "pack import", world.general, file=(filename, data))
+        [preview] = reply.messages
+        embed = preview.embeds[0]
+        assert f"sections ({kind}, by its headings" in embed["description"] or (
+            f"sections ({kind}, by short heading lines" in embed["description"]
+        ), embed["description"]
+        fields = {f["name"]: f["value"] for f in embed["fields"]}
+        assert left_out in fields["Left out (check these)"]
+        [attachment] = preview.attachments
+        assert attachment.data.decode().startswith("---\nroundtable: 1\n")
+        saved = await sb.click(world.owner, preview, sb.button(preview, "Save pack"))
+        assert saved.original.content.startswith("Saved **")
+    assert sorted(await guild_packs(world)) == [
+        "reading-groups-quarterly-why-groups-argue",
+        "the-patient-reader",
+        "why-groups-argue",
+        "why-reading-groups-argue",
+    ]

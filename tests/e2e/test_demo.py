@@ -22,7 +22,7 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
     assert "the role @Moderators" in text
     assert "<@" not in text and "<#" not in text
     # The packs flow: an import found the sections and a section was previewed.
-    assert "Found 4 sections (short heading lines between paragraphs)" in text
+    assert "Found 4 sections (a plain text, by short heading lines between paragraphs)" in text
     assert "│ **Pointed questions**" in text
     # Rounds: with and without the Message Content intent, across two restarts.
     assert "## First run, Message Content intent off" in text

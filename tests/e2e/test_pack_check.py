@@ -56,14 +56,14 @@ def test_the_shipped_pack_checks_clean(tmp_path: Path) -> None:
 
 def test_an_unusable_file_exits_1_with_the_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.md"
-    bad.write_text("---\ntitle: T\ncolour: red\n---\n\n## A\n\n## A\n\ntext\n")
+    bad.write_text("---\nroundtable: 1\ntitle: T\ncolour: red\n---\n\n## A\n\n## A\n\ntext\n")
     result = pack_check(str(bad), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
     assert result.stderr.startswith(f"roundtable: {bad}: This pack file has 3 problems:\n")
-    assert "- line 3: unknown key 'colour'" in result.stderr
-    assert "- line 6: section 'A' has no text" in result.stderr
-    assert "- line 8: section title 'A' is used twice (also line 6)" in result.stderr
+    assert "- line 4: unknown key 'colour'" in result.stderr
+    assert "- line 7: section 'A' has no text" in result.stderr
+    assert "- line 9: section title 'A' is used twice (also line 7)" in result.stderr
     missing = pack_check(str(tmp_path / "nope.txt"), cwd=tmp_path)
     assert (missing.returncode, missing.stderr) == (
         1,
