@@ -80,7 +80,9 @@ def _walk(element: HtmlElement, out: list[Paragraph], line: int) -> None:
         if element.text and element.text.strip():
             _add(out, _spaces(element.text), element, line, None)
         for child in element:
-            if _tag(child) in BLOCKS or _tag(child) in SKIPPED:
+            if not _tag(child):
+                pass  # a comment or processing instruction: no text, but its tail is
+            elif _tag(child) in BLOCKS or _tag(child) in SKIPPED:
                 _walk(child, out, line)
             else:
                 _add(out, inline(child), child, line, None)
@@ -97,7 +99,7 @@ def inline(element: HtmlElement) -> str:
     parts: list[str] = [_spaces(element.text)]
     for child in element:
         tag = _tag(child)
-        if tag in SKIPPED:
+        if tag in SKIPPED or not tag:
             pass
         elif tag == "br":
             parts.append("\n")

@@ -49,6 +49,7 @@ def read(data: bytes) -> Document:
         article = lxml.html.fragment_fromstring(article_html, create_parent="div")
     except (lxml.etree.ParserError, ValueError) as exc:
         raise error("this web page could not be read: save it again, or as plain text") from exc
+    _restore_headings(article, page)
     lines = _source_lines(page)
     paras = [
         Paragraph(p.text, lines.get(_key(p.text), 0), p.single_line, p.heading_level)
@@ -59,6 +60,18 @@ def read(data: bytes) -> Document:
     kept = {_key(p.text) for p in paras}
     left = _outside(page, kept)
     return Document("html", paragraphs=paras, meta=meta, left_out=left)
+
+
+def _restore_headings(article: HtmlElement, page: HtmlElement) -> None:
+    """readability drops a link inside a heading (`<h2 id=x><a href=#x>Title</a></h2>`, as
+    documentation sites write them), leaving the heading empty: its text comes from the page."""
+    for heading in article.iter(*html_blocks.HEADINGS):
+        anchor = heading.get("id")
+        if heading.text_content().strip() or not anchor:
+            continue
+        found = page.xpath("//*[@id=$id]", id=anchor)
+        if found:
+            heading.text = " ".join(found[0].text_content().split())
 
 
 def _key(text: str) -> str:
