@@ -6,16 +6,20 @@ import pytest
 
 from roundtable.packs.importer import decode, import_text
 from roundtable.packs.model import MAX_QUESTION_CHARS
-from roundtable.packs.questions import claims, snippet, template_questions
+from roundtable.packs.questions import claims, quotable, sentences, template_questions
 from tests.seed import OP_ED
 
 KIND_OPENERS = (
     "The text says",
-    "The text cites a figure",
+    "The text reports",
     "The text argues",
+    "The text predicts",
+    "The text gives a cause",
     "The text makes a comparison",
     "The text quotes",
-    "What evidence",
+    "The text judges",
+    "What is the main claim of",
+    "What evidence would change your mind about the argument",
 )
 
 
@@ -24,50 +28,85 @@ def op_ed_sections():
 
 
 @pytest.mark.parametrize("index", range(4))
-def test_every_op_ed_section_gets_questions_that_quote_it(index: int) -> None:
+def test_every_op_ed_section_gets_questions_that_quote_whole_sentences(index: int) -> None:
     section = op_ed_sections()[index]
     questions = template_questions(section.title, section.text)
     assert len(questions) >= 2
-    openers = {next(o for o in KIND_OPENERS if q.startswith(o)) for q in questions}
-    assert len(openers) == len(questions)  # each of a different kind
-    flat = " ".join(section.text.split())
-    for q in questions:
-        assert q.endswith("?")
-        assert len(q) <= MAX_QUESTION_CHARS
-        quoted = q.split("“", 1)[1].split("”", 1)[0].rstrip(".").rstrip("…")
-        assert quoted.replace("‘", "“").replace("’", "”")[:40] in flat.replace("’", "”").replace(
-            "‘", "“"
-        )
+    openers = [next(o for o in KIND_OPENERS if q.startswith(o)) for q in questions]
+    assert len(set(openers)) == len(questions)  # each of a different kind
+    whole = {s for s, _, _ in sentences(section.text)}
+    generic = ("What is the main claim of", "What evidence would change your mind about the arg")
+    quoted = [quoted_sentence(q) for q in questions if not q.startswith(generic)]
+    assert len(set(quoted)) == len(quoted)  # each about a different claim
+    for q, sentence in zip(questions, quoted, strict=False):
+        assert q.endswith("?") and len(q) <= MAX_QUESTION_CHARS
+        assert sentence in whole, sentence  # a whole sentence of the section, never a fragment
+    if len(quoted) < len(questions):
+        assert not [c for c in claims(section.text) if c.arguable]
 
 
-def test_a_figure_claim_gets_an_evidence_question() -> None:
+def quoted_sentence(question: str) -> str:
+    """The sentence a question quotes, as it stands in the text."""
+    inner = question.split("“", 1)[1].rsplit("”", 1)[0]
+    return inner.replace("‘", "“").replace("’", "”").replace("n”t", "n’t").replace("”s", "’s")
+
+
+def test_a_reported_figure_is_weighed_not_agreed_with() -> None:
     text = (
         "DeepSeek-R1 was reportedly trained for just under $6 million. "
         "Critics say the bans must stay in place for years to come."
     )
     questions = template_questions("Costs", text)
     assert questions[0] == (
-        "The text says: “DeepSeek-R1 was reportedly trained for just under $6 million.” "
+        "The text says: “Critics say the bans must stay in place for years to come.” "
         "Do you agree? Why or why not?"
     )
     assert questions[1] == (
-        "The text argues: “Critics say the bans must stay in place for years to come.” "
-        "If this is right, who gains and who loses?"
+        "The text reports: “DeepSeek-R1 was reportedly trained for just under $6 million.” "
+        "What does this figure show, and what would you want to know before relying on it?"
     )
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        "Over the past two years, its stock price has exploded by more than 800%.",
+        "The library opened in 1854 with 16,000 volumes on its shelves.",
+        "The promise was simple, and for more than a century it held.",
+        "The committee met on Tuesday in the town hall to hear the report.",
+    ],
+)
+def test_a_bare_fact_is_never_asked_to_be_agreed_with(fact: str) -> None:
+    opinion = "Critics argue that the ban was a costly mistake for everyone involved."
+    for question in template_questions("Facts", f"{fact} {opinion}"):
+        if question.startswith("The text says:"):
+            assert fact.rstrip(".") not in question
 
 
 def test_quoted_sentences_are_attributed_as_quotes() -> None:
     text = (
-        "The founder said: “We are done following the others in this field. "
-        "It is time for our engineers to lead and to build.” "
+        "The founder said: “We are done following the others in this field forever.” "
         "The author thinks the export bans were far more costly than anyone admits."
     )
     kinds = {c.sentence: c.kind for c in claims(text)}
-    assert kinds["It is time for our engineers to lead and to build.”"] == "quote"
-    assert kinds["The founder said: “We are done following the others in this field."] == "quote"
-    assert kinds["The author thinks the export bans were far more costly than anyone admits."] == (
-        "comparison"
+    assert kinds == {
+        "The founder said: “We are done following the others in this field forever.”": "quote",
+        "The author thinks the export bans were far more costly than anyone admits.": (
+            "comparison"
+        ),
+    }
+
+
+def test_fragments_lists_code_and_long_sentences_are_never_quoted() -> None:
+    text = (
+        "- a list item that must be asked about, surely, because it matters.\n\n"
+        "Call `rustdoc --crate-name docs` and it will be better than `cargo doc` here.\n\n"
+        + "This sentence will go on and on, "
+        * 8
+        + "and it should never be quoted whole.\n\n"
+        "and a lowercase fragment that should have been part of the sentence before it."
     )
+    assert claims(text) == []
 
 
 def test_a_section_without_claims_gets_generic_questions_naming_it() -> None:
@@ -77,8 +116,17 @@ def test_a_section_without_claims_gets_generic_questions_naming_it() -> None:
     ]
 
 
-def test_snippets_are_cut_at_words() -> None:
-    long = "word " * 100
-    cut = snippet(long)
-    assert cut.endswith("word…")
-    assert len(cut) <= 170
+@pytest.mark.parametrize(
+    ("sentence", "whole"),
+    [
+        ("'If I could but see a day of it,' he said to himself; 'if I could but see it!'", True),
+        ("The workers' union said it will strike because the pay is too low this year.", True),
+        ("Gone too are the days when China’s science could be considered ‘too meager.’", True),
+        # The end of a quotation that began in an earlier sentence, and the start of one that
+        # runs on into the next: fragments of dialogue.
+        ("Besides, perhaps he will be the better able to answer questions after all.'", False),
+        ("'O,' he said, 'don't trouble about that, because it will give me a chance.", False),
+    ],
+)
+def test_dialogue_is_quoted_only_with_its_whole_quotation(sentence: str, whole: bool) -> None:
+    assert quotable(sentence) is whole
