@@ -29,7 +29,8 @@ _PARAGRAPH_SIGN = re.compile(r"^(§{1,2})\s*(\d{1,3}[a-z]?)\.?\s*[:.\-–—]?\s
 # Front and back matter: sections of their own beside the numbered ones.
 _MATTER = re.compile(
     r"^(preamble|introduction|foreword|preface|prologue|prelude|epilogue|afterword|conclusion"
-    r"|postscript|appendix(\s+[a-z0-9]{1,4})?|author'?s note|a note on the text)\s*[.:]?$",
+    r"|postscript|author'?s note|a note on the text)\s*[.:]?$"
+    r"|^appendix(\s+[a-z0-9]{1,4})?([.:]?\s+[A-Z][\w ,'-]{0,60})?$",
     re.IGNORECASE,
 )
 _BARE_NUMBER = re.compile(r"^(\d{1,3}|[IVXLC]{1,7})\.?$")
@@ -151,8 +152,14 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
             continue
         if _MATTER.match(para.text):
             nxt = paras[i + 1] if i + 1 < len(paras) else None
+            after = paras[i + 2] if i + 2 < len(paras) else None
+            title = para.text.rstrip(".:").strip()
+            if not any(c.islower() for c in title):
+                title = string.capwords(title)
             if nxt is not None and body_like(nxt) and not _heading_at(paras, i + 1):
-                found[i] = Heading(i, string.capwords(para.text.rstrip(".:").strip()), None)
+                found[i] = Heading(i, title, None)
+            elif nxt is not None and nxt.single_line and after is not None and body_like(after):
+                found[i] = Heading(i, title, None)  # "Appendix A" above "A.1 Licence"
             continue
         numbered = _numbered(para.text)
         if numbered is None:
@@ -177,7 +184,15 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
             found[i] = Heading(i, title, style)  # a book heading directly above its chapter
         elif body_like(nxt) and _numbered(nxt.text) is None:
             found[i] = Heading(i, title, style)
+        elif _first_subsection(para.text, nxt):
+            found[i] = Heading(i, title, style)  # "4 Function reference" above "4.1 Parsing"
     return [found[i] for i in sorted(found)]
+
+
+def _first_subsection(line: str, nxt: Paragraph) -> bool:
+    number = _NUMBERED.match(line)
+    below = _NUMBERED.match(nxt.text) if nxt.single_line else None
+    return bool(number and below and below.group(1) == f"{number.group(1).rstrip('.')}.1")
 
 
 def _title_line(para: Paragraph) -> bool:

@@ -116,10 +116,18 @@ def _key(text: str) -> str:
     return " ".join(words)
 
 
+_DOT_LEADER = re.compile(r"(\.\s?){4,}\s*\w{1,6}$")
+
+
 def _contents(paras: list[Paragraph]) -> set[int]:
     """A table of contents: a "Contents" line and the entries after it, up to the first
     paragraph of prose, a marked heading, or an entry seen again (the text's own headings)."""
-    out: set[int] = set()
+    out: set[int] = {
+        i
+        for i, para in enumerate(paras)
+        if sum(1 for line in para.text.split("\n") if _DOT_LEADER.search(line))
+        > len(para.text.split("\n")) / 2
+    }  # entries with dot leaders to a page number, wherever they stand
     for start, para in enumerate(paras):
         if not (para.single_line and _CONTENTS.match(para.text)):
             continue
@@ -172,6 +180,29 @@ def _page_furniture(text: str) -> str | None:
     return None
 
 
+def _runs(paras: list[Paragraph], reasons: dict[int, str]) -> list[LeftOut]:
+    """One entry for each run of paragraphs left out for the same reason (a contents page of
+    twenty lines is one entry, with how many paragraphs it had)."""
+    left: list[LeftOut] = []
+    order = sorted(reasons)
+    start = 0
+    while start < len(order):
+        end = start
+        while (
+            end + 1 < len(order)
+            and order[end + 1] == order[end] + 1
+            and reasons[order[end + 1]] == reasons[order[start]]
+        ):
+            end += 1
+        first = paras[order[start]]
+        count = end - start + 1
+        text = excerpt(first.text.strip(), 80 if count > 1 else 100)
+        more = f" (and {count - 1} more paragraph{'s' if count > 2 else ''})" if count > 1 else ""
+        left.append(LeftOut(reasons[order[start]], first.line, text + more))
+        start = end + 1
+    return left
+
+
 def strip_boilerplate(paras: list[Paragraph]) -> tuple[list[Paragraph], list[LeftOut]]:
     """Leave out separator lines (`***`, `###`, `* * *`), tables of contents, transcriber's
     notes, footnotes, cookie notices and navigation anywhere, and closing appeals, disclaimers
@@ -188,9 +219,7 @@ def strip_boilerplate(paras: list[Paragraph]) -> tuple[list[Paragraph], list[Lef
             furniture = _page_furniture(para.text)
             if furniture:
                 reasons[index] = furniture
-    left = [
-        LeftOut(reasons[i], paras[i].line, excerpt(paras[i].text.strip())) for i in sorted(reasons)
-    ]
+    left = _runs(paras, reasons)
     kept = [p for i, p in enumerate(paras) if i not in reasons]
     closing: list[LeftOut] = []
     while kept:

@@ -147,14 +147,14 @@ async def test_a_book_in_books_with_contents_notes_and_footnotes() -> None:
         "Book II: The City, Chapter I",
         "Book II: The City, Chapter II",
     ]
+    # A run of paragraphs left out for one reason is one entry saying how many.
     assert [(item.reason, item.line) for item in result.left_out] == [
         ("title page", 1),
         ("transcriber's note", 8),
         ("table of contents", 10),
-        ("table of contents", 12),
         ("footnote", 94),
-        ("footnote", 96),
     ]
+    assert result.left_out[2].excerpt == "CONTENTS (and 1 more paragraph)"
     text = "\n".join(s.text for s in result.pack.sections)
     assert "Footnote" not in text and "CONTENTS" not in text
 
@@ -234,3 +234,24 @@ async def test_no_question_quotes_a_fragment_or_asks_agreement_with_a_bare_fact(
             assert sentence is not None, f"{section.title}: not a whole sentence: {quoted}"
             if question.startswith("The text says:"):
                 assert sentence in arguable, f"{section.title}: a bare fact: {quoted}"
+
+
+async def test_a_manual_pdf_without_its_running_heads_contents_and_page_numbers() -> None:
+    result = await preview(documents.manual_pdf(), "manual.pdf")
+    assert [s.title for s in result.pack.sections] == [
+        "1 Introduction",
+        "2 Structure handling",
+        "3 Utilities",
+        "Appendix A Copying Information",
+    ]
+    assert result.pack.sections[0].text.startswith("### 1.1 Overview")
+    text = "\n".join(s.text for s in result.pack.sections)
+    assert "Chapter 2: Structure handling" not in text and ". . . ." not in text
+    assert [(item.reason, item.line, item.unit) for item in result.left_out] == [
+        ("page numbers", 1, "page"),
+        ("table of contents", 1, "page"),
+        ("page header or footer", 3, "page"),
+        ("page header or footer", 6, "page"),
+        ("page header or footer", 9, "page"),
+        ("page header or footer", 12, "page"),
+    ]

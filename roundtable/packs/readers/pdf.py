@@ -42,8 +42,10 @@ def read(data: bytes) -> Document:
             lines = lines[:-1]
         if not lines:
             continue
-        # A paragraph running on from the page before continues; otherwise a new one starts.
-        if text_lines and text_lines[-1].rstrip("\"'”’)")[-1:] in ".!?:":
+        # A sentence running on from the page before (no full stop there, a lower-case word
+        # here) continues its paragraph; otherwise a new paragraph starts.
+        runs_on = text_lines and text_lines[-1].rstrip("\"'”’)")[-1:] not in ".!?:"
+        if text_lines and not (runs_on and lines[0][:1].islower()):
             text_lines.append("")
             page_of_line.append(number)
         text_lines += lines
@@ -87,11 +89,31 @@ def _without_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[Le
     """Lines at a page's top or bottom that repeat on most pages (a running header, a footer
     with the page number) and page numbers alone are left out."""
     edges: Counter[str] = Counter()
+    runs: Counter[str] = Counter()  # the longest run of consecutive pages a shape is on
+    current: dict[str, int] = {}
+    variants: dict[str, set[str]] = {}
     for lines in pages:
         body = [line for line in lines if line]
-        edges.update({_shape(line) for line in body[:EDGE] + body[-EDGE:]})
+        edge_lines = body[:EDGE] + body[-EDGE:]
+        shapes = {_shape(line) for line in edge_lines}
+        for line in edge_lines:
+            variants.setdefault(_shape(line), set()).add(line)
+        edges.update(shapes)
+        current = {shape: current.get(shape, 0) + 1 for shape in shapes}
+        for shape, run in current.items():
+            runs[shape] = max(runs[shape], run)
+
+    def running_head(shape: str) -> bool:
+        """On pages running with its number changing ("Chapter 2: Parsing 3", "... 4"), or
+        unchanged on three pages running."""
+        numbered = "#" in shape and len(variants[shape]) >= 2
+        return runs[shape] >= (2 if numbered else 3)
+
+    # On most pages (the document's title), or a chapter's running head.
     repeated = {
-        shape for shape, n in edges.items() if len(pages) >= 2 and n >= max(2, len(pages) / 2)
+        shape
+        for shape, n in edges.items()
+        if len(pages) >= 2 and (n >= max(2, len(pages) / 2) or running_head(shape))
     }
     kept: list[list[str]] = []
     left: list[LeftOut] = []
