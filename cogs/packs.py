@@ -14,8 +14,8 @@ from cogs.support.confirm import Confirm, ask
 from cogs.support.render import COLOUR, fit_lines, listing, send_layout
 from roundtable.errors import UserError
 from roundtable.packs.excerpts import layout
-from roundtable.packs.importer import MAX_IMPORT_BYTES
 from roundtable.packs.library import ImportPreview, describe
+from roundtable.packs.readers.detect import max_bytes
 from roundtable.text import plural
 
 Interaction = discord.Interaction[RoundtableBot]
@@ -81,10 +81,9 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
         file: discord.Attachment,
         title: app_commands.Range[str, 1, 200] | None = None,
     ) -> None:
-        if file.size > MAX_IMPORT_BYTES:
-            raise UserError(
-                f"{file.filename} is {file.size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}."
-            )
+        limit = max_bytes(file.filename)
+        if file.size > limit:
+            raise UserError(f"{file.filename} is {file.size:,} bytes; the limit is {limit:,}.")
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
         preview = await self.bot.packs.preview_import(data, filename=file.filename, title=title)

@@ -122,6 +122,12 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     The title is the document's own (front matter, a single top-level heading at the start, a
     headline line above the text), else `fallback_title` (the file name).
     """
+    chars = len(doc.text or "") + sum(len(p.text) for p in doc.paragraphs or [])
+    if chars > MAX_IMPORT_BYTES:
+        raise error(
+            f"its text is {chars:,} characters; the limit is {MAX_IMPORT_BYTES:,} (about 250 "
+            "pages): import a part of it"
+        )
     left_out = list(doc.left_out)
     if doc.paragraphs is not None:
         paras = list(doc.paragraphs)

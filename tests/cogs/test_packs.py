@@ -115,6 +115,10 @@ async def test_an_oversized_attachment_is_refused_before_download(world: World) 
     big = ("big.txt", b"a" * 1_000_001)
     reply = await world.sandbox.slash(world.owner, "pack import", world.general, file=big)
     assert reply.messages[0].content == "big.txt is 1,000,001 bytes; the limit is 1,000,000."
+    # A PDF carries fonts and pictures: its limit is the larger one, and its text is read.
+    pdf = ("big.pdf", b"%PDF-1.7\n" + b"0" * 1_000_000)
+    reply = await world.sandbox.slash(world.owner, "pack import", world.general, file=pdf)
+    assert "this PDF could not be read" in reply.messages[0].content
 
 
 async def test_list_show_and_autocomplete(world: World) -> None:

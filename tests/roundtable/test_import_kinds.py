@@ -255,3 +255,20 @@ async def test_a_manual_pdf_without_its_running_heads_contents_and_page_numbers(
         ("page header or footer", 9, "page"),
         ("page header or footer", 12, "page"),
     ]
+
+
+async def test_size_limits_by_kind() -> None:
+    from roundtable.packs.readers.detect import MAX_DOCUMENT_BYTES, kind_of, max_bytes
+
+    assert (max_bytes("book.EPUB"), max_bytes("a.pdf"), max_bytes("a.txt")) == (
+        25_000_000,
+        25_000_000,
+        1_000_000,
+    )
+    with pytest.raises(PackError, match="the limit is 25,000,000"):
+        kind_of(b"%PDF-1.7" + b"0" * MAX_DOCUMENT_BYTES, "huge.pdf")
+    # A small EPUB whose chapters hold more text than a pack may: refused, nothing half-read.
+    big = documents.epub(chapter_chars=400_000)
+    assert len(big) < 1_000_000
+    with pytest.raises(PackError, match=r"its text is 1,\d{3},\d{3} characters; the limit"):
+        await preview(big, "big.epub")

@@ -11,6 +11,10 @@ from roundtable.packs.blocks import Document
 from roundtable.packs.readers import markdown
 from roundtable.packs.readers.plain import MAX_IMPORT_BYTES, decode, error
 
+# PDFs and EPUBs carry fonts and pictures: a whole book is a few megabytes. Their text, once
+# read, has the same limit as a text file.
+MAX_DOCUMENT_BYTES = 25_000_000
+DOCUMENT_SUFFIXES = {".pdf", ".epub"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _ATX_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
@@ -25,11 +29,21 @@ _REFUSED = {
 }
 
 
+def max_bytes(filename: str) -> int:
+    """The largest file of this name that can be imported (checked before downloading it)."""
+    suffix = PurePosixPath(filename.lower()).suffix
+    return MAX_DOCUMENT_BYTES if suffix in DOCUMENT_SUFFIXES else MAX_IMPORT_BYTES
+
+
+def too_large(size: int, limit: int) -> str:
+    return f"the file is {size:,} bytes; the limit is {limit:,}"
+
+
 def kind_of(data: bytes, filename: str) -> str:
     """pdf | epub | html | markdown | text, or a PackError for a kind we cannot read."""
     suffix = PurePosixPath(filename.lower()).suffix
-    if len(data) > MAX_IMPORT_BYTES:
-        decode(data)  # raises the size message
+    if data.startswith((b"%PDF-", b"PK\x03\x04")) and len(data) > MAX_DOCUMENT_BYTES:
+        raise error(too_large(len(data), MAX_DOCUMENT_BYTES))
     if data.startswith(b"%PDF-"):
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
@@ -45,6 +59,8 @@ def kind_of(data: bytes, filename: str) -> str:
             f"this is a {_REFUSED[suffix]} file, which Roundtable cannot read: save it as PDF, "
             "EPUB, HTML or plain text"
         )
+    if len(data) > MAX_IMPORT_BYTES:
+        decode(data)  # raises the size message for a text
     if suffix in HTML_SUFFIXES or _HTML_START.match(data[:4096]):
         return "html"
     if suffix in MARKDOWN_SUFFIXES:

@@ -17,7 +17,7 @@ from pypdf.errors import PdfReadError, PyPdfError
 from roundtable.packs.blocks import Document, LeftOut, Meta, excerpt
 from roundtable.packs.readers.plain import error, normalise
 
-MAX_PAGES = 2_000
+MAX_PAGES = 600  # reading takes ~50 ms a page: at most half a minute
 _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(page\s+)?(\d{1,4}|[ivxlc]{1,7})(\s+(of|/)\s+\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
