@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries clean
+.PHONY: run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries bench-imports clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -66,7 +66,7 @@ demo: $(RUNTIME)
 	$(PY) bot.py demo
 
 # Benchmarks print figures and append them to bench/results/; they assert nothing.
-bench: bench-gateway bench-summaries
+bench: bench-gateway bench-summaries bench-imports
 
 bench-gateway: $(RUNTIME)
 	$(PY) bench/gateway_dispatch.py
@@ -74,6 +74,9 @@ bench-gateway: $(RUNTIME)
 bench-summaries: $(RUNTIME)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
 	$(PY) bench/summaries.py
+
+bench-imports: $(DEV)
+	$(PY) bench/imports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

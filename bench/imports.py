@@ -1,0 +1,131 @@
+"""How long `pack check` takes, and how much memory it peaks at, on files at the import limits,
+against a baseline measured in the same run: only reading the file (decoding and cutting a
+text into paragraphs; for a PDF, pypdf extracting the pages' text).
+
+    .venv/bin/python bench/imports.py      (`make bench-imports`; needs the dev install: the
+                                            inputs are written by tests/fixtures/)
+
+Inputs are generated (seeded): a 1,000,000-byte novel of twelve chapters, the same as Markdown,
+and a PDF of some 130 pages. Each figure is the best of three runs; memory is the Python heap
+peak (tracemalloc). Results are printed and appended to bench/results/imports.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import platform
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from roundtable.packs import report  # noqa: E402
+from roundtable.packs.readers import plain  # noqa: E402
+from tests.fixtures import documents  # noqa: E402
+from tests.fixtures.books import book  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results" / "imports.md"
+
+
+def novel() -> bytes:
+    chapters = [83_000] * 12
+    data = book(chapters, seed=3).encode()
+    while len(data) > 1_000_000:
+        chapters = [c - 1_000 for c in chapters]
+        data = book(chapters, seed=3).encode()
+    return data
+
+
+def markdown() -> bytes:
+    return novel().decode().replace("CHAPTER ", "## Chapter ").encode()
+
+
+def long_pdf() -> bytes:
+    from fpdf import FPDF
+
+    doc = FPDF()
+    doc.set_auto_page_break(True, margin=20)
+    doc.add_page()
+    for n, text in enumerate(documents.prose(5, 1_100)):
+        if n % 90 == 0:
+            doc.set_font("Helvetica", "B", 16)
+            doc.multi_cell(0, 10, f"Chapter {n // 90 + 1}", new_x="LMARGIN", new_y="NEXT")
+            doc.set_font("Helvetica", size=11)
+        doc.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(3)
+    return bytes(doc.output())
+
+
+def read_text(data: bytes) -> object:
+    return plain.paragraphs(plain.normalise(plain.decode(data)))
+
+
+def read_markdown(data: bytes) -> object:
+    from roundtable.packs.readers import markdown as reader
+
+    return reader.read(plain.decode(data))
+
+
+def read_pdf(data: bytes) -> object:
+    from pypdf import PdfReader
+
+    return [p.extract_text(extraction_mode="layout") for p in PdfReader(io.BytesIO(data)).pages]
+
+
+def measure(run: Callable[[], object]) -> tuple[float, float]:
+    """(best seconds of three, peak MB)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    tracemalloc.start()
+    run()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return best, peak / 1e6
+
+
+def main() -> None:
+    pdf = long_pdf()
+    cases = [
+        ("novel.txt", novel(), read_text),
+        ("novel.md", markdown(), read_markdown),
+        (f"report.pdf ({len(read_pdf(pdf))} pages)", pdf, read_pdf),
+    ]
+    rows = []
+    for name, data, baseline in cases:
+        filename = name.split(" ")[0]
+        check = asyncio.run(report.check_bytes(data, filename))
+        base_s, base_mb = measure(lambda d=data, b=baseline: b(d))
+        full_s, full_mb = measure(lambda d=data, n=filename: asyncio.run(report.check_bytes(d, n)))
+        rows.append((name, len(data), len(check.pack.sections), base_s, full_s, base_mb, full_mb))
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        f"## {stamp}, Python {platform.python_version()}, {platform.machine()}",
+        "",
+        "| file | bytes | sections | reading only (s) | pack check (s) | ratio | reading only"
+        " peak (MB) | pack check peak (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, size, sections, base_s, full_s, base_mb, full_mb in rows:
+        lines.append(
+            f"| {name} | {size:,} | {sections} | {base_s:.2f} | {full_s:.2f} | "
+            f"{full_s / base_s:.1f}× | {base_mb:.0f} | {full_mb:.0f} |"
+        )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    header = "" if RESULTS.exists() else "# pack check at the import limits vs reading only\n"
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(f"{header}\n{text}")
+
+
+if __name__ == "__main__":
+    main()
