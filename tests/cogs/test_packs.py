@@ -344,7 +344,7 @@ async def test_a_pdf_an_epub_and_a_web_page_import_through_the_command(world: Wo
     sb = world.sandbox
     cases = [
         ("quarterly.pdf", documents.pdf(), "a PDF", "page 1, page header or footer"),
-        ("reader.epub", documents.epub(), "an EPUB book", "chapter file 3, table of contents"),
+        ("reader.epub", documents.epub(), "an EPUB book", "chapter file 4, table of contents"),
         ("article.html", documents.web_page(), "a saved web page", "cookie notice"),
         ("notes.md", documents.markdown_article().encode(), "a Markdown text", "HTML comment"),
     ]

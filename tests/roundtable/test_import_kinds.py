@@ -130,9 +130,11 @@ async def test_an_epub_by_its_own_chapters() -> None:
     ]
     assert "### An aside" in pack.sections[1].text
     assert left(result) == [
-        ("front matter", 1, "chapter file"),
-        ("front matter", 2, "chapter file"),
-        ("table of contents", 3, "chapter file"),
+        ("cover", 1, "chapter file"),
+        ("copyright page", 2, "chapter file"),
+        ("imprint", 3, "chapter file"),  # by its epub:type
+        ("table of contents", 4, "chapter file"),
+        ("endnotes", 8, "chapter file"),
     ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zipfile
 from io import BytesIO
+from pathlib import PurePosixPath
 
 import lxml.etree
 import lxml.html
@@ -19,8 +20,30 @@ from roundtable.packs.readers.plain import error
 
 MAX_UNPACKED = 60_000_000  # bytes: a book is a few megabytes; more is a zip bomb
 _FRONT_MATTER = re.compile(r"\b(cover|title ?page|copyright|colophon|imprint|dedication)\b", re.I)
-SHORT_PAGE = 400
-UNIT = "chapter file"  # characters: a page shorter than this with a front-matter name is left out
+SHORT_PAGE = 400  # characters: a page shorter than this with a front-matter name is left out
+UNIT = "chapter file"
+# Publishing matter, by the book's own EPUB 3 structure (epub:type) or the file's name: never a
+# section. Preface, foreword, prologue, epilogue and the like are kept.
+_PUBLISHING = re.compile(
+    r"\b(cover|title-?page|halftitle-?page|copyright(-page)?|uncopyright|colophon|imprint"
+    r"|endnotes|footnotes|rearnotes|index|loi|lot|toc|landmarks|page-list|also-by"
+    r"|about-the-(author|publisher))\b",
+    re.I,
+)
+_MATTER_NAMES = {
+    "titlepage": "title page",
+    "halftitlepage": "half-title page",
+    "copyright": "copyright page",
+    "copyrightpage": "copyright page",
+    "uncopyright": "copyright page",
+    "toc": "table of contents",
+    "loi": "list of illustrations",
+    "lot": "list of tables",
+    "alsoby": "list of other books",
+    "abouttheauthor": "about the author",
+    "aboutthepublisher": "about the publisher",
+}
+_EPUB_TYPE = re.compile(rb"""epub:type=["']([^"']+)["']""")
 
 
 def read(data: bytes) -> Document:
@@ -54,6 +77,10 @@ def read(data: bytes) -> Document:
             continue
         if not text.strip():
             continue
+        matter = _publishing(item.get_content(), name)
+        if matter:
+            doc.left_out.append(LeftOut(matter, place, excerpt(text), UNIT))
+            continue
         if len(text) < SHORT_PAGE and _FRONT_MATTER.search(f"{name} {title}"):
             doc.left_out.append(LeftOut("front matter", place, excerpt(text), UNIT))
             continue
@@ -61,6 +88,19 @@ def read(data: bytes) -> Document:
     if not doc.paragraphs:
         raise error("this EPUB has no chapters with text")
     return doc
+
+
+def _publishing(content: bytes, name: str) -> str | None:
+    """ "imprint", "endnotes", … when the chapter file is publishing matter, else None."""
+    head = content[content.find(b"<body") :][:3000] if b"<body" in content else b""
+    types = " ".join(t.decode("ascii", "replace") for t in _EPUB_TYPE.findall(head))
+    if re.search(r"\b(bodymatter|chapter|part)\b", types):
+        return None
+    found = _PUBLISHING.search(types) or _PUBLISHING.search(PurePosixPath(name).stem)
+    if not found:
+        return None
+    word = found.group(0).lower().replace("-", "")
+    return _MATTER_NAMES.get(word, word)
 
 
 def _all_text(root: lxml.html.HtmlElement) -> str:
