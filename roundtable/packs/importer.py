@@ -155,7 +155,7 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
         title = _short_title(paras[0].text.split("\n")[0])  # the title page's first line
     if not sections:
         raise error("no usable text was found (only headings, boilerplate or a few words)")
-    sections = _unique_titles(sections)
+    sections = [replace(s, text=_canonical(s.text)) for s in _unique_titles(sections)]
     sections, split = split_long(sections)
     _check(sections)
     # The reader's own (a PDF's headers by page) are placed already; the rest are text lines.
@@ -246,6 +246,13 @@ def _title_page(intro: list[Paragraph]) -> bool:
         return False
     lines = [line.strip("_*[] ") for p in intro for line in p.text.split("\n")]
     return sum(1 for line in lines if _TITLE_PAGE_LINE.match(line)) >= 2
+
+
+def _canonical(text: str) -> str:
+    """Section text as a pack file stores it: no spaces at line ends, paragraphs one blank line
+    apart (so what is previewed is exactly what is saved and read back)."""
+    lines = "\n".join(line.rstrip() for line in text.split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", lines).strip()
 
 
 def _unique_titles(sections: list[FoundSection]) -> list[FoundSection]:

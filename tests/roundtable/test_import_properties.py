@@ -6,9 +6,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roundtable.packs.format import PackError
-from roundtable.packs.importer import import_text
-from roundtable.packs.readers.detect import read_file
+from roundtable.packs.format import PackError, parse_pack, render_pack
+from roundtable.packs.importer import import_document, import_text
+from roundtable.packs.model import Pack, Section
+from roundtable.packs.readers.detect import read_file, read_string
 
 WORDS = st.sampled_from(
     "reading group claim evidence moderator member question answer river winter letter "
@@ -54,3 +55,23 @@ def test_any_bytes_import_or_fail_with_a_clear_message(data: bytes) -> None:
         import_text(doc.text, fallback_title="x") if doc.text is not None else None
     except PackError as exc:
         assert exc.problems[0].message[:1].islower()  # one sentence, "this ..."
+
+
+MARKUP = st.sampled_from(
+    ["", " ", "  ", "{{< note >}}", "{% include x %}", "[link](/relative)", "*em*", "`code`",
+     "<!-- c -->", "\\", "## ", "### Questions", "---", "> ", "- ", "1. ", ": ", "\t"]
+)  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.tuples(MARKUP, PROSE, MARKUP), min_size=1, max_size=12))
+def test_any_markdown_is_stored_exactly_as_previewed(blocks: list[tuple[str, str, str]]) -> None:
+    text = "\n\n".join(f"{a}{prose}{b}" for a, prose, b in blocks)
+    try:
+        result = import_document(read_string(text, markdown_file=True), fallback_title="P")
+    except PackError:
+        return
+    pack = Pack(
+        title=result.title, sections=tuple(Section(s.title, s.text) for s in result.sections)
+    )
+    assert parse_pack(render_pack(pack)) == pack

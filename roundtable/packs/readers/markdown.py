@@ -8,6 +8,7 @@ and thematic breaks are left out and listed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import lxml.etree
@@ -55,11 +56,24 @@ def read(text: str) -> Document:
             else:
                 doc.left_out.append(LeftOut("HTML comment or markup", line, excerpt(token.content)))
         else:
-            rendered = _block(tokens[index : end + 1])
+            rendered = _SHORTCODE.sub("", _block(tokens[index : end + 1])).strip()
             if rendered:
                 doc.paragraphs.append(Paragraph(rendered, line, "\n" not in rendered))
+            elif _SHORTCODE.search(token.content or _raw(tokens[index : end + 1])):
+                doc.left_out.append(
+                    LeftOut("site template code", line, excerpt(_raw(tokens[index : end + 1])))
+                )
         index = end + 1
     return doc
+
+
+# Static-site template tags ("{{< figure src=x >}}", "{{% note %}}", "{% include x %}"): the
+# site's machinery, not the article's text.
+_SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def _raw(tokens: Sequence[Token]) -> str:
+    return " ".join(t.content for t in tokens if t.content)
 
 
 def _block_end(tokens: Sequence[Token], start: int) -> int:
@@ -176,7 +190,9 @@ def _inline(token: Token) -> str:
             href = links.pop() if links else ""
             start = len(out) - 1 - out[::-1].index("\x00")
             label = "".join(out[start + 1 :])
-            out[start:] = [label if not href or label.strip() == href else f"{label} ({href})"]
+            # A link within the site ("#section", "/docs/x") means nothing in Discord.
+            web = href.startswith(("http://", "https://"))
+            out[start:] = [f"{label} ({href})" if web and label.strip() != href else label]
         elif kind == "html_inline":
             continue
     text = "".join(out).strip()
