@@ -17,16 +17,17 @@ async def check_bytes(data: bytes, filename: str) -> ImportPreview:
 def as_json(preview: ImportPreview) -> dict[str, Any]:
     return {
         "title": preview.pack.title,
+        "read_as": preview.found_by,
         "sections": [
             {"title": s.title, "chars": s.chars, "parts": s.parts, "questions": list(s.questions)}
             for s in preview.sections
         ],
         "left_out": [
-            {"line": item.line, "reason": item.reason, "excerpt": item.excerpt}
+            {"line": item.line, "unit": item.unit, "reason": item.reason, "excerpt": item.excerpt}
             for item in preview.left_out
         ],
         "split": [
-            {"line": s.line, "title": s.title, "chars": s.chars, "rounds": s.pieces}
+            {"line": s.line, "unit": s.unit, "title": s.title, "chars": s.chars, "rounds": s.pieces}
             for s in preview.split
         ],
     }

@@ -27,7 +27,8 @@ def test_an_op_ed_as_json(tmp_path: Path) -> None:
     result = pack_check(str(OP_ED), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"title", "sections", "left_out", "split"}
+    assert set(data) == {"title", "read_as", "sections", "left_out", "split"}
+    assert data["read_as"] == "a plain text, by short heading lines between paragraphs"
     assert data["split"] == []
     assert [s["title"] for s in data["sections"]] == OP_ED_SECTIONS
     for section in data["sections"]:
@@ -90,3 +91,28 @@ def test_a_long_book_is_split_not_refused(tmp_path: Path) -> None:
     assert all(s["parts"] <= 10 for s in data["sections"])
     text = pack_check(str(path), cwd=tmp_path).stdout
     assert "Too long for one round, split into several:" in text
+
+
+def test_every_kind_of_file_as_json(tmp_path: Path) -> None:
+    from tests.fixtures import documents
+
+    files = {
+        "quarterly.pdf": (documents.pdf(), "a PDF", "page"),
+        "reader.epub": (documents.epub(), "an EPUB book", "chapter file"),
+        "article.html": (documents.web_page(), "a saved web page", "line"),
+        "notes.md": (documents.markdown_article().encode(), "a Markdown text", "line"),
+    }
+    for name, (data, kind, unit) in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = pack_check(str(path), "--json", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        found = json.loads(result.stdout)
+        assert found["read_as"].startswith(kind)
+        assert len(found["sections"]) >= 3
+        assert {item["unit"] for item in found["left_out"]} == {unit}
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(documents.pdf(scanned=True))
+    result = pack_check(str(scan), "--json", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "this PDF has no text layer" in result.stderr
