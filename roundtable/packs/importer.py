@@ -331,7 +331,7 @@ def _readable_case(title: str) -> str:
     for n, word in enumerate(title.split(" ")):
         if re.fullmatch(r"[IVXLCDM]+[.:,]?", word):
             words.append(word)
-        elif n > 0 and word.lower() in _SMALL_WORDS:
+        elif n > 0 and word.lower() in _SMALL_WORDS and not words[-1].endswith((".", ":")):
             words.append(word.lower())
         else:
             words.append(word[:1] + word[1:].lower())

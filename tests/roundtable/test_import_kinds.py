@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from roundtable.packs.format import PackError, parse_pack, render_pack
+from roundtable.packs.importer import import_text
 from roundtable.packs.library import ImportPreview, prepare_import
 from roundtable.packs.questions import claims, sentences, snippet
 from roundtable.packs.writers import TemplateWriter
@@ -280,3 +281,50 @@ async def test_size_limits_by_kind() -> None:
     assert len(big) < 1_000_000
     with pytest.raises(PackError, match=r"its text is 1,\d{3},\d{3} characters; the limit"):
         await preview(big, "big.epub")
+
+
+def body(seed: int) -> str:
+    return "\n\n".join(documents.prose(seed, 2))
+
+
+@pytest.mark.parametrize(
+    ("headings", "titles"),
+    [
+        (["Chapter 1.", "Chapter 2.", "Chapter 3."], ["Chapter 1", "Chapter 2", "Chapter 3"]),
+        (["BOOK ONE", "BOOK TWO"], ["Book One", "Book Two"]),
+        (["PART I", "PART II"], ["Part I", "Part II"]),
+        (["I.", "II.", "III."], ["I", "II", "III"]),
+        (["I. THE BEGINNING", "II. THE MIDDLE"], ["I. The Beginning", "II. The Middle"]),
+        (["CHAPTER I\n\nTHE MEETING", "CHAPTER II\n\nTHE VOTE"], [
+            "Chapter I: The Meeting", "Chapter II: The Vote"
+        ]),
+        (["§ 1 Scope", "§ 2 Members"], ["§ 1 Scope", "§ 2 Members"]),
+        (["Section 1", "Section 2"], ["Section 1", "Section 2"]),
+        (["THE BEGINNING", "THE MIDDLE", "THE END"], ["The Beginning", "The Middle", "The End"]),
+        (["Foreword", "Chapter 1", "Chapter 2"], ["Foreword", "Chapter 1", "Chapter 2"]),
+    ],
+)  # fmt: skip
+def test_heading_forms(headings: list[str], titles: list[str]) -> None:
+    opening = "" if headings[0] == "Foreword" else body(1) + "\n\n"
+    text = opening + "\n\n".join(f"{h}\n\n{body(n + 2)}" for n, h in enumerate(headings))
+    result = import_text(text, fallback_title="Forms")
+    found = [s.title for s in result.sections if s.title != "Introduction"]
+    assert found == titles
+
+
+def test_cookie_notices_and_navigation_pasted_as_text_are_left_out() -> None:
+    text = (
+        "Home | News | Sport | Culture\n\n"
+        + body(1)
+        + "\n\nWe use cookies to improve your experience. Accept all or manage preferences.\n\n"
+        + body(2)
+        + "\n\nSkip to content\n\n"
+        + body(3)
+    )
+    result = import_text(text, fallback_title="Pasted")
+    assert [(i.reason, i.line) for i in result.left_out] == [
+        ("navigation", 1),
+        ("cookie notice", 7),
+        ("navigation", 13),
+    ]
+    assert "cookies" not in " ".join(s.text for s in result.sections)
