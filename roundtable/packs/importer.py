@@ -24,6 +24,7 @@ from roundtable.packs.headings import (
 from roundtable.packs.headings import heading_like as _heading_like
 from roundtable.packs.model import MAX_SECTION_TITLE, MAX_SECTIONS
 from roundtable.packs.readers import plain
+from roundtable.packs.readers.detect import read_string
 from roundtable.packs.readers.plain import MAX_IMPORT_BYTES, decode, error, normalise
 from roundtable.packs.sentences import split_sentences
 from roundtable.packs.wrappers import ebook_fields, strip_boilerplate, strip_ebook_wrapper
@@ -111,9 +112,7 @@ def _split_evenly(paras: list[Paragraph]) -> list[FoundSection]:
 
 def import_text(text: str, *, fallback_title: str) -> ImportedText:
     """Find the sections of a plain text (or Markdown) string; see import_document."""
-    from roundtable.packs.readers import detect
-
-    return import_document(detect.read_string(text), fallback_title=fallback_title)
+    return import_document(read_string(text), fallback_title=fallback_title)
 
 
 def import_document(doc: Document, *, fallback_title: str) -> ImportedText:

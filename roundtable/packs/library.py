@@ -16,7 +16,7 @@ from roundtable.packs.format import MARKER, PackError, Problem, parse_pack, rend
 from roundtable.packs.importer import Split, decode, import_document
 from roundtable.packs.model import Pack, Section
 from roundtable.packs.questions import MIN_QUESTIONS
-from roundtable.packs.readers.detect import read_file
+from roundtable.packs.readers.detect import kind_of, read_kind, read_string
 from roundtable.packs.writers import QuestionWriter, TemplateWriter
 from storage.packs import DuplicatePack, PackInUse, PackRecord, PackRepository
 
@@ -134,13 +134,16 @@ _KIND = {
 }
 
 
-def _read_document(data: bytes, filename: str) -> tuple[Pack | None, Document]:
-    doc = read_file(data, filename)
-    if doc.kind in ("text", "markdown"):
-        pack = read_pack_file(decode(data).lstrip("\ufeff"))
+def _read_document(data: bytes, filename: str) -> tuple[Pack | None, Document | None]:
+    """(the pack, None) for a pack file, else (None, the document to find sections in)."""
+    kind = kind_of(data, filename)
+    if kind in ("text", "markdown"):
+        text = decode(data).lstrip("\ufeff")
+        pack = read_pack_file(text)
         if pack is not None:
-            return pack, doc
-    return None, doc
+            return pack, None
+        return None, read_string(text, markdown_file=kind == "markdown")
+    return None, read_kind(kind, data)
 
 
 async def prepare_import(
@@ -154,6 +157,7 @@ async def prepare_import(
     if pack is not None:
         found_by = "pack file"
     else:
+        assert doc is not None
         found = await asyncio.to_thread(
             import_document, doc, fallback_title=title or _title_from_filename(filename)
         )

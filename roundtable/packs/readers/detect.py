@@ -85,7 +85,11 @@ def read_string(text: str, *, markdown_file: bool = False) -> Document:
 
 
 def read_file(data: bytes, filename: str) -> Document:
-    kind = kind_of(data, filename)
+    return read_kind(kind_of(data, filename), data)
+
+
+def read_kind(kind: str, data: bytes) -> Document:
+    """The file read by the reader for `kind` (as kind_of named it)."""
     if kind == "pdf":
         from roundtable.packs.readers.pdf import read as read_pdf
 
