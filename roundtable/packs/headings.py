@@ -3,6 +3,7 @@ and unmarked ones (a short line standing alone between paragraphs)."""
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -263,9 +264,9 @@ def _choose_level(
     starts = {h.index: h.title for h in chosen if h.style is None or h.style == deepest}
     outer = tuple(h for h in chosen if h.index not in starts)
     hidden = {h.index + 1 for h in chosen if h.absorbs_next}
-    sub = {h.index for h in candidates if h not in chosen} | {
-        h.index + 1 for h in candidates if h.absorbs_next and h not in chosen
-    }
+    kept = {h.index for h in chosen}
+    deeper = [h for h in candidates if h.index not in kept]
+    sub = {h.index for h in deeper} | {h.index + 1 for h in deeper if h.absorbs_next}
     return Headings(kind, starts, frozenset(hidden), frozenset(sub - hidden), outer)
 
 
@@ -273,7 +274,7 @@ def _divides(above: list[Heading], below: list[Heading]) -> bool:
     """Headings of the deeper level stand in at least half of the sections above them (a
     book's chapters), not in one or two (a numbered song inside a chapter)."""
     starts = sorted(h.index for h in above)
-    holding = {max((s for s in starts if s < h.index), default=-1) for h in below}
+    holding = {bisect.bisect_left(starts, h.index) for h in below}  # the section each is in
     return len(holding) >= max(2, len(starts) / 2)
 
 
