@@ -6,8 +6,9 @@ text into paragraphs; for a PDF, pypdf extracting the pages' text).
                                             inputs are written by tests/fixtures/)
 
 Inputs are generated (seeded): a 1,000,000-byte novel of twelve chapters, the same as Markdown,
-and a PDF of some 130 pages. Each figure is the best of three runs; memory is the Python heap
-peak (tracemalloc). Results are printed and appended to bench/results/imports.md.
+a PDF of some 120 pages, and three hostile shapes (a Markdown list of 140,000 items, 5,000
+chapters, 1 MB without a full stop). Each figure is the best of three runs; memory is the
+Python heap peak (tracemalloc). Results are printed and appended to bench/results/imports.md.
 """
 
 from __future__ import annotations
@@ -98,6 +99,18 @@ def main() -> None:
         ("novel.txt", novel(), read_text),
         ("novel.md", markdown(), read_markdown),
         (f"report.pdf ({len(read_pdf(pdf))} pages)", pdf, read_pdf),
+        # Hostile shapes at the limit: the worst cases found so far.
+        # Over markdown.MAX_PARSED_LINES: read as plain text (markdown-it took 14 s and 300 MB).
+        ("list.md (140,000 list items)", ("- item\n" * 142_857).encode()[:999_999], read_text),
+        ("list.md (39,000 list items)", ("- a list item\n" * 39_000).encode(), read_markdown),
+        (
+            "chapters.txt (5,000 chapters)",
+            "".join(f"Chapter {i}\n\n{documents.ARGUMENT}\n\n" for i in range(5_000)).encode()[
+                :999_999
+            ],
+            read_text,
+        ),
+        ("words.txt (no sentence ends)", ("word " * 200_000).encode()[:999_999], read_text),
     ]
     rows = []
     for name, data, baseline in cases:

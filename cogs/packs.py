@@ -51,6 +51,11 @@ def import_embed(preview: ImportPreview) -> discord.Embed:
         embed.add_field(
             name="Split: too long for one round", value=fit_lines(split, 1024), inline=False
         )
+    if preview.joined:
+        joined = [f"• {item}" for item in preview.joined]
+        embed.add_field(
+            name="Joined: short sections in one round", value=fit_lines(joined, 1024), inline=False
+        )
     if preview.left_out:
         left = [f"• {item}" for item in preview.left_out]
         embed.add_field(name="Left out (check these)", value=fit_lines(left, 1024), inline=False)

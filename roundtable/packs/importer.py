@@ -39,6 +39,7 @@ ROUND_CHARS = 24_000
 COMFORTABLE_ROUND = 12_000
 SHORTEST_ROUND = 1_500
 INTRODUCTION = "Introduction"
+MAX_WORD = 1_000  # characters without a space; a round's parts are cut between words
 # A book or part heading whose own text is only a few short lines (a date, a motto) has no
 # section of its own; those lines are listed as left out.
 TITLE_PAGE_CHARS = 200
@@ -70,6 +71,20 @@ class Split:
 
 
 @dataclass(frozen=True, slots=True)
+class Joined:
+    """Consecutive short sections read as one round (a text with more sections than a pack
+    holds: a hundred short chapters, a collection of poems)."""
+
+    title: str
+    sections: int
+    line: int
+    unit: str = "line"
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.line}, {self.title}: {self.sections} sections in one round"
+
+
+@dataclass(frozen=True, slots=True)
 class ImportedText:
     title: str
     sections: tuple[FoundSection, ...]
@@ -78,6 +93,7 @@ class ImportedText:
     split: tuple[Split, ...] = ()
     meta: Meta = field(default_factory=Meta)
     kind: str = "text"  # which reader read it
+    joined: tuple[Joined, ...] = ()
 
 
 # -- sections -------------------------------------------------------------------------------
@@ -142,6 +158,14 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     left_out += boilerplate
     if not any(len(p.text) >= 20 for p in paras):
         raise error("no usable text was found (only headings, boilerplate or a few words)")
+    for para in paras:
+        run = max(para.text.split(), key=len, default="")
+        if len(run) > MAX_WORD:
+            raise error(
+                f"it has {len(run):,} characters without a space: this is not prose (a data "
+                "file or an encoded picture?)",
+                doc.place(para.line),
+            )
     title, paras = _title(doc, paras, fallback_title)
     titled = title != _short_title(fallback_title.strip() or "Imported text")
     found = find_headings(paras, round_chars=COMFORTABLE_ROUND, min_chars=SHORTEST_ROUND)
@@ -156,6 +180,8 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
         raise error("no usable text was found (only headings, boilerplate or a few words)")
     sections = [replace(s, text=_canonical(s.text)) for s in _unique_titles(sections)]
     sections, split = split_long(sections)
+    sections, joined = join_short(sections)
+    sections = _numbered_repeats(sections)
     _check(sections)
     # The reader's own (a PDF's headers by page) are placed already; the rest are text lines.
     placed = [
@@ -164,8 +190,16 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     ]
     placed.sort(key=lambda item: item.line)
     split = [replace(s, line=doc.place(s.line), unit=doc.unit) for s in split]
+    joined = [replace(j, line=doc.place(j.line), unit=doc.unit) for j in joined]
     return ImportedText(
-        title, tuple(sections), tuple(placed), found.kind, tuple(split), doc.meta, doc.kind
+        title,
+        tuple(sections),
+        tuple(placed),
+        found.kind,
+        tuple(split),
+        doc.meta,
+        doc.kind,
+        tuple(joined),
     )
 
 
@@ -280,6 +314,9 @@ def split_long(
             continue
         pieces = -(-chars // limit)
         texts = _balanced(section.text, pieces)
+        if len(texts) == 1:
+            kept.append(section)
+            continue
         for n, text in enumerate(texts, start=1):
             suffix = f" ({n} of {len(texts)})"
             title = _short_title(section.title)
@@ -290,15 +327,67 @@ def split_long(
     return kept, split
 
 
+def join_short(
+    sections: list[FoundSection], most: int = MAX_SECTIONS
+) -> tuple[list[FoundSection], list[Joined]]:
+    """When there are more sections than a pack holds, consecutive short ones become one
+    round each of up to about the size that brings them within `most`, titled
+    "Chapter 1 – Chapter 4"."""
+    if len(sections) <= most:
+        return sections, []
+    total = sum(len(s.text) for s in sections)
+    size = max(COMFORTABLE_ROUND, -(-total // int(most * 0.9)))
+    groups: list[list[FoundSection]] = [[]]
+    length = 0
+    for section in sections:
+        if groups[-1] and length + len(section.text) > size:
+            groups.append([])
+            length = 0
+        groups[-1].append(section)
+        length += len(section.text)
+    kept: list[FoundSection] = []
+    joined: list[Joined] = []
+    for group in groups:
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        title = _short_title(f"{group[0].title} – {group[-1].title}")
+        text = "\n\n".join(f"### {s.title}\n\n{s.text}" for s in group)
+        kept.append(FoundSection(title, text, group[0].line, group[0].within))
+        joined.append(Joined(title, len(group), group[0].line))
+    return kept, joined
+
+
+def _at_words(text: str, size: int) -> list[str]:
+    """`text` in runs of at most about `size` characters, cut between words."""
+    if len(text) <= size:
+        return [text]
+    runs: list[str] = []
+    current: list[str] = []
+    length = 0
+    for word in text.split(" "):
+        if current and length + len(word) > size:
+            runs.append(" ".join(current))
+            current, length = [], 0
+        current.append(word)
+        length += len(word) + 1
+    runs.append(" ".join(current))
+    return runs
+
+
 def _balanced(text: str, pieces: int) -> list[str]:
     """`text` cut into `pieces` runs of about equal length at paragraph or sentence ends."""
     units: list[tuple[str, str]] = []  # (text, what joins it to the one before)
     target = len(text) / pieces
     for paragraph in text.split("\n\n"):
         if len(paragraph) > target / 2:
-            sentences = split_sentences(paragraph) or [paragraph]
-            units.append((sentences[0], "\n\n"))
-            units += [(s, " ") for s in sentences[1:]]
+            # A long paragraph at its sentences; a sentence too long at its words.
+            pieces_of = [
+                (chunk, " ") for s in split_sentences(paragraph) or [paragraph] for chunk in
+                _at_words(s, int(target / 4))
+            ]  # fmt: skip
+            units.append((pieces_of[0][0], "\n\n"))
+            units += pieces_of[1:]
         else:
             units.append((paragraph, "\n\n"))
     out: list[list[tuple[str, str]]] = [[]]
@@ -344,23 +433,29 @@ def _short_title(title: str) -> str:
     return title[: MAX_SECTION_TITLE - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _check(sections: list[FoundSection]) -> None:
-    problems: list[Problem] = []
-    if len(sections) > MAX_SECTIONS:
-        problems.append(
-            Problem(None, f"{len(sections)} sections were found; a pack has at most {MAX_SECTIONS}")
-        )
+def _numbered_repeats(sections: list[FoundSection]) -> list[FoundSection]:
+    """Titles still repeated ("Notes" twice) numbered: "Notes", "Notes (2)"."""
     seen: dict[str, int] = {}
+    out = []
     for section in sections:
         key = section.title.casefold()
-        if key in seen:
-            problems.append(
-                Problem(
-                    section.line,
-                    f"two sections are called {section.title!r} (also line {seen[key]}): "
-                    "rename one",
-                )
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            suffix = f" ({seen[key]})"
+            section = replace(
+                section, title=section.title[: MAX_SECTION_TITLE - len(suffix)] + suffix
             )
-        seen.setdefault(key, section.line)
-    if problems:
-        raise PackError(problems, what="This text")
+        out.append(section)
+    return out
+
+
+def _check(sections: list[FoundSection]) -> None:
+    if len(sections) > MAX_SECTIONS:
+        raise PackError(
+            [
+                Problem(
+                    None, f"{len(sections)} sections were found; a pack has at most {MAX_SECTIONS}"
+                )
+            ],
+            what="This text",
+        )

@@ -13,7 +13,7 @@ from roundtable.errors import UserError
 from roundtable.packs.blocks import Document, LeftOut
 from roundtable.packs.excerpts import MAX_PARTS, PART_CHARS, parts_needed
 from roundtable.packs.format import MARKER, PackError, Problem, parse_pack, render_pack
-from roundtable.packs.importer import Split, decode, import_document
+from roundtable.packs.importer import Joined, Split, decode, import_document
 from roundtable.packs.model import Pack, Section
 from roundtable.packs.questions import MIN_QUESTIONS
 from roundtable.packs.readers.detect import kind_of, read_kind, read_string
@@ -44,6 +44,7 @@ class ImportPreview:
     found_by: str  # "pack file", or how the sections were found in a plain text
     written_by: dict[str, int]  # questions written for sections that had too few, by writer
     split: tuple[Split, ...] = ()  # sections too long for one round, imported as several
+    joined: tuple[Joined, ...] = ()  # short sections read together, when there are too many
 
     @property
     def generated_questions(self) -> int:
@@ -154,6 +155,7 @@ async def prepare_import(
     pack, doc = await asyncio.to_thread(_read_document, data, filename)
     left_out: tuple[LeftOut, ...] = ()
     split: tuple[Split, ...] = ()
+    joined: tuple[Joined, ...] = ()
     if pack is not None:
         found_by = "pack file"
     else:
@@ -169,7 +171,7 @@ async def prepare_import(
             date=meta.date,
             source=meta.source or filename,
         )
-        left_out, split = found.left_out, found.split
+        left_out, split, joined = found.left_out, found.split, found.joined
         found_by = f"{_KIND[found.kind]}, {_FOUND_BY[found.headings]}"
     if title:
         pack = replace(pack, title=title.strip())
@@ -178,7 +180,7 @@ async def prepare_import(
     # The stored form must read back identical; check before anything is saved.
     if parse_pack(render_pack(pack)) != pack:
         raise UserError("This pack could not be stored faithfully; please report it.")
-    return ImportPreview(pack, left_out, found_by, written_by, split)
+    return ImportPreview(pack, left_out, found_by, written_by, split, joined)
 
 
 def load_pack_files(directory: Path) -> list[Pack]:

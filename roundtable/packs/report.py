@@ -30,6 +30,10 @@ def as_json(preview: ImportPreview) -> dict[str, Any]:
             {"line": s.line, "unit": s.unit, "title": s.title, "chars": s.chars, "rounds": s.pieces}
             for s in preview.split
         ],
+        "joined": [
+            {"line": j.line, "unit": j.unit, "title": j.title, "sections": j.sections}
+            for j in preview.joined
+        ],
     }
 
 
@@ -48,6 +52,9 @@ def as_text(preview: ImportPreview) -> str:
     if preview.split:
         lines += ["", "Too long for one round, split into several:"]
         lines += [f"  {item}" for item in preview.split]
+    if preview.joined:
+        lines += ["", "Short sections read together, a round each (the pack holds 100):"]
+        lines += [f"  {item}" for item in preview.joined]
     if preview.left_out:
         lines += ["", "Left out (check these):"]
         lines += [f"  {item}" for item in preview.left_out]

@@ -27,7 +27,7 @@ def test_an_op_ed_as_json(tmp_path: Path) -> None:
     result = pack_check(str(OP_ED), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"title", "read_as", "sections", "left_out", "split"}
+    assert set(data) == {"title", "read_as", "sections", "left_out", "split", "joined"}
     assert data["read_as"] == "a plain text, by short heading lines between paragraphs"
     assert data["split"] == []
     assert [s["title"] for s in data["sections"]] == OP_ED_SECTIONS

@@ -328,3 +328,13 @@ def test_cookie_notices_and_navigation_pasted_as_text_are_left_out() -> None:
         ("navigation", 13),
     ]
     assert "cookies" not in " ".join(s.text for s in result.sections)
+
+
+async def test_a_markdown_file_too_long_to_parse_is_read_as_plain_text() -> None:
+    from roundtable.packs.readers.markdown import MAX_PARSED_LINES
+
+    text = "---\ntitle: A long list\n---\n\n" + "- an item\n" * (MAX_PARSED_LINES + 1)
+    result = await preview(text.encode(), "list.md")
+    assert result.found_by.startswith("a plain text")
+    assert result.pack.title == "A long list"  # the front matter is still read
+    assert "- an item\n- an item" in result.pack.sections[0].text

@@ -168,20 +168,45 @@ async def test_bad_input_gets_one_clear_message(data: bytes, message: str) -> No
     assert str(caught.value).startswith("This text has 1 problem:")
 
 
-async def test_too_many_sections() -> None:
+async def test_more_sections_than_a_pack_holds_are_joined_into_rounds() -> None:
     body = "\n\n".join(
         f"## Part {n}\n\nSome text that is long enough to be a paragraph of its own."
-        for n in range(MAX_SECTIONS + 1)
+        for n in range(1, 302)
     )
-    with pytest.raises(PackError, match="101 sections were found; a pack has at most 100"):
+    preview = await prepare_import(
+        body.encode(), filename="many.md", title=None, writer=TemplateWriter()
+    )
+    titles = [s.title for s in preview.pack.sections]
+    assert len(titles) <= MAX_SECTIONS
+    assert titles[0].startswith("Part 1 – Part ") and titles[-1].endswith("Part 301")
+    joined = preview.joined
+    assert sum(j.sections for j in joined) + len(titles) - len(joined) == 301
+    assert str(joined[0]).startswith("line 1, Part 1 – Part ")
+    first = preview.pack.sections[0].text
+    assert first.startswith("### Part 1\n\nSome text") and "### Part 2\n\n" in first
+
+
+async def test_a_pack_file_with_too_many_sections_is_refused() -> None:
+    body = "---\nroundtable: 1\ntitle: Many\n---\n\n" + "\n\n".join(
+        f"## Part {n}\n\nSome text." for n in range(MAX_SECTIONS + 1)
+    )
+    with pytest.raises(PackError, match="the pack has 101 sections; at most 100"):
         await prepare_import(body.encode(), filename="many.md", title=None, writer=TemplateWriter())
 
 
-async def test_duplicate_titles_name_both_lines() -> None:
+async def test_repeated_titles_in_a_text_are_numbered() -> None:
     body = "## Notes\n\nFirst text that is long enough.\n\n## Notes\n\nSecond text that is long enough.\n"
+    preview = await prepare_import(
+        body.encode(), filename="dup.md", title=None, writer=TemplateWriter()
+    )
+    assert [s.title for s in preview.pack.sections] == ["Notes", "Notes (2)"]
+
+
+async def test_repeated_titles_in_a_pack_file_name_both_lines() -> None:
+    body = "---\nroundtable: 1\ntitle: T\n---\n\n## Notes\n\nFirst.\n\n## Notes\n\nSecond.\n"
     with pytest.raises(PackError) as caught:
         await prepare_import(body.encode(), filename="dup.md", title=None, writer=TemplateWriter())
-    assert "line 5: two sections are called 'Notes' (also line 1): rename one" in str(caught.value)
+    assert "line 10: section title 'Notes' is used twice (also line 6)" in str(caught.value)
 
 
 async def test_a_section_too_long_for_a_round_is_split_into_rounds() -> None:
@@ -288,3 +313,21 @@ def test_separators_figures_and_dates_are_never_headings(line: str) -> None:
     text = "\n\n".join([body, "First heading", body, line, body, "Second heading", body])
     result = import_text(text, fallback_title="x")
     assert [s.title for s in result.sections] == ["Introduction", "First heading", "Second heading"]
+
+
+async def test_a_long_text_without_sentences_is_split_at_words() -> None:
+    text = "word " * 12_000  # 60,000 characters, no full stop anywhere
+    preview = await prepare_import(
+        text.encode(), filename="w.txt", title=None, writer=TemplateWriter()
+    )
+    sizes = [s.chars for s in preview.pack.sections]
+    assert len(sizes) >= 3 and max(sizes) <= 30_000
+    assert all(not s.text.startswith("ord") for s in preview.pack.sections)  # never inside a word
+
+
+async def test_text_without_spaces_is_refused_as_not_prose() -> None:
+    with pytest.raises(PackError, match="line 3: it has 5,000 characters without a space"):
+        await prepare_import(
+            b"A title line\n\n" + b"x" * 5_000 + b"\n", filename="blob.txt", title=None,
+            writer=TemplateWriter(),
+        )  # fmt: skip
