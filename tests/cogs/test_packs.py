@@ -367,3 +367,20 @@ async def test_a_pdf_an_epub_and_a_web_page_import_through_the_command(world: Wo
         "why-groups-argue",
         "why-reading-groups-argue",
     ]
+
+
+async def test_a_text_of_many_short_chapters_is_joined_into_rounds(world: World) -> None:
+    text = "\n\n".join(
+        f"CHAPTER {n}\n\nA short chapter of one paragraph, long enough to be read as prose."
+        for n in range(1, 251)
+    )
+    reply = await world.sandbox.slash(
+        world.owner, "pack import", world.general, file=("fables.txt", text.encode())
+    )
+    [preview] = reply.messages
+    fields = {f["name"]: f["value"] for f in preview.embeds[0]["fields"]}
+    joined = fields["Joined: short sections in one round"]
+    assert joined.startswith("• line 1, Chapter 1 – Chapter ") and "sections in one round" in joined
+    pack = parse_pack(preview.attachments[0].data.decode())
+    assert len(pack.sections) <= 100
+    assert pack.sections[0].text.startswith("### Chapter 1\n\nA short chapter")
