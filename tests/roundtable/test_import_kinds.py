@@ -180,17 +180,22 @@ async def test_a_charter_keeps_its_preamble_and_its_clauses_inside_their_article
     assert result.pack.sections[2].text.count("### 2.") == 3
 
 
-@pytest.mark.parametrize(
-    ("make", "filename"),
-    [
-        (lambda: documents.markdown_article().encode(), "a.md"),
-        (documents.web_page, "a.html"),
-        (documents.pdf, "a.pdf"),
-        (documents.epub, "a.epub"),
-        (lambda: documents.book_in_books().encode(), "a.txt"),
-        (lambda: documents.charter().encode(), "c.txt"),
-    ],
-)
+FIXTURE_DIR = Path(__file__).parent / "fixtures"
+EVERY_FIXTURE = [
+    *((path.name, path.read_bytes) for path in sorted(FIXTURE_DIR.iterdir())),
+    ("op_ed.txt", OP_ED.read_bytes),
+    ("article.md", lambda: documents.markdown_article().encode()),
+    ("page.html", documents.web_page),
+    ("report.pdf", documents.pdf),
+    ("book.epub", documents.epub),
+    ("book.txt", lambda: documents.book_in_books().encode()),
+    ("charter.txt", lambda: documents.charter().encode()),
+    ("manual.pdf", documents.manual_pdf),
+    ("broken-yaml.md", lambda: documents.markdown_with_broken_yaml().encode()),
+]
+
+
+@pytest.mark.parametrize(("filename", "make"), EVERY_FIXTURE, ids=[n for n, _ in EVERY_FIXTURE])
 async def test_exported_then_imported_gives_the_same_pack(make, filename: str) -> None:
     first = await preview(make(), filename)
     exported = render_pack(first.pack)
@@ -213,17 +218,6 @@ async def test_markdown_with_front_matter_is_an_article_unless_marked_as_a_pack(
         await preview(newer.encode(), "pack.md")
 
 
-FIXTURE_DIR = Path(__file__).parent / "fixtures"
-EVERY_FIXTURE = [
-    *((path.name, path.read_bytes) for path in sorted(FIXTURE_DIR.iterdir())),
-    ("op_ed.txt", OP_ED.read_bytes),
-    ("article.md", lambda: documents.markdown_article().encode()),
-    ("page.html", documents.web_page),
-    ("report.pdf", documents.pdf),
-    ("book.epub", documents.epub),
-    ("book.txt", lambda: documents.book_in_books().encode()),
-    ("charter.txt", lambda: documents.charter().encode()),
-]
 GENERIC = ("What is the main claim of", "What evidence would change your mind about the argument")
 
 
