@@ -413,9 +413,11 @@ def _readable_case(title: str) -> str:
     if ": " in title:
         return ": ".join(_readable_case(part) for part in title.split(": "))
     letters = [c for c in title if c.isalpha()]
-    if len(letters) < 4 or any(c.islower() for c in letters):
-        return title
-    words = []
+    if sum(1 for w in title.split() if sum(c.isalpha() for c in w) >= 2) < 2 or any(
+        c.islower() for c in letters
+    ):
+        return title  # one word in capitals is likely an acronym ("IDLE", "NATO")
+    words: list[str] = []
     for n, word in enumerate(title.split(" ")):
         if re.fullmatch(r"[IVXLCDM]+[.:,]?", word):
             words.append(word)

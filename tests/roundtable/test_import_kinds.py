@@ -186,6 +186,7 @@ EVERY_FIXTURE = [
     ("op_ed.txt", OP_ED.read_bytes),
     ("article.md", lambda: documents.markdown_article().encode()),
     ("page.html", documents.web_page),
+    ("docs.html", documents.docs_page),
     ("report.pdf", documents.pdf),
     ("book.epub", documents.epub),
     ("book.txt", lambda: documents.book_in_books().encode()),
@@ -332,3 +333,21 @@ async def test_a_markdown_file_too_long_to_parse_is_read_as_plain_text() -> None
     assert result.found_by.startswith("a plain text")
     assert result.pack.title == "A long list"  # the front matter is still read
     assert "- an item\n- an item" in result.pack.sections[0].text
+
+
+async def test_a_documentation_page_keeps_every_section_of_its_main_text() -> None:
+    # readability keeps only the blocks it scores highest; "Menus" (short definitions) was
+    # lost until the page's own role=main was preferred when it holds more text.
+    result = await preview(documents.docs_page(), "editor.html")
+    assert result.pack.title == "The editor"  # its <h1>, not the window title with the site
+    assert [s.title for s in result.pack.sections] == [
+        "Introduction",
+        "Menus",
+        "Editing",
+        "Startup",
+    ]
+    assert result.pack.sections[1].text.startswith(
+        "**Command 1**: Opens window 1.\n**Command 2**: Opens window 2."
+    )
+    reasons = {item.excerpt for item in result.left_out}
+    assert "Table of Contents" in reasons and "© 2026 Example." in reasons

@@ -50,7 +50,9 @@ def _walk(element: HtmlElement, out: list[Paragraph], line: int) -> None:
     if tag in SKIPPED or not tag:
         return
     if tag in HEADINGS:
-        _add(out, inline(element).replace("\n", " "), element, line, HEADINGS[tag])
+        # Without the permalink sign documentation sites put after a heading ("Menus¶").
+        title = inline(element).replace("\n", " ").strip().rstrip("¶§🔗#").strip()
+        _add(out, title, element, line, HEADINGS[tag])
     elif tag in ("ul", "ol"):
         items = [inline(c).replace("\n", " ").strip() for c in element if _tag(c) == "li"]
         lines = [
@@ -59,6 +61,19 @@ def _walk(element: HtmlElement, out: list[Paragraph], line: int) -> None:
             if item
         ]
         _add(out, "\n".join(lines), element, line, None)
+    elif tag == "dl":
+        # A definition list: one line a term, "**term**: its definition".
+        terms: list[str] = []
+        for child in element:
+            text = inline(child).replace("\n", " ").strip()
+            if _tag(child) == "dt" and text:
+                terms.append(f"**{text}**")
+            elif _tag(child) == "dd" and text:
+                if terms and terms[-1].startswith("**") and terms[-1].endswith("**"):
+                    terms[-1] += f": {text}"
+                else:
+                    terms.append(text)
+        _add(out, "\n".join(terms), element, line, None)
     elif tag == "table":
         rows = []
         for row in element.iter("tr"):

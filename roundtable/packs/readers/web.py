@@ -50,16 +50,43 @@ def read(data: bytes) -> Document:
     except (lxml.etree.ParserError, ValueError) as exc:
         raise error("this web page could not be read: save it again, or as plain text") from exc
     _restore_headings(article, page)
+    found = html_blocks.paragraphs(article)
+    marked = _marked_main(page)
+    if marked is not None:
+        # The page says where its text is (<main>, <article>, role=main): use that when
+        # readability found less of it (it keeps one block of a long documentation page).
+        own = html_blocks.paragraphs(marked)
+        if _chars(own) > _chars(found):
+            found = own
     lines = _source_lines(page)
     paras = [
-        Paragraph(p.text, lines.get(_key(p.text), 0), p.single_line, p.heading_level)
-        for p in html_blocks.paragraphs(article)
+        Paragraph(p.text, lines.get(_key(p.text), p.line), p.single_line, p.heading_level)
+        for p in found
     ]
     _fill_lines(paras)
     meta = _meta(page, readable)
+    if not _content(page, "og:title", "twitter:title") and any(p.heading_level == 1 for p in paras):
+        meta.title = ""  # the article's own <h1>, not the window title with the site's name
     kept = {_key(p.text) for p in paras}
     left = _outside(page, kept)
     return Document("html", paragraphs=paras, meta=meta, left_out=left)
+
+
+def _chars(paras: list[Paragraph]) -> int:
+    return sum(len(p.text) for p in paras)
+
+
+def _marked_main(page: HtmlElement) -> HtmlElement | None:
+    """The page's own main text: its one <main>, role=main or <article> element (the one with
+    the most text when there are several), without asides inside it."""
+    found = page.xpath("//main | //*[@role='main'] | //article")
+    if not found:
+        return None
+    best = max(found, key=lambda e: len(e.text_content()))
+    copy = lxml.html.fromstring(lxml.html.tostring(best))
+    for aside in copy.xpath(".//aside | .//*[contains(@class, 'headerlink')]"):
+        aside.drop_tree()
+    return copy
 
 
 def _restore_headings(article: HtmlElement, page: HtmlElement) -> None:
@@ -121,14 +148,19 @@ def _reason(page: HtmlElement, para: Paragraph) -> str:
     return "outside the article"
 
 
+def _content(page: HtmlElement, *names: str) -> str:
+    """The first of these <meta> tags the page has."""
+    for name in names:
+        for attr in ("property", "name", "itemprop"):
+            found = page.xpath(f"//meta[@{attr}=$n]/@content", n=name)
+            if found and str(found[0]).strip():
+                return " ".join(str(found[0]).split())
+    return ""
+
+
 def _meta(page: HtmlElement, readable: Readable) -> Meta:
     def content(*names: str) -> str:
-        for name in names:
-            for attr in ("property", "name", "itemprop"):
-                found = page.xpath(f"//meta[@{attr}=$n]/@content", n=name)
-                if found and str(found[0]).strip():
-                    return " ".join(str(found[0]).split())
-        return ""
+        return _content(page, *names)
 
     canonical = page.xpath("//link[@rel='canonical']/@href")
     return Meta(
