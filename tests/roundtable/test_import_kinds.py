@@ -351,3 +351,16 @@ async def test_a_documentation_page_keeps_every_section_of_its_main_text() -> No
     )
     reasons = {item.excerpt for item in result.left_out}
     assert "Table of Contents" in reasons and "© 2026 Example." in reasons
+
+
+async def test_a_page_without_an_h1_takes_its_part_of_the_window_title() -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in documents.prose(120, 3))
+    html = (
+        "<!DOCTYPE html><html><head><title>Data Types - The Example Book</title></head><body>"
+        '<h1 class="menu-title">The Example Book</h1><main><h2>Data Types</h2>'
+        f"{paragraphs}<h3>Scalars</h3>{paragraphs}<h3>Compounds</h3>{paragraphs}</main>"
+        "</body></html>"
+    )
+    result = await preview(html.encode(), "types.html")
+    assert result.pack.title == "Data Types"
+    assert [s.title for s in result.pack.sections] == ["Introduction", "Scalars", "Compounds"]

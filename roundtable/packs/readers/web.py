@@ -65,11 +65,24 @@ def read(data: bytes) -> Document:
     ]
     _fill_lines(paras)
     meta = _meta(page, readable)
-    if not _content(page, "og:title", "twitter:title") and any(p.heading_level == 1 for p in paras):
-        meta.title = ""  # the article's own <h1>, not the window title with the site's name
+    if not _content(page, "og:title", "twitter:title"):
+        # The article's own <h1> (the importer takes it), else its part of the window title.
+        has_h1 = any(p.heading_level == 1 for p in paras)
+        meta.title = "" if has_h1 else _window_title(page, paras) or meta.title
     kept = {_key(p.text) for p in paras}
     left = _outside(page, kept)
     return Document("html", paragraphs=paras, meta=meta, left_out=left)
+
+
+def _window_title(page: HtmlElement, paras: list[Paragraph]) -> str:
+    """The article's part of the window title ("Data Types - The Rust Book" -> "Data Types"):
+    the part that is also the article's first heading, or ""."""
+    window = " ".join((page.findtext(".//title") or "").split())
+    first = next((p.text for p in paras if p.heading_level is not None), "")
+    for part in re.split(r"\s+[-|–—·:]\s+", window):
+        if part and part.casefold() == first.casefold():
+            return part
+    return ""
 
 
 def _chars(paras: list[Paragraph]) -> int:
