@@ -187,7 +187,56 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
             found[i] = Heading(i, title, style)
         elif _first_subsection(para.text, nxt):
             found[i] = Heading(i, title, style)  # "4 Function reference" above "4.1 Parsing"
-    return [found[i] for i in sorted(found)]
+    return _in_sequence([found[i] for i in sorted(found)], paras)
+
+
+_WORD_VALUES = {
+    w: n
+    for n, words in enumerate(
+        zip(_WORD_NUMBER.split("|")[:12], [*_WORD_NUMBER.split("|")[12:], "", ""], strict=True),
+        start=1,
+    )
+    for w in words
+    if w
+}
+
+
+def _ordinal(line: str) -> int | None:
+    """The number a numbered heading line carries (the last part of "1.2"), if it has one."""
+    named = _NAMED.match(line)
+    token = named.group(3) if named else line.split()[0].rstrip(".):") if line.split() else ""
+    token = token.split(".")[-1] if "." in token and token.replace(".", "").isdigit() else token
+    if token.isdigit():
+        return int(token)
+    if _is_roman(token):
+        return _roman_value(token.upper())
+    return _WORD_VALUES.get(token.lower())
+
+
+def _roman_value(token: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+    total = 0
+    for char, nxt in itertools.zip_longest(token, token[1:], fillvalue=""):
+        value = values[char]
+        total += -value if nxt and values[nxt] > value else value
+    return total
+
+
+def _in_sequence(found: list[Heading], paras: list[Paragraph]) -> list[Heading]:
+    """Numbered headings count up, one by one, each style on its own (starting again at 1 is
+    allowed): a number out of sequence is a figure or a table row standing alone ("100",
+    "4 Card32 offset"), not a heading."""
+    last: dict[str, int] = {}
+    kept = []
+    for heading in found:
+        number = _ordinal(paras[heading.index].text) if heading.style is not None else None
+        if number is not None and heading.style is not None:
+            before = last.get(heading.style)
+            if before is not None and number not in (before + 1, 1):
+                continue
+            last[heading.style] = number
+        kept.append(heading)
+    return kept
 
 
 def _first_subsection(line: str, nxt: Paragraph) -> bool:

@@ -153,7 +153,7 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
         doc.meta.author = doc.meta.author or fields.get("author", "")
         text, wrapper = strip_ebook_wrapper(text)
         left_out += wrapper
-        paras = plain.paragraphs(text)
+        paras = plain.paragraphs(text, marked=doc.kind != "pdf")
     paras, boilerplate = strip_boilerplate(paras)
     left_out += boilerplate
     if not any(len(p.text) >= 20 for p in paras):

@@ -364,3 +364,21 @@ async def test_a_page_without_an_h1_takes_its_part_of_the_window_title() -> None
     result = await preview(html.encode(), "types.html")
     assert result.pack.title == "Data Types"
     assert [s.title for s in result.pack.sections] == ["Introduction", "Scalars", "Compounds"]
+
+
+def test_a_number_out_of_sequence_is_not_a_heading() -> None:
+    text = "\n\n".join(
+        [
+            "1. Scope",
+            body(1),
+            "2. Method",
+            body(2),
+            "100",  # a figure alone on its line, then text: not section 100
+            body(3),
+            "3. Results",
+            body(4),
+        ]
+    )
+    result = import_text(text, fallback_title="Report")
+    assert [s.title for s in result.sections] == ["1. Scope", "2. Method", "3. Results"]
+    assert "\n\n100\n\n" in result.sections[1].text

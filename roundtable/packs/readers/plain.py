@@ -86,7 +86,9 @@ def is_wrapped(lines: list[str]) -> bool:
     return sum(len(line) for line in body) / len(body) >= 45
 
 
-def paragraphs(text: str) -> list[Paragraph]:
+def paragraphs(text: str, *, marked: bool = True) -> list[Paragraph]:
+    """`marked`: lines marked as Markdown headings ("# Title", "Title" over "=====") are
+    headings; not in text taken from a PDF, where "#" starts a comment in a code sample."""
     result: list[Paragraph] = []
     block: list[tuple[int, str]] = []
 
@@ -95,27 +97,27 @@ def paragraphs(text: str) -> list[Paragraph]:
             return
         lines = [line for _, line in block]
         first = block[0][0]
-        if len(lines) == 2 and _SETEXT.match(lines[1]) and not _ATX.match(lines[0]):
+        if marked and len(lines) == 2 and _SETEXT.match(lines[1]) and not _ATX.match(lines[0]):
             level = 1 if lines[1].startswith("=") else 2
             result.append(Paragraph(lines[0], first, True, level))
         elif max(len(line) for line in lines) > 100:
             # One paragraph a line (articles copied from the web).
             for number, line in block:
-                result.extend(_one_line(line, number))
+                result.extend(_one_line(line, number, marked))
         elif is_wrapped(lines):
             result.append(Paragraph(" ".join(lines), first, False))
         elif len(lines) > 1 and heading_like(lines[0]) and is_wrapped(lines[1:]):
-            result.extend(_one_line(lines[0], first))
+            result.extend(_one_line(lines[0], first, marked))
             result.append(Paragraph(" ".join(lines[1:]), block[1][0], False))
         elif len(lines) == 1:
-            result.extend(_one_line(lines[0], first))
+            result.extend(_one_line(lines[0], first, marked))
         else:
             result.append(Paragraph("\n".join(lines), first, False))  # verse, lists, addresses
         block.clear()
 
     for number, line in enumerate(text.split("\n"), start=1):
         if line:
-            if _ATX.match(line):
+            if marked and _ATX.match(line):
                 flush()
                 block.append((number, line))
                 flush()
@@ -127,8 +129,8 @@ def paragraphs(text: str) -> list[Paragraph]:
     return result
 
 
-def _one_line(line: str, number: int) -> list[Paragraph]:
-    atx = _ATX.match(line)
+def _one_line(line: str, number: int, marked: bool) -> list[Paragraph]:
+    atx = _ATX.match(line) if marked else None
     if atx:
         return [Paragraph(atx.group(2).strip(), number, True, len(atx.group(1)))]
     return [Paragraph(line, number, True)]
