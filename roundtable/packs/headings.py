@@ -324,7 +324,7 @@ def _divides(above: list[Heading], below: list[Heading]) -> bool:
     book's chapters), not in one or two (a numbered song inside a chapter)."""
     starts = sorted(h.index for h in above)
     holding = {bisect.bisect_left(starts, h.index) for h in below}  # the section each is in
-    return len(holding) >= max(2, len(starts) / 2)
+    return len(holding) >= max(1, len(starts) / 2)
 
 
 def _lengths(sizes: list[int], cuts: list[int]) -> list[int]:

@@ -208,7 +208,10 @@ def _title(doc: Document, paras: list[Paragraph], fallback: str) -> tuple[str, l
     first = paras[0]
     levels = [p.heading_level for p in paras if p.heading_level is not None]
     if first.heading_level is not None and levels.count(min(levels)) == 1 and len(levels) > 1:
-        if first.heading_level == min(levels):  # a single top-level heading at the start
+        # A single top-level heading at the start is the title; in an e-book, whose title is
+        # in its metadata, it is the first chapter's ("Preface").
+        epub_chapter = doc.kind == "epub" and doc.meta.title.casefold() != first.text.casefold()
+        if first.heading_level == min(levels) and not epub_chapter:
             return _short_title(doc.meta.title or first.text), paras[1:]
     if doc.meta.title:
         return _short_title(doc.meta.title), paras

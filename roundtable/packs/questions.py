@@ -47,10 +47,10 @@ _CAUSAL = re.compile(
     re.IGNORECASE,
 )
 _EVALUATIVE = re.compile(
-    r"\b(good|bad|better|worse|best|worst|wrong|right|fair|unfair|important|dangerous|"
+    r"\b(good|bad|better|worse|best|worst|wrong|fair|unfair|important|dangerous|"
     r"mistake|failure|failed|success|successful|absurd|foolish|wise|unwise|reckless|"
     r"misguided|deserve[sd]?|harm(ful|s)?|benefit(s|ed)?|threat|crisis|serious|"
-    r"clearly|obviously|surely|arguably|in fact|the real|merely|only|too)\b",
+    r"clearly|obviously|surely|arguably|in fact|the real|merely|no more than)\b",
     re.IGNORECASE,
 )
 _OPINION = re.compile(

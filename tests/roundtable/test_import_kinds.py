@@ -189,6 +189,7 @@ EVERY_FIXTURE = [
     ("docs.html", documents.docs_page),
     ("report.pdf", documents.pdf),
     ("book.epub", documents.epub),
+    ("parts.epub", documents.epub_in_parts),
     ("book.txt", lambda: documents.book_in_books().encode()),
     ("charter.txt", lambda: documents.charter().encode()),
     ("manual.pdf", documents.manual_pdf),
@@ -382,3 +383,19 @@ def test_a_number_out_of_sequence_is_not_a_heading() -> None:
     result = import_text(text, fallback_title="Report")
     assert [s.title for s in result.sections] == ["1. Scope", "2. Method", "3. Results"]
     assert "\n\n100\n\n" in result.sections[1].text
+
+
+async def test_an_epub_in_books_by_its_nested_contents() -> None:
+    result = await preview(documents.epub_in_parts(), "two-towns.epub")
+    assert result.pack.title == "The Two Towns"
+    # Chapter numbers start again in each book: every chapter says which book it is in; the
+    # preface (first in the contents, not the title) is a section; part pages are no section.
+    assert [s.title for s in result.pack.sections] == [
+        "Preface",
+        "Book the First: The Village, I: The Meeting",
+        "Book the First: The Village, II: The Letter",
+        "Book the Second: The City, I: The Station",
+        "Book the Second: The City, II: The Bridge",
+    ]
+    # The chapter's own heading ("I" over "The Meeting") is not repeated in its text.
+    assert not result.pack.sections[1].text.startswith(("### I", "The Meeting"))

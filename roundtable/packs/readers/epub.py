@@ -69,9 +69,8 @@ def read(data: bytes) -> Document:
         paras = html_blocks.paragraphs(body if body is not None else root, line=place)
         paras = [Paragraph(p.text, place, p.single_line, p.heading_level) for p in paras]
         text = " ".join(p.text for p in paras)
-        title = titles.get(name.split("#")[0]) or next(
-            (p.text for p in paras if p.heading_level is not None), ""
-        )
+        title, depth = titles.get(name.split("#")[0], ("", 0))
+        title = title or next((p.text for p in paras if p.heading_level is not None), "")
         if isinstance(item, epub.EpubNav) or re.search(r"\b(toc|nav)\b", name, re.I):
             doc.left_out.append(LeftOut("table of contents", place, excerpt(_all_text(root)), UNIT))
             continue
@@ -84,7 +83,7 @@ def read(data: bytes) -> Document:
         if len(text) < SHORT_PAGE and _FRONT_MATTER.search(f"{name} {title}"):
             doc.left_out.append(LeftOut("front matter", place, excerpt(text), UNIT))
             continue
-        doc.paragraphs += _chapter(title, paras, place)
+        doc.paragraphs += _chapter(title, min(depth + 1, 5), paras, place)
     if not doc.paragraphs:
         raise error("this EPUB has no chapters with text")
     return doc
@@ -117,40 +116,44 @@ def _check_size(data: bytes) -> None:
         raise error(f"this EPUB unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}")
 
 
-def _chapter(title: str, paras: list[Paragraph], place: int) -> list[Paragraph]:
-    """A chapter as a level-1 heading and its text; its own headings one level deeper."""
-    if (
-        paras
-        and paras[0].heading_level is not None
-        and paras[0].text.casefold() == title.casefold()
-    ):
+def _chapter(title: str, level: int, paras: list[Paragraph], place: int) -> list[Paragraph]:
+    """A chapter as a heading of `level` (its depth in the book's contents) and its text; its
+    own headings below that."""
+    # The chapter's own heading repeats its title, whole or in parts ("I" over "The Meeting").
+    rest = title.casefold()
+    while paras and rest and (paras[0].heading_level is not None or len(paras[0].text) < 80):
+        said = paras[0].text.casefold().strip()
+        if not said or not rest.startswith(said):
+            break
+        rest = rest[len(said) :].lstrip(":.—- ")
         paras = paras[1:]
-    heading = [Paragraph(title, place, True, 1)] if title else []
+    heading = [Paragraph(title, place, True, level)] if title else []
     return heading + [
-        Paragraph(p.text, p.line, p.single_line, min(6, p.heading_level + 1))
+        Paragraph(p.text, p.line, p.single_line, min(6, p.heading_level + level))
         if p.heading_level is not None
         else p
         for p in paras
     ]
 
 
-def _toc_titles(toc: object) -> dict[str, str]:
-    """File name -> title, from the book's table of contents (first entry a file wins)."""
-    found: dict[str, str] = {}
+def _toc_titles(toc: object) -> dict[str, tuple[str, int]]:
+    """File name -> (title, depth) from the book's table of contents: a book or part is at
+    depth 0 and its chapters at depth 1 (the first entry for a file wins)."""
+    found: dict[str, tuple[str, int]] = {}
 
-    def visit(entries: object) -> None:
+    def visit(entries: object, depth: int) -> None:
         if not isinstance(entries, list | tuple):
             return
         for entry in entries:
             if isinstance(entry, tuple) and len(entry) == 2:
-                visit([entry[0]])
-                visit(entry[1])
+                visit([entry[0]], depth)
+                visit(entry[1], depth + 1)
             elif isinstance(entry, epub.Link | epub.Section):
                 href = (getattr(entry, "href", "") or "").split("#")[0]
                 if href and entry.title:
-                    found.setdefault(href, " ".join(entry.title.split()))
+                    found.setdefault(href, (" ".join(entry.title.split()), depth))
 
-    visit(toc)
+    visit(toc, 0)
     return found
 
 
