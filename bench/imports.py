@@ -7,8 +7,9 @@ text into paragraphs; for a PDF, pypdf extracting the pages' text).
 
 Inputs are generated (seeded): a 1,000,000-byte novel of twelve chapters, the same as Markdown,
 a PDF of some 120 pages, and three hostile shapes (a Markdown list of 140,000 items, 5,000
-chapters, 1 MB without a full stop). Each figure is the best of three runs; memory is the
-Python heap peak (tracemalloc). Results are printed and appended to bench/results/imports.md.
+chapters, 1 MB without a full stop, a page of 12,000 links around a short article;
+its baseline is lxml parsing the page). Each figure is the best of three runs; memory is the
+Python heap peak (tracemalloc: memory lxml allocates in C is not counted). Results are printed and appended to bench/results/imports.md.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+
+import lxml.html
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -61,6 +64,17 @@ def long_pdf() -> bytes:
         doc.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
         doc.ln(3)
     return bytes(doc.output())
+
+
+def junk_page() -> bytes:
+    article = "".join(f"<p>{p}</p>" for p in documents.prose(5, 40))
+    link = '<div class="x"><p>Link number {} to elsewhere</p></div>'
+    links = "".join(link.format(i) for i in range(12_000))
+    return f"<html><body>{links}<article><h1>T</h1>{article}</article></body></html>".encode()
+
+
+def read_html(data: bytes) -> object:
+    return lxml.html.document_fromstring(data)
 
 
 def read_text(data: bytes) -> object:
@@ -111,6 +125,7 @@ def main() -> None:
             read_text,
         ),
         ("words.txt (no sentence ends)", ("word " * 200_000).encode()[:999_999], read_text),
+        ("page.html (12,000 links around an article)", junk_page(), read_html),
     ]
     rows = []
     for name, data, baseline in cases:

@@ -116,6 +116,7 @@ def _key(text: str) -> str:
     return " ".join(words)
 
 
+MAX_CONTENTS_ENTRIES = 500  # a longer run of short lines after "Contents" is not a contents page
 _DOT_LEADER = re.compile(r"(\.\s?){4,}\s*\w{1,6}$")
 
 
@@ -133,7 +134,7 @@ def _contents(paras: list[Paragraph]) -> set[int]:
             continue
         entries: list[str] = []
         index = start + 1
-        while index < len(paras):
+        while index < len(paras) and len(entries) < MAX_CONTENTS_ENTRIES:
             entry = paras[index]
             lines = entry.text.split("\n")
             if entry.heading_level is not None or max(len(line) for line in lines) > 90:
@@ -180,7 +181,7 @@ def _page_furniture(text: str) -> str | None:
     return None
 
 
-def _runs(paras: list[Paragraph], reasons: dict[int, str]) -> list[LeftOut]:
+def left_out_runs(paras: list[Paragraph], reasons: dict[int, str]) -> list[LeftOut]:
     """One entry for each run of paragraphs left out for the same reason (a contents page of
     twenty lines is one entry, with how many paragraphs it had)."""
     left: list[LeftOut] = []
@@ -219,7 +220,7 @@ def strip_boilerplate(paras: list[Paragraph]) -> tuple[list[Paragraph], list[Lef
             furniture = _page_furniture(para.text)
             if furniture:
                 reasons[index] = furniture
-    left = _runs(paras, reasons)
+    left = left_out_runs(paras, reasons)
     kept = [p for i, p in enumerate(paras) if i not in reasons]
     closing: list[LeftOut] = []
     while kept:

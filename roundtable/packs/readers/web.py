@@ -14,10 +14,13 @@ import lxml.html
 from lxml.html import HtmlElement
 from readability import Document as Readable
 
-from roundtable.packs.blocks import Document, LeftOut, Meta, Paragraph, excerpt
+from roundtable.packs.blocks import Document, LeftOut, Meta, Paragraph
 from roundtable.packs.readers import html_blocks
 from roundtable.packs.readers.plain import error
+from roundtable.packs.wrappers import left_out_runs
 
+LOST_SECTION_CHARS = 300
+KEPT_SHARE = 0.8  # of the marked main text that readability must keep for its choice to stand
 _CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
 _COOKIES = re.compile(r"\bcookies?\b", re.IGNORECASE)
 _FURNITURE = {
@@ -44,19 +47,22 @@ def read(data: bytes) -> Document:
     html = decode_html(data)
     try:
         page = lxml.html.document_fromstring(html)
-        readable = Readable(html)
+        marked = _marked_main(page)
+        # Where the page marks its main text (<main>, role=main, <article>), readability looks
+        # only inside it; otherwise it looks at the whole page.
+        scope = lxml.html.tostring(marked, encoding="unicode") if marked is not None else html
+        readable = Readable(scope)
         article_html = readable.summary(html_partial=True)
         article = lxml.html.fragment_fromstring(article_html, create_parent="div")
     except (lxml.etree.ParserError, ValueError) as exc:
         raise error("this web page could not be read: save it again, or as plain text") from exc
     _restore_headings(article, page)
     found = html_blocks.paragraphs(article)
-    marked = _marked_main(page)
     if marked is not None:
-        # The page says where its text is (<main>, <article>, role=main): use that when
-        # readability found less of it (it keeps one block of a long documentation page).
+        # readability keeps the blocks it scores highest: on a documentation page it drops
+        # whole sections of short definitions. The marked text itself, when it kept too little.
         own = html_blocks.paragraphs(marked)
-        if _chars(own) > _chars(found):
+        if _lost_a_section(found, own) or _chars(found) < KEPT_SHARE * _chars(own):
             found = own
     lines = _source_lines(page)
     paras = [
@@ -64,7 +70,7 @@ def read(data: bytes) -> Document:
         for p in found
     ]
     _fill_lines(paras)
-    meta = _meta(page, readable)
+    meta = _meta(page)
     if not _content(page, "og:title", "twitter:title"):
         # The article's own <h1> (the importer takes it), else its part of the window title.
         has_h1 = any(p.heading_level == 1 for p in paras)
@@ -72,6 +78,12 @@ def read(data: bytes) -> Document:
     kept = {_key(p.text) for p in paras}
     left = _outside(page, kept)
     return Document("html", paragraphs=paras, meta=meta, left_out=left)
+
+
+def _short_window_title(page: HtmlElement) -> str:
+    """The window title without the site's name after a separator ("Title | Site")."""
+    window = " ".join((page.findtext(".//title") or "").split())
+    return re.split(r"\s+[|–—·]\s+|\s+-\s+", window)[0]
 
 
 def _window_title(page: HtmlElement, paras: list[Paragraph]) -> str:
@@ -83,6 +95,23 @@ def _window_title(page: HtmlElement, paras: list[Paragraph]) -> str:
         if part and part.casefold() == first.casefold():
             return part
     return ""
+
+
+def _lost_a_section(found: list[Paragraph], own: list[Paragraph]) -> bool:
+    """A heading of the marked text with a section of text under it that readability left
+    out altogether."""
+    kept = {_key(p.text) for p in found}
+    for index, para in enumerate(own):
+        if para.heading_level is None or para.heading_level > 3 or _key(para.text) in kept:
+            continue
+        under = 0
+        for below in own[index + 1 :]:
+            if below.heading_level is not None and below.heading_level <= para.heading_level:
+                break
+            under += len(below.text)
+        if under >= LOST_SECTION_CHARS:
+            return True
+    return False
 
 
 def _chars(paras: list[Paragraph]) -> int:
@@ -136,29 +165,41 @@ def _fill_lines(paras: list[Paragraph]) -> None:
 
 
 def _outside(page: HtmlElement, kept: set[str]) -> list[LeftOut]:
+    """Every block of the page outside the article, a run of blocks of one kind (a menu, a
+    footer) as one entry."""
     body = page.find("body")
     if body is None:
         return []
-    left = []
-    for para in html_blocks.paragraphs(body):
+    furniture = _furniture_by_line(page)
+    blocks = html_blocks.paragraphs(body)
+    reasons: dict[int, str] = {}
+    for index, para in enumerate(blocks):
         key = _key(para.text)
-        if not key or key in kept:
-            continue
-        left.append(LeftOut(_reason(page, para), para.line, excerpt(para.text)))
-    return left
+        if key and key not in kept:
+            reasons[index] = (
+                "cookie notice"
+                if _COOKIES.search(para.text)
+                else furniture.get(para.line, "outside the article")
+            )
+    return left_out_runs(blocks, reasons)
 
 
-def _reason(page: HtmlElement, para: Paragraph) -> str:
-    if _COOKIES.search(para.text):
-        return "cookie notice"
+def _furniture_by_line(page: HtmlElement) -> dict[int, str]:
+    """Source line -> what page furniture (<nav>, <header>, <footer>, <aside>) the first
+    element on it sits in; one pass over the page."""
+    found: dict[int, str] = {}
     for element in page.iter():
-        if getattr(element, "sourceline", None) == para.line and isinstance(element.tag, str):
-            for ancestor in element.iterancestors():
-                tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
-                if tag in _FURNITURE:
-                    return _FURNITURE[tag]
-            break
-    return "outside the article"
+        line = getattr(element, "sourceline", None)
+        if not isinstance(element.tag, str) or line is None or line in found:
+            continue
+        for ancestor in (element, *element.iterancestors()):
+            tag = ancestor.tag if isinstance(ancestor.tag, str) else ""
+            if tag in _FURNITURE:
+                found[line] = _FURNITURE[tag]
+                break
+        else:
+            found[line] = "outside the article"
+    return found
 
 
 def _content(page: HtmlElement, *names: str) -> str:
@@ -171,13 +212,13 @@ def _content(page: HtmlElement, *names: str) -> str:
     return ""
 
 
-def _meta(page: HtmlElement, readable: Readable) -> Meta:
+def _meta(page: HtmlElement) -> Meta:
     def content(*names: str) -> str:
         return _content(page, *names)
 
     canonical = page.xpath("//link[@rel='canonical']/@href")
     return Meta(
-        title=content("og:title", "twitter:title") or readable.short_title() or "",
+        title=content("og:title", "twitter:title") or _short_window_title(page),
         author=content("author", "article:author", "byl", "dc.creator"),
         date=content("article:published_time", "date", "dc.date", "datePublished")[:10],
         source=(str(canonical[0]) if canonical else "") or content("og:url"),
