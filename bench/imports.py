@@ -6,10 +6,11 @@ text into paragraphs; for a PDF, pypdf extracting the pages' text).
                                             inputs are written by tests/fixtures/)
 
 Inputs are generated (seeded): a 1,000,000-byte novel of twelve chapters, the same as Markdown,
-a PDF of some 120 pages, and three hostile shapes (a Markdown list of 140,000 items, 5,000
-chapters, 1 MB without a full stop, a page of 12,000 links around a short article;
-its baseline is lxml parsing the page). Each figure is the best of three runs; memory is the
-Python heap peak (tracemalloc: memory lxml allocates in C is not counted). Results are printed and appended to bench/results/imports.md.
+a PDF of some 120 pages, and hostile shapes (a Markdown list of 140,000 items, 5,000 chapters,
+1 MB without a full stop, a page of 12,000 links around a short article, whose baseline is lxml
+parsing the page). Each figure is the best of three runs; memory is the Python heap peak
+(tracemalloc: what lxml allocates in C is not counted). Results are printed and appended to
+bench/results/imports.md.
 """
 
 from __future__ import annotations
