@@ -1,6 +1,7 @@
 """PDF: the text layer, page by page (pypdf, layout mode, which keeps the gaps between
-paragraphs), without running headers, footers and page numbers, with words hyphenated across
-a line break joined again.
+paragraphs), without running headers and footers (a line at a page's edge on most pages, or on
+consecutive pages with its page number changing: "Chapter 2: Parsing 7") and page numbers,
+with words hyphenated across a line break joined again and paragraphs continued across pages.
 
 Line numbers of what is left out are pages: a moderator finds things in a PDF by page.
 """

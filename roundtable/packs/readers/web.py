@@ -1,8 +1,11 @@
-"""Saved web pages: the article's text only, as readability (readability-lxml) finds it.
+"""Saved web pages: the article's text only, as readability (readability-lxml) finds it within
+the page's own marked main text (<main>, role=main, <article>) when it has one, or that marked
+text itself when readability drops a headed section of it (documentation pages).
 
-Title, author, date and address come from the page's meta tags. Every block of the page outside
-the article (navigation, cookie banners, related links, footers) is listed as left out with its
-line in the saved file.
+Title, author, date and address come from the page's meta tags (else its <h1>, else the
+article's part of the window title). Every block of the page outside the article (navigation,
+cookie banners, related links, footers) is listed as left out with its line in the saved file,
+a run of one kind as one entry.
 """
 
 from __future__ import annotations
