@@ -6,6 +6,8 @@ python bot.py demo                       a scripted session against the sandbox,
 python bot.py pack check FILE [--json]   the sections, parts and questions of a text
 python bot.py summarize FILE [--engine offline|llm] [--format md|json]
                                          summarise an exported discussion
+python bot.py export --guild ID [--round N | --pack SLUG | --series N] --format md|json|csv|html
+                                         export rounds from the database (-o FILE)
 """
 
 from __future__ import annotations
@@ -118,28 +120,92 @@ def _summarize(path: Path, *, engine: str, output: str) -> int:
     from roundtable.errors import UserError
     from roundtable.summaries import offline, render
     from roundtable.summaries.model import only_real_citations
-    from roundtable.summaries.sources import read_discussion
+    from roundtable.summaries.sources import read_discussions
 
     if not path.is_file():
         print(f"roundtable: {path} is not a file.", file=sys.stderr)
         return 1
+    made = []
     try:
-        discussion = read_discussion(path.read_bytes())
-        if engine == "llm":
-            settings = load_settings(os.environ, need_token=False)
-            summary = asyncio.run(_llm_summary(settings, discussion))
-        else:
-            summary = offline.summarise(discussion)
+        discussions = read_discussions(path.read_bytes())
+        settings = load_settings(os.environ, need_token=False) if engine == "llm" else None
+        for discussion in discussions:
+            if settings is not None:
+                summary = asyncio.run(_llm_summary(settings, discussion))
+            else:
+                summary = offline.summarise(discussion)
+            made.append((discussion, only_real_citations(summary, discussion)))
     except (UserError, SettingsError) as exc:
         print(f"roundtable: {path}: {exc}", file=sys.stderr)
         return 1
-    summary = only_real_citations(summary, discussion)
     if output == "json":
-        print(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
-    else:
+        body = [summary.to_json() for _, summary in made]
+        print(json.dumps(body[0] if len(body) == 1 else body, indent=2, ensure_ascii=False))
+        return 0
+    for n, (discussion, summary) in enumerate(made):
         ids = {"guild_id": discussion.guild_id, "channel_id": discussion.channel_id}
-        print(render.markdown(summary, **ids), end="")
+        print(("\n" if n else "") + render.markdown(summary, **ids), end="")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from roundtable.errors import UserError
+
+    try:
+        settings = load_settings(os.environ, need_token=False)
+        written = asyncio.run(_write_export(settings, args))
+    except (UserError, SettingsError, DatabaseError) as exc:
+        print(f"roundtable: {exc}", file=sys.stderr)
+        return 1
+    print(written)
+    return 0
+
+
+async def _write_export(settings: Settings, args: argparse.Namespace) -> str:
+    import shutil
+    import tempfile
+
+    from roundtable.errors import UserError
+    from roundtable.exports.model import Scope
+    from roundtable.exports.service import ExportService
+    from storage.database import Database
+
+    if not settings.database_path.is_file():
+        raise UserError(f"There is no database at {settings.database_path} (DATABASE_PATH).")
+    if args.round is not None:
+        scope = Scope("round", round_id=args.round)
+    elif args.pack is not None:
+        scope = Scope("pack", pack_slug=args.pack)
+    elif args.series is not None:
+        scope = Scope("series", series_id=args.series)
+    else:
+        scope = Scope("server")
+    async with Database.open(settings.database_path) as db:
+        service = ExportService(db)
+        request = await service.request(
+            args.guild,
+            scope=scope,
+            format=args.format,
+            include=args.include,
+            anonymise=args.anonymise,
+            bom=args.bom,
+            since=args.since,
+            until=args.until,
+        )
+        with tempfile.TemporaryDirectory(prefix="roundtable-export-") as folder:
+            exported = await service.export(request, Path(folder))
+            (made,) = exported.files
+            target = args.output or Path(made.name)
+            if target.is_dir():
+                target = target / made.name
+            elif target.suffix != made.suffix and made.suffix == ".zip":
+                target = target.with_name(target.name + ".zip")  # CSV everything is a zip
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(made, target)
+    return (
+        f"Wrote {target}: {exported.rounds} round{'s' if exported.rounds != 1 else ''}, "
+        f"{exported.responses:,} answers and replies, {target.stat().st_size:,} bytes."
+    )
 
 
 async def _llm_summary(settings: Settings, discussion: Discussion) -> Summary:
@@ -184,12 +250,35 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
     summarize = sub.add_parser(
         "summarize",
-        help="summarise a discussion file: a Roundtable JSON discussion or a "
+        help="summarise a discussion file: a Roundtable JSON export or discussion, or a "
         "DiscordChatExporter JSON export of any channel or thread",
     )
     summarize.add_argument("file", type=Path)
     summarize.add_argument("--engine", choices=("offline", "llm"), default="offline")
     summarize.add_argument("--format", choices=("md", "json"), default="md", dest="output")
+    export = sub.add_parser(
+        "export",
+        help="export rounds and their summaries from the database (DATABASE_PATH) as "
+        "Markdown, JSON, CSV or HTML",
+    )
+    export.add_argument("--guild", type=int, required=True, help="the server's ID")
+    which = export.add_mutually_exclusive_group()
+    which.add_argument("--round", type=int, help="one round, by its number")
+    which.add_argument("--pack", help="every round of a pack, by its slug")
+    which.add_argument("--series", type=int, help="every round of a scheduled series")
+    export.add_argument("--format", choices=("md", "json", "csv", "html"), required=True)
+    export.add_argument(
+        "--include", choices=("summaries", "answers", "everything"), default="everything"
+    )
+    export.add_argument("--since", help="rounds opened on or after this day (YYYY-MM-DD)")
+    export.add_argument("--until", help="rounds opened on or before this day (YYYY-MM-DD)")
+    export.add_argument(
+        "--anonymise", action="store_true", help="replace every name with a pseudonym"
+    )
+    export.add_argument("--bom", action="store_true", help="CSV for Excel (byte-order mark)")
+    export.add_argument(
+        "-o", "--output", type=Path, help="file or folder to write (default: here, named)"
+    )
     sub.add_parser(
         "demo",
         help="run the sandbox and the bot as two processes through a scripted session "
@@ -211,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         load_dotenv(args.env_file, override=False)
     if command == "summarize":
         return _summarize(args.file, engine=args.engine, output=args.output)
+    if command == "export":
+        return _export(args)
     try:
         settings = load_settings(os.environ)
     except SettingsError as exc:

@@ -7,4 +7,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.schedules",
     "cogs.privacy",
     "cogs.summaries",
+    "cogs.exports",
 )

@@ -16,6 +16,13 @@ from storage.privacy import Privacy
 Interaction = discord.Interaction[RoundtableBot]
 
 
+EXPORTS = {
+    "named": "Moderators' exports show my name with what I wrote",
+    "anonymous": 'Exports show me as "a member"',
+    "excluded": "Leave everything I wrote out of exports",
+}
+
+
 def privacy_embed(choice: Privacy) -> discord.Embed:
     embed = discord.Embed(title="Your privacy on this server", colour=COLOUR)
     embed.add_field(
@@ -25,6 +32,7 @@ def privacy_embed(choice: Privacy) -> discord.Embed:
         else "My text may be summarised by the server's LLM, when one is configured",
         inline=False,
     )
+    embed.add_field(name="Exports", value=EXPORTS[choice.exports], inline=False)
     embed.set_footer(text="Changes apply at once, to every round, past and future.")
     return embed
 
@@ -37,6 +45,8 @@ class PrivacyView(discord.ui.View):
         option: discord.SelectOption
         for option in self.ai.options:
             option.default = (option.value == "no") == choice.no_ai
+        for option in self.exports.options:
+            option.default = option.value == choice.exports
 
     async def _save(self, interaction: discord.Interaction, *, no_ai: bool, exports: str) -> None:
         self.choice = await self.bot.privacy.set(
@@ -53,6 +63,17 @@ class PrivacyView(discord.ui.View):
     )
     async def ai(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
         await self._save(interaction, no_ai=select.values[0] == "no", exports=self.choice.exports)
+
+    @discord.ui.select(
+        placeholder="Exports",
+        options=[
+            discord.SelectOption(label="Show my name in exports", value="named"),
+            discord.SelectOption(label='Show me as "a member" in exports', value="anonymous"),
+            discord.SelectOption(label="Leave me out of exports", value="excluded"),
+        ],
+    )
+    async def exports(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        await self._save(interaction, no_ai=self.choice.no_ai, exports=select.values[0])
 
 
 class PrivacyCog(commands.Cog):

@@ -10,7 +10,8 @@ from discord.ext import commands
 
 from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
-from cogs.support.checks import check_moderator, require_guild
+from cogs.support.checks import can_view, check_moderator, require_guild
+from cogs.support.exports import deliver
 from cogs.support.summary_posts import post_summary, summary_payloads
 from roundtable.errors import UserError
 
@@ -69,7 +70,31 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
             )
         await interaction.followup.send(text, ephemeral=True)
 
+    @app_commands.command(name="export", description="Download a round's summary as a file")
+    @app_commands.describe(round=ROUND, format="Markdown, HTML, CSV or JSON")
+    @app_commands.choices(
+        format=[
+            app_commands.Choice(name="Markdown (.md)", value="md"),
+            app_commands.Choice(name="HTML", value="html"),
+            app_commands.Choice(name="CSV", value="csv"),
+            app_commands.Choice(name="JSON", value="json"),
+        ]
+    )
+    async def export(self, interaction: Interaction, round: int, format: str) -> None:
+        guild = require_guild(interaction)
+        record = await self.bot.rounds.get(guild.id, round)
+        if not can_view(interaction, record.channel_id):
+            raise UserError(f"Round {record.id} is in a channel you cannot see.")
+        if record.is_open:
+            raise UserError(f"Round {record.id} is still open: its summary comes when it closes.")
+        request = await self.bot.exports.request(
+            guild.id, scope=f"round:{record.id}", format=format, include="summaries"
+        )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await deliver(interaction, request)
+
     show.autocomplete("round")(autocomplete.rounds)
+    export.autocomplete("round")(autocomplete.rounds)
     regenerate.autocomplete("round")(autocomplete.rounds)
 
 

@@ -203,9 +203,16 @@ class RoundService:
     # -- members ----------------------------------------------------------------------------
 
     async def answer(
-        self, guild_id: int, round_id: int, user_id: int, answers: dict[int, str]
+        self,
+        guild_id: int,
+        round_id: int,
+        user_id: int,
+        answers: dict[int, str],
+        *,
+        name: str | None = None,
     ) -> Answered:
-        """Store the member's answers; blank ones are ignored, all blank is refused."""
+        """Store the member's answers; blank ones are ignored, all blank is refused. `name`, the
+        member's display name, is kept for exports."""
         record = await self.open_round(guild_id, round_id)
         given = {}
         for question, text in answers.items():
@@ -219,7 +226,7 @@ class RoundService:
         if not given:
             raise UserError("Your answer was empty: write something before sending.")
         try:
-            card = await self._repo.save_answers(guild_id, round_id, user_id, given)
+            card = await self._repo.save_answers(guild_id, round_id, user_id, given, name=name)
         except RoundNotOpen:
             raise UserError(CLOSED) from None
         return Answered(record, [a for a in card if a.question in given], card)
@@ -242,13 +249,15 @@ class RoundService:
         return {user: sorted(rs, key=lambda r: r.question or 0) for user, rs in cards.items()}
 
     async def stance(
-        self, guild_id: int, round_id: int, user_id: int, index: int
+        self, guild_id: int, round_id: int, user_id: int, index: int, *, name: str | None = None
     ) -> tuple[RoundRecord, StanceRecord]:
         record = await self.open_round(guild_id, round_id)
         if not 0 <= index < len(record.stances):
             raise UserError("That stance is not one of this round's.")
         try:
-            stance = await self._repo.set_stance(guild_id, round_id, user_id, record.stances[index])
+            stance = await self._repo.set_stance(
+                guild_id, round_id, user_id, record.stances[index], name=name
+            )
         except RoundNotOpen:
             raise UserError(CLOSED) from None
         return record, stance
@@ -277,6 +286,7 @@ class RoundService:
         message_id: int,
         reply_to_id: int | None,
         created_at: datetime,
+        name: str | None = None,
     ) -> ResponseRecord | None:
         """A member's message in an open round's thread; None when it is not one."""
         if not content.strip():
@@ -292,6 +302,7 @@ class RoundService:
             message_id=message_id,
             reply_to_id=reply_to_id,
             created_at=created_at,
+            name=name,
         )
 
     async def reply_edited(self, guild_id: int, message_id: int, content: str) -> None:

@@ -96,4 +96,7 @@ class PrivacyRepository:
                 "DELETE FROM stances WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
             stances = cursor.rowcount
+            await conn.execute(
+                "DELETE FROM member_names WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
         return Forgotten(counts["answer"], counts["reply"], stances, posted)

@@ -151,6 +151,20 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
+async def remember_name(
+    conn: aiosqlite.Connection, guild_id: int, user_id: int, name: str | None
+) -> None:
+    """Keep the member's display name for exports (inside the caller's transaction)."""
+    if not name or not name.strip():
+        return
+    await conn.execute(
+        "INSERT INTO member_names (guild_id, user_id, name, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, "
+        "updated_at = excluded.updated_at WHERE name != excluded.name",
+        (guild_id, user_id, name.strip()[:100], _now()),
+    )
+
+
 async def _require_open(conn: aiosqlite.Connection, guild_id: int, round_id: int) -> None:
     async with conn.execute(
         "SELECT status FROM rounds WHERE id = ? AND guild_id = ?", (round_id, guild_id)
@@ -415,12 +429,19 @@ class RoundRepository:
     # -- answers and replies ----------------------------------------------------------------
 
     async def save_answers(
-        self, guild_id: int, round_id: int, user_id: int, answers: dict[int, str]
+        self,
+        guild_id: int,
+        round_id: int,
+        user_id: int,
+        answers: dict[int, str],
+        *,
+        name: str | None = None,
     ) -> list[ResponseRecord]:
         """Insert or replace the member's answers (earlier texts kept as history)."""
         now = _now()
         async with self._db.transaction() as conn:
             await _require_open(conn, guild_id, round_id)
+            await remember_name(conn, guild_id, user_id, name)
             for question, content in sorted(answers.items()):
                 async with conn.execute(
                     "SELECT id, content FROM responses WHERE round_id = ? AND user_id = ? "
@@ -487,6 +508,7 @@ class RoundRepository:
         message_id: int,
         reply_to_id: int | None,
         created_at: datetime,
+        name: str | None = None,
     ) -> ResponseRecord | None:
         """Store a thread reply while the round is open (a replayed message is stored once)."""
         async with self._db.transaction() as conn:
@@ -494,6 +516,7 @@ class RoundRepository:
                 await _require_open(conn, guild_id, round_id)
             except RoundNotOpen:
                 return None
+            await remember_name(conn, guild_id, user_id, name)
             async with conn.execute(
                 "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
                 "reply_to_id, created_at) VALUES (?, ?, ?, 'reply', ?, ?, ?, ?) "
@@ -552,11 +575,12 @@ class RoundRepository:
     # -- stances ----------------------------------------------------------------------------
 
     async def set_stance(
-        self, guild_id: int, round_id: int, user_id: int, label: str
+        self, guild_id: int, round_id: int, user_id: int, label: str, *, name: str | None = None
     ) -> StanceRecord:
         now = _now()
         async with self._db.transaction() as conn:
             await _require_open(conn, guild_id, round_id)
+            await remember_name(conn, guild_id, user_id, name)
             await conn.execute(
                 "INSERT INTO stances (round_id, guild_id, user_id, opening, current, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO UPDATE SET "

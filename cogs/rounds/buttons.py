@@ -113,7 +113,11 @@ class StanceButton(HandledItem, template=ids.STANCE):
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         record, stance = await interaction.client.rounds.stance(
-            _guild_id(interaction), self.round_id, interaction.user.id, self.index
+            _guild_id(interaction),
+            self.round_id,
+            interaction.user.id,
+            self.index,
+            name=interaction.user.display_name,
         )
         text = f"Your stance in {record.section_title!r}: **{stance.current}**."
         if stance.opening != stance.current:

@@ -65,7 +65,11 @@ class RoundListeners(commands.Cog):
         values = submitted_values(data)
         answers = {int(key[1:]): value for key, value in values.items() if key[1:].isdigit()}
         answered = await self.bot.rounds.answer(
-            interaction.guild_id, round_id, interaction.user.id, answers
+            interaction.guild_id,
+            round_id,
+            interaction.user.id,
+            answers,
+            name=interaction.user.display_name,
         )
         numbers = ", ".join(str(a.question) for a in answered.saved)
         s = "s" if len(answered.saved) > 1 else ""
@@ -97,6 +101,7 @@ class RoundListeners(commands.Cog):
             message_id=message.id,
             reply_to_id=reference,
             created_at=message.created_at,
+            name=message.author.display_name,
         )
         if stored is not None and message.id in self.recent:
             later = self.recent[message.id]

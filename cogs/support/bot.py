@@ -13,6 +13,7 @@ from discord.ext import commands
 from cogs import EXTENSIONS
 from cogs.support.tree import RoundtableTree
 from roundtable.clock import Clock
+from roundtable.exports.service import ExportService
 from roundtable.guild_config import GuildConfig
 from roundtable.llm import LLM
 from roundtable.packs.library import PackLibrary
@@ -107,6 +108,7 @@ class RoundtableBot(commands.Bot):
             self.guild_config,
             LLMSummariser(llm) if llm else None,
         )
+        self.exports = ExportService(db)
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).

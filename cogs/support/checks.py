@@ -30,6 +30,15 @@ def require_guild(interaction: discord.Interaction) -> discord.Guild:
     return interaction.guild
 
 
+def can_view(interaction: discord.Interaction[Any], channel_id: int) -> bool:
+    """Whether the member may view the channel (a round's channel; its thread follows it)."""
+    guild, member = interaction.guild, interaction.user
+    if guild is None or not isinstance(member, discord.Member):
+        return False
+    channel = guild.get_channel_or_thread(channel_id)
+    return channel is not None and channel.permissions_for(member).view_channel
+
+
 async def check_moderator(interaction: discord.Interaction[RoundtableBot]) -> bool:
     """True for moderators; raises NotModerator or NoPrivateMessage otherwise."""
     guild = require_guild(interaction)

@@ -2,7 +2,8 @@
 
     python bot.py summarize FILE [--engine offline|llm] [--format md|json]
 
-lets a moderator summarise a discussion that happened before the bot joined. DiscordChatExporter's
+lets a moderator summarise a discussion that happened before the bot joined, or the rounds of a
+Roundtable JSON export again (roundtable/exports/). DiscordChatExporter's
 JSON has `guild`, `channel` and `messages[]` with `id`, `type`, `author` (`id`, `name`, `isBot`),
 `content`, `timestamp` and `reference` (`messageId`); bots' and system messages are skipped.
 """
@@ -98,14 +99,89 @@ def _chat_exporter(data: dict[str, Any]) -> Discussion:
     )
 
 
-def read_discussion(raw: bytes) -> Discussion:
-    """Roundtable's JSON or a DiscordChatExporter export; UserError for anything else."""
+EXPORT_FORMAT = "roundtable-export/1"
+
+
+def _author_number(author_id: str | None, fallback: int) -> int:
+    """A user id for counting members: the Discord id, a pseudonym's number, or (for "a
+    member") a stand-in of its own."""
+    if author_id and author_id.isdigit():
+        return int(author_id)
+    if author_id and author_id.startswith("member-") and author_id[7:].isdigit():
+        return int(author_id[7:])
+    return -fallback
+
+
+def _exported_round(data: dict[str, Any], guild_id: int | None) -> Discussion:
+    responses = data.get("responses")
+    if responses is None:
+        raise UserError(
+            "This export holds summaries only: export with include answers or everything "
+            "to summarise it again."
+        )
+    contributions = []
+    for r in responses:
+        response_id = int(r["id"])
+        reply_to = (r.get("reply_to") or {}).get("message_id")
+        contributions.append(
+            Contribution(
+                message_id=int(r["message_id"]) if r.get("message_id") else -response_id,
+                user_id=_author_number(r.get("author_id"), response_id),
+                text=str(r["text"]),
+                question=r.get("question"),
+                reply_to=int(reply_to) if reply_to else None,
+                created_at=datetime.fromisoformat(r["created_at"]) if r.get("created_at") else None,
+            )
+        )
+    opening: dict[int, str] = {}
+    closing: dict[int, str] = {}
+    for n, s in enumerate(data.get("member_stances") or [], start=1):
+        user = _author_number(s.get("author_id"), 10**9 + n)
+        opening[user], closing[user] = s["opening"], s["closing"]
+    link = str(data.get("link") or "")
+    thread = link.rstrip("/").rsplit("/", 1)[-1]
+    return Discussion(
+        title=f"Round {data['id']} · {data['section']['title']}",
+        questions=tuple(data.get("questions") or ()),
+        stances=tuple(data.get("stance_labels") or ()),
+        contributions=tuple(contributions),
+        opening=opening,
+        closing=closing,
+        guild_id=guild_id,
+        channel_id=int(thread) if thread.isdigit() else None,
+    )
+
+
+def read_discussions(raw: bytes) -> list[Discussion]:
+    """Every discussion in a file: the rounds of a Roundtable JSON export, else the one
+    discussion `read_discussion` finds."""
+    data = _json_object(raw)
+    if data.get("format") != EXPORT_FORMAT:
+        return [read_discussion(raw)]
+    try:
+        guild = str(data.get("guild_id") or "")
+        guild_id = int(guild) if guild.isdigit() else None
+        found = [_exported_round(r, guild_id) for r in data["rounds"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UserError(f"The export is missing or has a malformed field: {exc}.") from exc
+    if not found:
+        raise UserError("The export has no rounds.")
+    return found
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"The file is not JSON ({exc}).") from exc
     if not isinstance(data, dict):
         raise UserError("The file is JSON but not an export: expected an object.")
+    return data
+
+
+def read_discussion(raw: bytes) -> Discussion:
+    """Roundtable's JSON or a DiscordChatExporter export; UserError for anything else."""
+    data = _json_object(raw)
     try:
         if data.get("format") == FORMAT:
             return _ours(data)
@@ -114,6 +190,6 @@ def read_discussion(raw: bytes) -> Discussion:
     except (KeyError, TypeError, ValueError) as exc:
         raise UserError(f"The export is missing or has a malformed field: {exc}.") from exc
     raise UserError(
-        "The file is neither a Roundtable discussion nor a DiscordChatExporter JSON export "
-        "(which has a messages list)."
+        "The file is neither a Roundtable discussion or export nor a DiscordChatExporter "
+        "JSON export (which has a messages list)."
     )

@@ -54,7 +54,12 @@ async def test_every_cog_loads_into_an_unstarted_bot(db: Database) -> None:
         }
         assert pack.default_permissions == discord.Permissions(manage_guild=True)
         names = {c.name for c in commands}
-        assert names == {"config", "pack", "round", "schedule", "privacy", "forget", "summary"}
+        assert names == {
+            "config", "pack", "round", "schedule", "privacy", "forget", "summary", "export"
+        }  # fmt: skip
+        export = bot.tree.get_command("export")
+        assert isinstance(export, app_commands.Command)
+        assert export.default_permissions == discord.Permissions(manage_guild=True)
         rounds = bot.tree.get_command("round")
         assert isinstance(rounds, app_commands.Group)
         assert rounds.default_permissions == discord.Permissions(manage_guild=True)

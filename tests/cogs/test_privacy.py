@@ -11,10 +11,10 @@ async def test_privacy_choices_are_shown_and_stored(world: World) -> None:
     panel = (await sb.slash(world.member, "privacy", world.general)).messages[0]
     assert panel.ephemeral
     fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
-    # Exports do not exist yet, so there is no choice about them.
-    assert list(fields) == ["AI processing"]
+    assert list(fields) == ["AI processing", "Exports"]
     assert fields["AI processing"].startswith("My text may be summarised")
-    [ai] = (row["components"][0]["custom_id"] for row in panel.components)
+    assert fields["Exports"] == "Moderators' exports show my name with what I wrote"
+    ai, exports = (row["components"][0]["custom_id"] for row in panel.components)
     await sb.select(world.member, panel, ai, ["no"])
     fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
     assert fields["AI processing"].startswith("Never send my text to an LLM")
@@ -23,6 +23,13 @@ async def test_privacy_choices_are_shown_and_stored(world: World) -> None:
     )
     assert tuple(row) == (1, "named")
     assert await world.bot.privacy.opted_out_of_ai(world.guild.id) == {world.member.id}
+    await sb.select(world.member, panel, exports, ["excluded"])
+    fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
+    assert fields["Exports"] == "Leave everything I wrote out of exports"
+    row = await world.bot.db.fetch_one(
+        "SELECT no_ai, exports FROM member_privacy WHERE user_id = ?", (world.member.id,)
+    )
+    assert tuple(row) == (1, "excluded")
 
 
 async def test_forget_deletes_answers_replies_and_stances_after_confirming(

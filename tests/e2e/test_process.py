@@ -40,8 +40,8 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
     assert sync.returncode == 0, err.decode()
     assert (
         out.decode().strip()
-        == f"Synced 7 command(s) to guild {guild.id}: /config, /forget, /pack, /privacy, /round, "
-        "/schedule, /summary"
+        == f"Synced 8 command(s) to guild {guild.id}: /config, /export, /forget, /pack, /privacy, "
+        "/round, /schedule, /summary"
     )
     assert [c["name"] for c in sandbox.world.guild_commands[guild.id]] == [
         "config",
@@ -51,6 +51,7 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
         "privacy",
         "forget",
         "summary",
+        "export",
     ]
     assert sandbox.world.global_commands == []
 

@@ -148,7 +148,7 @@ async def test_unusable_files_and_settings_exit_1(tmp_path: Path) -> None:
     other = tmp_path / "other.json"
     other.write_text('{"hello": 1}')
     assert (
-        "neither a Roundtable discussion nor a DiscordChatExporter"
+        "neither a Roundtable discussion or export nor a DiscordChatExporter"
         in (await summarize(str(other)))[2]
     )
     code, _, err = await summarize(str(chat_export(tmp_path / "e.json")), "--engine", "llm")

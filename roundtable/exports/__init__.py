@@ -1,0 +1,1 @@
+"""Exports: rounds, series and their summaries as Markdown, JSON, CSV and HTML, streamed."""

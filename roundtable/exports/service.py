@@ -1,0 +1,433 @@
+"""Exports: which rounds a request covers, read from one snapshot, written by a format's writer.
+
+Every query is scoped to the request's guild (a round, pack or series id of another server is
+"not found"). Consent is applied while reading (storage/exports.py leaves out members who chose
+so); names become labels or pseudonyms here (names.py), before any writer sees them. Rows are
+read and written in batches: reading is asynchronous, formatting and writing run in a worker
+thread, so the event loop stays free and memory does not grow with the export.
+
+A round's summary is the stored one. When a closed round has none (a member withdrew, or used
+/forget, since), or the stored one cites a member who is now left out of exports, the export
+makes an offline summary of what it may show, and says so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from roundtable.errors import UserError
+from roundtable.exports import packaging
+from roundtable.exports.model import (
+    Earlier,
+    Item,
+    Meta,
+    Request,
+    RoundView,
+    Scope,
+    StanceView,
+    SummaryView,
+    Totals,
+    parse_day,
+    parse_scope,
+)
+from roundtable.exports.names import Names, mentioned
+from roundtable.exports.writers import for_format
+from roundtable.exports.writers.base import Writer
+from roundtable.packs.format import parse_pack
+from roundtable.packs.model import Pack
+from roundtable.summaries import offline
+from roundtable.summaries.model import (
+    Contribution,
+    Discussion,
+    Point,
+    Summary,
+    only_real_citations,
+)
+from roundtable.summaries.render import jump
+from storage.database import Database
+from storage.exports import Author, ExportReader, ResponseRow, RoundRow
+from storage.guild_settings import GuildSettingsRepository
+from storage.packs import PackRepository
+from storage.series import SeriesRepository
+
+Progress = Callable[[int, int], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Exported:
+    files: list[Path]  # each at most the limit asked for
+    packed: str  # "as is", "zipped" or "parts"
+    rounds: int
+    responses: int
+    size: int  # bytes, all files together
+
+
+@functools.lru_cache(maxsize=64)
+def _pack(body: str) -> Pack | None:
+    try:
+        return parse_pack(body)
+    except Exception:  # an old or damaged pack file: the round is exported without its excerpt
+        return None
+
+
+class ExportService:
+    def __init__(self, db: Database):
+        self.db = db
+        self._packs = PackRepository(db)
+        self._series = SeriesRepository(db)
+        self._settings = GuildSettingsRepository(db)
+
+    async def request(
+        self,
+        guild_id: int,
+        *,
+        scope: str | Scope,
+        format: str,
+        include: str = "everything",
+        anonymise: bool = False,
+        bom: bool = False,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Request:
+        """A request from what a moderator typed; days are read in the server's time zone."""
+        zone = (await self._settings.get(guild_id)).timezone
+        return Request(
+            guild_id=guild_id,
+            scope=scope if isinstance(scope, Scope) else parse_scope(scope),
+            format=format,
+            include=include,
+            anonymise=anonymise,
+            bom=bom,
+            since=parse_day(since, zone),
+            until=parse_day(until, zone, end=True),
+        )
+
+    # -- which rounds ---------------------------------------------------------------------------
+
+    async def _rounds(self, reader: ExportReader, request: Request) -> list[RoundRow]:
+        scope, guild = request.scope, request.guild_id
+        dates = functools.partial(reader.rounds, since=request.since, until=request.until)
+        if scope.kind == "round":
+            rows = await dates(guild, round_id=scope.round_id)
+            if not rows:
+                raise UserError(
+                    f"There is no round {scope.round_id} on this server"
+                    + (" in those dates." if request.since or request.until else ".")
+                    + " /round list shows the rounds."
+                )
+            return rows
+        if scope.kind == "pack":
+            pack = await self._packs.get(guild, (scope.pack_slug or "").strip())
+            if pack is None:
+                raise UserError(
+                    f"There is no pack {scope.pack_slug!r} here: /pack list shows them."
+                )
+            rows = await dates(guild, pack_id=pack.id)
+            what = f"of {pack.title}"
+        elif scope.kind == "series":
+            series = await self._series.get(guild, scope.series_id or 0)
+            if series is None:
+                raise UserError(
+                    f"There is no series {scope.series_id} on this server: /schedule list "
+                    "shows them."
+                )
+            rows = await dates(guild, series_id=series.id)
+            what = f"in series {series.id}"
+        else:
+            rows = await dates(guild)
+            what = "on this server"
+        if not rows:
+            when = " in those dates" if request.since or request.until else ""
+            raise UserError(f"There are no rounds {what}{when} to export yet.")
+        return rows
+
+    # -- what each round shows ------------------------------------------------------------------
+
+    async def _view(
+        self, reader: ExportReader, guild_id: int, row: RoundRow, names: Names
+    ) -> RoundView:
+        body = await reader.pack_body(guild_id, row.pack_id)
+        pack = _pack(body) if body else None
+        excerpt = ""
+        if pack is not None and 1 <= row.section_number <= len(pack.sections):
+            excerpt = pack.section(row.section_number).text
+        t = await reader.totals(guild_id, row.id)
+        labels = list(row.stances) + [x for x in t.stances if x not in row.stances]
+        totals = Totals(
+            t.members, t.answers, t.replies, {x: t.stances.get(x, (0, 0)) for x in labels}
+        )
+        if not t.stances:
+            totals = Totals(t.members, t.answers, t.replies, {})
+        thread = row.thread_id or row.channel_id
+        return RoundView(
+            id=row.id,
+            title=f"{row.pack_title} · {row.section_number}. {row.section_title}",
+            section_number=row.section_number,
+            section_title=row.section_title,
+            pack_slug=row.pack_slug,
+            pack_title=row.pack_title,
+            status=row.status,
+            opened_at=row.opened_at,
+            closed_at=row.closed_at,
+            questions=row.questions,
+            stance_labels=row.stances,
+            excerpt=excerpt,
+            link=f"https://discord.com/channels/{guild_id}/{thread}",
+            totals=totals,
+            summary=await self._summary(reader, guild_id, row, names),
+            series_id=row.series_id,
+        )
+
+    async def _summary(
+        self, reader: ExportReader, guild_id: int, row: RoundRow, names: Names
+    ) -> SummaryView | None:
+        if row.status == "open":
+            return None
+        stored = await reader.summary(guild_id, row.id)
+        note = None
+        summary = Summary.from_json(stored) if stored else None
+        if summary is not None:
+            excluded = await reader.excluded_messages(guild_id, row.id)
+            if excluded & summary.cited():
+                summary = None
+                note = (
+                    "Made for this export without the members who chose to be left out of "
+                    "exports (the posted summary quotes them)."
+                )
+        if summary is None:
+            discussion = await self._discussion(reader, guild_id, row)
+            summary = await asyncio.to_thread(offline.summarise, discussion)
+            summary = only_real_citations(summary, discussion)
+            note = note or "Made for this export: no summary of this round is stored."
+        texts = [p.text for section in summary.sections for p in section.points]
+        texts += [p.text for p in summary.disagreements]
+        authors = await reader.authors(guild_id, {u for t in texts for u in mentioned(t)})
+        summary = _readable(summary, names, authors)
+        where = row.thread_id
+        links = {}
+        for message_id in summary.cited():
+            url = jump(guild_id, where, message_id)
+            if url:
+                links[message_id] = url
+        return SummaryView(summary, links, note)
+
+    async def _discussion(self, reader: ExportReader, guild_id: int, row: RoundRow) -> Discussion:
+        contributions = []
+        async for batch in reader.responses(guild_id, row.id):
+            contributions += [
+                Contribution(
+                    message_id=r.message_id if r.message_id is not None else -r.id,
+                    user_id=r.author.user_id,
+                    text=r.content,
+                    question=r.question,
+                    reply_to=r.reply_to_message,
+                    created_at=r.created_at,
+                )
+                for r in batch
+            ]
+        opening: dict[int, str] = {}
+        closing: dict[int, str] = {}
+        async for stances in reader.stances(guild_id, row.id):
+            for s in stances:
+                opening[s.author.user_id] = s.opening
+                closing[s.author.user_id] = s.closing
+        return Discussion(
+            title=f"Round {row.id} · {row.section_title}",
+            questions=row.questions,
+            stances=row.stances,
+            contributions=tuple(contributions),
+            opening=opening,
+            closing=closing,
+            guild_id=guild_id,
+            channel_id=row.thread_id,
+        )
+
+    # -- the export -----------------------------------------------------------------------------
+
+    def title(self, request: Request, rounds: Sequence[RoundView]) -> str:
+        scope = request.scope
+        if scope.kind == "round" and rounds:
+            return f"Round {rounds[0].id} · {rounds[0].title}"
+        if scope.kind == "pack" and rounds:
+            return f"{rounds[0].pack_title}: {len(rounds)} round{'s' if len(rounds) != 1 else ''}"
+        if scope.kind == "series":
+            return f"Series {scope.series_id} · {rounds[0].pack_title}" if rounds else "Series"
+        return "All rounds on the server"
+
+    async def write(
+        self,
+        request: Request,
+        directory: Path,
+        *,
+        progress: Progress | None = None,
+        now: datetime | None = None,
+    ) -> tuple[list[Path], int, int]:
+        """Write the export into `directory`: (files, rounds, responses)."""
+        guild = request.guild_id
+        names = Names(anonymise=request.anonymise)
+        async with ExportReader.open(self.db) as reader:
+            rows = await self._rounds(reader, request)
+            views = [await self._view(reader, guild, row, names) for row in rows]
+            meta = Meta(
+                guild_id=guild,
+                title=self.title(request, views),
+                scope=request.scope.key,
+                include=request.include,
+                anonymised=request.anonymise,
+                made_at=now or datetime.now(UTC),
+                since=request.since,
+                until=request.until,
+                rounds=tuple(views),
+            )
+            stem = file_stem(request)
+            writer = for_format(request, directory, stem)
+            total = 0
+            if request.include != "summaries":
+                total = await reader.count_responses(guild, [r.id for r in rows])
+            done = 0
+            try:
+                await asyncio.to_thread(writer.begin, meta)
+                for row, view in zip(rows, views, strict=True):
+                    await asyncio.to_thread(writer.round_begin, view)
+                    if request.include != "summaries":
+                        parts: list[tuple[str, int | None]] = [
+                            ("answer", n) for n in range(1, len(row.questions) + 1)
+                        ]
+                        parts.append(("reply", None))
+                        for kind, number in parts:
+                            if kind == "answer":
+                                assert number is not None
+                                text = row.questions[number - 1]
+                                await asyncio.to_thread(writer.question, view, number, text)
+                            else:
+                                await asyncio.to_thread(writer.replies, view)
+                            shown = 0
+                            async for batch in reader.responses(
+                                guild, row.id, kind=kind, question=number
+                            ):
+                                authors = await reader.authors(
+                                    guild, {u for r in batch for u in mentioned(r.content)}
+                                )
+                                await asyncio.to_thread(
+                                    _write_items, writer, view, batch, names, authors, guild, row
+                                )
+                                shown += len(batch)
+                                done += len(batch)
+                                if progress is not None:
+                                    await progress(done, total)
+                            if not shown:
+                                await asyncio.to_thread(writer.nothing, view, kind)
+                    if request.include == "everything":
+                        async for stances in reader.stances(guild, row.id):
+                            await asyncio.to_thread(
+                                writer.stances,
+                                view,
+                                [
+                                    StanceView(
+                                        names.label(s.author),
+                                        names.ident(s.author),
+                                        s.opening,
+                                        s.closing,
+                                        s.changes,
+                                    )
+                                    for s in stances
+                                ],
+                            )
+                        async for edits in reader.edits(guild, row.id):
+                            authors = await reader.authors(
+                                guild, {u for e in edits for u in mentioned(e.content)}
+                            )
+                            await asyncio.to_thread(
+                                writer.edits,
+                                view,
+                                [
+                                    Earlier(
+                                        e.response_id,
+                                        e.kind,
+                                        e.question,
+                                        names.label(e.author),
+                                        names.text(e.content, authors),
+                                        e.replaced_at,
+                                    )
+                                    for e in edits
+                                ],
+                            )
+                    await asyncio.to_thread(writer.round_end, view)
+                files = await asyncio.to_thread(writer.end)
+            except BaseException:
+                await asyncio.to_thread(writer.abort)
+                raise
+        return files, len(rows), done
+
+    async def export(
+        self,
+        request: Request,
+        directory: Path,
+        *,
+        limit: int | None = None,
+        progress: Progress | None = None,
+        now: datetime | None = None,
+    ) -> Exported:
+        """Write the export, then fit it within `limit` bytes per file (zip, then parts)."""
+        files, rounds, responses = await self.write(request, directory, progress=progress, now=now)
+        packed = "as is"
+        if limit is not None:
+            files, packed = await asyncio.to_thread(packaging.fit, files, limit, file_stem(request))
+        size = sum(p.stat().st_size for p in files)
+        return Exported(files, packed, rounds, responses, size)
+
+
+def _readable(summary: Summary, names: Names, authors: dict[int, Author]) -> Summary:
+    """The summary's quotes with mentions written as the export's labels."""
+
+    def points(found: tuple[Point, ...]) -> tuple[Point, ...]:
+        return tuple(replace(p, text=names.text(p.text, authors)) for p in found)
+
+    return replace(
+        summary,
+        sections=tuple(replace(s, points=points(s.points)) for s in summary.sections),
+        disagreements=points(summary.disagreements),
+    )
+
+
+def file_stem(request: Request) -> str:
+    stem = f"roundtable-{request.scope.key}-{request.include}"
+    if request.anonymise:
+        stem += "-anonymised"
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in stem)
+
+
+def _write_items(
+    writer: Writer,
+    view: RoundView,
+    batch: list[ResponseRow],
+    names: Names,
+    authors: dict[int, Author],
+    guild_id: int,
+    row: RoundRow,
+) -> None:
+    where = row.thread_id
+    base = f"https://discord.com/channels/{guild_id}/{where}/" if where else None
+    items = [
+        Item(
+            id=r.id,
+            kind=r.kind,
+            question=r.question,
+            author=names.label(r.author),
+            author_id=names.ident(r.author),
+            text=names.text(r.content, authors),
+            created_at=r.created_at,
+            edited_at=r.edited_at,
+            message_id=str(r.message_id) if r.message_id is not None else None,
+            link=f"{base}{r.message_id}" if base and r.message_id is not None else None,
+            reply_to_message=str(r.reply_to_message) if r.reply_to_message else None,
+            reply_to_author=names.label(r.reply_to) if r.reply_to else None,
+        )
+        for r in batch
+    ]
+    writer.items(view, items)

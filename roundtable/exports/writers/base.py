@@ -1,0 +1,85 @@
+"""The calls every writer receives, in this order:
+
+begin(meta)
+for each round:  round_begin(r)
+                 [question(r, n, text); items(r, batch)...]  per question (answers, everything)
+                 [replies(r); items(r, batch)...]                          (answers, everything)
+                 [stances(r, batch)...; edits(r, batch)...]                       (everything)
+                 round_end(r)
+end() -> the files written
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from roundtable.exports.model import Earlier, Item, Meta, Request, RoundView, StanceView
+
+
+class Writer:
+    suffix = ""
+
+    def __init__(self, request: Request, directory: Path, stem: str):
+        self.request = request
+        self.directory = directory
+        self.stem = stem
+        self._handles: list[TextIO] = []
+
+    def open(self, path: Path, **options: Any) -> TextIO:
+        handle: TextIO = path.open("w", **options)
+        self._handles.append(handle)
+        return handle
+
+    def abort(self) -> None:
+        """The export failed: close what is open (the caller removes the folder)."""
+        for handle in self._handles:
+            handle.close()
+
+    @property
+    def everything(self) -> bool:
+        return self.request.include == "everything"
+
+    def begin(self, meta: Meta) -> None:
+        raise NotImplementedError
+
+    def round_begin(self, r: RoundView) -> None:
+        pass
+
+    def question(self, r: RoundView, number: int, text: str) -> None:
+        pass
+
+    def replies(self, r: RoundView) -> None:
+        pass
+
+    def nothing(self, r: RoundView, kind: str) -> None:
+        """The question just begun has no answers (kind "answer"), or the thread no replies."""
+
+    def items(self, r: RoundView, batch: Sequence[Item]) -> None:
+        pass
+
+    def stances(self, r: RoundView, batch: Sequence[StanceView]) -> None:
+        pass
+
+    def edits(self, r: RoundView, batch: Sequence[Earlier]) -> None:
+        pass
+
+    def round_end(self, r: RoundView) -> None:
+        pass
+
+    def end(self) -> list[Path]:
+        raise NotImplementedError
+
+
+class DocumentWriter(Writer):
+    """A writer of one text file, `STEM{suffix}`, written to `self.out`."""
+
+    def __init__(self, request: Request, directory: Path, stem: str):
+        super().__init__(request, directory, stem)
+        self.path = directory / f"{stem}{self.suffix}"
+        self.out: TextIO = self.open(self.path, encoding="utf-8", newline="\n")
+
+    def end(self) -> list[Path]:
+        self.out.close()
+        return [self.path]

@@ -1,0 +1,351 @@
+"""What exports read: one guild's rounds, responses, stances and edits, streamed in batches.
+
+An export reads from its own read-only connection inside one read transaction, so everything it
+writes comes from a single snapshot of the database (a reply stored mid-export is either in it
+or not, never half) and the bot's own reads never wait behind it. Rows come in batches of
+`BATCH` through `fetchmany`, so memory does not grow with the size of the export.
+
+Consent is applied here, at the lowest level: rows of members who chose to be left out of
+exports are never read, and every row carries the author's stored name and export choice.
+Every query is scoped to the guild the export is for.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from storage.database import Database, _configure
+
+BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRow:
+    id: int
+    pack_id: int
+    pack_slug: str
+    pack_title: str
+    section_number: int
+    section_title: str
+    questions: tuple[str, ...]
+    stances: tuple[str, ...]
+    channel_id: int
+    thread_id: int | None
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    series_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    user_id: int
+    name: str | None  # the display name last seen; None when never stored
+    choice: str  # named | anonymous ("a member"); excluded rows are never read
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseRow:
+    id: int
+    kind: str  # answer | reply
+    question: int | None
+    author: Author
+    content: str
+    message_id: int | None
+    created_at: datetime
+    edited_at: datetime | None
+    reply_to_message: int | None
+    reply_to: Author | None  # the recorded author of the message replied to, when known
+
+
+@dataclass(frozen=True, slots=True)
+class StanceRow:
+    author: Author
+    opening: str
+    closing: str  # the closing stance, or the current one while the round is open
+    changes: int
+
+
+@dataclass(frozen=True, slots=True)
+class EditRow:
+    response_id: int
+    kind: str
+    question: int | None
+    author: Author
+    content: str
+    replaced_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTotals:
+    members: int
+    answers: int
+    replies: int
+    stances: dict[str, tuple[int, int]]  # label -> (opening, closing), counted members only
+
+
+def _when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _author(row: sqlite3.Row, prefix: str = "") -> Author:
+    return Author(row[prefix + "user_id"], row[prefix + "name"], row[prefix + "choice"])
+
+
+class ExportReader:
+    """Open with `async with ExportReader.open(db) as reader:`; one snapshot throughout."""
+
+    def __init__(self, conn: aiosqlite.Connection):
+        self._conn = conn
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, db: Database) -> AsyncIterator[ExportReader]:
+        conn = await aiosqlite.connect(db.path, isolation_level=None)
+        try:
+            await _configure(conn)
+            await conn.execute("PRAGMA query_only = ON")
+            await conn.execute("BEGIN")  # the snapshot starts at the first read
+            yield cls(conn)
+        finally:
+            await conn.close()
+
+    async def _all(self, sql: str, params: Iterable[Any]) -> list[sqlite3.Row]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def _batches(
+        self, sql: str, params: Iterable[Any]
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """Plain tuples (faster than sqlite3.Row on the rows that make an export's bulk)."""
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            cursor.row_factory = None
+            while rows := await cursor.fetchmany(BATCH):
+                yield [tuple(r) for r in rows]
+
+    # -- rounds -------------------------------------------------------------------------------
+
+    async def rounds(
+        self,
+        guild_id: int,
+        *,
+        round_id: int | None = None,
+        pack_id: int | None = None,
+        series_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[RoundRow]:
+        """The guild's rounds (never cancelled ones) in the scope, oldest first."""
+        rows = await self._all(
+            "SELECT r.id, r.pack_id, k.slug, k.title AS pack_title, r.section_number, "
+            "r.section_title, r.questions, r.stances, r.channel_id, r.thread_id, r.status, "
+            "r.opened_at, r.closed_at, r.series_id FROM rounds r JOIN packs k ON k.id = r.pack_id "
+            "WHERE r.guild_id = ? AND r.status != 'cancelled' "
+            "AND (? IS NULL OR r.id = ?) AND (? IS NULL OR r.pack_id = ?) "
+            "AND (? IS NULL OR r.series_id = ?) "
+            "AND (? IS NULL OR r.opened_at >= ?) AND (? IS NULL OR r.opened_at < ?) "
+            "ORDER BY r.opened_at, r.id",
+            (
+                guild_id,
+                round_id,
+                round_id,
+                pack_id,
+                pack_id,
+                series_id,
+                series_id,
+                *(2 * [since.isoformat() if since else None]),
+                *(2 * [until.isoformat() if until else None]),
+            ),
+        )
+        return [
+            RoundRow(
+                id=r["id"],
+                pack_id=r["pack_id"],
+                pack_slug=r["slug"],
+                pack_title=r["pack_title"],
+                section_number=r["section_number"],
+                section_title=r["section_title"],
+                questions=tuple(json.loads(r["questions"])),
+                stances=tuple(json.loads(r["stances"])),
+                channel_id=r["channel_id"],
+                thread_id=r["thread_id"],
+                status=r["status"],
+                opened_at=datetime.fromisoformat(r["opened_at"]),
+                closed_at=_when(r["closed_at"]),
+                series_id=r["series_id"],
+            )
+            for r in rows
+        ]
+
+    async def pack_body(self, guild_id: int, pack_id: int) -> str | None:
+        """The pack file of one of the guild's rounds (its own pack or a shipped one)."""
+        rows = await self._all(
+            "SELECT body FROM packs WHERE id = ? AND (guild_id = ? OR guild_id IS NULL)",
+            (pack_id, guild_id),
+        )
+        return rows[0]["body"] if rows else None
+
+    async def totals(self, guild_id: int, round_id: int) -> RoundTotals:
+        """Participation and stance counts of the members an export may show."""
+        counts = await self._all(
+            "SELECT COUNT(DISTINCT r.user_id) AS members, "
+            "COALESCE(SUM(r.kind = 'answer'), 0) AS answers, "
+            "COALESCE(SUM(r.kind = 'reply'), 0) AS replies FROM responses r "
+            "LEFT JOIN member_names n ON n.guild_id = r.guild_id AND n.user_id = r.user_id "
+            "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
+            "WHERE r.guild_id = ? AND r.round_id = ? "
+            "AND COALESCE(p.exports, 'named') != 'excluded'",
+            (guild_id, round_id),
+        )
+        stances = await self._all(
+            "SELECT s.user_id, s.opening, COALESCE(s.closing, s.current) AS closing "
+            "FROM stances s "
+            "LEFT JOIN member_names n ON n.guild_id = s.guild_id AND n.user_id = s.user_id "
+            "LEFT JOIN member_privacy p ON p.guild_id = s.guild_id AND p.user_id = s.user_id "
+            "WHERE s.guild_id = ? AND s.round_id = ? "
+            "AND COALESCE(p.exports, 'named') != 'excluded'",
+            (guild_id, round_id),
+        )
+        writers = await self._all(
+            "SELECT DISTINCT r.user_id FROM responses r "
+            "LEFT JOIN member_names n ON n.guild_id = r.guild_id AND n.user_id = r.user_id "
+            "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
+            "WHERE r.guild_id = ? AND r.round_id = ? "
+            "AND COALESCE(p.exports, 'named') != 'excluded'",
+            (guild_id, round_id),
+        )
+        members = {r["user_id"] for r in writers} | {s["user_id"] for s in stances}
+        tally: dict[str, tuple[int, int]] = {}
+        for s in stances:
+            o = tally.get(s["opening"], (0, 0))
+            tally[s["opening"]] = (o[0] + 1, o[1])
+            c = tally.get(s["closing"], (0, 0))
+            tally[s["closing"]] = (c[0], c[1] + 1)
+        row = counts[0]
+        return RoundTotals(len(members), row["answers"], row["replies"], tally)
+
+    async def count_responses(self, guild_id: int, round_ids: Iterable[int]) -> int:
+        rows = await self._all(
+            "SELECT COUNT(*) FROM responses WHERE guild_id = ? "
+            "AND round_id IN (SELECT value FROM json_each(?))",
+            (guild_id, json.dumps(list(round_ids))),
+        )
+        return int(rows[0][0])
+
+    # -- what members said --------------------------------------------------------------------
+
+    async def responses(
+        self, guild_id: int, round_id: int, *, kind: str | None = None, question: int | None = None
+    ) -> AsyncIterator[list[ResponseRow]]:
+        """A round's responses in batches, in the order they were stored: one question's
+        answers (`kind="answer"`, `question=n`), the replies (`kind="reply"`), or all."""
+        sql = (
+            "SELECT x.*, rn.name AS to_name, COALESCE(rp.exports, 'named') AS to_choice FROM ("
+            "SELECT r.id, r.guild_id, r.kind, r.question, r.user_id, n.name, "
+            "COALESCE(p.exports, 'named') AS choice, r.content, r.message_id, r.created_at, "
+            "r.edited_at, r.reply_to_id, (SELECT t.user_id FROM responses t "
+            "WHERE t.round_id = r.round_id AND t.message_id = r.reply_to_id LIMIT 1) AS to_user "
+            "FROM responses r "
+            "LEFT JOIN member_names n ON n.guild_id = r.guild_id AND n.user_id = r.user_id "
+            "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
+            "WHERE r.guild_id = ? AND r.round_id = ? AND (? IS NULL OR r.kind = ?) "
+            "AND (? IS NULL OR r.question = ?) AND COALESCE(p.exports, 'named') != 'excluded') x "
+            "LEFT JOIN member_names rn ON rn.guild_id = x.guild_id AND rn.user_id = x.to_user "
+            "LEFT JOIN member_privacy rp ON rp.guild_id = x.guild_id AND rp.user_id = x.to_user "
+            "ORDER BY x.kind, x.question, x.id"
+        )
+        params = (guild_id, round_id, kind, kind, question, question)
+        iso = datetime.fromisoformat
+        async for rows in self._batches(sql, params):
+            # x.*: id, guild_id, kind, question, user_id, name, choice, content, message_id,
+            # created_at, edited_at, reply_to_id, to_user; then to_name, to_choice.
+            yield [
+                ResponseRow(
+                    id=r[0],
+                    kind=r[2],
+                    question=r[3],
+                    author=Author(r[4], r[5], r[6]),
+                    content=r[7],
+                    message_id=r[8],
+                    created_at=iso(r[9]),
+                    edited_at=iso(r[10]) if r[10] else None,
+                    reply_to_message=r[11],
+                    reply_to=Author(r[12], r[13], r[14]) if r[12] is not None else None,
+                )
+                for r in rows
+            ]
+
+    async def stances(self, guild_id: int, round_id: int) -> AsyncIterator[list[StanceRow]]:
+        sql = (
+            "SELECT s.user_id, n.name, COALESCE(p.exports, 'named') AS choice, s.opening, "
+            "COALESCE(s.closing, s.current) AS closing, s.changes FROM stances s "
+            "LEFT JOIN member_names n ON n.guild_id = s.guild_id AND n.user_id = s.user_id "
+            "LEFT JOIN member_privacy p ON p.guild_id = s.guild_id AND p.user_id = s.user_id "
+            "WHERE s.guild_id = ? AND s.round_id = ? "
+            "AND COALESCE(p.exports, 'named') != 'excluded' "
+            "ORDER BY s.updated_at"
+        )
+        async for rows in self._batches(sql, (guild_id, round_id)):
+            yield [StanceRow(Author(r[0], r[1], r[2]), r[3], r[4], r[5]) for r in rows]
+
+    async def edits(self, guild_id: int, round_id: int) -> AsyncIterator[list[EditRow]]:
+        """Earlier versions of the round's edited responses (of members an export may show)."""
+        sql = (
+            "SELECT e.response_id, r.kind, r.question, r.user_id, n.name, "
+            "COALESCE(p.exports, 'named') AS choice, e.content, e.replaced_at "
+            "FROM response_edits e "
+            "JOIN responses r ON r.id = e.response_id "
+            "LEFT JOIN member_names n ON n.guild_id = r.guild_id AND n.user_id = r.user_id "
+            "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
+            "WHERE r.guild_id = ? AND r.round_id = ? "
+            "AND COALESCE(p.exports, 'named') != 'excluded' "
+            "ORDER BY e.response_id, e.rowid"
+        )
+        async for rows in self._batches(sql, (guild_id, round_id)):
+            yield [
+                EditRow(
+                    r[0], r[1], r[2], Author(r[3], r[4], r[5]), r[6], datetime.fromisoformat(r[7])
+                )
+                for r in rows
+            ]
+
+    async def authors(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, Author]:
+        """Names and export choices of members mentioned in what others wrote."""
+        ids = sorted(set(user_ids))[:500]
+        if not ids:
+            return {}
+        rows = await self._all(
+            "SELECT u.value AS user_id, n.name, COALESCE(p.exports, 'named') AS choice "
+            "FROM json_each(?) u LEFT JOIN member_names n ON n.guild_id = ? AND n.user_id = "
+            "u.value LEFT JOIN member_privacy p ON p.guild_id = ? AND p.user_id = u.value",
+            (json.dumps(ids), guild_id, guild_id),
+        )
+        return {r["user_id"]: _author(r) for r in rows}
+
+    async def excluded_messages(self, guild_id: int, round_id: int) -> set[int]:
+        """The ids a summary cites for what members now left out of exports said (a posted
+        message's id, or the negative stored id of an answer whose card was never posted)."""
+        rows = await self._all(
+            "SELECT COALESCE(r.message_id, -r.id) AS cited FROM responses r "
+            "JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
+            "WHERE r.guild_id = ? AND r.round_id = ? AND p.exports = 'excluded'",
+            (guild_id, round_id),
+        )
+        return {r["cited"] for r in rows}
+
+    async def summary(self, guild_id: int, round_id: int) -> dict[str, Any] | None:
+        """The round's latest stored summary (Summary JSON), if any."""
+        rows = await self._all(
+            "SELECT body FROM summaries WHERE guild_id = ? AND round_id = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (guild_id, round_id),
+        )
+        return json.loads(rows[0]["body"]) if rows else None

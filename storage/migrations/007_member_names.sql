@@ -1,0 +1,15 @@
+-- The name a member was last seen with in a guild (their server display name), kept so that
+-- exports made from the database alone (also on the command line) can say who wrote what.
+-- Written when a member answers, replies or takes a stance; /forget deletes it.
+CREATE TABLE member_names (
+    guild_id        INTEGER NOT NULL,
+    user_id         INTEGER NOT NULL,
+    name            TEXT    NOT NULL,
+    updated_at      TEXT    NOT NULL,
+    PRIMARY KEY (guild_id, user_id)
+) STRICT;
+
+-- Exports read a round's answers question by question, and its replies, in id order; and
+-- find the message a reply answers.
+CREATE INDEX responses_export ON responses (round_id, kind, question, id);
+CREATE INDEX responses_round_message ON responses (round_id, message_id);
