@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries bench-imports clean
+.PHONY: chromium run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries bench-imports bench-exports clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,18 @@ run: $(RUNTIME)
 sync: $(RUNTIME)
 	$(PY) bot.py sync
 
-test: $(DEV)
+# The HTML export is tested in a real headless browser: Debian's chromium, installed here when
+# missing (as root, e.g. on CI); otherwise the command to run is printed.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing chromium for the HTML export tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "The HTML export tests need Chromium: sudo apt-get install chromium"; exit 1; \
+	fi
+
+test: $(DEV) chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
@@ -66,7 +77,7 @@ demo: $(RUNTIME)
 	$(PY) bot.py demo
 
 # Benchmarks print figures and append them to bench/results/; they assert nothing.
-bench: bench-gateway bench-summaries bench-imports
+bench: bench-gateway bench-summaries bench-imports bench-exports
 
 bench-gateway: $(RUNTIME)
 	$(PY) bench/gateway_dispatch.py
@@ -77,6 +88,9 @@ bench-summaries: $(RUNTIME)
 
 bench-imports: $(DEV)
 	$(PY) bench/imports.py
+
+bench-exports: $(RUNTIME)
+	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -24,6 +24,7 @@ from sandbox.demo_flows import (
     Cast,
     build_world,
     config_flow,
+    export_flow,
     pack_flow,
     round_flow_deadline,
     round_flow_with_content,
@@ -81,7 +82,7 @@ PHASES = (
     Phase(
         "The bot is stopped for a day and starts again, its clock two days on",
         {"MESSAGE_CONTENT_INTENT": "true", "DEMO_CLOCK": SERIES_CLOCK_AFTER_DOWNTIME},
-        (schedule_flow_after_downtime,),
+        (schedule_flow_after_downtime, export_flow),
     ),
 )
 
@@ -112,6 +113,7 @@ async def run_demo(out_dir: Path) -> int:
     """Play every flow; returns the exit status. `out_dir` must exist."""
     log = out_dir / "bot.log"
     transcript = Transcript(f"Roundtable demo, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
+    STATE.out_dir = out_dir
     async with Sandbox() as sb, FakeOpenAI() as llm:
         transcript.human = humanizer(sb.world)
         cast = build_world(sb)

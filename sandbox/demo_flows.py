@@ -225,6 +225,7 @@ class RoundState:
     first_round: int = 0
     forum_buttons: Message | None = None
     forum_round: int = 0
+    out_dir: Path | None = None  # where the demo writes its transcript and exports
 
 
 STATE = RoundState()
@@ -594,4 +595,62 @@ async def schedule_flow_after_downtime(sb: Sandbox, t: Transcript, cast: Cast) -
         bool(reply.messages)
         and "finished" in (reply.messages[0].embeds[0].get("description") or ""),
         "the series is finished: the pack's last section was posted",
+    )
+
+
+# -- exports -------------------------------------------------------------------------------------
+
+
+async def export_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
+    """/export of every round in the four formats, saved to data/demo/exports/; /summary export;
+    a member refused /export."""
+    import io
+    import json
+    import zipfile
+
+    name = sb.bot_user.username
+    t.section("Exports")
+    folder = (STATE.out_dir or Path("data/demo")) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    for fmt in ("md", "html", "json", "csv"):
+        t.action(cast.grace, f"runs `/export scope:server format:{fmt}`")
+        reply = await sb.slash(cast.grace, "export", cast.general, scope="server", format=fmt)
+        await reply.until(lambda i: any(m.attachments for m in i.messages), timeout=30)
+        t.bot(reply.messages, name)
+        [file] = [a for m in reply.messages for a in m.attachments]
+        (folder / file.filename).write_bytes(file.data)
+        if fmt == "md":
+            ok = (
+                "## Contents" in file.data.decode() and "## How stances moved" in file.data.decode()
+            )
+            what = "a Markdown digest: contents, how stances moved, then each round"
+        elif fmt == "html":
+            page = file.data.decode()
+            ok = "<h2>Contents</h2>" in page and "<script" not in page
+            what = "one self-contained HTML page, no scripts"
+        elif fmt == "json":
+            document = json.loads(file.data)
+            ok = document["format"] == "roundtable-export/1" and len(document["rounds"]) >= 6
+            what = "JSON in the documented schema, every round"
+        else:
+            with zipfile.ZipFile(io.BytesIO(file.data)) as zf:
+                ok = sorted(zf.namelist()) == sorted(
+                    ["rounds.csv", "responses.csv", "stances.csv", "edits.csv", "summaries.csv"]
+                )
+            what = "a zip of rounds, responses, stances, edits and summaries as CSV"
+        t.expect(ok and reply.messages[0].ephemeral, f"{what}; saved as exports/{file.filename}")
+    t.action(cast.ada, "runs `/export scope:server format:md`")
+    refused = await sb.slash(cast.ada, "export", cast.general, scope="server", format="md")
+    t.bot(refused.messages, name)
+    t.expect(refused.messages[0].content.startswith("This is for moderators"), "for moderators")
+    t.action(cast.ada, f"runs `/summary export round:{STATE.first_round} format:md`")
+    mine = await sb.slash(
+        cast.ada, "summary export", cast.general, round=STATE.first_round, format="md"
+    )
+    await mine.until(lambda i: any(m.attachments for m in i.messages), timeout=30)
+    t.bot(mine.messages, name)
+    [summary] = [a for m in mine.messages for a in m.attachments]
+    t.expect(
+        "### Summary" in summary.data.decode() and "### Excerpt" not in summary.data.decode(),
+        "anyone who can see the round gets its summary as a file",
     )

@@ -178,7 +178,7 @@ async def test_summary_export_refuses_open_rounds_and_hidden_channels(world: Wor
         f"Round {open_row['id']} is still open: its summary comes when it closes."
     )
     staff = sb.text_channel(world.guild, "staff")
-    sb.deny(staff, world.guild.everyone, Perm.VIEW_CHANNEL)
+    sb.deny(staff, world.member, Perm.VIEW_CHANNEL)
     _, row = await start(world, section=3, channel=staff)
     await sb.slash(world.owner, "round close", world.general, round=row["id"])
     hidden = await sb.slash(

@@ -37,3 +37,13 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
     assert "✓ Thursday's section is posted on start-up, with a note saying so" in text
     assert "✓ four rounds across the restart, each posted exactly once" in text
     assert text.count("✓ the bot shut down cleanly on SIGTERM (exit status 0)") == 5
+    # Exports in the four formats, saved beside the transcript.
+    assert "✓ a Markdown digest: contents, how stances moved, then each round" in text
+    assert "✓ anyone who can see the round gets its summary as a file" in text
+    saved = sorted(p.name for p in (tmp_path / "exports").iterdir())
+    assert saved == [
+        "roundtable-server-everything.html",
+        "roundtable-server-everything.json",
+        "roundtable-server-everything.md",
+        "roundtable-server-everything.zip",
+    ]

@@ -1,0 +1,93 @@
+"""`python bot.py export` from the database, as a host runs it, and `python bot.py summarize`
+reading its JSON back."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+
+from storage.database import Database
+from tests.fixtures.discussions import GUILD, OTHER_GUILD, fixed_round
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = json.loads((ROOT / "roundtable/exports/schema/export-1.schema.json").read_text())
+
+
+def bot(*args: str, cwd: Path, db_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), *args],
+        cwd=cwd,
+        env={"DATABASE_PATH": str(db_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+async def test_export_then_summarize_from_the_command_line(
+    db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    round_id = await fixed_round(db)
+    await fixed_round(db, guild=OTHER_GUILD, section=3)
+    out = tmp_path / "exports"
+    out.mkdir()
+    done = bot(
+        "export", "--guild", str(GUILD), "--round", str(round_id), "--format", "json",
+        "-o", str(out), cwd=tmp_path, db_path=db_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    path = out / f"roundtable-round-{round_id}-everything.json"
+    assert done.stdout.strip().startswith(f"Wrote {path}: 1 round, 8 answers and replies, ")
+    document = json.loads(path.read_text())
+    jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    assert document["guild_id"] == str(GUILD)
+
+    summary = bot("summarize", str(path), cwd=tmp_path, db_path=db_path)
+    assert summary.returncode == 0, summary.stderr
+    assert summary.stdout.startswith(f"# Summary · Round {round_id} · No chips for China\n")
+    assert f"https://discord.com/channels/{GUILD}/" in summary.stdout
+
+    csv = bot(
+        "export", "--guild", str(GUILD), "--pack", "deepseek-r1-chinas-sputnik-moment",
+        "--format", "csv", "--bom", cwd=tmp_path, db_path=db_path,
+    )  # fmt: skip
+    assert csv.returncode == 0, csv.stderr
+    archive = tmp_path / "roundtable-pack-deepseek-r1-chinas-sputnik-moment-everything.zip"
+    with zipfile.ZipFile(archive) as zf:
+        assert zf.read("responses.csv").startswith(b"\xef\xbb\xbfround_id,")
+
+    only_summaries = bot(
+        "export", "--guild", str(GUILD), "--format", "json", "--include", "summaries",
+        "-o", str(tmp_path / "s.json"), cwd=tmp_path, db_path=db_path,
+    )  # fmt: skip
+    assert only_summaries.returncode == 0, only_summaries.stderr
+    again = bot("summarize", str(tmp_path / "s.json"), cwd=tmp_path, db_path=db_path)
+    assert again.returncode == 1
+    assert "This export holds summaries only" in again.stderr
+
+
+async def test_the_cli_says_what_is_wrong(db: Database, db_path: Path, tmp_path: Path) -> None:
+    theirs = await fixed_round(db, guild=OTHER_GUILD)
+    wrong_guild = bot(
+        "export", "--guild", str(GUILD), "--round", str(theirs), "--format", "md",
+        cwd=tmp_path, db_path=db_path,
+    )  # fmt: skip
+    assert wrong_guild.returncode == 1
+    assert wrong_guild.stderr.startswith(f"roundtable: There is no round {theirs} on this server.")
+    assert list(tmp_path.glob("roundtable-*")) == []
+    missing = bot(
+        "export", "--guild", "1", "--format", "md", cwd=tmp_path, db_path=tmp_path / "nope.db"
+    )
+    assert missing.returncode == 1
+    assert "There is no database at" in missing.stderr
+    bad_day = bot(
+        "export", "--guild", str(GUILD), "--format", "md", "--since", "tuesday",
+        cwd=tmp_path, db_path=db_path,
+    )  # fmt: skip
+    assert bad_day.returncode == 1 and "is not a date" in bad_day.stderr
