@@ -132,8 +132,10 @@ def one(db_path: Path, fmt: str, out: Path) -> None:
     """Run in a child process: export once, print JSON {seconds, growth, size}."""
     from roundtable.exports.model import Request, Scope
     from roundtable.exports.service import ExportService
+    from roundtable.exports.writers.html import warm_up
     from storage.database import Database
 
+    warm_up()  # as the bot does when it loads the exports cog
     stalls = [0.0]
 
     async def ticker() -> None:

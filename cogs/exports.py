@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -56,6 +58,13 @@ async def scopes(interaction: Interaction, current: str) -> list[app_commands.Ch
 class ExportsCog(commands.Cog):
     def __init__(self, bot: RoundtableBot):
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        # Compiling the HTML template holds the GIL for a tenth of a second: do it at start-up,
+        # not in the middle of the first export while members are clicking.
+        from roundtable.exports.writers.html import warm_up
+
+        await asyncio.to_thread(warm_up)
 
     @app_commands.command(name="export", description="Export rounds and their summaries as a file")
     @app_commands.guild_only()

@@ -45,14 +45,14 @@ class RoundRow:
     series_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made once per exported row, and frozen costs 3x
 class Author:
     user_id: int
     name: str | None  # the display name last seen; None when never stored
     choice: str  # named | anonymous ("a member"); excluded rows are never read
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made once per exported row, and frozen costs 3x
 class ResponseRow:
     id: int
     kind: str  # answer | reply
@@ -60,8 +60,8 @@ class ResponseRow:
     author: Author
     content: str
     message_id: int | None
-    created_at: datetime
-    edited_at: datetime | None
+    created_at: str  # as stored: ISO 8601, UTC
+    edited_at: str | None
     reply_to_message: int | None
     reply_to: Author | None  # the recorded author of the message replied to, when known
 
@@ -195,30 +195,20 @@ class ExportReader:
 
     async def totals(self, guild_id: int, round_id: int) -> RoundTotals:
         """Participation and stance counts of the members an export may show."""
-        counts = await self._all(
-            "SELECT COUNT(DISTINCT r.user_id) AS members, "
-            "COALESCE(SUM(r.kind = 'answer'), 0) AS answers, "
-            "COALESCE(SUM(r.kind = 'reply'), 0) AS replies FROM responses r "
-            "LEFT JOIN member_names n ON n.guild_id = r.guild_id AND n.user_id = r.user_id "
+        writers = await self._all(
+            "SELECT r.user_id, SUM(r.kind = 'answer') AS answers, SUM(r.kind = 'reply') AS replies "
+            "FROM responses r "
             "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
-            "WHERE r.guild_id = ? AND r.round_id = ? "
-            "AND COALESCE(p.exports, 'named') != 'excluded'",
+            # `+`: search by round (a few rows), not by guild in user order (every row).
+            "WHERE +r.guild_id = ? AND r.round_id = ? "
+            "AND COALESCE(p.exports, 'named') != 'excluded' GROUP BY r.user_id",
             (guild_id, round_id),
         )
         stances = await self._all(
             "SELECT s.user_id, s.opening, COALESCE(s.closing, s.current) AS closing "
             "FROM stances s "
-            "LEFT JOIN member_names n ON n.guild_id = s.guild_id AND n.user_id = s.user_id "
             "LEFT JOIN member_privacy p ON p.guild_id = s.guild_id AND p.user_id = s.user_id "
             "WHERE s.guild_id = ? AND s.round_id = ? "
-            "AND COALESCE(p.exports, 'named') != 'excluded'",
-            (guild_id, round_id),
-        )
-        writers = await self._all(
-            "SELECT DISTINCT r.user_id FROM responses r "
-            "LEFT JOIN member_names n ON n.guild_id = r.guild_id AND n.user_id = r.user_id "
-            "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
-            "WHERE r.guild_id = ? AND r.round_id = ? "
             "AND COALESCE(p.exports, 'named') != 'excluded'",
             (guild_id, round_id),
         )
@@ -229,8 +219,9 @@ class ExportReader:
             tally[s["opening"]] = (o[0] + 1, o[1])
             c = tally.get(s["closing"], (0, 0))
             tally[s["closing"]] = (c[0], c[1] + 1)
-        row = counts[0]
-        return RoundTotals(len(members), row["answers"], row["replies"], tally)
+        answers = sum(r["answers"] for r in writers)
+        replies = sum(r["replies"] for r in writers)
+        return RoundTotals(len(members), answers, replies, tally)
 
     async def count_responses(self, guild_id: int, round_ids: Iterable[int]) -> int:
         rows = await self._all(
@@ -243,10 +234,11 @@ class ExportReader:
     # -- what members said --------------------------------------------------------------------
 
     async def responses(
-        self, guild_id: int, round_id: int, *, kind: str | None = None, question: int | None = None
+        self, guild_id: int, round_id: int, *, kind: str, question: int | None = None
     ) -> AsyncIterator[list[ResponseRow]]:
-        """A round's responses in batches, in the order they were stored: one question's
-        answers (`kind="answer"`, `question=n`), the replies (`kind="reply"`), or all."""
+        """One question's answers (`kind="answer"`, `question=n`) or the replies
+        (`kind="reply"`) of a round, in batches, in the order they were stored (the index on
+        round, kind, question and id serves both the search and the order)."""
         sql = (
             "SELECT x.*, rn.name AS to_name, COALESCE(rp.exports, 'named') AS to_choice FROM ("
             "SELECT r.id, r.guild_id, r.kind, r.question, r.user_id, n.name, "
@@ -256,14 +248,13 @@ class ExportReader:
             "FROM responses r "
             "LEFT JOIN member_names n ON n.guild_id = r.guild_id AND n.user_id = r.user_id "
             "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
-            "WHERE r.guild_id = ? AND r.round_id = ? AND (? IS NULL OR r.kind = ?) "
-            "AND (? IS NULL OR r.question = ?) AND COALESCE(p.exports, 'named') != 'excluded') x "
+            "WHERE r.round_id = ? AND r.kind = ? AND r.question IS ? AND r.guild_id = ? "
+            "AND COALESCE(p.exports, 'named') != 'excluded') x "
             "LEFT JOIN member_names rn ON rn.guild_id = x.guild_id AND rn.user_id = x.to_user "
             "LEFT JOIN member_privacy rp ON rp.guild_id = x.guild_id AND rp.user_id = x.to_user "
-            "ORDER BY x.kind, x.question, x.id"
+            "ORDER BY x.id"
         )
-        params = (guild_id, round_id, kind, kind, question, question)
-        iso = datetime.fromisoformat
+        params = (round_id, kind, question, guild_id)
         async for rows in self._batches(sql, params):
             # x.*: id, guild_id, kind, question, user_id, name, choice, content, message_id,
             # created_at, edited_at, reply_to_id, to_user; then to_name, to_choice.
@@ -275,8 +266,8 @@ class ExportReader:
                     author=Author(r[4], r[5], r[6]),
                     content=r[7],
                     message_id=r[8],
-                    created_at=iso(r[9]),
-                    edited_at=iso(r[10]) if r[10] else None,
+                    created_at=r[9],
+                    edited_at=r[10],
                     reply_to_message=r[11],
                     reply_to=Author(r[12], r[13], r[14]) if r[12] is not None else None,
                 )

@@ -150,7 +150,7 @@ class RoundView:
         return f"round-{self.id}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made once per exported row, and frozen costs 3x
 class Item:
     """An answer or a reply, as the export may show it."""
 
@@ -160,8 +160,8 @@ class Item:
     author: str  # a name, a pseudonym or "a member"
     author_id: str | None  # the Discord id, the pseudonym's key, or None
     text: str  # mentions written as @names
-    created_at: datetime
-    edited_at: datetime | None
+    created_at: str  # ISO 8601 UTC, as utc() writes it
+    edited_at: str | None
     message_id: str | None
     link: str | None
     reply_to_message: str | None = None
@@ -214,19 +214,23 @@ class Meta:
         return len(self.rounds) > 1
 
 
-def utc(moment: datetime | None) -> str | None:
-    """ISO 8601 in UTC, to the second: 2026-11-30T18:00:00Z."""
+def utc(moment: datetime | str | None) -> str | None:
+    """ISO 8601 in UTC, to the second: 2026-11-30T18:00:00Z. A string is a stored time."""
     if moment is None:
         return None
+    if isinstance(moment, str):
+        # What storage writes (datetime.isoformat() in UTC): cut, not parsed, for speed.
+        if len(moment) >= 25 and moment.endswith("+00:00") and moment[10] == "T":
+            return moment[:19] + "Z"
+        if len(moment) == 20 and moment.endswith("Z"):
+            return moment
+        moment = datetime.fromisoformat(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def shown_time(moment: datetime | None) -> str:
+def shown_time(moment: datetime | str | None) -> str:
     """For readers: 2026-11-30 18:00 UTC."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    z = utc(moment)
+    return f"{z[:10]} {z[11:16]} UTC" if z else ""

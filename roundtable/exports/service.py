@@ -34,6 +34,7 @@ from roundtable.exports.model import (
     Totals,
     parse_day,
     parse_scope,
+    utc,
 )
 from roundtable.exports.names import Names, mentioned
 from roundtable.exports.writers import for_format
@@ -218,18 +219,20 @@ class ExportService:
 
     async def _discussion(self, reader: ExportReader, guild_id: int, row: RoundRow) -> Discussion:
         contributions = []
-        async for batch in reader.responses(guild_id, row.id):
-            contributions += [
-                Contribution(
-                    message_id=r.message_id if r.message_id is not None else -r.id,
-                    user_id=r.author.user_id,
-                    text=r.content,
-                    question=r.question,
-                    reply_to=r.reply_to_message,
-                    created_at=r.created_at,
-                )
-                for r in batch
-            ]
+        parts = [("answer", n) for n in range(1, len(row.questions) + 1)] + [("reply", None)]
+        for kind, number in parts:
+            async for batch in reader.responses(guild_id, row.id, kind=kind, question=number):
+                contributions += [
+                    Contribution(
+                        message_id=r.message_id if r.message_id is not None else -r.id,
+                        user_id=r.author.user_id,
+                        text=r.content,
+                        question=r.question,
+                        reply_to=r.reply_to_message,
+                        created_at=datetime.fromisoformat(r.created_at),
+                    )
+                    for r in batch
+                ]
         opening: dict[int, str] = {}
         closing: dict[int, str] = {}
         async for stances in reader.stances(guild_id, row.id):
@@ -307,19 +310,34 @@ class ExportService:
                             else:
                                 await asyncio.to_thread(writer.replies, view)
                             shown = 0
+                            # Each batch is written in a worker thread while the next is read.
+                            writing: asyncio.Future[None] | None = None
                             async for batch in reader.responses(
                                 guild, row.id, kind=kind, question=number
                             ):
                                 authors = await reader.authors(
                                     guild, {u for r in batch for u in mentioned(r.content)}
                                 )
-                                await asyncio.to_thread(
-                                    _write_items, writer, view, batch, names, authors, guild, row
+                                if writing is not None:
+                                    await writing
+                                writing = asyncio.ensure_future(
+                                    asyncio.to_thread(
+                                        _write_items,
+                                        writer,
+                                        view,
+                                        batch,
+                                        names,
+                                        authors,
+                                        guild,
+                                        row,
+                                    )
                                 )
                                 shown += len(batch)
                                 done += len(batch)
                                 if progress is not None:
                                     await progress(done, total)
+                            if writing is not None:
+                                await writing
                             if not shown:
                                 await asyncio.to_thread(writer.nothing, view, kind)
                     if request.include == "everything":
@@ -421,8 +439,8 @@ def _write_items(
             author=names.label(r.author),
             author_id=names.ident(r.author),
             text=names.text(r.content, authors),
-            created_at=r.created_at,
-            edited_at=r.edited_at,
+            created_at=utc(r.created_at) or "",
+            edited_at=utc(r.edited_at),
             message_id=str(r.message_id) if r.message_id is not None else None,
             link=f"{base}{r.message_id}" if base and r.message_id is not None else None,
             reply_to_message=str(r.reply_to_message) if r.reply_to_message else None,

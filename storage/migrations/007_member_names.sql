@@ -13,3 +13,5 @@ CREATE TABLE member_names (
 -- find the message a reply answers.
 CREATE INDEX responses_export ON responses (round_id, kind, question, id);
 CREATE INDEX responses_round_message ON responses (round_id, message_id);
+-- Earlier versions, found from their response (exports read them round by round).
+CREATE INDEX response_edits_response ON response_edits (response_id);

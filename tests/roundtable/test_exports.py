@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import re
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -306,3 +307,52 @@ def test_a_large_file_is_zipped_then_split_into_parts_within_the_limit(tmp_path:
     joined.write_bytes(b"".join(f.read_bytes() for f in files))
     with zipfile.ZipFile(joined) as zf:
         assert zf.read("noisy.json") == raw
+
+
+PAYLOADS = (
+    "<svg onload=alert(1)>",
+    '"><script>alert(document.cookie)</script>',
+    "<iframe src=javascript:alert(1)></iframe>",
+    "[click](javascript:alert(1))",
+    "[x](https://evil.example 'title')",
+    "![img](https://evil.example/x.png)",
+    "<https://evil.example/autolink>",
+    "<a href='https://evil.example'>link</a>",
+    "&lt;script&gt; already escaped &amp;",
+    "`code` **bold** _it_ ~~strike~~ | table | cell |",
+    "# heading\n- list\n1. numbered\n> quote\n---",
+    "\u202eRTL override\u202c and zero\u200bwidth and emoji 🎉",
+    "{{ 7*7 }} {% raw %} jinja-looking",
+    "<style>body{display:none}</style>",
+    "x" * 4000,
+)
+
+
+async def test_a_sweep_of_hostile_member_text_stays_text(db: Database, tmp_path: Path) -> None:
+    s = await services(db)
+    record, _ = await s.rounds.reserve(
+        GUILD, pack_slug="deepseek-r1-chinas-sputnik-moment", section=1, channel_id=100,
+        closes_in=None, by=9,
+    )  # fmt: skip
+    await s.rounds.posted(record, thread_id=999999999999999999, posts=[(100, 1)])
+    for n, payload in enumerate(PAYLOADS):
+        await s.rounds.answer(
+            GUILD, record.id, 500 + n, {1: payload}, name=f"<b>Name {n}</b> [x](https://e.x)"
+        )
+    scope = Scope("round", round_id=record.id)
+    [page] = (await export(db, tmp_path, "html", scope)).values()
+    html = page.decode()
+    for tag in ("<svg onload", "<script", "<iframe", "<style>body", "<a href='", "<b>", "<img"):
+        assert tag not in html, tag
+    assert "{{ 7*7 }}" in html  # Jinja never evaluates member text
+    assert all(
+        h.startswith("https://discord.com/channels/") or h.startswith("#")
+        for h in re.findall(r'href="([^"]*)"', html)
+    )
+    [md] = (await export(db, tmp_path, "md", scope)).values()
+    rendered = MarkdownIt("commonmark").render(md.decode())
+    for tag in ("<svg", "<script", "<iframe", "<style", "<b>", "<img", "<h1>heading", "<ol"):
+        assert tag not in rendered, tag
+    assert rendered.count("<hr") == 1  # ours, before the round; the member's --- is text
+    links = re.findall(r'href="([^"]*)"', rendered)
+    assert all(h.startswith(("https://discord.com/channels/", "#round-")) for h in links), links

@@ -17,6 +17,10 @@ from typing import Any, TextIO
 
 from roundtable.exports.model import Earlier, Item, Meta, Request, RoundView, StanceView
 
+# Rows per call into C code that holds the GIL (csv.writer.writerows, the JSON encoder): small
+# enough that the event loop, waiting for the GIL meanwhile, is never held up for long.
+CHUNK = 200
+
 
 class Writer:
     suffix = ""

@@ -20,7 +20,7 @@ from roundtable.exports.model import (
     StanceView,
     utc,
 )
-from roundtable.exports.writers.base import Writer
+from roundtable.exports.writers.base import CHUNK, Writer
 from roundtable.exports.writers.common import point_links
 
 COLUMNS = {
@@ -81,7 +81,8 @@ class CSVWriter(Writer):
             return
         if self.request.bom:  # for Excel: text that starts like a formula stays text
             rows = [[_inert(v) for v in row] for row in rows]
-        writer.writerows(rows)
+        for start in range(0, len(rows), CHUNK):
+            writer.writerows(rows[start : start + CHUNK])
 
     def begin(self, meta: Meta) -> None:
         pass
@@ -164,7 +165,8 @@ class CSVWriter(Writer):
             only.rename(final)
             return [final]
         archive = self.directory / f"{self.stem}.zip"
-        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        # Level 1: a quarter of the time of the default level, a third larger.
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
             for name, path in self.paths.items():
                 zf.write(path, arcname=f"{name}.csv")
                 path.unlink()

@@ -55,6 +55,11 @@ def _macros() -> Any:
     return env.get_template("export.html.j2").module
 
 
+def warm_up() -> None:
+    """Load and compile the template (the bot does it at start-up)."""
+    _macros()
+
+
 class HTMLWriter(DocumentWriter):
     suffix = ".html"
 

@@ -20,7 +20,7 @@ from roundtable.exports.model import (
     StanceView,
     utc,
 )
-from roundtable.exports.writers.base import DocumentWriter
+from roundtable.exports.writers.base import CHUNK, DocumentWriter
 from roundtable.summaries.model import Point
 
 ARRAYS = {
@@ -30,8 +30,11 @@ ARRAYS = {
 }
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 def _str(value: int | None) -> str | None:
@@ -99,9 +102,10 @@ class JSONWriter(DocumentWriter):
         if not values:
             return
         self._into(name)
-        text = ",".join(_dump(v) for v in values)
-        self.out.write(text if self._first else "," + text)
-        self._first = False
+        for start in range(0, len(values), CHUNK):
+            text = _dump(values[start : start + CHUNK])[1:-1]  # "[a,b]" -> "a,b"
+            self.out.write(text if self._first else "," + text)
+            self._first = False
 
     def items(self, r: RoundView, batch: Sequence[Item]) -> None:
         self._elements(
