@@ -287,100 +287,13 @@ class ExportService:
                 until=request.until,
                 rounds=tuple(views),
             )
-            stem = file_stem(request)
-            writer = for_format(request, directory, stem)
             total = 0
             if request.include != "summaries":
                 total = await reader.count_responses(guild, [r.id for r in rows])
-            done = 0
-            try:
-                await asyncio.to_thread(writer.begin, meta)
-                for row, view in zip(rows, views, strict=True):
-                    await asyncio.to_thread(writer.round_begin, view)
-                    if request.include != "summaries":
-                        parts: list[tuple[str, int | None]] = [
-                            ("answer", n) for n in range(1, len(row.questions) + 1)
-                        ]
-                        parts.append(("reply", None))
-                        for kind, number in parts:
-                            if kind == "answer":
-                                assert number is not None
-                                text = row.questions[number - 1]
-                                await asyncio.to_thread(writer.question, view, number, text)
-                            else:
-                                await asyncio.to_thread(writer.replies, view)
-                            shown = 0
-                            # Each batch is written in a worker thread while the next is read.
-                            writing: asyncio.Future[None] | None = None
-                            async for batch in reader.responses(
-                                guild, row.id, kind=kind, question=number
-                            ):
-                                authors = await reader.authors(
-                                    guild, {u for r in batch for u in mentioned(r.content)}
-                                )
-                                if writing is not None:
-                                    await writing
-                                writing = asyncio.ensure_future(
-                                    asyncio.to_thread(
-                                        _write_items,
-                                        writer,
-                                        view,
-                                        batch,
-                                        names,
-                                        authors,
-                                        guild,
-                                        row,
-                                    )
-                                )
-                                shown += len(batch)
-                                done += len(batch)
-                                if progress is not None:
-                                    await progress(done, total)
-                            if writing is not None:
-                                await writing
-                            if not shown:
-                                await asyncio.to_thread(writer.nothing, view, kind)
-                    if request.include == "everything":
-                        async for stances in reader.stances(guild, row.id):
-                            await asyncio.to_thread(
-                                writer.stances,
-                                view,
-                                [
-                                    StanceView(
-                                        names.label(s.author),
-                                        names.ident(s.author),
-                                        s.opening,
-                                        s.closing,
-                                        s.changes,
-                                    )
-                                    for s in stances
-                                ],
-                            )
-                        async for edits in reader.edits(guild, row.id):
-                            authors = await reader.authors(
-                                guild, {u for e in edits for u in mentioned(e.content)}
-                            )
-                            await asyncio.to_thread(
-                                writer.edits,
-                                view,
-                                [
-                                    Earlier(
-                                        e.response_id,
-                                        e.kind,
-                                        e.question,
-                                        names.label(e.author),
-                                        names.text(e.content, authors),
-                                        e.replaced_at,
-                                    )
-                                    for e in edits
-                                ],
-                            )
-                    await asyncio.to_thread(writer.round_end, view)
-                files = await asyncio.to_thread(writer.end)
-            except BaseException:
-                await asyncio.to_thread(writer.abort)
-                raise
-        return files, len(rows), done
+            run = _Run(reader, request, for_format(request, directory, file_stem(request)), names)
+            run.progress, run.total = progress, total
+            files = await run.all(meta, list(zip(rows, views, strict=True)))
+        return files, len(rows), run.done
 
     async def export(
         self,
@@ -398,6 +311,86 @@ class ExportService:
             files, packed = await asyncio.to_thread(packaging.fit, files, limit, file_stem(request))
         size = sum(p.stat().st_size for p in files)
         return Exported(files, packed, rounds, responses, size)
+
+
+class _Run:
+    """One export being written: rows read in batches, each batch written in a worker thread
+    while the next is read."""
+
+    def __init__(self, reader: ExportReader, request: Request, writer: Writer, names: Names):
+        self.reader, self.request, self.writer, self.names = reader, request, writer, names
+        self.guild = request.guild_id
+        self.progress: Progress | None = None
+        self.total = 0
+        self.done = 0
+        self._writing: asyncio.Future[None] | None = None
+
+    async def all(self, meta: Meta, rounds: list[tuple[RoundRow, RoundView]]) -> list[Path]:
+        writer = self.writer
+        try:
+            await asyncio.to_thread(writer.begin, meta)
+            for row, view in rounds:
+                await asyncio.to_thread(writer.round_begin, view)
+                if self.request.include != "summaries":
+                    for number, question in enumerate(row.questions, start=1):
+                        await asyncio.to_thread(writer.question, view, number, question)
+                        await self._responses(row, view, "answer", number)
+                    await asyncio.to_thread(writer.replies, view)
+                    await self._responses(row, view, "reply", None)
+                if self.request.include == "everything":
+                    await self._stances_and_edits(row, view)
+                await asyncio.to_thread(writer.round_end, view)
+            return await asyncio.to_thread(writer.end)
+        except BaseException:
+            if self._writing is not None:  # let the batch being written finish first
+                await asyncio.gather(self._writing, return_exceptions=True)
+            await asyncio.to_thread(writer.abort)
+            raise
+
+    async def _responses(
+        self, row: RoundRow, view: RoundView, kind: str, number: int | None
+    ) -> None:
+        shown = 0
+        async for batch in self.reader.responses(self.guild, row.id, kind=kind, question=number):
+            authors = await self.reader.authors(
+                self.guild, {u for r in batch for u in mentioned(r.content)}
+            )
+            if self._writing is not None:
+                await self._writing
+            self._writing = asyncio.ensure_future(
+                asyncio.to_thread(
+                    _write_items, self.writer, view, batch, self.names, authors, self.guild, row
+                )
+            )
+            shown += len(batch)
+            self.done += len(batch)
+            if self.progress is not None:
+                await self.progress(self.done, self.total)
+        if self._writing is not None:
+            await self._writing
+            self._writing = None
+        if not shown:
+            await asyncio.to_thread(self.writer.nothing, view, kind)
+
+    async def _stances_and_edits(self, row: RoundRow, view: RoundView) -> None:
+        names = self.names
+        async for stances in self.reader.stances(self.guild, row.id):
+            shown = [
+                StanceView(names.label(s.author), names.ident(s.author), s.opening, s.closing,
+                           s.changes)
+                for s in stances
+            ]  # fmt: skip
+            await asyncio.to_thread(self.writer.stances, view, shown)
+        async for edits in self.reader.edits(self.guild, row.id):
+            authors = await self.reader.authors(
+                self.guild, {u for e in edits for u in mentioned(e.content)}
+            )
+            earlier = [
+                Earlier(e.response_id, e.kind, e.question, names.label(e.author),
+                        names.text(e.content, authors), e.replaced_at)
+                for e in edits
+            ]  # fmt: skip
+            await asyncio.to_thread(self.writer.edits, view, earlier)
 
 
 def _readable(summary: Summary, names: Names, authors: dict[int, Author]) -> Summary:
