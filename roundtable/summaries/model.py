@@ -35,6 +35,7 @@ class Discussion:
     closing: dict[int, str] = field(default_factory=dict)
     guild_id: int | None = None
     channel_id: int | None = None  # where the cited messages are, for jump links
+    names: dict[int, str] = field(default_factory=dict)  # user id -> name, when known
 
     def content_hash(self, extra: object = None) -> str:
         """Changes whenever anything a summary depends on changes (and with `extra`)."""
@@ -62,6 +63,7 @@ class Point:
     message_ids: tuple[int, ...]
     members: int = 0
     side: str | None = None  # "mostly Agree", when the holders lean one way
+    label: str | None = None  # what it is about, in a few words taken from the discussion
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +86,7 @@ class Summary:
     replies: int
     disagreements: tuple[Point, ...] = ()
     notes: tuple[str, ...] = ()
+    decisions: tuple[Point, ...] = ()  # lines that record a decision or an action
     prompt_tokens: int = 0
     completion_tokens: int = 0
 
@@ -93,7 +96,13 @@ class Summary:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Summary:
         def point(p: dict[str, Any]) -> Point:
-            return Point(p["text"], tuple(p["message_ids"]), p.get("members", 0), p.get("side"))
+            return Point(
+                p["text"],
+                tuple(p["message_ids"]),
+                p.get("members", 0),
+                p.get("side"),
+                p.get("label"),
+            )
 
         return cls(
             title=data["title"],
@@ -108,12 +117,14 @@ class Summary:
             replies=data["replies"],
             disagreements=tuple(point(p) for p in data.get("disagreements", [])),
             notes=tuple(data.get("notes", [])),
+            decisions=tuple(point(p) for p in data.get("decisions", [])),
             prompt_tokens=data.get("prompt_tokens", 0),
             completion_tokens=data.get("completion_tokens", 0),
         )
 
     def cited(self) -> set[int]:
         ids = {i for s in self.sections for p in s.points for i in p.message_ids}
+        ids |= {i for p in self.decisions for i in p.message_ids}
         return ids | {i for p in self.disagreements for i in p.message_ids}
 
 
@@ -149,7 +160,7 @@ def only_real_citations(summary: Summary, d: Discussion) -> Summary:
         for p in points:
             ids = tuple(dict.fromkeys(i for i in p.message_ids if i in real))
             if ids:
-                kept.append(Point(p.text, ids, p.members, p.side))
+                kept.append(Point(p.text, ids, p.members, p.side, p.label))
         return tuple(kept)
 
     sections = tuple(Section(s.number, s.title, keep(s.points)) for s in summary.sections)
@@ -163,6 +174,7 @@ def only_real_citations(summary: Summary, d: Discussion) -> Summary:
         replies=summary.replies,
         disagreements=keep(summary.disagreements),
         notes=summary.notes,
+        decisions=keep(summary.decisions),
         prompt_tokens=summary.prompt_tokens,
         completion_tokens=summary.completion_tokens,
     )

@@ -10,14 +10,18 @@ messages it comes from. Runs in a worker thread (asyncio.to_thread) from the bot
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from roundtable.summaries import chatter
+from roundtable.summaries.labels import Labeller
 from roundtable.summaries.model import (
     Contribution,
     Discussion,
@@ -28,8 +32,6 @@ from roundtable.summaries.model import (
     stance_counts,
 )
 
-MAX_POINTS = 5
-MIN_TOKENS = 3  # in large groups, shorter messages ("+1", "lol") count only as participation
 MERGE_ABOVE = 0.45  # themes whose centres are this similar are one theme
 MIN_COHESION = 0.25  # a theme's messages must be this close to its centre, on average
 MAX_CITED = 5
@@ -62,6 +64,7 @@ def tokens(text: str) -> list[str]:
     ]
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A light suffix stripper: enough for "bans"/"ban", "helped"/"help" to meet."""
     for suffix in ("ingly", "edly", "ing", "ed", "es", "s", "ly"):
@@ -159,60 +162,243 @@ def _lean(users: set[int], closing: dict[int, str]) -> str | None:
     return f"mostly {label}" if count / total >= 0.6 else "split"
 
 
+LABEL_FROM = 3  # messages a theme has at least before it gets a label
+MAX_POINTS_LONG = 12  # points of one section, however long the discussion
+SUSTAINED_MEMBERS = 3  # a theme several members kept up gets a point within the limit
+SUSTAINED_MESSAGES = 4
+SEGMENT_FROM = 150  # quotable messages from which a group is cut into stretches first
+WINDOW = 40  # messages compared when looking for a shift of subject
+SHIFT_BELOW = 0.2  # windows this dissimilar start a new stretch
+GAP_SECONDS = 900  # a silence this long (and 10x the usual) starts a new stretch
+
+
+def limit_for(quotable: int) -> int:
+    """How many points a group of `quotable` messages gets: 3 for a few, growing with the
+    logarithm of the size, 12 past about two thousand."""
+    if quotable <= 3:
+        return quotable
+    return max(3, min(MAX_POINTS_LONG, round(1.2 * math.log2(quotable) - 1)))
+
+
+@dataclass
+class _Item:
+    contribution: Contribution
+    text: str  # cleaned: no addressing, no command
+    stretch: int = 0
+
+
+def _quotable(
+    items: Sequence[Contribution], names: Collection[str]
+) -> tuple[list[_Item], dict[int, str]]:
+    """The messages worth quoting, each in its stretch of the discussion; and the stretches'
+    titles where a meeting bot's #topic line named them."""
+    kept: list[_Item] = []
+    titles: dict[int, str] = {}
+    stretch = 0
+    small = len(items) < 20
+    last_time = None
+    gaps = [
+        (b.created_at - a.created_at).total_seconds()
+        for a, b in itertools.pairwise(items)
+        if a.created_at and b.created_at
+    ]
+    usual = float(np.median(gaps)) if gaps else 0.0
+    for c in items:
+        cleaned = chatter.clean(c.text, names)
+        title = chatter.meeting_topic(cleaned)
+        if title is not None:
+            stretch += 1
+            titles[stretch] = title
+            continue
+        if c.created_at and last_time is not None:
+            gap = (c.created_at - last_time).total_seconds()
+            if gap > max(GAP_SECONDS, 10 * usual) and len(items) >= SEGMENT_FROM:
+                stretch += 1
+                # A help channel: the question that broke the silence names the stretch.
+                if cleaned.rstrip().endswith("?") and len(chatter.content_words(cleaned)) >= 3:
+                    titles[stretch] = cleaned
+        last_time = c.created_at or last_time
+        if chatter.informative(cleaned) or (
+            small and not chatter.command(cleaned) and len(chatter.content_words(cleaned)) >= 2
+        ):
+            kept.append(_Item(c, cleaned, stretch))
+    return kept, titles
+
+
+def _shifts(items: list[_Item], vectors: np.ndarray) -> None:
+    """Cut long stretches where the subject shifts: the centres of two neighbouring windows of
+    WINDOW messages are less similar than SHIFT_BELOW."""
+    if len(items) < SEGMENT_FROM:
+        return
+    extra = 0
+    start = 0
+    for i in range(1, len(items) + 1):
+        if i < len(items) and items[i].stretch == items[start].stretch:
+            continue
+        run = list(range(start, i))
+        cuts = []
+        for middle in range(start + WINDOW, i - WINDOW + 1, WINDOW):
+            before = _unit(vectors[middle - WINDOW : middle].sum(axis=0))
+            after = _unit(vectors[middle : middle + WINDOW].sum(axis=0))
+            if float(before @ after) < SHIFT_BELOW:
+                cuts.append(middle)
+        for n in run:
+            items[n].stretch += extra + sum(1 for cut in cuts if n >= cut)
+        extra += len(cuts)
+        start = i
+
+
+def _themes_by_stretch(items: list[_Item], vectors: np.ndarray, limit: int) -> np.ndarray:
+    """k-means within each stretch (a topic talked over in the middle keeps its own themes),
+    then themes alike across stretches merged."""
+    labels = np.zeros(len(items), dtype=np.int64)
+    offset = 0
+    for stretch in sorted({i.stretch for i in items}):
+        rows = np.flatnonzero([i.stretch == stretch for i in items])
+        k = min(limit * 2, max(1, math.ceil(math.sqrt(len(rows)))))
+        labels[rows] = themes(vectors[rows], k) + offset
+        offset += k
+    return merge_similar(vectors, labels)
+
+
 def summarise_group(
-    items: Sequence[Contribution], closing: dict[int, str], max_points: int = MAX_POINTS
+    group: Sequence[Contribution],
+    closing: dict[int, str],
+    max_points: int | None = None,
+    names: Collection[str] = (),
 ) -> tuple[Point, ...]:
-    """Up to `max_points` themes of a group of contributions, largest and most diverse first."""
-    docs = [tokens(c.text) for c in items]
-    # In a small group every answer counts; in a large one short chatter is left out.
-    least = MIN_TOKENS if len(items) >= 20 else 1
-    keep = [i for i, doc in enumerate(docs) if len(doc) >= least]
-    if not keep:
+    """The themes of a group of contributions, each labelled and shown by its most telling
+    message (both sides when its members' stances split), most discussed and diverse first."""
+    items, titles = _quotable(group, names)
+    if not items:
         return ()
-    items = [items[i] for i in keep]
-    vectors = tfidf([docs[i] for i in keep])
-    k = min(max_points * 2, max(1, math.ceil(math.sqrt(len(items)))))
-    labels = merge_similar(vectors, themes(vectors, k))
+    limit = max_points if max_points is not None else limit_for(len(items))
+    words = [tokens(i.text) for i in items]
+    vectors = tfidf(words)
+    _shifts(items, vectors)
+    labels = _themes_by_stretch(items, vectors, limit)
+    labeller = Labeller([i.text for i in items])
     candidates = []
     for label in sorted(set(labels.tolist())):
         rows = np.flatnonzero(labels == label)
         centroid = _unit(vectors[rows].sum(axis=0))
         scores = vectors[rows] @ centroid
-        order = rows[np.argsort(-scores, kind="stable")]
         cohesion = float(scores.mean())
         if len(rows) > 1 and cohesion < MIN_COHESION:
             continue  # a grab-bag of unrelated messages, not a theme
-        # Weight: how much was said on it, and how consistently. Scattered chatter from many
-        # members weighs little; a position argued again and again weighs much.
-        candidates.append((len(rows) * cohesion, len(rows), order, centroid))
+        # The quote: central, and long enough to say something.
+        fullness = np.array([min(1.0, len(words[int(r)]) / 12) for r in rows])
+        order = rows[np.argsort(-(scores * (0.5 + 0.5 * fullness)), kind="stable")]
+        users = {items[int(r)].contribution.user_id for r in rows}
+        sustained = len(users) >= SUSTAINED_MEMBERS and len(rows) >= SUSTAINED_MESSAGES
+        weight = cohesion * (len(rows) + 2 * len(users))
+        home = Counter(items[int(r)].stretch for r in rows).most_common(1)[0][0]
+        candidates.append((weight, sustained, order, centroid, users, home))
     if not candidates:
         return ()
-    candidates.sort(key=lambda c: (-c[0], -c[1], int(c[2][0])))
+    candidates.sort(key=lambda c: (-c[0], int(c[2][0])))
     largest = candidates[0][0]
-    picked: list[tuple[float, int, np.ndarray, np.ndarray]] = []
+    wanted = min(MAX_POINTS_LONG, max(limit, sum(1 for c in candidates if c[1])))
+    if max_points is not None:
+        wanted = max_points
+    picked: list[tuple[float, bool, np.ndarray, np.ndarray, set[int], int]] = []
+    stretches = len({i.stretch for i in items})
 
-    def value(c: tuple[float, int, np.ndarray, np.ndarray]) -> float:
+    def value(c: tuple[float, bool, np.ndarray, np.ndarray, set[int], int]) -> float:
         overlap = max((float(c[3] @ p[3]) for p in picked), default=0.0)
-        return DIVERSITY * (c[0] / largest) - (1 - DIVERSITY) * overlap
+        # Each stretch of a long discussion (an agenda item, a question) gets a point first.
+        new_stretch = 0.4 if stretches > 1 and all(p[5] != c[5] for p in picked) else 0.0
+        sustained = 0.5 if c[1] else 0.0
+        return DIVERSITY * (c[0] / largest) + sustained + new_stretch - (1 - DIVERSITY) * overlap
 
-    while candidates and len(picked) < max_points:
-        best = max(candidates, key=value)
-        candidates.remove(best)
-        picked.append(best)
-    points = []
-    for _, _, order, _ in picked:
-        lead = items[int(order[0])]
-        cited = tuple(dict.fromkeys(items[int(i)].message_id for i in order[:MAX_CITED]))
-        users = {items[int(i)].user_id for i in order}
-        points.append(
-            Point(
-                text=f"“{quote(lead.text)}”",
-                message_ids=cited,
-                members=len(users),
-                side=_lean(users, closing),
+    while candidates and len(picked) < wanted:
+        best = max(range(len(candidates)), key=lambda n: value(candidates[n]))
+        picked.append(candidates.pop(best))
+    if stretches > 1:  # a long discussion in stretches (an agenda): its themes in their order
+        picked.sort(key=lambda c: (c[5], int(np.median(c[2]))))
+    points: list[Point] = []
+    quoted: set[str] = set()
+    for _, _, order, _, users, _ in picked:
+        chosen = [int(r) for r in order]
+        # A label names what several messages share; one or two messages speak for themselves.
+        label = None
+        if len(chosen) >= LABEL_FROM:
+            label = _title_of(chosen, items, titles) or labeller.label(chosen)
+        for side_rows, side_users in _sides(chosen, items, closing, users):
+            lead = next((r for r in side_rows if items[r].text not in quoted), None)
+            if lead is None:
+                continue
+            quoted.add(items[lead].text)
+            cited = tuple(
+                dict.fromkeys(
+                    items[r].contribution.message_id
+                    for r in [lead, *[x for x in side_rows if x != lead]][:MAX_CITED]
+                )
             )
-        )
+            points.append(
+                Point(
+                    text=f"“{quote(items[lead].text)}”",
+                    message_ids=cited,
+                    members=len(side_users),
+                    side=_lean(side_users, closing),
+                    label=label,
+                )
+            )
     return tuple(points)
+
+
+def _title_of(rows: list[int], items: list[_Item], titles: dict[int, str]) -> str | None:
+    """The meeting's own name for the topic, when most of the theme was said under it."""
+    if not titles:
+        return None
+    stretch, count = Counter(items[r].stretch for r in rows).most_common(1)[0]
+    title = titles.get(stretch)
+    if not title or count < 0.6 * len(rows):
+        return None
+    # Only when the theme is about what the title says: a title word in most of its messages.
+    words = set(tokens(title))
+    sharing = sum(1 for r in rows if words & set(tokens(items[r].text)))
+    return quote(title, 60) if sharing >= 0.5 * len(rows) else None
+
+
+def _sides(
+    rows: list[int], items: list[_Item], closing: dict[int, str], users: set[int]
+) -> list[tuple[list[int], set[int]]]:
+    """The theme as one position, or as two when its members' stances split (each side with
+    at least two members and a quarter of them)."""
+    held = Counter(closing[u] for u in users if u in closing)
+    if len(held) < 2:
+        return [(rows, users)]
+    (first, a), (second, b) = held.most_common(2)
+    if b < 2 or b < 0.25 * (a + b):
+        return [(rows, users)]
+    out = []
+    for stance in (first, second):
+        side_rows = [r for r in rows if closing.get(items[r].contribution.user_id) == stance]
+        out.append((side_rows, {items[r].contribution.user_id for r in side_rows}))
+    return out
+
+
+def decisions(d: Discussion, limit: int = 8) -> tuple[Point, ...]:
+    """Lines that record a decision or an action, explicit markers first, each cited."""
+    found: list[tuple[int, str, int]] = []
+    seen: set[str] = set()
+    names = {n.lower() for n in d.names.values()}
+    for c in d.contributions:
+        if not chatter.may_decide(c.text):
+            continue
+        cleaned = chatter.clean(c.text, names)
+        text = chatter.decision(cleaned)
+        if text is None:
+            continue
+        key = " ".join(chatter.content_words(text)[:6])
+        if key in seen:
+            continue  # the same decision said again, with another tail
+        seen.add(key)
+        explicit = 0 if cleaned.lstrip().startswith("#") or "ACTION" in cleaned else 1
+        found.append((explicit, text, c.message_id))
+    found.sort(key=lambda f: f[0])
+    return tuple(Point(quote(text), (message_id,)) for _, text, message_id in found[:limit])
 
 
 def disagreements(d: Discussion, limit: int = 3) -> tuple[Point, ...]:
@@ -233,16 +419,19 @@ def disagreements(d: Discussion, limit: int = 3) -> tuple[Point, ...]:
     return tuple(found[:limit])
 
 
-def summarise(d: Discussion, *, max_points: int = MAX_POINTS) -> Summary:
+def summarise(d: Discussion, *, max_points: int | None = None) -> Summary:
     """The offline summary of a whole discussion."""
     closing = {**d.opening, **d.closing}
+    names = {n.lower() for n in d.names.values()}
     sections = []
     for number, question in enumerate(d.questions, start=1):
         answers = [c for c in d.contributions if c.question == number]
-        sections.append(Section(number, question, summarise_group(answers, closing, max_points)))
+        points = summarise_group(answers, closing, max_points, names)
+        sections.append(Section(number, question, points))
     replies = [c for c in d.contributions if c.question is None]
     if replies or not d.questions:
-        sections.append(Section(None, DISCUSSION, summarise_group(replies, closing, max_points)))
+        points = summarise_group(replies, closing, max_points, names)
+        sections.append(Section(None, DISCUSSION, points))
     return Summary(
         title=d.title,
         engine="offline",
@@ -250,4 +439,5 @@ def summarise(d: Discussion, *, max_points: int = MAX_POINTS) -> Summary:
         stances=stance_counts(d),
         **asdict(counts(d)),
         disagreements=disagreements(d),
+        decisions=decisions(d),
     )

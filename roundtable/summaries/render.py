@@ -7,6 +7,7 @@ from roundtable.summaries.model import Point, Summary, linkable
 from roundtable.text import unmask_links
 
 MAX_LINKS = 3
+DECISIONS = "Decisions and actions"
 
 
 def jump(guild_id: int | None, channel_id: int | None, message_id: int) -> str | None:
@@ -50,7 +51,8 @@ def point_line(p: Point, guild_id: int | None, channel_id: int | None) -> str:
         elif linkable(message_id):
             links.append(f"#{message_id}")
     meta = " · ".join(x for x in (who(p), " ".join(links)) if x)
-    return f"{unmask_links(p.text)} — {meta}"
+    label = f"**{unmask_links(p.label)}** — " if p.label else ""
+    return f"{label}{unmask_links(p.text)} — {meta}"
 
 
 def markdown(
@@ -75,6 +77,10 @@ def markdown(
     if summary.disagreements:
         out += ["## Notable disagreements", ""]
         out += [f"- {point_line(p, guild_id, channel_id)}" for p in summary.disagreements]
+        out.append("")
+    if summary.decisions:
+        out += [f"## {DECISIONS}", ""]
+        out += [f"- {point_line(p, guild_id, channel_id)}" for p in summary.decisions]
         out.append("")
     out += [f"> {note}" for note in summary.notes]
     return "\n".join(out).rstrip() + "\n"

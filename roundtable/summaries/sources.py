@@ -72,6 +72,7 @@ def _chat_exporter(data: dict[str, Any]) -> Discussion:
     channel = data.get("channel") or {}
     guild = data.get("guild") or {}
     contributions = []
+    names: dict[int, str] = {}
     for m in data["messages"]:
         author = m.get("author") or {}
         if author.get("isBot") or m.get("type", "Default") not in _MEMBER_TYPES:
@@ -80,6 +81,10 @@ def _chat_exporter(data: dict[str, Any]) -> Discussion:
         if not text:
             continue
         reference = m.get("reference") or {}
+        user_id = int(author.get("id") or 0)
+        for key in ("name", "nickname"):  # how others address them: "nick: ..."
+            if author.get(key):
+                names.setdefault(user_id, str(author[key]))
         contributions.append(
             Contribution(
                 message_id=int(m["id"]),

@@ -153,3 +153,24 @@ async def test_unusable_files_and_settings_exit_1(tmp_path: Path) -> None:
     )
     code, _, err = await summarize(str(chat_export(tmp_path / "e.json")), "--engine", "llm")
     assert code == 1 and "--engine llm needs OPENAI_MODEL" in err
+
+
+async def test_a_long_exported_meeting_gives_labelled_points_for_each_agenda_item(
+    tmp_path: Path,
+) -> None:
+    from tests.fixtures.evaluation import AGENDA, as_chat_export, low_information, meeting
+
+    path = tmp_path / "council.json"
+    path.write_text(json.dumps(as_chat_export(meeting())), "utf-8")
+    code, out, err = await summarize(str(path))
+    assert code == 0, err
+    points = [line for line in out.splitlines() if line.startswith("- **")]
+    assert len(points) == 12
+    for _, title, _, _ in AGENDA:
+        assert sum(line.startswith(f"- **{title}** — “") for line in points) == 2, title
+    for line in points:
+        quote = line.split(" — ", 1)[1].rsplit(" — ", 1)[0]
+        assert not low_information(quote), line
+        assert "https://discord.com/channels/700000000000000001/700000000000000002/" in line
+    assert "## Decisions and actions" in out
+    assert "- Action: Holger to add rsync stall alerts for every mirror — [1](" in out

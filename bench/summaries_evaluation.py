@@ -1,0 +1,73 @@
+"""The offline summary on the labelled evaluation set (tests/fixtures/evaluation.py), against
+two baselines with as many messages as the summary has points: the last messages, and
+LexRank-style degree centrality; plus the engine's time on 10,000 messages.
+
+    .venv/bin/python bench/summaries_evaluation.py      (`make bench-summaries-eval`)
+
+Results are printed and appended to bench/results/summaries-evaluation.md.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from roundtable.summaries.offline import summarise  # noqa: E402
+from sandbox.debates import debate  # noqa: E402
+from tests.fixtures.evaluation import (  # noqa: E402
+    central_messages,
+    covers,
+    evaluation_set,
+    last_messages,
+    score,
+)
+
+RESULTS = ROOT / "bench" / "results" / "summaries-evaluation.md"
+
+
+def main() -> None:
+    rows = []
+    for labelled in evaluation_set():
+        began = time.perf_counter()
+        summary = summarise(labelled.discussion)
+        seconds = time.perf_counter() - began
+        s = score(labelled, summary)
+        n = s.points
+        last = sum(covers(last_messages(labelled.discussion, n), t) for t in labelled.topics)
+        central = sum(covers(central_messages(labelled.discussion, n), t) for t in labelled.topics)
+        decisions = f"{s.decisions_found}/{s.decisions}" if s.decisions else "–"
+        rows.append(
+            f"| {labelled.name} | {len(labelled.discussion.contributions):,} | {n} | "
+            f"{s.covered}/{s.topics} | {last}/{s.topics} | {central}/{s.topics} | "
+            f"{s.low_information} | {s.invalid_citations} | {decisions} | {seconds:.2f} s |"
+        )
+        print(rows[-1])
+    big = debate(10_000, seed=3).discussion
+    began = time.perf_counter()
+    summarise(big)
+    speed = time.perf_counter() - began
+    print(f"10,000 messages: {speed:.2f} s")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    report = [
+        f"## {stamp} · {platform.python_version()} · {platform.machine()}",
+        "",
+        "| discussion | messages | points | topics covered | last messages | centrality | "
+        "low-information quotes | invalid citations | decisions listed | time |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *rows,
+        "",
+        f"The offline engine on a 10,000-message debate: {speed:.2f} s.",
+        "",
+    ]
+    with RESULTS.open("a", encoding="utf-8") as f:
+        f.write("\n".join(report) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Telling what was said from chatter: addressing and commands stripped, low-information
+messages recognised, decisions and actions found.
+
+Real threads are full of "nick: looks good to me", "+1", "anything else on this topic?" and
+"want to talk implementation?". They count as participation, but a summary never quotes them:
+a quote must carry at least MIN_CONTENT content words and not be a bare agreement, a hand-off
+or a short question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+MIN_CONTENT = 5  # content words a quotable message has at least
+SHORT_QUESTION = 9  # a question with fewer content words is a hand-off, not a position
+
+_MENTION = re.compile(r"^\s*(?:<@[!&]?\d+>\s*[:,]?\s*)+")
+_NICK_COLON = re.compile(r"^\s*@?([\w.|`^-]{2,32})\s*:\s+")  # "nick: text" (IRC addressing)
+_NICK_COMMA = re.compile(r"^\s*@?([\w.|`^-]{2,32})\s*,\s+")  # "nick, text", known names only
+_COMMAND = re.compile(r"^\s*[!/.?][a-z][\w-]*(\s|$)", re.IGNORECASE)  # "!vote", "/remind"
+_MEETING = re.compile(r"^\s*#([a-z]+)\b\s*(.*)$", re.IGNORECASE)  # MeetBot: #topic, #agreed
+_LINK = re.compile(r"<?https?://\S+>?")
+# A link in brackets or at the end is decoration of what was said; a masked link's target
+# ("[label](url)") is kept, so that the reader sees where it goes.
+_QUOTED_LINK = re.compile(r"(?<!\])\s*\(<?https?://[^\s()]+>?\)|(?<=\s)<?https?://\S+>?\s*$")
+_WORD = re.compile(r"[a-z][a-z'’-]*[a-z]", re.IGNORECASE)
+_LEAD_WORDS = frozenset(
+    "note update edit ps fyi tldr tl;dr q a re question answer example warning tip important "
+    "summary context yes no ok so well also and but".split()
+)
+_FILLER = frozenset(
+    """a about above after again all also am an and any are as at be because been before being
+    both but by can could did do does doing down each few for from further had has have having
+    he her here hers him his how i if in into is it its just me more most my no nor not now of
+    off on once only or other our out over own same she should so some such than that the their
+    them then there these they this those through to too under until up very was we were what
+    when where which while who whom why will with would you your i'm it's that's don't doesn't
+    isn't can't won't i'd i've we're they're yes yeah ok okay well one get got like think really
+    lol haha hmm thanks thank thx ty please pls sure right good great nice cool fine yep nope
+    agree agreed lgtm imo imho fwiw btw anyone anything else something everyone guys folks
+    want talk take look looks sounds seems go going let lets let's see idea ideas""".split()
+)
+_AGREEMENT = re.compile(
+    r"^\W*(\+1|-1|\+\d+ from all|lgtm|looks good|sounds good|seems good|agreed|agree|same|"
+    r"same here|thanks|thank you|ty|thx|ok|okay|yes|yep|yeah|no|nope|sure|right|exactly|"
+    r"indeed|nice|cool|great|lol|haha|hmm|brb|ack|noted|done|o/|\\o|sorry|good point|"
+    r"fair enough|makes sense|me too|any objections|anything else|moving on|want to|"
+    r"can you|could you|who wants)\b",
+    re.IGNORECASE,
+)
+_DECISION = re.compile(
+    r"^\s*(#?action\b|#agreed\b|#decided\b|#resolved\b|agreed\s*[:,-]|decision\s*[:,-]|"
+    r"decided\s*[:,-]|resolved\s*[:,-]|vote\s*[:,-]|voted\b|we will\b|we'll\b|"
+    r"\+\d+ from all\b|unanimous)|\bACTION\s*:",
+    re.IGNORECASE,
+)
+
+
+def clean(text: str, names: Collection[str] = ()) -> str:
+    """The message without the addressing in front ("nick: ", "<@123> ", "nick, " for members'
+    names) and without link noise around it; a meeting-bot line keeps its text."""
+    flat = " ".join(_QUOTED_LINK.sub(" ", text).split())
+    flat = _MENTION.sub("", flat)
+    match = _NICK_COLON.match(flat)
+    if match and (match.group(1).lower() in names or _looks_like_nick(match.group(1))):
+        flat = flat[match.end() :]
+    match = _NICK_COMMA.match(flat)
+    if match and match.group(1).lower() in names:
+        flat = flat[match.end() :]
+    return flat.strip()
+
+
+def _looks_like_nick(token: str) -> bool:
+    """ "nick:" with no names known: a lower-case token or one with digits or underscores, not
+    a word people open a sentence with ("Note:", "Update:")."""
+    lowered = token.lower()
+    if lowered in _LEAD_WORDS:
+        return False
+    return token.islower() or any(c.isdigit() or c in "_|`^" for c in token)
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(_LINK.sub(" ", text).lower()) if w not in _FILLER]
+
+
+def command(text: str) -> bool:
+    """A bot command ("!vote yes", "/remind") or a meeting-bot line other than a decision."""
+    if _COMMAND.match(text):
+        return True
+    meeting = _MEETING.match(text)
+    return meeting is not None and meeting.group(1).lower() not in ("action", "agreed", "info")
+
+
+def meeting_topic(text: str) -> str | None:
+    """ "#topic Release schedule" -> "Release schedule" (MeetBot's agenda lines)."""
+    match = _MEETING.match(text)
+    if match and match.group(1).lower() in ("topic", "subtopic") and match.group(2).strip():
+        return match.group(2).strip()
+    return None
+
+
+def informative(cleaned: str) -> bool:
+    """Whether a cleaned message can be quoted as what someone said about the subject."""
+    if not cleaned or command(cleaned):
+        return False
+    words = content_words(cleaned)
+    if len(words) < MIN_CONTENT:
+        return False
+    if _AGREEMENT.match(cleaned) and len(words) < MIN_CONTENT + 3:
+        return False
+    return not (cleaned.rstrip().endswith("?") and len(words) < SHORT_QUESTION)
+
+
+_DECISION_HINT = re.compile(
+    r"action|agreed|decision|decided|resolved|vote|we will|we'll|from all|unanimous", re.I
+)
+
+
+def may_decide(text: str) -> bool:
+    """A cheap look before cleaning: could this line record a decision?"""
+    return _DECISION_HINT.search(text) is not None
+
+
+def decision(cleaned: str) -> str | None:
+    """The text of a line that records a decision or an action, else None."""
+    if not _DECISION.search(cleaned):
+        return None
+    text = re.sub(r"^\s*#(action|agreed|decided|resolved)\b\s*", "", cleaned, flags=re.I)
+    text = re.sub(r"^\s*(ACTION|AGREED|DECISION|DECIDED|RESOLVED)\s*[:,-]\s*", "", text)
+    words = content_words(text)
+    if len(words) < 3:
+        return None
+    kind = "Action" if re.search(r"\baction\b", cleaned, re.I) else "Agreed"
+    return f"{kind}: {text[0].upper()}{text[1:]}"
