@@ -38,7 +38,8 @@ def point_line(p: Point, guild_id: int | None, channel_id: int | None) -> str:
         else:
             links.append(render.jump_link(str(n), guild_id, channel_id, message_id))
     meta = " · ".join(x for x in (document.who(p), " ".join(links)) if x)
-    return f"• {render.inert(p.text)} — {meta}"
+    label = f"**{render.inert(p.label)}** — " if p.label else ""
+    return f"• {label}{render.inert(p.text)} — {meta}"
 
 
 def embeds(
@@ -65,6 +66,8 @@ def embeds(
     ]
     if summary.disagreements:
         groups.append(("Notable disagreements", summary.disagreements))
+    if summary.decisions:
+        groups.append((document.DECISIONS, summary.decisions))
     for title, points in groups:
         lines = [point_line(p, guild_id, channel_id) for p in points] or ["No contributions."]
         text = ""

@@ -39,8 +39,8 @@ COLUMNS = {
     "edits": ("round_id", "response_id", "kind", "question_number", "author", "replaced_at",
               "earlier_text"),
     "summaries": (
-        "round_id", "section_title", "engine", "part", "question_number", "point", "members",
-        "side", "links",
+        "round_id", "section_title", "engine", "part", "question_number", "label", "point",
+        "members", "side", "links",
     ),
 }  # fmt: skip
 
@@ -146,14 +146,18 @@ class CSVWriter(Writer):
                 links = " ".join(url for _, url in point_links(p, r.summary.links))
                 rows.append(
                     (r.id, r.section_title, s.engine, section.title, section.number or "",
-                     p.text, p.members, p.side or "", links)
+                     p.label or "", p.text, p.members, p.side or "", links)
                 )  # fmt: skip
-        for p in s.disagreements:
-            links = " ".join(url for _, url in point_links(p, r.summary.links))
-            rows.append(
-                (r.id, r.section_title, s.engine, "Notable disagreements", "", p.text,
-                 p.members, p.side or "", links)
-            )  # fmt: skip
+        for part, found in (
+            ("Notable disagreements", s.disagreements),
+            ("Decisions and actions", s.decisions),
+        ):
+            for p in found:
+                links = " ".join(url for _, url in point_links(p, r.summary.links))
+                rows.append(
+                    (r.id, r.section_title, s.engine, part, "", p.label or "", p.text,
+                     p.members, p.side or "", links)
+                )  # fmt: skip
         self._rows("summaries", rows)
 
     def end(self) -> list[Path]:

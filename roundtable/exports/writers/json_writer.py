@@ -178,6 +178,7 @@ class JSONWriter(DocumentWriter):
 
         def point(p: Point) -> dict[str, Any]:
             return {
+                "label": p.label,
                 "text": p.text,
                 "members": p.members,
                 "side": p.side,
@@ -200,6 +201,7 @@ class JSONWriter(DocumentWriter):
                 for section in s.sections
             ],
             "disagreements": [point(p) for p in s.disagreements],
+            "decisions": [point(p) for p in s.decisions],
             "notes": list(s.notes),
         }
 

@@ -29,7 +29,7 @@ from roundtable.exports.writers.common import (
     summary_header,
 )
 from roundtable.summaries.model import Point
-from roundtable.summaries.render import who
+from roundtable.summaries.render import DECISIONS, who
 from roundtable.text import unmask_links
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&!{}])")
@@ -185,6 +185,10 @@ class MarkdownWriter(DocumentWriter):
             lines += ["#### Notable disagreements", ""]
             lines += [self._point(p, view.links) for p in s.disagreements]
             lines.append("")
+        if s.decisions:
+            lines += [f"#### {DECISIONS}", ""]
+            lines += [self._point(p, view.links) for p in s.decisions]
+            lines.append("")
         lines += [f"> {plain(note)}" for note in s.notes]
         self._lines(lines)
 
@@ -192,4 +196,5 @@ class MarkdownWriter(DocumentWriter):
     def _point(p: Point, links: dict[int, str]) -> str:
         cited = " ".join(f"[{n}]({url})" for n, url in point_links(p, links))
         meta = " · ".join(x for x in (who(p), cited) if x)
-        return f"- {escape(p.text)}" + (f" — {meta}" if meta else "")
+        label = f"**{plain(p.label)}** — " if p.label else ""
+        return f"- {label}{escape(p.text)}" + (f" — {meta}" if meta else "")
