@@ -78,12 +78,16 @@ def default_reply(request: dict[str, Any]) -> Reply:
         user = request["messages"][-1]["content"]
         ids = re.findall(r'"id": "(m[\d,m]+)"', user)
         if not ids:
-            return Reply.json({"points": [], "disagreements": []})
+            return Reply.json({"points": [], "disagreements": [], "decisions": []})
         points = [
-            {"text": f"Members argued one side ({len(ids[i::3])} messages).", "ids": ids[i::3][:4]}
+            {
+                "label": f"side {i + 1}",
+                "text": f"Members argued one side ({len(ids[i::3])} messages).",
+                "ids": ids[i::3][:4],
+            }
             for i in range(min(3, len(ids)))
         ]
-        return Reply.json({"points": points, "disagreements": []})
+        return Reply.json({"points": points, "disagreements": [], "decisions": []})
     return Reply.failure(400, "the fake server has no answer for this prompt")
 
 

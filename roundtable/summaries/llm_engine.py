@@ -2,8 +2,12 @@
 
 Messages are sent as JSON lines with short aliases (m1, m2, ...) instead of snowflakes; very
 long ones are cut to head and tail. Each group (a question's answers, the thread's replies) is
-cut into chunks that fit the budget; each chunk is summarised once (map), and a group with
-several chunks has its partial points merged (reduce), recursively until they fit. Ids the
+cut into chunks that fit the budget, along the stretches the offline engine finds (a meeting's
+agenda items, silences, shifts of subject), so that a topic reaches the model whole; only a
+stretch too big for one request is cut by size. Each chunk is summarised once (map), and a
+group with several chunks has its partial points merged (reduce), recursively until they fit.
+The answer has the offline summary's shape: labelled points, disagreements, and the decisions
+and actions, all citing message ids. Ids the
 model invents are dropped, and so are points left without a citation. Token counts are
 estimated offline (about 4 characters a token) and checked against the `usage` the server
 returns, to warn when a server truncated the prompt without saying so.
@@ -27,11 +31,11 @@ from roundtable.summaries.model import (
     counts,
     stance_counts,
 )
-from roundtable.summaries.offline import DISCUSSION
+from roundtable.summaries.offline import DISCUSSION, limit_for, stretches
 
 log = logging.getLogger(__name__)
 
-MAX_POINTS = 5
+MAX_DECISIONS = 8
 MESSAGE_CHARS = 700  # longer messages are cut to head and tail
 OUTPUT_TOKENS = 1024
 PROMPT_OVERHEAD = 600  # the instructions, estimated
@@ -49,10 +53,27 @@ _CITED_ITEMS: dict[str, Any] = {
         "additionalProperties": False,
     },
 }
+_POINTS: dict[str, Any] = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "label": {"type": "string"},
+            "text": {"type": "string"},
+            "ids": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["label", "text", "ids"],
+        "additionalProperties": False,
+    },
+}
 SCHEMA: dict[str, Any] = {
     "type": "object",
-    "properties": {"points": _CITED_ITEMS, "disagreements": _CITED_ITEMS},
-    "required": ["points", "disagreements"],
+    "properties": {
+        "points": _POINTS,
+        "disagreements": _CITED_ITEMS,
+        "decisions": _CITED_ITEMS,
+    },
+    "required": ["points", "disagreements", "decisions"],
     "additionalProperties": False,
 }
 
@@ -74,9 +95,19 @@ def head_and_tail(text: str, limit: int = MESSAGE_CHARS) -> str:
 class Draft:
     text: str
     ids: tuple[str, ...]
+    label: str | None = None
 
 
-def validate_answer(data: Any) -> tuple[list[Draft], list[Draft]]:
+@dataclass(frozen=True, slots=True)
+class Answer:
+    points: list[Draft]
+    disagreements: list[Draft]
+    decisions: list[Draft]
+
+
+def validate_answer(data: Any) -> Answer:
+    """The model's answer, checked; `label` and `decisions` may be missing (a server that does
+    not enforce the schema), anything else malformed is refused."""
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object with points and disagreements")
 
@@ -91,13 +122,19 @@ def validate_answer(data: Any) -> tuple[list[Draft], list[Draft]]:
             ids = item.get("ids") or []
             if not isinstance(ids, list):
                 raise ValueError("ids must be a list")
-            found.append(Draft(" ".join(item["text"].split())[:400], tuple(str(i) for i in ids)))
+            label = item.get("label")
+            if isinstance(label, str):
+                label = " ".join(label.split())[:60] or None
+            else:
+                label = None
+            text = " ".join(item["text"].split())[:400]
+            found.append(Draft(text, tuple(str(i) for i in ids), label))
         return found
 
     points = drafts("points")
     if "points" not in data:
         raise ValueError("the answer has no points")
-    return points, drafts("disagreements")
+    return Answer(points, drafts("disagreements"), drafts("decisions"))
 
 
 class LLMSummariser:
@@ -116,6 +153,8 @@ class LLMSummariser:
         warnings: list[str] = []  # this summary's own: the summariser is shared by every guild
         sections = []
         disagreements: list[Point] = []
+        decisions: list[Point] = []
+        names = {n.lower() for n in d.names.values()}
         groups: list[tuple[int | None, str, list[Contribution]]] = [
             (n, q, [c for c in allowed if c.question == n]) for n, q in enumerate(d.questions, 1)
         ]
@@ -128,10 +167,14 @@ class LLMSummariser:
                 continue
             lines = [self._line(c, alias, closing) for c in items]
             scope = f"Question {number}: {title}" if number else "The free discussion in the thread"
-            points, clashes, used = await self._group(d.title, scope, lines, warnings)
+            answer, used = await self._group(
+                d.title, scope, lines, stretches(items, names), limit_for(len(items)), warnings
+            )
             usage += used
-            sections.append(Section(number, title, self._cite(points, real, items)))
-            disagreements += self._cite(clashes, real, items)
+            limit = limit_for(len(items))
+            sections.append(Section(number, title, self._cite(answer.points, real, items, limit)))
+            disagreements += self._cite(answer.disagreements, real, items, 3)
+            decisions += self._cite(answer.decisions, real, items, MAX_DECISIONS)
         if usage.prompt_tokens and excluded:
             notes.append(f"{len(excluded)} member(s) asked that their text not be sent to an LLM.")
         return Summary(
@@ -142,6 +185,7 @@ class LLMSummariser:
             **asdict(counts(d)),
             disagreements=tuple(disagreements[:3]),
             notes=(*notes, *_one_note(warnings)),
+            decisions=tuple(_distinct(decisions)[:MAX_DECISIONS]),
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
         )
@@ -161,62 +205,92 @@ class LLMSummariser:
     def _input_budget(self) -> int:
         return max(200, self.budget - PROMPT_OVERHEAD - OUTPUT_TOKENS)
 
-    def _chunks(self, lines: list[str]) -> list[list[str]]:
+    def _chunks(self, lines: list[str], stretch: list[int] | None = None) -> list[list[str]]:
+        """Lines packed into requests within the budget. With `stretch` (one per line), whole
+        stretches go together: a request never ends inside a stretch that fits in one."""
+        budget = self._input_budget()
+        runs: list[list[str]] = []
+        for n, line in enumerate(lines):
+            if not runs or stretch is None or stretch[n] != stretch[n - 1]:
+                runs.append([])
+            runs[-1].append(line)
         chunks: list[list[str]] = [[]]
         used = 0
-        for line in lines:
-            cost = estimate_tokens(line) + 2
-            if chunks[-1] and used + cost > self._input_budget():
+        for run in runs:
+            cost = sum(estimate_tokens(line) + 2 for line in run)
+            if chunks[-1] and used + cost > budget:
                 chunks.append([])
                 used = 0
-            chunks[-1].append(line)
-            used += cost
+            for line in run:  # a stretch bigger than a request is cut by size
+                line_cost = estimate_tokens(line) + 2
+                if chunks[-1] and used + line_cost > budget:
+                    chunks.append([])
+                    used = 0
+                chunks[-1].append(line)
+                used += line_cost
         return chunks
 
     async def _group(
-        self, title: str, scope: str, lines: list[str], warnings: list[str]
-    ) -> tuple[list[Draft], list[Draft], Usage]:
+        self,
+        title: str,
+        scope: str,
+        lines: list[str],
+        stretch: list[int],
+        max_points: int,
+        warnings: list[str],
+    ) -> tuple[Answer, Usage]:
         """Map over chunks (each message sent once), then reduce until one answer remains."""
         usage = Usage()
-        partial: list[tuple[list[Draft], list[Draft]]] = []
-        for chunk in self._chunks(lines):
-            points, clashes, used = await self._ask(title, scope, chunk, warnings)
+        partial: list[Answer] = []
+        for chunk in self._chunks(lines, stretch):
+            answer, used = await self._ask(title, scope, chunk, max_points, warnings)
             usage += used
-            partial.append((points, clashes))
+            partial.append(answer)
         while len(partial) > 1:
             merged_lines = [
                 json.dumps(
-                    {"id": ",".join(p.ids), "stance": None, "reply_to": None, "text": p.text}
+                    {
+                        "id": ",".join(p.ids),
+                        "stance": None,
+                        "reply_to": None,
+                        "label": p.label,
+                        "text": p.text,
+                    }
                 )
-                for points, _ in partial
-                for p in points
+                for answer in partial
+                for p in answer.points
             ]
-            clashes = [c for _, cs in partial for c in cs]
+            clashes = [c for a in partial for c in a.disagreements]
+            decided = [c for a in partial for c in a.decisions]
             reduced = []
             for chunk in self._chunks(merged_lines):
-                points, more, used = await self._ask(
-                    title, f"{scope} (merge these partial points)", chunk, warnings
+                answer, used = await self._ask(
+                    title, f"{scope} (merge these partial points)", chunk, max_points, warnings
                 )
                 usage += used
-                reduced.append((self._expand(points), more))
+                reduced.append(Answer(self._expand(answer.points), answer.disagreements, []))
             if len(reduced) >= len(partial):  # no progress: keep the first chunk's result
                 reduced = reduced[:1]
-            reduced[0] = (reduced[0][0], reduced[0][1] + clashes)
+            first = reduced[0]
+            reduced[0] = Answer(first.points, first.disagreements + clashes, decided)
             partial = reduced
-        return partial[0][0], partial[0][1], usage
+        return partial[0], usage
 
     @staticmethod
     def _expand(points: list[Draft]) -> list[Draft]:
         """In a reduce step an id may be "m1,m4": the ids of a partial point."""
-        return [Draft(p.text, tuple(i for ids in p.ids for i in ids.split(","))) for p in points]
+        return [
+            Draft(p.text, tuple(i for ids in p.ids for i in ids.split(",")), p.label)
+            for p in points
+        ]
 
     async def _ask(
-        self, title: str, scope: str, lines: list[str], warnings: list[str]
-    ) -> tuple[list[Draft], list[Draft], Usage]:
+        self, title: str, scope: str, lines: list[str], max_points: int, warnings: list[str]
+    ) -> tuple[Answer, Usage]:
         body = "\n".join(lines)
         fenced = fence(body)
         system, user = self.prompt.render(
-            max_points=str(MAX_POINTS),
+            max_points=str(max_points),
             title=title,
             scope=scope,
             fence_start=fenced.start,
@@ -226,7 +300,7 @@ class LLMSummariser:
         estimate = estimate_tokens(system + user)
         if estimate > self.budget:
             raise LLMError(f"a request of ~{estimate} tokens exceeds the {self.budget} budget")
-        (points, clashes), used = await self.llm.complete_json(
+        answer, used = await self.llm.complete_json(
             system=system,
             user=user,
             schema_name="round_summary",
@@ -246,20 +320,33 @@ class LLMSummariser:
             )
             log.warning(warning)
             warnings.append(warning)
-        return points, clashes, used
+        return answer, used
 
     @staticmethod
     def _cite(
-        drafts: list[Draft], real: dict[str, int], items: list[Contribution]
+        drafts: list[Draft], real: dict[str, int], items: list[Contribution], limit: int
     ) -> tuple[Point, ...]:
         """Ids become message ids; unknown ids are dropped, and points left with none."""
         users = {c.message_id: c.user_id for c in items}
         points = []
-        for draft in drafts[:MAX_POINTS]:
+        for draft in drafts[:limit]:
             ids = tuple(dict.fromkeys(real[i] for i in draft.ids if i in real and real[i] in users))
             if ids:
-                points.append(Point(draft.text, ids, len({users[i] for i in ids})))
+                members = len({users[i] for i in ids})
+                points.append(Point(draft.text, ids, members, label=draft.label))
         return tuple(points)
+
+
+def _distinct(points: list[Point]) -> list[Point]:
+    """Decisions said again in another chunk or group, once."""
+    seen: set[str] = set()
+    out = []
+    for p in points:
+        key = " ".join(p.text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            out.append(Point(p.text, p.message_ids))
+    return out
 
 
 def _one_note(warnings: list[str]) -> list[str]:

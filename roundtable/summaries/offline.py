@@ -248,6 +248,30 @@ def _shifts(items: list[_Item], vectors: np.ndarray) -> None:
         start = i
 
 
+def stretches(group: Sequence[Contribution], names: Collection[str] = ()) -> list[int]:
+    """The stretch of the discussion each message belongs to (see `_quotable` and `_shifts`):
+    what the LLM path keeps together in one request. A message not worth quoting goes with
+    the stretch it was said in."""
+    items, _ = _quotable(group, names)
+    if items:
+        _shifts(items, tfidf([tokens(i.text) for i in items]))
+    of = {id(i.contribution): i.stretch for i in items}
+    out = []
+    current = 0
+    for c in reversed(group):  # a line goes with the next quotable message: a #topic line
+        current = of.get(id(c), current)  # opens its stretch
+        out.append(current)
+    out.reverse()
+    # ... but chatter after the last quotable message of a stretch stays in that stretch.
+    current = out[0] if out else 0
+    for n, c in enumerate(group):
+        if id(c) in of:
+            current = of[id(c)]
+        elif chatter.meeting_topic(chatter.clean(c.text, names)) is None:
+            out[n] = current
+    return out
+
+
 def _themes_by_stretch(items: list[_Item], vectors: np.ndarray, limit: int) -> np.ndarray:
     """k-means within each stretch (a topic talked over in the middle keeps its own themes),
     then themes alike across stretches merged."""

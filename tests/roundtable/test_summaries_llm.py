@@ -155,3 +155,71 @@ async def test_very_long_messages_are_cut_to_head_and_tail(llm) -> None:
     assert line["text"].endswith("The final conclusion.")
     assert " [...] " in line["text"] and len(line["text"]) <= 710
     assert re.search(r"filler", line["text"])
+
+
+async def test_labelled_points_and_decisions_are_parsed_and_cited(llm) -> None:
+    fake, client = llm
+    fake.script(
+        Reply.json(
+            {
+                "points": [
+                    {"label": "bans backfired", "text": "Some say so.", "ids": ["m1", "m3"]},
+                    {"label": "security", "text": "Others defend them.", "ids": ["m2"]},
+                ],
+                "disagreements": [],
+                "decisions": [
+                    {"text": "Agreed to revisit the bans next week.", "ids": ["m2"]},
+                    {"text": "An invented decision.", "ids": ["m404"]},
+                ],
+            }
+        )
+    )
+    summary = await LLMSummariser(client).summarise(small(), excluded={4})
+    [section] = summary.sections
+    assert [(p.label, p.message_ids) for p in section.points] == [
+        ("bans backfired", (111, 333)),
+        ("security", (222,)),
+    ]
+    assert [(p.text, p.message_ids) for p in summary.decisions] == [
+        ("Agreed to revisit the bans next week.", (222,))
+    ]
+    schema = fake.requests[0]["response_format"]["json_schema"]["schema"]
+    assert schema["required"] == ["points", "disagreements", "decisions"]
+    assert "label" in schema["properties"]["points"]["items"]["required"]
+    assert (
+        "a few words (2 to 5) taken from the discussion"
+        in fake.requests[0]["messages"][0]["content"]
+    )
+
+
+async def test_an_answer_without_labels_or_decisions_is_still_read(llm) -> None:
+    fake, client = llm
+    fake.script(Reply.json({"points": [{"text": "Plain.", "ids": ["m1"]}], "disagreements": []}))
+    summary = await LLMSummariser(client).summarise(small(), excluded=set())
+    assert [(p.label, p.text) for p in summary.sections[0].points] == [(None, "Plain.")]
+    assert summary.decisions == ()
+
+
+@pytest.mark.parametrize("llm", ["9000"], indirect=True)
+async def test_a_thread_over_the_budget_is_split_by_topic_not_by_count(llm) -> None:
+    """A 1,064-message meeting in six agenda items: each request holds whole agenda items, so
+    no topic is cut between two requests (each item fits in one)."""
+    from tests.fixtures.evaluation import meeting
+
+    fake, client = llm
+    labelled = meeting()
+    d = labelled.discussion
+    await LLMSummariser(client).summarise(d, excluded=set())
+    maps = [
+        r for r in fake.requests if "(merge these partial points" not in r["messages"][1]["content"]
+    ]
+    assert len(maps) >= 3
+    alias = {f"m{n}": c.message_id for n, c in enumerate(d.contributions, start=1)}
+    seen: dict[str, int] = {}
+    for n, request in enumerate(maps):
+        for line in sent_lines(request):
+            topic = labelled.topic_of[alias[line["id"]]]
+            if topic != "chatter":
+                seen.setdefault(topic, n)
+                assert seen[topic] == n, f"{topic} is cut between requests {seen[topic]} and {n}"
+    assert len(seen) == 6
