@@ -39,7 +39,9 @@ _FILLER = frozenset(
     isn't can't won't i'd i've we're they're yes yeah ok okay well one get got like think really
     lol haha hmm thanks thank thx ty please pls sure right good great nice cool fine yep nope
     agree agreed lgtm imo imho fwiw btw anyone anything else something everyone guys folks
-    want talk take look looks sounds seems go going let lets let's see idea ideas""".split()
+    want talk take look looks sounds seems go going let lets let's see idea ideas might maybe
+    probably best note point thing things stuff way lot bit need make use using used people
+    also actually still even""".split()
 )
 _AGREEMENT = re.compile(
     r"^\W*(\+1|-1|\+\d+ from all|lgtm|looks good|sounds good|seems good|agreed|agree|same|"
@@ -51,7 +53,8 @@ _AGREEMENT = re.compile(
 )
 _DECISION = re.compile(
     r"^\s*(#?action\b|#agreed\b|#decided\b|#resolved\b|agreed\s*[:,-]|decision\s*[:,-]|"
-    r"decided\s*[:,-]|resolved\s*[:,-]|vote\s*[:,-]|voted\b|we will\b|we'll\b|"
+    r"decided\s*[:,-]|resolved\s*[:,-]|vote\s*[:,-]|voted\b|"
+    r"(we will|we'll)\s+(?!see\b|know\b|find\b|wait\b|have\b|probably\b|maybe\b)|"
     r"\+\d+ from all\b|unanimous)|\bACTION\s*:",
     re.IGNORECASE,
 )

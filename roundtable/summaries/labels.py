@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from roundtable.summaries.chatter import _FILLER
 
@@ -39,8 +39,9 @@ class Labeller:
     """Built once per group of messages; `label(rows)` for each theme of it. How common each
     phrase is in the group is counted on an even sample of at most SAMPLE messages."""
 
-    def __init__(self, texts: Sequence[str]):
+    def __init__(self, texts: Sequence[str], names: Collection[str] = ()):
         self.texts = texts
+        self.names = {n.lower() for n in names}  # members' names say who, not what
         self._docs: dict[int, set[tuple[str, ...]]] = {}
         step = max(1, len(texts) // SAMPLE)
         sample = range(0, len(texts), step)
@@ -63,7 +64,7 @@ class Labeller:
         size = len(rows)
         scored = []
         for phrase, count in inside.items():
-            if count < 2 and size > 2:
+            if (count < 2 and size > 2) or any(w in self.names for w in phrase):
                 continue
             share = count / size
             rarity = math.log((1 + self.n) / (1 + self.df[phrase]))

@@ -301,7 +301,7 @@ def summarise_group(
     vectors = tfidf(words)
     _shifts(items, vectors)
     labels = _themes_by_stretch(items, vectors, limit)
-    labeller = Labeller([i.text for i in items])
+    labeller = Labeller([i.text for i in items], names)
     candidates = []
     for label in sorted(set(labels.tolist())):
         rows = np.flatnonzero(labels == label)
@@ -359,13 +359,16 @@ def summarise_group(
                     for r in [lead, *[x for x in side_rows if x != lead]][:MAX_CITED]
                 )
             )
+            said = quote(items[lead].text)
+            # A question that named its stretch, quoted as well: the quote says it already.
+            shown = None if label and said.startswith(label.rstrip("…")[:30]) else label
             points.append(
                 Point(
-                    text=f"“{quote(items[lead].text)}”",
+                    text=f"“{said}”",
                     message_ids=cited,
                     members=len(side_users),
                     side=_lean(side_users, closing),
-                    label=label,
+                    label=shown,
                 )
             )
     return tuple(points)

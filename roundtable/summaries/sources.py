@@ -88,7 +88,7 @@ def _chat_exporter(data: dict[str, Any]) -> Discussion:
         contributions.append(
             Contribution(
                 message_id=int(m["id"]),
-                user_id=int(author.get("id") or 0),
+                user_id=user_id,
                 text=text,
                 reply_to=int(reference["messageId"]) if reference.get("messageId") else None,
                 created_at=datetime.fromisoformat(m["timestamp"]) if m.get("timestamp") else None,
@@ -101,6 +101,7 @@ def _chat_exporter(data: dict[str, Any]) -> Discussion:
         contributions=tuple(contributions),
         guild_id=int(guild["id"]) if str(guild.get("id", "")).isdigit() else None,
         channel_id=int(channel["id"]) if str(channel.get("id", "")).isdigit() else None,
+        names=names,
     )
 
 
