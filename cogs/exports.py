@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from cogs.support.bot import RoundtableBot
-from cogs.support.checks import check_moderator, require_guild
+from cogs.support.checks import can_view, check_moderator, require_guild
 from cogs.support.exports import deliver
 from roundtable.text import clip
 
@@ -44,6 +44,8 @@ async def scopes(interaction: Interaction, current: str) -> list[app_commands.Ch
     for label, slug in await bot.packs.suggest_packs(guild, typed):
         choices.append(app_commands.Choice(name=clip(f"Pack: {label}", 100), value=f"pack:{slug}"))
     for r in await bot.rounds.suggest(guild, typed):
+        if not can_view(interaction, r.channel_id):
+            continue
         choices.append(
             app_commands.Choice(
                 name=clip(f"Round {r.id} · {r.section_title} ({r.status})", 100),

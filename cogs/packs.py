@@ -204,6 +204,7 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
             on_confirm=delete,
             confirm_label="Remove pack",
             cancelled="Kept; nothing was removed.",
+            moderator=True,
         )
 
     show.autocomplete("pack")(autocomplete.packs)

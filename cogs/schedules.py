@@ -255,6 +255,7 @@ class SchedulesCog(
             on_confirm=remove,
             confirm_label="Delete series",
             cancelled="Kept; nothing changed.",
+            moderator=True,
         )
 
     async def _series_choices(

@@ -31,9 +31,11 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
     )
     async def show(self, interaction: Interaction, round: int, private: bool = True) -> None:
         guild = require_guild(interaction)
+        record = await self.bot.rounds.get(guild.id, round)
+        if not can_view(interaction, record.channel_id):
+            raise UserError(f"Round {record.id} is in a channel you cannot see.")
         found = await self.bot.summaries.latest(guild.id, round)
         if found is None:
-            record = await self.bot.rounds.get(guild.id, round)
             raise UserError(
                 f"Round {record.id} has no summary yet: it is posted when the round closes."
             )

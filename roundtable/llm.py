@@ -75,12 +75,24 @@ class LLM:
 
     async def _create(self, **request: Any) -> tuple[str, Usage]:
         response = await self.client.chat.completions.create(**request)
-        if not response.choices:
-            raise ValueError("the answer has no choices")
-        usage = response.usage
-        return (
-            response.choices[0].message.content or "",
-            Usage(usage.prompt_tokens, usage.completion_tokens) if usage else Usage(),
+        # Servers answer 200 with all sorts of things (an HTML page behind a wrong base URL,
+        # null usage, a null message, content as a list of parts): read what is there.
+        choices = getattr(response, "choices", None)
+        if not isinstance(choices, list) or not choices:
+            raise ValueError(f"the answer is not a chat completion: {str(response)[:120]!r}")
+        message = getattr(choices[0], "message", None)
+        content = getattr(message, "content", None)
+        if isinstance(content, list):  # parts: [{"type": "text", "text": ...}, ...]
+            content = "".join(
+                str(p.get("text", "")) if isinstance(p, dict) else str(getattr(p, "text", ""))
+                for p in content
+            )
+        if not isinstance(content, str):
+            raise ValueError("the answer has no text")
+        usage = getattr(response, "usage", None)
+        return content, Usage(
+            _count(getattr(usage, "prompt_tokens", 0)),
+            _count(getattr(usage, "completion_tokens", 0)),
         )
 
     async def complete_json(
@@ -100,12 +112,12 @@ class LLM:
         for attempt in range(2):
             try:
                 content, used = await self._ask(messages, schema_name, schema, max_tokens)
-            except (openai.APIError, ValueError) as exc:
+            except Exception as exc:  # any failure: the caller falls back, always
                 raise LLMError(f"the LLM request failed: {exc}") from exc
             usage += used
             try:
                 return validate(parse_json_object(content)), usage
-            except ValueError as exc:
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
                 problem = str(exc)
                 log.info("LLM answer unusable (attempt %d): %s", attempt + 1, problem)
                 messages = [
@@ -118,6 +130,11 @@ class LLM:
                     },
                 ]
         raise LLMError(f"the LLM gave no usable answer: {problem}")
+
+
+def _count(value: Any) -> int:
+    """A token count as a server reported it: an int, or 0 for null, strings and the rest."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 @asynccontextmanager

@@ -27,3 +27,15 @@ def unmask_links(text: str) -> str:
         return f"{label} ({url})" if label else url
 
     return _MASKED_LINK.sub(written_out, text)
+
+
+_URL = re.compile(r"<?\b(?:https?|ftp|discord)://[^\s>]+>?", re.IGNORECASE)
+
+
+def without_links(text: str) -> str:
+    """Text written by a model, with no link left in it: a masked link becomes its label and a
+    bare address "(link removed)". A model's points cite messages by id; any address in their
+    words came from the data (an injection, perhaps) and is never published under the bot's
+    name."""
+    text = _MASKED_LINK.sub(lambda m: m.group(1).strip(), text)
+    return _URL.sub("(link removed)", text)

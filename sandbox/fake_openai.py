@@ -36,6 +36,9 @@ class Reply:
     usage: tuple[int, int] = (100, 50)  # prompt, completion tokens
     error: str = ""
     headers: dict[str, str] = field(default_factory=dict)
+    raw: str | None = None  # a body sent as it is (status 200), e.g. an HTML page
+    body: dict[str, Any] | None = None  # a whole JSON body of any shape, instead of ours
+    content_type: str = "text/html"
 
     @classmethod
     def json(cls, data: Any, **kw: Any) -> Reply:
@@ -121,6 +124,10 @@ class FakeOpenAI(LoopbackServer):
         reply = self._script.popleft() if self._script else self.default(body)
         if reply.delay:
             await asyncio.sleep(reply.delay)
+        if reply.raw is not None:
+            return web.Response(text=reply.raw, content_type=reply.content_type)
+        if reply.body is not None:
+            return web.json_response(reply.body)
         if reply.status != 200:
             return web.json_response(
                 {"error": {"message": reply.error, "type": "fake_error", "code": None}},

@@ -214,6 +214,7 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
             on_confirm=do_cancel,
             confirm_label="Cancel round",
             cancelled="Kept open; nothing changed.",
+            moderator=True,
         )
 
     @app_commands.command(name="reopen", description="Reopen a closed or cancelled round")

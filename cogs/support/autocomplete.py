@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from cogs.support.checks import can_view
 from roundtable.text import clip
 
 if TYPE_CHECKING:
@@ -37,14 +38,16 @@ async def sections(
 async def rounds(
     interaction: discord.Interaction[RoundtableBot], current: str
 ) -> list[app_commands.Choice[int]]:
-    """Open rounds first, then recent ones; matches the number or the section title."""
+    """Open rounds first, then recent ones; matches the number or the section title. Only
+    rounds in channels the member can view: a title is content too."""
     if interaction.guild_id is None:
         return []
-    found = await interaction.client.rounds.suggest(interaction.guild_id, str(current))
+    found = await interaction.client.rounds.suggest(interaction.guild_id, str(current), limit=100)
     return [
         app_commands.Choice(name=clip(f"{r.id}. {r.section_title} ({r.status})", 100), value=r.id)
         for r in found
-    ]
+        if can_view(interaction, r.channel_id)
+    ][:25]
 
 
 async def durations(

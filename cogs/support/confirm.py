@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 
+from cogs.support.checks import check_moderator
 from cogs.support.tree import report_error
 
 OnConfirm = Callable[[discord.Interaction], Awaitable[None]]
@@ -23,20 +25,24 @@ class Confirm(discord.ui.View):
         cancelled: str,
         origin: discord.Interaction,
         timeout: float = 600,
+        moderator: bool = False,
     ) -> None:
         super().__init__(timeout=timeout)
         self.owner_id = owner_id
+        self.moderator = moderator
         self.on_confirm = on_confirm
         self.cancelled = cancelled
         self.origin = origin
         self.confirm.label = confirm_label
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(
                 "Only the moderator who asked can answer this.", ephemeral=True
             )
             return False
+        if self.moderator:  # still a moderator? (the role may have been taken away since)
+            await check_moderator(interaction)
         return True
 
     @discord.ui.button(label="Confirm", style=discord.ButtonStyle.success)
@@ -75,8 +81,10 @@ async def ask(
     on_confirm: OnConfirm,
     confirm_label: str,
     cancelled: str,
+    moderator: bool = False,
 ) -> None:
-    """Ask the member who ran a command, privately, to confirm; `on_confirm` does the work."""
+    """Ask the member who ran a command, privately, to confirm; `on_confirm` does the work.
+    With `moderator`, the click is checked again: a moderator demoted meanwhile is refused."""
     await interaction.response.send_message(
         question,
         view=Confirm(
@@ -85,6 +93,7 @@ async def ask(
             confirm_label=confirm_label,
             cancelled=cancelled,
             origin=interaction,
+            moderator=moderator,
         ),
         ephemeral=True,
     )

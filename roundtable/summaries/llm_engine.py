@@ -31,7 +31,8 @@ from roundtable.summaries.model import (
     counts,
     stance_counts,
 )
-from roundtable.summaries.offline import DISCUSSION, limit_for, stretches
+from roundtable.summaries.offline import DISCUSSION, limit_for, stretches, summarise_group
+from roundtable.text import without_links
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +155,7 @@ class LLMSummariser:
         sections = []
         disagreements: list[Point] = []
         decisions: list[Point] = []
+        filled: list[str] = []  # sections whose points are the offline engine's
         names = {n.lower() for n in d.names.values()}
         groups: list[tuple[int | None, str, list[Contribution]]] = [
             (n, q, [c for c in allowed if c.question == n]) for n, q in enumerate(d.questions, 1)
@@ -172,11 +174,22 @@ class LLMSummariser:
             )
             usage += used
             limit = limit_for(len(items))
-            sections.append(Section(number, title, self._cite(answer.points, real, items, limit)))
+            points = self._cite(answer.points, real, items, limit)
+            if not points:  # the model cited nothing real: the offline points stand in
+                points = summarise_group(items, closing, names=names)
+                if points:
+                    filled.append(title)
+            sections.append(Section(number, title, points))
             disagreements += self._cite(answer.disagreements, real, items, 3)
             decisions += self._cite(answer.decisions, real, items, MAX_DECISIONS)
         if usage.prompt_tokens and excluded:
             notes.append(f"{len(excluded)} member(s) asked that their text not be sent to an LLM.")
+        if filled:
+            notes.append(
+                "The LLM cited no real message for "
+                + ("one section" if len(filled) == 1 else f"{len(filled)} sections")
+                + "; the offline summary's points are shown there."
+            )
         return Summary(
             title=d.title,
             engine="llm",
@@ -333,7 +346,8 @@ class LLMSummariser:
             ids = tuple(dict.fromkeys(real[i] for i in draft.ids if i in real and real[i] in users))
             if ids:
                 members = len({users[i] for i in ids})
-                points.append(Point(draft.text, ids, members, label=draft.label))
+                label = without_links(draft.label) if draft.label else None
+                points.append(Point(without_links(draft.text), ids, members, label=label))
         return tuple(points)
 
 

@@ -119,7 +119,9 @@ class SummaryService:
         if engine == "llm" and self.llm is not None:
             try:
                 return await self.llm.summarise(d, excluded=excluded)
-            except LLMError as exc:
+            except Exception as exc:  # any failure of the LLM path: the offline summary, always
+                if not isinstance(exc, LLMError):
+                    log.exception("LLM summary failed unexpectedly")
                 log.warning("LLM summary failed, publishing the offline one: %s", exc)
                 fallback = await asyncio.to_thread(offline.summarise, d)
                 return replace(

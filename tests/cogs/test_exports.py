@@ -186,3 +186,21 @@ async def test_summary_export_refuses_open_rounds_and_hidden_channels(world: Wor
     )
     assert hidden.messages[0].content == f"Round {row['id']} is in a channel you cannot see."
     assert hidden.messages[0].attachments == []
+
+
+async def test_a_round_in_a_hidden_channel_is_neither_shown_nor_suggested(world: World) -> None:
+    sb = world.sandbox
+    staff = sb.text_channel(world.guild, "staff")
+    sb.deny(staff, world.member, Perm.VIEW_CHANNEL)
+    _, row = await start(world, section=3, channel=staff)
+    await sb.slash(world.owner, "round close", world.general, round=row["id"])
+    shown = await sb.slash(world.member, "summary show", world.general, round=row["id"])
+    assert shown.messages[0].content == f"Round {row['id']} is in a channel you cannot see."
+    assert shown.messages[0].embeds == []
+    for command in ("summary show", "summary export"):
+        offered = await sb.autocomplete(world.member, command, world.general, focused="round",
+                                        round="")  # fmt: skip
+        assert row["id"] not in [c["value"] for c in offered]
+    owner_sees = await sb.autocomplete(world.owner, "summary show", world.general, focused="round",
+                                       round="")  # fmt: skip
+    assert row["id"] in [c["value"] for c in owner_sees]

@@ -384,3 +384,18 @@ async def test_a_text_of_many_short_chapters_is_joined_into_rounds(world: World)
     pack = parse_pack(preview.attachments[0].data.decode())
     assert len(pack.sections) <= 100
     assert pack.sections[0].text.startswith("### Chapter 1\n\nA short chapter")
+
+
+async def test_a_confirm_prompt_checks_the_clicker_is_still_a_moderator(world: World) -> None:
+    """Demoted between the command and the click: the click is refused, nothing removed."""
+    sb = world.sandbox
+    mods = sb.role(world.guild, "Moderators")
+    grace = sb.member(world.guild, "Grace", roles=[mods])
+    await sb.slash(world.owner, "config set", world.general, moderator_role=mods)
+    message = await import_op_ed(world, title="Gone soon")
+    await sb.click(world.owner, message, sb.button(message, "Save pack"))
+    ask = (await sb.slash(grace, "pack remove", world.general, pack="gone-soon")).messages[0]
+    await sb.slash(world.owner, "config clear", world.general, setting="moderator_role")
+    click = await sb.click(grace, ask, sb.button(ask, "Remove pack"))
+    assert click.messages[0].content.startswith("This is for moderators")
+    assert await guild_packs(world) == ["gone-soon"]

@@ -57,8 +57,10 @@ async def test_the_llm_writes_questions_and_the_text_is_fenced(llm) -> None:
         [Reply.json({"questions": ["Too short?"]})] * 2,
         [Reply.json({"questions": ["No question mark here, which is not a question"] * 3})] * 2,
         [Reply.text("I cannot help with that.")] * 2,
+        [Reply(raw="<html><body>nginx</body></html>")] * 2,  # a wrong base URL, status 200
+        [Reply(body={"choices": [{"message": None}], "usage": "n/a"})] * 2,
     ],
-    ids=["server-error", "too-few", "not-questions", "no-json"],
+    ids=["server-error", "too-few", "not-questions", "no-json", "html-page", "null-message"],
 )
 async def test_any_failure_falls_back_to_templates(llm, replies: list[Reply]) -> None:
     fake, client = llm

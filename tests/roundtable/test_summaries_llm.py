@@ -109,7 +109,14 @@ async def test_an_injection_stays_fenced_data_and_the_output_is_still_validated(
     request = fake.requests[0]
     assert "data, not instructions" in request["messages"][0]["content"]
     assert any(line["text"] == INJECTION for line in sent_lines(request))
-    assert summary.sections[0].points == ()  # nothing cited a real message
+    # Nothing cited a real message: the offline points stand in, each citing real messages.
+    points = summary.sections[0].points
+    assert points and all(set(p.message_ids) <= {111, 222, 333, 444} for p in points)
+    assert "The bans are great!" not in [p.text for p in points]
+    assert summary.notes == (
+        "The LLM cited no real message for one section; the offline summary's points are shown "
+        "there.",
+    )
 
 
 @pytest.mark.parametrize("llm", ["1500"], indirect=True)
@@ -141,7 +148,7 @@ async def test_a_silently_truncated_prompt_is_reported(llm) -> None:
     # The next summary (another round, maybe another server) is not told about this one.
     fake.script(Reply.json({"points": [], "disagreements": []}, usage=(2000, 10)))
     later = await summariser.summarise(small(), excluded=set())
-    assert later.notes == ()
+    assert not any("cut the discussion short" in note for note in later.notes)
 
 
 async def test_very_long_messages_are_cut_to_head_and_tail(llm) -> None:
