@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: chromium run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval clean
+.PHONY: chromium run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-import-loop clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -77,7 +77,7 @@ demo: $(RUNTIME)
 	$(PY) bot.py demo
 
 # Benchmarks print figures and append them to bench/results/; they assert nothing.
-bench: bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval
+bench: bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-import-loop
 
 bench-gateway: $(RUNTIME)
 	$(PY) bench/gateway_dispatch.py
@@ -91,6 +91,9 @@ bench-imports: $(DEV)
 
 bench-exports: $(RUNTIME)
 	$(PY) bench/exports.py
+
+bench-import-loop: $(DEV)
+	$(PY) bench/import_loop.py
 
 bench-summaries-eval: $(DEV)
 	$(PY) bench/summaries_evaluation.py

@@ -12,6 +12,7 @@ from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import Confirm, ask
 from cogs.support.render import COLOUR, fit_lines, listing, send_layout
+from cogs.support.uploads import read_limited, too_big
 from roundtable.errors import UserError
 from roundtable.packs.excerpts import layout
 from roundtable.packs.library import ImportPreview, describe
@@ -88,9 +89,9 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
     ) -> None:
         limit = max_bytes(file.filename)
         if file.size > limit:
-            raise UserError(f"{file.filename} is {file.size:,} bytes; the limit is {limit:,}.")
+            raise too_big(file.filename, file.size, limit)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await file.read()
+        data = await read_limited(file, limit)
         preview = await self.bot.packs.preview_import(data, filename=file.filename, title=title)
 
         async def save(click: discord.Interaction) -> None:

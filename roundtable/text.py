@@ -8,6 +8,15 @@ import re
 _MASKED_LINK = re.compile(r"\[([^\[\]\n]*)\]\(\s*<?([^()<>\s]*)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
+# Characters a reader cannot see: zero-width ones, soft hyphens, and the bidirectional controls
+# that can make a title read backwards ("\u202eevil" shows as "live") or hide what follows.
+INVISIBLE = dict.fromkeys(
+    map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"
+             "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"),
+    None,
+)  # fmt: skip
+
+
 def clip(text: str, limit: int) -> str:
     """`text` cut to at most `limit` characters, with an ellipsis when it was cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

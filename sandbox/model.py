@@ -263,13 +263,14 @@ class Attachment:
     data: bytes
     content_type: str | None = None
     description: str | None = None
+    declared_size: int | None = None  # a forged size, for tests of clients that trust it
 
     def to_dict(self, base_url: str) -> dict[str, Any]:
         url = f"{base_url}/attachments/{self.id}/{self.filename}"
         data: dict[str, Any] = {
             "id": str(self.id),
             "filename": self.filename,
-            "size": len(self.data),
+            "size": len(self.data) if self.declared_size is None else self.declared_size,
             "url": url,
             "proxy_url": url,
         }

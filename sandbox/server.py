@@ -280,8 +280,13 @@ class Sandbox(LoopbackServer):
             resolved.setdefault("channels", {})[str(value.id)] = data
             return str(value.id)
         if kind == 11:
-            filename, content = value
-            attachment = Attachment(id=snowflake(), filename=filename, data=content)
+            filename, content, *declared = value  # (name, bytes[, a forged size])
+            attachment = Attachment(
+                id=snowflake(),
+                filename=filename,
+                data=content,
+                declared_size=declared[0] if declared else None,
+            )
             self.world.uploads[attachment.id] = attachment
             resolved.setdefault("attachments", {})[str(attachment.id)] = attachment.to_dict(
                 self.base_url

@@ -17,6 +17,7 @@ from roundtable.exports.service import ExportService
 from roundtable.guild_config import GuildConfig
 from roundtable.llm import LLM
 from roundtable.packs.library import PackLibrary
+from roundtable.packs.worker import ProcessRunner
 from roundtable.packs.writers import LLMWriter
 from roundtable.rounds import RoundService
 from roundtable.series import SeriesService
@@ -94,7 +95,13 @@ class RoundtableBot(commands.Bot):
             GuildSettingsRepository(db), llm_configured=settings.llm is not None
         )
         self.llm = llm
-        self.packs = PackLibrary(PackRepository(db), writer=LLMWriter(llm) if llm else None)
+        # Imports run in a worker process: a book or a hostile text never slows the event loop.
+        self.imports = ProcessRunner()
+        self.packs = PackLibrary(
+            PackRepository(db),
+            writer=LLMWriter(llm, self.imports) if llm else None,
+            run=self.imports,
+        )
         self.clock = clock or Clock()
         self.rounds = RoundService(RoundRepository(db), self.packs, self.guild_config, self.clock)
         self.series = SeriesService(
@@ -128,6 +135,10 @@ class RoundtableBot(commands.Bot):
         guild = discord.Object(id=guild_id)
         self.tree.copy_global_to(guild=guild)
         return await self.tree.sync(guild=guild)
+
+    async def close(self) -> None:
+        await super().close()
+        self.imports.close()  # the import worker process ends with the bot
 
     async def on_ready(self) -> None:
         # Fires again after every reconnect: never sync or create clients here.

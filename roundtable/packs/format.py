@@ -49,6 +49,7 @@ from roundtable.packs.model import (
     Pack,
     Section,
 )
+from roundtable.text import INVISIBLE
 
 FORMAT_VERSION = 1
 MARKER = re.compile(r"^---[ \t]*\r?\n(?:.*\r?\n){0,10}?roundtable[ \t]*:", re.IGNORECASE)
@@ -74,9 +75,18 @@ class PackError(UserError):
 
     def __init__(self, problems: list[Problem], *, what: str = "This pack file") -> None:
         self.problems = problems
+        self.what = what
         shown = "\n".join(f"- {p}" for p in problems[:15])
         more = f"\n- … and {len(problems) - 15} more" if len(problems) > 15 else ""
         super().__init__(f"{what} has {_count(len(problems), 'problem')}:\n{shown}{more}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Imports run in a worker process: the error travels back pickled, problems and all.
+        return (_pack_error, (self.problems, self.what))
+
+
+def _pack_error(problems: list[Problem], what: str) -> PackError:
+    return PackError(problems, what=what)
 
 
 def _count(n: int, noun: str) -> str:
@@ -107,7 +117,7 @@ def parse_pack(text: str) -> Pack:
     if problems:
         raise PackError(problems)
     return Pack(
-        title=title[0],
+        title=title[0].translate(INVISIBLE),
         author=meta.get("author", ("", 0))[0],
         source=meta.get("source", ("", 0))[0],
         date=meta.get("date", ("", 0))[0],
@@ -203,7 +213,7 @@ def _sections(lines: list[str], start: int, problems: list[Problem]) -> list[Sec
         heading = _SECTION.match(raw)
         if heading:
             close()
-            title = heading.group(1).strip()
+            title = heading.group(1).translate(INVISIBLE).strip()
             key = title.casefold()
             if key in seen:
                 problems.append(

@@ -17,6 +17,7 @@ from roundtable.packs.importer import Joined, Split, decode, import_document
 from roundtable.packs.model import Pack, Section
 from roundtable.packs.questions import MIN_QUESTIONS
 from roundtable.packs.readers.detect import kind_of, read_kind, read_string
+from roundtable.packs.worker import Runner, in_thread
 from roundtable.packs.writers import QuestionWriter, TemplateWriter
 from storage.packs import DuplicatePack, PackInUse, PackRecord, PackRepository
 
@@ -148,11 +149,17 @@ def _read_document(data: bytes, filename: str) -> tuple[Pack | None, Document | 
 
 
 async def prepare_import(
-    data: bytes, *, filename: str, title: str | None, writer: QuestionWriter
+    data: bytes,
+    *,
+    filename: str,
+    title: str | None,
+    writer: QuestionWriter,
+    run: Runner = in_thread,
 ) -> ImportPreview:
     """Read the file (a pack file, or a text of any kind), write missing questions, check it
-    posts. Reading runs in a worker thread: PDFs and books take a moment."""
-    pack, doc = await asyncio.to_thread(_read_document, data, filename)
+    posts. The reading runs off the event loop (`run`: a worker process in the bot), bounded
+    in time: PDFs and books take a moment, and hostile texts must not hold anyone up."""
+    pack, doc = await run(_read_document, data, filename)
     left_out: tuple[LeftOut, ...] = ()
     split: tuple[Split, ...] = ()
     joined: tuple[Joined, ...] = ()
@@ -160,8 +167,10 @@ async def prepare_import(
         found_by = "pack file"
     else:
         assert doc is not None
-        found = await asyncio.to_thread(
-            import_document, doc, fallback_title=title or _title_from_filename(filename)
+        found = await run(
+            functools.partial(
+                import_document, doc, fallback_title=title or _title_from_filename(filename)
+            )
         )
         meta = found.meta
         pack = Pack(
@@ -176,11 +185,16 @@ async def prepare_import(
     if title:
         pack = replace(pack, title=title.strip())
     pack, written_by = await fill_questions(pack, writer)
+    await run(_check_storable, pack)
+    return ImportPreview(pack, left_out, found_by, written_by, split, joined)
+
+
+def _check_storable(pack: Pack) -> None:
+    """Postable, and the stored form reads back identical (checked before anything is saved;
+    in a worker thread: a megabyte of text takes a moment to write and read again)."""
     check_postable(pack)
-    # The stored form must read back identical; check before anything is saved.
     if parse_pack(render_pack(pack)) != pack:
         raise UserError("This pack could not be stored faithfully; please report it.")
-    return ImportPreview(pack, left_out, found_by, written_by, split, joined)
 
 
 def load_pack_files(directory: Path) -> list[Pack]:
@@ -202,9 +216,16 @@ def _parse_cached(body: str) -> Pack:
 
 
 class PackLibrary:
-    def __init__(self, repo: PackRepository, *, writer: QuestionWriter | None = None):
+    def __init__(
+        self,
+        repo: PackRepository,
+        *,
+        writer: QuestionWriter | None = None,
+        run: Runner = in_thread,
+    ):
         self._repo = repo
-        self.writer = writer or TemplateWriter()
+        self.run = run
+        self.writer = writer or TemplateWriter(run)
 
     async def sync_shipped(self, directory: Path = SHIPPED_DIR) -> list[str]:
         """Load every pack file in `directory` as a shipped pack; returns their slugs."""
@@ -216,7 +237,9 @@ class PackLibrary:
     async def preview_import(
         self, data: bytes, *, filename: str, title: str | None = None
     ) -> ImportPreview:
-        return await prepare_import(data, filename=filename, title=title, writer=self.writer)
+        return await prepare_import(
+            data, filename=filename, title=title, writer=self.writer, run=self.run
+        )
 
     async def save(self, guild_id: int, preview: ImportPreview, *, by: int) -> PackRecord:
         pack = preview.pack

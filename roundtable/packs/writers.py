@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from roundtable.packs.model import MAX_QUESTION_CHARS, Section
 from roundtable.packs.questions import template_questions
+from roundtable.packs.worker import Runner, in_thread
 from roundtable.prompting import LLMError, fence, load_prompt
 
 if TYPE_CHECKING:
@@ -32,8 +33,13 @@ class QuestionWriter(Protocol):
 
 
 class TemplateWriter:
+    def __init__(self, run: Runner = in_thread):
+        self.run = run
+
     async def __call__(self, pack_title: str, section: Section) -> tuple[list[str], str]:
-        return template_questions(section.title, section.text), "templates"
+        # Sentence splitting and matching is CPU work: off the event loop, as every import step.
+        questions = await self.run(template_questions, section.title, section.text)
+        return questions, "templates"
 
 
 def validate_questions(data: Any) -> list[str]:
@@ -56,8 +62,9 @@ def validate_questions(data: Any) -> list[str]:
 
 
 class LLMWriter:
-    def __init__(self, llm: LLM):
+    def __init__(self, llm: LLM, run: Runner = in_thread):
         self.llm = llm
+        self.run = run
         self.prompt = load_prompt("questions")
 
     async def __call__(self, pack_title: str, section: Section) -> tuple[list[str], str]:
@@ -80,5 +87,5 @@ class LLMWriter:
             )
         except LLMError as exc:
             log.warning("Questions for %r come from templates: %s", section.title, exc)
-            return template_questions(section.title, section.text), "templates"
+            return await TemplateWriter(self.run)(pack_title, section)
         return questions, "the LLM"

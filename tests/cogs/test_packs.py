@@ -399,3 +399,17 @@ async def test_a_confirm_prompt_checks_the_clicker_is_still_a_moderator(world: W
     click = await sb.click(grace, ask, sb.button(ask, "Remove pack"))
     assert click.messages[0].content.startswith("This is for moderators")
     assert await guild_packs(world) == ["gone-soon"]
+
+
+async def test_an_upload_bigger_than_it_says_is_stopped_at_the_limit(world: World) -> None:
+    """A forged attachment declares 1 KB and is 3 MB: reading stops past the 1 MB limit."""
+    sb = world.sandbox
+    big = b"A line of text that goes on and on.\n" * 90_000
+    reply = await sb.slash(
+        world.owner, "pack import", world.general, file=("forged.txt", big, 1_000)
+    )
+    [message] = reply.messages
+    assert message.content == (
+        "forged.txt is more than 1,000,000 bytes, the limit (its declared size was wrong)."
+    )
+    assert await guild_packs(world) == []

@@ -18,7 +18,8 @@ from markdown_it.token import Token
 
 from roundtable.packs.blocks import Document, LeftOut, Meta, Paragraph, excerpt
 from roundtable.packs.readers import front_matter
-from roundtable.packs.readers.plain import INVISIBLE, is_wrapped
+from roundtable.packs.readers.plain import is_wrapped
+from roundtable.text import INVISIBLE
 
 # markdown-it-py takes ~100 µs and ~2 KB a line of a long list: a file with more lines than this
 # (a 1 MB list of 140,000 items took 14 s and 300 MB) is read as plain text instead.

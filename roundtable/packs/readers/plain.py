@@ -14,6 +14,7 @@ import unicodedata
 from roundtable.packs.blocks import Paragraph
 from roundtable.packs.format import PackError, Problem
 from roundtable.packs.headings import heading_like
+from roundtable.text import INVISIBLE
 
 MAX_IMPORT_BYTES = 1_000_000
 
@@ -58,7 +59,6 @@ def decode(data: bytes) -> str:
     return text
 
 
-INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
