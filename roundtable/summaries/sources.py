@@ -18,6 +18,9 @@ from roundtable.errors import UserError
 from roundtable.summaries.model import Contribution, Discussion
 
 FORMAT = "roundtable-discussion/1"
+MAX_FILE_BYTES = 32_000_000  # a file read whole, as JSON: its size bounds the memory it takes
+MAX_MESSAGES = 20_000  # the offline engine's vectors grow with the messages summarised
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 _MEMBER_TYPES = {"Default", "Reply", 0, 19}
 
 
@@ -45,21 +48,49 @@ def to_json(d: Discussion) -> dict[str, Any]:
     }
 
 
+def _strings(value: Any, field: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{field} must be a list of texts")
+    return tuple(value)
+
+
+def _labels(value: Any, field: str) -> dict[int, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ValueError(f"{field} must map member ids to stance labels")
+    return {int(k): v for k, v in value.items()}
+
+
+def _question(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"question must be a number from 1, not {value!r}")
+    return value
+
+
+def _id(value: Any) -> int | None:
+    return int(value) if value is not None and str(value).isdigit() else None
+
+
 def _ours(data: dict[str, Any]) -> Discussion:
     return Discussion(
         title=str(data.get("title") or "Discussion"),
-        questions=tuple(data.get("questions") or ()),
-        stances=tuple(data.get("stances") or ()),
-        guild_id=data.get("guild_id"),
-        channel_id=data.get("channel_id"),
-        opening={int(k): v for k, v in (data.get("opening") or {}).items()},
-        closing={int(k): v for k, v in (data.get("closing") or {}).items()},
+        questions=_strings(data.get("questions"), "questions"),
+        stances=_strings(data.get("stances"), "stances"),
+        guild_id=_id(data.get("guild_id")),
+        channel_id=_id(data.get("channel_id")),
+        opening=_labels(data.get("opening"), "opening"),
+        closing=_labels(data.get("closing"), "closing"),
         contributions=tuple(
             Contribution(
                 message_id=int(c["message_id"]),
                 user_id=int(c["user_id"]),
                 text=str(c["text"]),
-                question=c.get("question"),
+                question=_question(c.get("question")),
                 reply_to=int(c["reply_to"]) if c.get("reply_to") else None,
                 created_at=datetime.fromisoformat(c["created_at"]) if c.get("created_at") else None,
             )
@@ -77,7 +108,8 @@ def _chat_exporter(data: dict[str, Any]) -> Discussion:
         author = m.get("author") or {}
         if author.get("isBot") or m.get("type", "Default") not in _MEMBER_TYPES:
             continue
-        text = (m.get("content") or "").strip()
+        content = m.get("content")
+        text = content.strip() if isinstance(content, str) else ""
         if not text:
             continue
         reference = m.get("reference") or {}
@@ -134,7 +166,7 @@ def _exported_round(data: dict[str, Any], guild_id: int | None) -> Discussion:
                 message_id=int(r["message_id"]) if r.get("message_id") else -response_id,
                 user_id=_author_number(r.get("author_id"), response_id),
                 text=str(r["text"]),
-                question=r.get("question"),
+                question=_question(r.get("question")),
                 reply_to=int(reply_to) if reply_to else None,
                 created_at=datetime.fromisoformat(r["created_at"]) if r.get("created_at") else None,
             )
@@ -148,8 +180,8 @@ def _exported_round(data: dict[str, Any], guild_id: int | None) -> Discussion:
     thread = link.rstrip("/").rsplit("/", 1)[-1]
     return Discussion(
         title=f"Round {data['id']} · {data['section']['title']}",
-        questions=tuple(data.get("questions") or ()),
-        stances=tuple(data.get("stance_labels") or ()),
+        questions=_strings(data.get("questions"), "questions"),
+        stances=_strings(data.get("stance_labels"), "stance_labels"),
         contributions=tuple(contributions),
         opening=opening,
         closing=closing,
@@ -163,21 +195,41 @@ def read_discussions(raw: bytes) -> list[Discussion]:
     discussion `read_discussion` finds."""
     data = _json_object(raw)
     if data.get("format") != EXPORT_FORMAT:
-        return [read_discussion(raw)]
+        return [_one(data)]
     try:
         guild = str(data.get("guild_id") or "")
         guild_id = int(guild) if guild.isdigit() else None
         found = [_exported_round(r, guild_id) for r in data["rounds"]]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UserError(f"The export is missing or has a malformed field: {exc}.") from exc
+    except _MALFORMED as exc:
+        raise UserError(f"The export is missing or has a malformed field: {_what(exc)}.") from exc
     if not found:
         raise UserError("The export has no rounds.")
+    _not_too_many(sum(len(d.contributions) for d in found))
     return found
 
 
+def _what(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _not_too_many(count: int) -> None:
+    if count > MAX_MESSAGES:
+        raise UserError(
+            f"It has {count:,} messages; a summary reads at most {MAX_MESSAGES:,}: export a "
+            "shorter span (DiscordChatExporter's --after and --before) and summarise each."
+        )
+
+
 def _json_object(raw: bytes) -> dict[str, Any]:
+    if len(raw) > MAX_FILE_BYTES:
+        raise UserError(
+            f"The file is {len(raw):,} bytes; a summary reads files of up to "
+            f"{MAX_FILE_BYTES:,}: export a shorter span and summarise each."
+        )
     try:
         data = json.loads(raw.decode("utf-8-sig"))
+    except RecursionError:
+        raise UserError("The file is JSON nested too deeply to be an export.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UserError(f"The file is not JSON ({exc}).") from exc
     if not isinstance(data, dict):
@@ -187,15 +239,21 @@ def _json_object(raw: bytes) -> dict[str, Any]:
 
 def read_discussion(raw: bytes) -> Discussion:
     """Roundtable's JSON or a DiscordChatExporter export; UserError for anything else."""
-    data = _json_object(raw)
+    return _one(_json_object(raw))
+
+
+def _one(data: dict[str, Any]) -> Discussion:
     try:
         if data.get("format") == FORMAT:
-            return _ours(data)
-        if isinstance(data.get("messages"), list):
-            return _chat_exporter(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise UserError(f"The export is missing or has a malformed field: {exc}.") from exc
-    raise UserError(
-        "The file is neither a Roundtable discussion or export nor a DiscordChatExporter "
-        "JSON export (which has a messages list)."
-    )
+            found = _ours(data)
+        elif isinstance(data.get("messages"), list):
+            found = _chat_exporter(data)
+        else:
+            raise UserError(
+                "The file is neither a Roundtable discussion or export nor a "
+                "DiscordChatExporter JSON export (which has a messages list)."
+            )
+    except _MALFORMED as exc:
+        raise UserError(f"The export is missing or has a malformed field: {_what(exc)}.") from exc
+    _not_too_many(len(found.contributions))
+    return found
