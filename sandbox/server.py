@@ -437,6 +437,15 @@ class Sandbox(LoopbackServer):
         interaction = self.world.new_interaction(3, user, channel, data, source_message=message)
         return await self._answered(interaction, wait)
 
+    async def forged(
+        self, user: User, message: Message, data: dict[str, Any], *, kind: int = 3
+    ) -> Interaction:
+        """An interaction as a modified client could send it from `message`: any custom_id,
+        values or modal fields, checked by nothing (kind 3: a component, 5: a modal)."""
+        channel = self.world.channel(message.channel_id)
+        interaction = self.world.new_interaction(kind, user, channel, data, source_message=message)
+        return await self._answered(interaction, True)
+
     async def select(
         self, user: User, message: Message, custom_id: str, values: list[str], *, wait: bool = True
     ) -> Interaction:

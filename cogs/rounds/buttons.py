@@ -16,6 +16,7 @@ import discord
 
 from cogs.rounds import ids
 from cogs.rounds.cards import mine_embed
+from cogs.support.checks import can_view
 from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
@@ -37,6 +38,19 @@ def _guild_id(interaction: discord.Interaction[Any]) -> int:
     return interaction.guild_id
 
 
+MAX_ID = 2**63 - 1  # a Discord snowflake, and SQLite's largest integer
+
+
+async def check_round(interaction: discord.Interaction[RoundtableBot], round_id: int) -> None:
+    """A custom_id can be forged: the round must exist on this server and be in a channel the
+    member can view (a real button is always on the round's own message)."""
+    if not 0 < round_id <= MAX_ID:
+        raise UserError("This is not a button of a round on this server.")
+    record = await interaction.client.rounds.get(_guild_id(interaction), round_id)
+    if not can_view(interaction, record.channel_id):
+        raise UserError(f"Round {record.id} is in a channel you cannot see.")
+
+
 class HandledItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"rt:never"):
     """Every click gets an answer: errors go through the one error path."""
 
@@ -44,7 +58,8 @@ class HandledItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"rt:ne
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            await self.handle(interaction)  # the client is always our bot
+            await check_round(interaction, self.round_id)  # the client is always our bot
+            await self.handle(interaction)
         except Exception as exc:
             await report_error(interaction, exc)
 
@@ -189,7 +204,10 @@ class QuestionPicker(HandledItem, template=ids.PICK):
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         data: dict[str, Any] = dict(interaction.data or {})
-        numbers = sorted(int(v) for v in data.get("values") or [])[:MODAL_QUESTIONS]
+        values = [str(v) for v in data.get("values") or []]
+        if not values or not all(v.isdigit() and len(v) <= 3 for v in values):
+            raise UserError("Pick the questions from the list.")
+        numbers = sorted({int(v) for v in values})[:MODAL_QUESTIONS]
         await open_answer_form(interaction, self.round_id, numbers)
 
 
@@ -234,6 +252,8 @@ async def open_answer_form(
             )
             return
         numbers = list(range(1, len(record.questions) + 1))
+    if not all(1 <= n <= len(record.questions) for n in numbers):
+        raise UserError(f"Round {record.id} has questions 1 to {len(record.questions)}.")
     existing = {
         a.question: a.content
         for a in await bot.rounds.answers_of(guild_id, round_id, interaction.user.id)

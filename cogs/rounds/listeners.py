@@ -14,7 +14,7 @@ import discord
 from discord.ext import commands
 
 from cogs.rounds import ids
-from cogs.rounds.buttons import submitted_values
+from cogs.rounds.buttons import check_round, submitted_values
 from cogs.rounds.cards import show_answers
 from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error
@@ -53,6 +53,7 @@ class RoundListeners(commands.Cog):
         if match is None:
             return
         try:
+            await check_round(interaction, int(match["round"]))
             await self.record_answers(interaction, int(match["round"]), data)
         except Exception as exc:
             await report_error(interaction, exc)
