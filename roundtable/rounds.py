@@ -315,6 +315,33 @@ class RoundService:
     async def reply_deleted(self, guild_id: int, message_id: int) -> None:
         await self._repo.delete_reply(guild_id, message_id)
 
+    async def open_with_threads(self) -> list[RoundRecord]:
+        """Open rounds with a thread, in every guild: start-up reads what their threads got
+        while the bot was away (`reconcile_replies`)."""
+        return await self._repo.open_with_threads()
+
+    async def reconcile_replies(
+        self, record: RoundRecord, present: dict[int, str], *, read_from: int
+    ) -> tuple[int, int, int]:
+        """The thread's member messages (message id -> text) as read when the message id
+        `read_from` was the newest possible, against what is stored: replies posted while the
+        bot was away were stored by the caller; here the edited ones are updated and the
+        deleted ones removed (only those older than the reading: a newer one came in since).
+        Returns (edited, deleted, kept)."""
+        stored = [r for r in await self._repo.responses(record.guild_id, record.id)]
+        edited = deleted = 0
+        for reply in stored:
+            if reply.kind != "reply" or reply.message_id is None:
+                continue
+            text = present.get(reply.message_id)
+            if text is None and reply.message_id < read_from:
+                await self._repo.delete_reply(record.guild_id, reply.message_id)
+                deleted += 1
+            elif text is not None and text.strip() and text != reply.content:
+                await self._repo.edit_reply(record.guild_id, reply.message_id, text)
+                edited += 1
+        return edited, deleted, len(stored) - deleted
+
     # -- closing, cancelling, reopening -----------------------------------------------------
 
     async def close(self, guild_id: int, round_id: int, *, by: int | None) -> ClosePlan:

@@ -313,6 +313,13 @@ class RoundRepository:
                 "UPDATE rounds SET closes_at = ? WHERE id = ?", (_iso(closes_at), round_id)
             )
 
+    async def open_with_threads(self) -> list[RoundRecord]:
+        """Every guild's open rounds that have a thread (what start-up backfills)."""
+        rows = await self._db.fetch_all(
+            _ROUND_SELECT + "WHERE status = 'open' AND thread_id IS NOT NULL ORDER BY id"
+        )
+        return [_round(r) for r in rows]
+
     async def due(self, now: datetime, *, limit: int = 100) -> list[RoundRecord]:
         """Posted open rounds whose deadline has passed, in every guild, earliest first."""
         rows = await self._db.fetch_all(

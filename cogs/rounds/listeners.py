@@ -112,14 +112,7 @@ class RoundListeners(commands.Cog):
                 await self.bot.rounds.reply_edited(guild_id, message.id, later)
 
     def _capturable(self, message: discord.Message) -> bool:
-        return (
-            self.bot.settings.message_content_intent
-            and message.guild is not None
-            and isinstance(message.channel, discord.Thread)
-            and not message.author.bot
-            and message.webhook_id is None
-            and message.type in REPLY_TYPES
-        )
+        return self.bot.settings.message_content_intent and member_reply(message)
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -145,3 +138,54 @@ class RoundListeners(commands.Cog):
             for message_id in payload.message_ids:
                 self.recent.note(message_id, None)
                 await self.bot.rounds.reply_deleted(payload.guild_id, message_id)
+
+
+def member_reply(message: discord.Message) -> bool:
+    """A member's message in a thread: what a round records as a reply."""
+    return (
+        message.guild is not None
+        and isinstance(message.channel, discord.Thread)
+        and not message.author.bot
+        and message.webhook_id is None
+        and message.type in REPLY_TYPES
+    )
+
+
+async def backfill(bot: RoundtableBot) -> int:
+    """At start-up: read every open round's thread and store the replies posted while the bot
+    was away (or received but not stored when it was killed), update the ones edited and drop
+    the ones deleted meanwhile. Idempotent: a reply already stored is stored once. Returns how
+    many replies were added."""
+    if not bot.settings.message_content_intent:
+        return 0
+    added = 0
+    for record in await bot.rounds.open_with_threads():
+        assert record.thread_id is not None
+        try:
+            thread = bot.get_channel(record.thread_id) or await bot.fetch_channel(record.thread_id)
+            if not isinstance(thread, discord.Thread):
+                continue
+            present: dict[int, str] = {}
+            read_from = discord.utils.time_snowflake(discord.utils.utcnow())
+            async for message in thread.history(limit=None, oldest_first=True):
+                if not member_reply(message) or not message.content.strip():
+                    continue
+                present[message.id] = message.content
+                reference = message.reference.message_id if message.reference else None
+                stored = await bot.rounds.capture_reply(
+                    record.guild_id,
+                    thread.id,
+                    user_id=message.author.id,
+                    content=message.content,
+                    message_id=message.id,
+                    reply_to_id=reference,
+                    created_at=message.created_at,
+                    name=message.author.display_name,
+                )
+                added += stored is not None
+            await bot.rounds.reconcile_replies(record, present, read_from=read_from)
+        except discord.HTTPException as exc:  # a thread gone or unreadable: the others still
+            log.warning("Could not read the thread of round %s: %s", record.id, exc)
+    if added:
+        log.info("Stored %d replies posted while the bot was away", added)
+    return added

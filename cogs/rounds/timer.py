@@ -10,6 +10,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from cogs.rounds.closing import Closer
+from cogs.rounds.listeners import backfill
 from cogs.rounds.scheduled import post_reminder, post_scheduled
 from roundtable.rounds import ClosePlan
 
@@ -42,6 +43,10 @@ class RoundTimer:
     async def run(self) -> None:
         await self.bot.wait_until_ready()
         rounds, series, clock = self.bot.rounds, self.bot.series, self.bot.clock
+        try:  # first what threads got while the bot was away: a close below must count it
+            await backfill(self.bot)
+        except Exception:
+            log.exception("Reading the threads of open rounds at start-up failed")
         while not self.bot.is_closed():
             try:
                 await self.pass_once()
