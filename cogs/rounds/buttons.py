@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import discord
 
 from cogs.rounds import ids
-from cogs.rounds.cards import mine_embed
+from cogs.rounds.cards import card_texts, cards_in_thread, mine_embed
 from cogs.support.checks import can_view
 from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
@@ -175,7 +175,14 @@ class WithdrawButton(RoundButton, template=ids.WITHDRAW):
         )
         if record.thread_id:
             posts = [(record.thread_id, a.message_id) for a in gone if a.message_id]
-            await delete_messages(bot, posts)
+            if any(a.message_id is None for a in gone):  # a card posted, its id never saved
+                posted = await cards_in_thread(bot, record)
+                posts += [
+                    (record.thread_id, posted[texts])
+                    for texts in card_texts(record, gone)
+                    if texts in posted
+                ]
+            await delete_messages(bot, list(dict.fromkeys(posts)))
 
 
 class QuestionPicker(HandledItem, template=ids.PICK):

@@ -73,6 +73,55 @@ async def show_answers(
         await thread.get_partial_message(stale).delete()
 
 
+def _texts(embeds: Sequence[discord.Embed]) -> tuple[str, ...]:
+    return tuple(e.description or "" for e in embeds)
+
+
+async def cards_in_thread(bot: RoundtableBot, record: RoundRecord) -> dict[tuple[str, ...], int]:
+    """The bot's answer cards in the round's thread, by their text (one read of the thread)."""
+    found: dict[tuple[str, ...], int] = {}
+    if record.thread_id is None or bot.user is None:
+        return found
+    thread = bot.get_channel(record.thread_id) or await bot.fetch_channel(record.thread_id)
+    if not isinstance(thread, discord.Thread):
+        return found
+    async for message in thread.history(limit=None):
+        if (
+            message.author.id == bot.user.id
+            and message.embeds
+            and all((e.author.name or "").endswith(" answered") for e in message.embeds)
+        ):
+            found.setdefault(_texts(message.embeds), message.id)
+    return found
+
+
+def card_texts(record: RoundRecord, answers: Sequence[ResponseRecord]) -> list[tuple[str, ...]]:
+    """What the member's card messages say (without name or avatar: those can change)."""
+    return [_texts([e for e, _ in card]) for card in answer_cards(record, "", None, answers)]
+
+
+async def restore_cards(
+    bot: RoundtableBot,
+    record: RoundRecord,
+    member: discord.abc.User | None,
+    answers: Sequence[ResponseRecord],
+    posted: dict[tuple[str, ...], int],
+) -> bool:
+    """Answers stored but shown by no known card: a card posted just before a crash (its id
+    never saved) is adopted when its text is found in `posted`; otherwise the card is posted.
+    Returns whether a card was posted."""
+    wanted = card_texts(record, answers)
+    ids = [posted.get(texts) for texts in wanted]
+    if all(ids):
+        cards = answer_cards(record, "", None, answers)
+        for card, message_id in zip(cards, ids, strict=True):
+            assert message_id is not None
+            await bot.rounds.card_posted([response_id for _, response_id in card], message_id)
+        return False
+    await show_answers(bot, record, member, answers)
+    return True
+
+
 def mine_embed(
     record: RoundRecord, answers: Sequence[ResponseRecord], stance: StanceRecord | None
 ) -> discord.Embed:

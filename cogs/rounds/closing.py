@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from cogs.rounds.buttons import round_view
-from cogs.rounds.cards import show_answers
+from cogs.rounds.cards import cards_in_thread, restore_cards
 from cogs.rounds.posts import closing_embed, reopened_text
 from cogs.support.summary_posts import post_summary
 from roundtable.rounds import ClosePlan
@@ -75,10 +75,18 @@ class Closer:
     async def _cards(self, plan: ClosePlan) -> None:
         """Answers stored but never shown (the bot was stopped, or could not post) are shown
         before the summary cites them."""
-        record = plan.record
-        for user_id, answers in (await self.bot.rounds.uncarded(record)).items():
+        await self.restore_cards(plan.record)
+
+    async def restore_cards(self, record: RoundRecord) -> None:
+        """Show every stored answer that no known card shows: at a close, and at start-up for
+        open rounds (a card posted just before a crash is adopted, not posted twice)."""
+        waiting = await self.bot.rounds.uncarded(record)
+        if not waiting:
+            return
+        posted = await cards_in_thread(self.bot, record)
+        for user_id, answers in waiting.items():
             member = await self._member(record.guild_id, user_id)
-            await show_answers(self.bot, record, member, answers)
+            await restore_cards(self.bot, record, member, answers, posted)
 
     async def _member(self, guild_id: int, user_id: int) -> discord.abc.User | None:
         """The member, for the card's name and avatar (None: the card says "A member")."""

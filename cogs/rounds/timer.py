@@ -45,6 +45,8 @@ class RoundTimer:
         rounds, series, clock = self.bot.rounds, self.bot.series, self.bot.clock
         try:  # first what threads got while the bot was away: a close below must count it
             await backfill(self.bot)
+            for record in await rounds.open_with_threads():  # answers whose card never showed
+                await self.closer.restore_cards(record)
         except Exception:
             log.exception("Reading the threads of open rounds at start-up failed")
         while not self.bot.is_closed():
