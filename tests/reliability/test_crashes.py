@@ -1,0 +1,159 @@
+"""Crash durability (issue #14, defects 1 and 2): the bot as its own process (`bot.py run`, as
+`make run` starts it) against the sandbox, killed with SIGKILL or stopped with SIGTERM in the
+middle of a close and between storing an answer and posting its card. After a restart every
+round is fully closed once, every acknowledged answer is stored once, shown once and counted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+from sandbox import Sandbox
+from tests.e2e.test_process import bot_process
+
+pytestmark = pytest.mark.process
+SHIPPED = "deepseek-r1-chinas-sputnik-moment"
+
+
+class Server:
+    def __init__(self, sb: Sandbox, tmp_path: Path):
+        self.sb = sb
+        self.guild = sb.guild("Reading Group")
+        self.general = sb.text_channel(self.guild)
+        self.owner = sb.owner(self.guild)
+        self.members = [sb.member(self.guild, f"Reader {n}") for n in range(3)]
+        self.db = tmp_path / "data" / "roundtable.db"
+        self.cwd = tmp_path
+        self.env = {
+            **sb.bot_env(),
+            "DATABASE_PATH": str(self.db),
+            "DEV_GUILD_ID": str(self.guild.id),
+            "MESSAGE_CONTENT_INTENT": "true",
+        }
+
+    @asynccontextmanager
+    async def bot(self, stop: signal.Signals = signal.SIGTERM) -> AsyncIterator[None]:
+        self.sb.gateway.identified.clear()
+        process = await bot_process("run", env=self.env, cwd=self.cwd)
+        try:
+            await self.sb.connected(timeout=30)
+            yield
+        finally:
+            process.send_signal(stop)
+            await asyncio.wait_for(process.communicate(), 30)
+
+    def rows(self, sql: str) -> list[tuple]:
+        with sqlite3.connect(self.db) as conn:
+            return conn.execute(sql).fetchall()
+
+
+@pytest.fixture
+async def server(sandbox: Sandbox, tmp_path: Path) -> Server:
+    s = Server(sandbox, tmp_path)
+    sync = await bot_process("sync", env=s.env, cwd=tmp_path)
+    await asyncio.wait_for(sync.communicate(), 60)
+    return s
+
+
+async def start_and_answer(s: Server) -> tuple[int, object, object]:
+    sb = s.sb
+    started = await sb.slash(
+        s.owner, "round start", s.general, pack=SHIPPED, section=2, channel=s.general
+    )
+    assert started.messages[0].content.startswith("Started"), started.messages[0].content
+    [round_id] = s.rows("SELECT id FROM rounds")[0]
+    posts = json.loads(s.rows("SELECT posts FROM rounds")[0][0])
+    buttons = sb.world.messages[posts[-1][1]]
+    thread = sb.thread_of(buttons)
+    for n, member in enumerate(s.members):
+        shown = await sb.click(member, buttons, sb.button(buttons, "Respond"))
+        await sb.submit_modal(member, shown, {"q1": f"Answer {n} about the export bans."})
+        await sb.click(member, buttons, sb.button(buttons, "Agree" if n else "Disagree"))
+        await sb.say(member, thread, f"Reply {n}: the chips matter less than the talent.")
+    await sb.eventually(lambda: len(s.rows("SELECT id FROM responses")) == 6, timeout=15)
+    return round_id, buttons, thread
+
+
+async def posted_to(sb: Sandbox, thread: object, since: int) -> None:
+    """Wait until the bot has sent a message to the thread (after request number `since`)."""
+    path = f"/channels/{thread.id}/messages"  # type: ignore[attr-defined]
+    await sb.eventually(
+        lambda: any(m == "POST" and p.endswith(path) for m, p in sb.rest.requests[since:]),
+        timeout=15,
+        what="the bot posting in the thread",
+    )
+
+
+def titled(sb: Sandbox, thread: object, title: str) -> list:
+    return [
+        m
+        for m in sb.messages(thread)
+        if m.embeds and m.embeds[0].get("title", "").startswith(title)
+    ]
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+async def test_a_close_interrupted_by_a_stop_is_completed_once_after_restart(
+    server: Server, stop: signal.Signals
+) -> None:
+    s, sb = server, server.sb
+    async with s.bot(stop):
+        round_id, buttons, thread = await start_and_answer(s)
+        # Discord is slow to take the closing message: the close is stopped in the middle.
+        sb.rest.slow_down("POST", rf"/channels/{thread.id}/messages$", 30)
+        since = len(sb.rest.requests)
+        await sb.slash(s.owner, "round close", s.general, round=round_id, wait=False)
+        await posted_to(sb, thread, since)
+    sb.rest.slow.clear()
+    assert s.rows("SELECT status, close_pending FROM rounds") == [("closed", 1)]
+    async with s.bot():
+        await sb.eventually(lambda: thread.locked, timeout=20, what="the close completed")
+        await sb.eventually(
+            lambda: s.rows("SELECT close_pending FROM rounds") == [(0,)], timeout=10
+        )
+    assert len(titled(sb, thread, "Round closed")) == 1
+    [summary] = titled(sb, thread, "Summary")
+    assert summary.embeds[0]["description"].startswith("3 members, 3 answers, 3 replies.")
+    assert all(c.get("disabled") for r in buttons.components for c in r["components"])
+    assert len(s.rows("SELECT id FROM responses")) == 6  # nothing lost, nothing twice
+
+
+async def test_an_answer_stored_before_a_kill_is_shown_once_and_counted(server: Server) -> None:
+    s, sb = server, server.sb
+    async with s.bot(signal.SIGKILL):
+        round_id, buttons, thread = await start_and_answer(s)
+        late = sb.member(s.guild, "Late")
+        # The card's post takes effect, but the bot is killed before it learns its id.
+        sb.rest.slow_down("POST", rf"/channels/{thread.id}/messages$", 30, done_first=True)
+        shown = await sb.click(late, buttons, sb.button(buttons, "Respond"))
+        since = len(sb.rest.requests)
+        acknowledged = await sb.submit_modal(late, shown, {"q1": "Acknowledged, then killed."})
+        assert acknowledged.messages[0].content.startswith("Recorded:")
+        await posted_to(sb, thread, since)
+    sb.rest.slow.clear()
+    cards = lambda: [  # noqa: E731
+        m for m in sb.messages(thread) if "Acknowledged, then killed." in json.dumps(m.embeds)
+    ]
+    assert len(cards()) == 1  # it reached the thread; its id never reached the database
+    async with s.bot():
+        await sb.eventually(
+            lambda: (
+                s.rows(
+                    "SELECT message_id IS NOT NULL FROM responses WHERE content LIKE 'Acknowledged%'"
+                )
+                == [(1,)]
+            ),
+            timeout=20,
+            what="the card adopted",
+        )
+        assert len(cards()) == 1  # adopted, not posted twice
+        await sb.slash(s.owner, "round close", s.general, round=round_id)
+        [summary] = titled(sb, thread, "Summary")
+        assert summary.embeds[0]["description"].startswith("4 members, 4 answers, 3 replies.")
