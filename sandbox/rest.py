@@ -75,6 +75,7 @@ class Rest:
         self.token = token
         self.app_name = app_name
         self.requests: list[tuple[str, str]] = []  # (method, path), for tests
+        self.failures: list[list[Any]] = []  # [method, path regex, status, times left, retry]
 
     def routes(self) -> list[web.RouteDef]:
         p = "/api/v10"
@@ -124,9 +125,34 @@ class Rest:
         stopped meanwhile never learns that its message was created."""
         self.slow.append((method, re.compile(path), seconds, done_first))
 
+    def fail(
+        self, method: str, path: str, status: int, *, times: int = 1, retry_after: float = 0.05
+    ) -> None:
+        """Answer the next `times` matching requests with `status` and nothing done: 429 with
+        Discord's rate-limit body and headers (retry after `retry_after` s), or a 5xx."""
+        self.failures.append([method, re.compile(path), status, times, retry_after])
+
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self.requests.append((request.method, request.path))
+        for failure in self.failures:
+            method, pattern, status, left, retry_after = failure
+            if left > 0 and request.method == method and pattern.search(request.path):
+                failure[3] = left - 1
+                if status == 429:
+                    body = {"message": "You are being rate limited.", "retry_after": retry_after,
+                            "global": False}  # fmt: skip
+                    # Discord's API answers through Google's front end ("Via"); a 429 without it
+                    # comes from Cloudflare, which discord.py does not retry.
+                    headers = {
+                        "Retry-After": str(retry_after),
+                        "X-RateLimit-Scope": "user",
+                        "Via": "1.1 google",
+                    }
+                    response = json_response(body, 429)
+                    response.headers.update(headers)
+                    return response
+                return web.Response(status=status, text="sandbox: scripted failure")
         for method, pattern, seconds, done_first in self.slow:
             if request.method == method and pattern.search(request.path):
                 if done_first:

@@ -73,6 +73,31 @@ async def llm() -> AsyncIterator[tuple[FakeOpenAI, LLM]]:
             yield fake, client
 
 
+async def test_a_slow_server_and_a_refused_connection_fall_back(db: Database) -> None:
+    """A server that answers after the timeout, and a port where nothing listens."""
+    round_id = await fixed_round(db)
+    async with FakeOpenAI() as fake:
+        fake.script(*[Reply.json({"points": []}, delay=5.0)] * 12)
+        slow = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_MODEL": "m", "LLM_TIMEOUT_SECONDS": "0.5"}
+        closed_port = fake.base_url  # nothing listens there once the server below has stopped
+        async with open_llm(load_settings(slow, need_token=False)) as client:
+            assert client is not None
+            service = await summary_service(db, client)
+            record = await service.rounds.get(GUILD, round_id)
+            made = await service.make(record, engine="llm")
+            assert made.summary.engine == "offline"
+            assert "timed out" in made.summary.notes[0].lower()
+    refused = {"OPENAI_BASE_URL": closed_port, "OPENAI_MODEL": "m", "LLM_TIMEOUT_SECONDS": "2"}
+    async with open_llm(load_settings(refused, need_token=False)) as client:
+        assert client is not None
+        service = await summary_service(db, client)
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM summaries")
+        made = await service.make(record, engine="llm")
+        assert made.summary.engine == "offline"
+        assert made.summary.notes[0].startswith("The LLM could not write this summary")
+
+
 async def summary_service(db: Database, client: LLM) -> SummaryService:
     s = await services(db)
     return SummaryService(
