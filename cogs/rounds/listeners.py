@@ -19,6 +19,7 @@ from cogs.rounds.cards import show_answers
 from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
+from storage.rounds import ResponseRecord
 
 log = logging.getLogger(__name__)
 REPLY_TYPES = (discord.MessageType.default, discord.MessageType.reply)
@@ -93,17 +94,7 @@ class RoundListeners(commands.Cog):
         if message.id in self.recent and self.recent[message.id] is None:
             return  # deleted before we got to it
         guild_id = message.guild.id
-        reference = message.reference.message_id if message.reference else None
-        stored = await self.bot.rounds.capture_reply(
-            guild_id,
-            message.channel.id,
-            user_id=message.author.id,
-            content=message.content,
-            message_id=message.id,
-            reply_to_id=reference,
-            created_at=message.created_at,
-            name=message.author.display_name,
-        )
+        stored = await capture(self.bot, guild_id, message)
         if stored is not None and message.id in self.recent:
             later = self.recent[message.id]
             if later is None:
@@ -151,6 +142,22 @@ def member_reply(message: discord.Message) -> bool:
     )
 
 
+async def capture(
+    bot: RoundtableBot, guild_id: int, message: discord.Message
+) -> ResponseRecord | None:
+    """Store a member's thread message as a reply of its open round (once, whenever seen)."""
+    return await bot.rounds.capture_reply(
+        guild_id,
+        message.channel.id,
+        user_id=message.author.id,
+        content=message.content,
+        message_id=message.id,
+        reply_to_id=message.reference.message_id if message.reference else None,
+        created_at=message.created_at,
+        name=message.author.display_name,
+    )
+
+
 async def backfill(bot: RoundtableBot) -> int:
     """At start-up: read every open round's thread and store the replies posted while the bot
     was away (or received but not stored when it was killed), update the ones edited and drop
@@ -171,18 +178,7 @@ async def backfill(bot: RoundtableBot) -> int:
                 if not member_reply(message) or not message.content.strip():
                     continue
                 present[message.id] = message.content
-                reference = message.reference.message_id if message.reference else None
-                stored = await bot.rounds.capture_reply(
-                    record.guild_id,
-                    thread.id,
-                    user_id=message.author.id,
-                    content=message.content,
-                    message_id=message.id,
-                    reply_to_id=reference,
-                    created_at=message.created_at,
-                    name=message.author.display_name,
-                )
-                added += stored is not None
+                added += await capture(bot, record.guild_id, message) is not None
             await bot.rounds.reconcile_replies(record, present, read_from=read_from)
         except discord.HTTPException as exc:  # a thread gone or unreadable: the others still
             log.warning("Could not read the thread of round %s: %s", record.id, exc)
