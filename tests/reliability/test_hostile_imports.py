@@ -80,3 +80,56 @@ async def test_bidirectional_controls_never_reach_titles() -> None:
         pack_file.encode(), filename="p.md", title=None, writer=TemplateWriter()
     )
     assert (found.pack.title, found.pack.sections[0].title) == ("A pack", "One")
+
+
+def _pdf_header_only() -> bytes:
+    return b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"  # truncated: no pages, no xref
+
+
+MALFORMED_FILES: dict[str, tuple[str, bytes]] = {
+    "empty text": ("a.txt", b""),
+    "only blanks": ("a.txt", b"   \n\n\t\n"),
+    "binary as text": ("a.txt", bytes(range(256)) * 20),
+    "NUL bytes": ("a.txt", b"Title\n\n" + b"\x00" * 5000),
+    "invalid UTF-8": ("a.txt", b"Title\n\n" + b"\xff\xfe\xfa" * 3000),
+    "UTF-16 with a mark": ("a.txt", ("Title\n\n" + "Words in a sentence. " * 200).encode("utf-16")),
+    "a megabyte on one line": ("a.txt", b"x" * 999_000),
+    "only headings": ("a.md", b"# One\n\n# Two\n\n# Three\n"),
+    "a marked pack with no sections": ("p.md", b"---\nroundtable: 1\ntitle: Empty\n---\n"),
+    "a marked pack with bad front matter": ("p.md", b"---\nroundtable: 1\ntitle: [unclosed\n---\n"),
+    "a marked pack repeating a title": (
+        "p.md",
+        b"---\nroundtable: 1\ntitle: T\n---\n\n## A\n\nText here.\n\n## A\n\nMore text.\n",
+    ),
+    "an HTML page without text": (
+        "a.html",
+        b"<html><head><script>x()</script></head><body></body>",
+    ),
+    "HTML that is not": ("a.html", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100),
+    "a PDF cut short": ("a.pdf", _pdf_header_only()),
+    "a PDF that is text": ("a.pdf", b"This is not a PDF at all, only words."),
+    "an EPUB that is not a zip": ("a.epub", b"PK\x03\x04 not really a zip"),
+    "an EPUB zip without a book": ("a.epub", b"PK\x05\x06" + b"\x00" * 18),
+    "YAML bombs in front matter": (
+        "a.md",
+        b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+        b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n---\n\n"
+        b"# Title\n\nSome words in a paragraph.\n",
+    ),
+    "deeply nested HTML": ("a.html", b"<div>" * 50_000 + b"text" + b"</div>" * 50_000),
+    "deeply nested Markdown quotes": ("a.md", b">" * 50_000 + b" text\n"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED_FILES))
+async def test_malformed_files_get_a_sentence_or_a_pack(name: str) -> None:
+    """Each hostile file either imports or is refused with a sentence: never a traceback."""
+    filename, data = MALFORMED_FILES[name]
+    try:
+        preview = await library.prepare_import(
+            data, filename=filename, title=None, writer=TemplateWriter()
+        )
+    except UserError as refused:
+        assert len(str(refused)) > 15, name
+    else:
+        assert preview.pack.sections and all(s.text.strip() for s in preview.pack.sections)
