@@ -70,3 +70,31 @@ async def test_every_moderator_command_refuses_a_plain_member(world: World) -> N
         assert rows == [], table
     packs = await world.bot.db.fetch_all("SELECT * FROM packs WHERE guild_id IS NOT NULL")
     assert packs == []
+
+
+async def test_two_servers_rounds_never_meet(world: World) -> None:
+    """Round numbers are global: another server's number is "not found" everywhere."""
+    from tests.cogs.test_rounds import start
+
+    sb = world.sandbox
+    _, ours = await start(world)
+    await sb.slash(world.owner, "round close", world.general, round=ours["id"])
+    other = sb.guild("Other Club")
+    channel = sb.text_channel(other, "general")
+    owner = sb.owner(other)
+    missing = f"There is no round {ours['id']} on this server"
+    for command, options in (
+        ("summary show", {"round": ours["id"]}),
+        ("summary export", {"round": ours["id"], "format": "md"}),
+        ("round show", {"round": ours["id"]}),
+        ("round close", {"round": ours["id"]}),
+        ("export", {"scope": f"round:{ours['id']}", "format": "json"}),
+    ):
+        reply = await sb.slash(owner, command, channel, **options)
+        [message] = reply.messages
+        assert message.content.startswith(missing), (command, message.content)
+        assert message.attachments == [] and message.embeds == []
+    offered = await sb.autocomplete(owner, "summary show", channel, focused="round", round="")
+    assert offered == []
+    exported = await sb.slash(owner, "export", channel, scope="server", format="md")
+    assert exported.messages[0].content == "There are no rounds on this server to export yet."
