@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: chromium run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-import-loop clean
+.PHONY: chromium soak run sync test typecheck seed-check lint lock format demo bench bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-import-loop clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,10 @@ format: $(DEV)
 
 demo: $(RUNTIME)
 	$(PY) bot.py demo
+
+# The reliability suites with ten times the bursts and examples (minutes, not seconds).
+soak: $(DEV) chromium
+	SOAK=10 $(PY) -m pytest tests/reliability
 
 # Benchmarks print figures and append them to bench/results/; they assert nothing.
 bench: bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-import-loop

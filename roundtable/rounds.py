@@ -166,6 +166,12 @@ class RoundService:
         """Posting failed: forget the reserved round (nothing of it reached members)."""
         await self._repo.discard(record.id)
 
+    async def discard_unposted(self, before: datetime) -> list[int]:
+        """At start-up: rounds reserved by a start the bot was stopped in the middle of (before
+        `before`, when this run began), never posted, are forgotten, so that their section can
+        be started again."""
+        return await self._repo.discard_unposted(before)
+
     async def is_first(self, guild_id: int) -> bool:
         return await self._repo.count(guild_id) == 1
 

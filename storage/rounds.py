@@ -275,6 +275,20 @@ class RoundRepository:
         async with self._db.transaction() as conn:
             await conn.execute("DELETE FROM rounds WHERE id = ?", (round_id,))
 
+    async def discard_unposted(self, before: datetime) -> list[int]:
+        """Delete rounds reserved before `before` whose post never completed (no thread, no
+        message, no series job to finish it, nothing said in them); returns their ids."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "DELETE FROM rounds WHERE status = 'open' AND thread_id IS NULL AND posts = '[]' "
+                "AND series_id IS NULL AND opened_at < ? "
+                "AND NOT EXISTS (SELECT 1 FROM responses WHERE responses.round_id = rounds.id) "
+                "AND NOT EXISTS (SELECT 1 FROM stances WHERE stances.round_id = rounds.id) "
+                "RETURNING id",
+                (_iso(before),),
+            ) as cursor:
+                return [row["id"] for row in await cursor.fetchall()]
+
     async def get(self, guild_id: int, round_id: int) -> RoundRecord | None:
         row = await self._db.fetch_one(
             _ROUND_SELECT + "WHERE id = ? AND guild_id = ?", (round_id, guild_id)

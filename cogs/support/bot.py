@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import discord
@@ -90,6 +91,7 @@ class RoundtableBot(commands.Bot):
         )
         self.settings = settings
         self.db = db
+        self.started_at = datetime.now(UTC)  # rounds reserved before it by a stopped run
         self.extension_names = tuple(extensions)
         self.guild_config = GuildConfig(
             GuildSettingsRepository(db), llm_configured=settings.llm is not None
@@ -119,6 +121,8 @@ class RoundtableBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).
+        for gone in await self.rounds.discard_unposted(self.started_at):
+            log.warning("Round %s was being started when the bot stopped: forgotten", gone)
         shipped = await self.packs.sync_shipped()
         log.info("Shipped packs: %s", ", ".join(shipped) or "none")
         for name in self.extension_names:

@@ -17,6 +17,7 @@ import pytest
 
 from sandbox import Sandbox
 from tests.e2e.test_process import bot_process
+from tests.reliability import SCALE
 
 pytestmark = pytest.mark.process
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
@@ -157,3 +158,52 @@ async def test_an_answer_stored_before_a_kill_is_shown_once_and_counted(server: 
         await sb.slash(s.owner, "round close", s.general, round=round_id)
         [summary] = titled(sb, thread, "Summary")
         assert summary.embeds[0]["description"].startswith("4 members, 4 answers, 3 replies.")
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+async def test_a_burst_of_replies_through_a_stop_is_stored_once(
+    server: Server, stop: signal.Signals
+) -> None:
+    """Members keep posting while the bot is stopped and started again: every reply stored
+    exactly once (live, or read from the thread at start-up)."""
+    s, sb = server, server.sb
+    async with s.bot(stop):
+        _, _, thread = await start_and_answer(s)
+        sent = [await sb.say(s.members[n % 3], thread, f"Burst {n}.") for n in range(40 * SCALE)]
+    sent += [await sb.say(s.members[n % 3], thread, f"While down {n}.") for n in range(20 * SCALE)]
+    async with s.bot():
+        sent += [await sb.say(s.members[n % 3], thread, f"After {n}.") for n in range(20 * SCALE)]
+        await sb.eventually(
+            lambda: len(s.rows("SELECT id FROM responses WHERE kind = 'reply'")) == 3 + 80 * SCALE,
+            timeout=20 * SCALE,
+            what="every reply stored",
+        )
+    ids = [r[0] for r in s.rows("SELECT message_id FROM responses WHERE kind = 'reply'")]
+    assert len(ids) == len(set(ids)) and {m.id for m in sent} <= set(ids)
+
+
+async def test_a_start_interrupted_by_a_kill_leaves_no_half_round(server: Server) -> None:
+    """Killed while the round's post is on its way: after a restart the section can be started
+    again, and no round is left open without its post."""
+    s, sb = server, server.sb
+    async with s.bot(signal.SIGKILL):
+        sb.rest.slow_down("POST", rf"/channels/{s.general.id}/messages$", 30)
+        since = len(sb.rest.requests)
+        await sb.slash(
+            s.owner, "round start", s.general, pack=SHIPPED, section=2, channel=s.general,
+            wait=False,
+        )  # fmt: skip
+        await sb.eventually(
+            lambda: (
+                ("POST", f"/api/v10/channels/{s.general.id}/messages") in sb.rest.requests[since:]
+            ),
+            timeout=15,
+        )
+    sb.rest.slow.clear()
+    async with s.bot():
+        again = await sb.slash(
+            s.owner, "round start", s.general, pack=SHIPPED, section=2, channel=s.general
+        )
+        assert again.messages[0].content.startswith("Started"), again.messages[0].content
+    rows = s.rows("SELECT status, thread_id IS NOT NULL FROM rounds ORDER BY id")
+    assert ("open", 0) not in rows, rows

@@ -9,6 +9,7 @@ import asyncio
 from tests.cogs.test_rounds import start
 from tests.cogs.test_summaries import answer
 from tests.harness import World, until
+from tests.reliability import SCALE
 
 
 async def test_a_burst_of_replies_across_a_gateway_restart_is_stored_once(
@@ -20,16 +21,16 @@ async def test_a_burst_of_replies_across_a_gateway_restart_is_stored_once(
     thread = sb.thread_of(buttons)
     members = [sb.member(world.guild, f"Reader {n}") for n in range(5)]
     sent = []
-    for n in range(60):
-        if n == 30:
+    for n in range(60 * SCALE):
+        if n == 30 * SCALE:
             await sb.gateway.force_disconnect()  # events from here on are replayed on RESUME
         sent.append(await sb.say(members[n % 5], thread, f"Burst reply number {n}, on chips."))
 
     async def all_stored() -> bool:
         rows = await world.bot.db.fetch_all("SELECT message_id FROM responses")
-        return len(rows) >= 60
+        return len(rows) >= 60 * SCALE
 
-    await until(all_stored, timeout=20, what="the burst stored")
+    await until(all_stored, timeout=20 * SCALE, what="the burst stored")
     await asyncio.sleep(0.2)  # a duplicate would arrive now
     rows = await world.bot.db.fetch_all("SELECT message_id FROM responses")
     assert sorted(r["message_id"] for r in rows) == sorted(m.id for m in sent)
@@ -46,6 +47,11 @@ async def test_rate_limits_and_server_errors_on_posts_lose_nothing(world: World)
     for n in range(3):
         await answer(world, buttons, sb.member(world.guild, f"Answerer {n}"), f"Answer {n}.")
     await sb.eventually(lambda: len([m for m in sb.messages(thread) if m.embeds]) == 3, timeout=15)
+
+    async def ids_saved() -> bool:  # each card's id is saved just after Discord answers
+        rows = await world.bot.db.fetch_all("SELECT message_id FROM responses")
+        return len(rows) == 3 and all(r["message_id"] for r in rows)
+
+    await until(ids_saved, what="every card's id saved")
     stored = await world.bot.db.fetch_all("SELECT message_id FROM responses ORDER BY id")
-    assert len(stored) == 3 and all(r["message_id"] for r in stored)
     assert len({r["message_id"] for r in stored}) == 3  # one card each, none twice

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from roundtable.summaries.model import Contribution, Discussion
 from roundtable.summaries.offline import MAX_POINTS_LONG, summarise
+from tests.reliability import SCALE
 
 WORDS = st.sampled_from(
     "chips export bans talent energy open weights cost security +1 lgtm ok lol nick: "
@@ -47,7 +48,7 @@ def discussions(draw: st.DrawFn) -> Discussion:
     )
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(discussions())
 def test_any_discussion_gets_a_summary_citing_only_its_messages(d: Discussion) -> None:
     summary = summarise(d)
