@@ -147,6 +147,13 @@ class Gateway:
         for ws in list(self._sockets):
             await ws.close(code=code, message=b"sandbox: forced disconnect")
 
+    async def invalidate_sessions(self) -> None:
+        """Close every socket and forget the sessions, as Discord does when a session expires:
+        the client's RESUME gets INVALID_SESSION and it must IDENTIFY again; events meanwhile
+        are never replayed."""
+        await self.force_disconnect()
+        self.sessions.clear()
+
     async def close(self) -> None:
         for session in self.sessions.values():
             if session.writer:

@@ -6,6 +6,7 @@ a form opened before a restart is still recorded after it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from typing import Any
@@ -44,6 +45,8 @@ class RoundListeners(commands.Cog):
     def __init__(self, bot: RoundtableBot):
         self.bot = bot
         self.recent = Recent()
+        self.readied = False  # on_ready fires again after an invalid session
+        self.catching_up: asyncio.Task[int] | None = None
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[RoundtableBot]) -> None:
@@ -88,6 +91,17 @@ class RoundListeners(commands.Cog):
             log.exception("Could not show answers of %s in round %s", interaction.user.id, round_id)
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """A new gateway session (not a resume): events of the gap were never replayed, so read
+        the open rounds' threads again. The first session's reading is the timer's, before it
+        closes anything."""
+        if not self.readied:
+            self.readied = True
+            return
+        self.catching_up = asyncio.create_task(backfill(self.bot), name="backfill")
+        self.catching_up.add_done_callback(_logged)
+
+    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         if not self._capturable(message) or message.guild is None:
             return
@@ -129,6 +143,11 @@ class RoundListeners(commands.Cog):
             for message_id in payload.message_ids:
                 self.recent.note(message_id, None)
                 await self.bot.rounds.reply_deleted(payload.guild_id, message_id)
+
+
+def _logged(task: asyncio.Task[int]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("Reading the threads after a new session failed", exc_info=task.exception())
 
 
 def member_reply(message: discord.Message) -> bool:

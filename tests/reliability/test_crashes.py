@@ -158,6 +158,14 @@ async def test_an_answer_stored_before_a_kill_is_shown_once_and_counted(server: 
         await sb.slash(s.owner, "round close", s.general, round=round_id)
         [summary] = titled(sb, thread, "Summary")
         assert summary.embeds[0]["description"].startswith("4 members, 4 answers, 3 replies.")
+    exported = await bot_process(
+        "export", "--guild", str(s.guild.id), "--round", str(round_id), "--format", "json",
+        "-o", str(s.cwd / "round.json"), env=s.env, cwd=s.cwd,
+    )  # fmt: skip
+    await asyncio.wait_for(exported.communicate(), 60)
+    document = json.loads((s.cwd / "round.json").read_text())
+    answers = [r["text"] for r in document["rounds"][0]["responses"] if r["kind"] == "answer"]
+    assert sorted(answers).count("Acknowledged, then killed.") == 1 and len(answers) == 4
 
 
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])

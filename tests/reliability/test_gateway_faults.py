@@ -55,3 +55,24 @@ async def test_rate_limits_and_server_errors_on_posts_lose_nothing(world: World)
     await until(ids_saved, what="every card's id saved")
     stored = await world.bot.db.fetch_all("SELECT message_id FROM responses ORDER BY id")
     assert len({r["message_id"] for r in stored}) == 3  # one card each, none twice
+
+
+async def test_replies_lost_with_an_invalid_session_are_read_back(content_world: World) -> None:
+    """The session expires: the bot must IDENTIFY again and Discord replays nothing; the bot
+    reads the threads of open rounds on the new session."""
+    world = content_world
+    sb = world.sandbox
+    buttons, _ = await start(world)
+    thread = sb.thread_of(buttons)
+    sb.gateway.identified.clear()
+    await sb.gateway.invalidate_sessions()
+    lost = [await sb.say(world.member, thread, f"Said in the gap, number {n}.") for n in range(5)]
+    await asyncio.wait_for(sb.gateway.identified.wait(), 15)  # a second IDENTIFY
+
+    async def read_back() -> bool:
+        rows = await world.bot.db.fetch_all("SELECT message_id FROM responses")
+        return {r["message_id"] for r in rows} >= {m.id for m in lost}
+
+    await until(read_back, timeout=15, what="the gap's replies read back")
+    ops = [p["op"] for p in sb.gateway.received if p["op"] in (2, 6)]
+    assert ops.count(2) == 2  # identified again after the invalid session
