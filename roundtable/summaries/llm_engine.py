@@ -146,8 +146,13 @@ class LLMSummariser:
 
     async def summarise(self, d: Discussion, *, excluded: set[int]) -> Summary:
         allowed = [c for c in d.contributions if c.user_id not in excluded]
-        alias = {c.message_id: f"m{n}" for n, c in enumerate(allowed, start=1)}
-        real = {v: k for k, v in alias.items()}
+        # One alias per contribution: a member's answers share their card's message id, and
+        # each must still be citable (the alias maps back to that id).
+        own = {id(c): f"m{n}" for n, c in enumerate(allowed, start=1)}
+        real = {own[id(c)]: c.message_id for c in allowed}
+        alias: dict[int, str] = {}  # message id -> its first alias, for what a reply answers
+        for c in allowed:
+            alias.setdefault(c.message_id, own[id(c)])
         closing = {**d.opening, **d.closing}
         usage = Usage()
         notes: list[str] = []
@@ -167,7 +172,7 @@ class LLMSummariser:
             if not items:
                 sections.append(Section(number, title, ()))
                 continue
-            lines = [self._line(c, alias, closing) for c in items]
+            lines = [self._line(c, own[id(c)], alias, closing) for c in items]
             scope = f"Question {number}: {title}" if number else "The free discussion in the thread"
             answer, used = await self._group(
                 d.title, scope, lines, stretches(items, names), limit_for(len(items)), warnings
@@ -204,10 +209,10 @@ class LLMSummariser:
         )
 
     @staticmethod
-    def _line(c: Contribution, alias: dict[int, str], closing: dict[int, str]) -> str:
+    def _line(c: Contribution, me: str, alias: dict[int, str], closing: dict[int, str]) -> str:
         return json.dumps(
             {
-                "id": alias[c.message_id],
+                "id": me,
                 "stance": closing.get(c.user_id),
                 "reply_to": alias.get(c.reply_to) if c.reply_to else None,
                 "text": head_and_tail(c.text),

@@ -126,9 +126,12 @@ async def test_a_close_interrupted_by_a_stop_is_completed_once_after_restart(
     assert len(s.rows("SELECT id FROM responses")) == 6  # nothing lost, nothing twice
 
 
-async def test_an_answer_stored_before_a_kill_is_shown_once_and_counted(server: Server) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+async def test_an_answer_stored_before_a_stop_is_shown_once_and_counted(
+    server: Server, stop: signal.Signals
+) -> None:
     s, sb = server, server.sb
-    async with s.bot(signal.SIGKILL):
+    async with s.bot(stop):
         round_id, buttons, thread = await start_and_answer(s)
         late = sb.member(s.guild, "Late")
         # The card's post takes effect, but the bot is killed before it learns its id.
@@ -190,11 +193,14 @@ async def test_a_burst_of_replies_through_a_stop_is_stored_once(
     assert len(ids) == len(set(ids)) and {m.id for m in sent} <= set(ids)
 
 
-async def test_a_start_interrupted_by_a_kill_leaves_no_half_round(server: Server) -> None:
-    """Killed while the round's post is on its way: after a restart the section can be started
-    again, and no round is left open without its post."""
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+async def test_a_start_interrupted_by_a_stop_leaves_no_half_round(
+    server: Server, stop: signal.Signals
+) -> None:
+    """Stopped while the round's post is on its way: after a restart the section can be
+    started again, and no round is left open without its post."""
     s, sb = server, server.sb
-    async with s.bot(signal.SIGKILL):
+    async with s.bot(stop):
         sb.rest.slow_down("POST", rf"/channels/{s.general.id}/messages$", 30)
         since = len(sb.rest.requests)
         await sb.slash(
@@ -215,3 +221,38 @@ async def test_a_start_interrupted_by_a_kill_leaves_no_half_round(server: Server
         assert again.messages[0].content.startswith("Started"), again.messages[0].content
     rows = s.rows("SELECT status, thread_id IS NOT NULL FROM rounds ORDER BY id")
     assert ("open", 0) not in rows, rows
+
+
+@pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+async def test_a_burst_of_answers_through_a_stop_keeps_every_acknowledged_one(
+    server: Server, stop: signal.Signals
+) -> None:
+    """Eight members answer at once and the bot is stopped after the first is acknowledged:
+    every answer a member was told was recorded is stored once and shown by one card."""
+    s, sb = server, server.sb
+    async with s.bot(stop):
+        _, buttons, thread = await start_and_answer(s)
+        late = [sb.member(s.guild, f"Burst {n}") for n in range(8)]
+        shown = [await sb.click(m, buttons, sb.button(buttons, "Respond")) for m in late]
+        submitted = [
+            await sb.submit_modal(m, form, {"q1": f"Burst answer {n}."}, wait=False)
+            for n, (m, form) in enumerate(zip(late, shown, strict=True))
+        ]
+        await sb.eventually(lambda: any(i.responded for i in submitted), timeout=15)
+    acknowledged = [
+        n
+        for n, i in enumerate(submitted)
+        if i.responded and i.messages and i.messages[0].content.startswith("Recorded:")
+    ]
+    assert acknowledged
+    stored = [r[0] for r in s.rows("SELECT content FROM responses WHERE content LIKE 'Burst%'")]
+    for n in acknowledged:
+        assert stored.count(f"Burst answer {n}.") == 1
+    async with s.bot():
+
+        def cards() -> list:
+            return [m for m in sb.messages(thread) if "Burst answer" in json.dumps(m.embeds)]
+
+        await sb.eventually(lambda: len(cards()) == len(stored), timeout=20, what="one card each")
+        await asyncio.sleep(0.3)
+        assert len(cards()) == len(stored)

@@ -98,6 +98,25 @@ async def test_a_slow_server_and_a_refused_connection_fall_back(db: Database) ->
         assert made.summary.notes[0].startswith("The LLM could not write this summary")
 
 
+async def test_a_slow_server_within_the_timeout_still_writes_the_summary(db: Database) -> None:
+    round_id = await fixed_round(db)
+    async with FakeOpenAI() as fake:
+        fake.default = lambda request: Reply.json(
+            {"points": [{"label": "l", "text": "A slow point.",
+                         "ids": [f"m{n}" for n in range(1, 12)]}],
+             "disagreements": [], "decisions": []},
+            delay=0.8,
+        )  # fmt: skip
+        env = {"OPENAI_BASE_URL": fake.base_url, "OPENAI_MODEL": "m", "LLM_TIMEOUT_SECONDS": "5"}
+        async with open_llm(load_settings(env, need_token=False)) as client:
+            assert client is not None
+            service = await summary_service(db, client)
+            record = await service.rounds.get(GUILD, round_id)
+            made = await service.make(record, engine="llm")
+    assert made.summary.engine == "llm"
+    assert any(p.text == "A slow point." for s in made.summary.sections for p in s.points)
+
+
 async def summary_service(db: Database, client: LLM) -> SummaryService:
     s = await services(db)
     return SummaryService(

@@ -230,3 +230,30 @@ async def test_a_thread_over_the_budget_is_split_by_topic_not_by_count(llm) -> N
                 seen.setdefault(topic, n)
                 assert seen[topic] == n, f"{topic} is cut between requests {seen[topic]} and {n}"
     assert len(seen) == 6
+
+
+async def test_answers_sharing_a_card_each_get_their_own_alias(llm) -> None:
+    """A member's answers to two questions are shown by one card (one message id): each is
+    sent, and citable, on its own."""
+    fake, client = llm
+    c = Contribution
+    d = Discussion(
+        "t",
+        ("q1?", "q2?"),
+        (c(701, 1, "First answer on chips.", 1), c(701, 1, "Second answer on cost.", 2)),
+        guild_id=1,
+        channel_id=2,
+    )
+    fake.script(
+        Reply.json({"points": [{"label": "a", "text": "On chips.", "ids": ["m1"]}],
+                    "disagreements": [], "decisions": []}),
+        Reply.json({"points": [{"label": "b", "text": "On cost.", "ids": ["m2"]}],
+                    "disagreements": [], "decisions": []}),
+    )  # fmt: skip
+    summary = await LLMSummariser(client).summarise(d, excluded=set())
+    sent = [line["id"] for r in fake.requests for line in sent_lines(r)]
+    assert sent == ["m1", "m2"]
+    assert [(p.text, p.message_ids) for s in summary.sections for p in s.points] == [
+        ("On chips.", (701,)),
+        ("On cost.", (701,)),
+    ]
