@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 import discord
 
 from cogs.rounds import ids
+from cogs.rounds.access import check_round
 from cogs.rounds.cards import card_texts, cards_in_thread, mine_embed
-from cogs.support.checks import can_view
 from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
@@ -36,19 +36,6 @@ def _guild_id(interaction: discord.Interaction[Any]) -> int:
     if interaction.guild_id is None:
         raise UserError("This only works in a server.")
     return interaction.guild_id
-
-
-MAX_ID = 2**63 - 1  # a Discord snowflake, and SQLite's largest integer
-
-
-async def check_round(interaction: discord.Interaction[RoundtableBot], round_id: int) -> None:
-    """A custom_id can be forged: the round must exist on this server and be in a channel the
-    member can view (a real button is always on the round's own message)."""
-    if not 0 < round_id <= MAX_ID:
-        raise UserError("This is not a button of a round on this server.")
-    record = await interaction.client.rounds.get(_guild_id(interaction), round_id)
-    if not can_view(interaction, record.channel_id):
-        raise UserError(f"Round {record.id} is in a channel you cannot see.")
 
 
 class HandledItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"rt:never"):

@@ -15,7 +15,8 @@ import discord
 from discord.ext import commands
 
 from cogs.rounds import ids
-from cogs.rounds.buttons import check_round, submitted_values
+from cogs.rounds.access import check_round
+from cogs.rounds.buttons import submitted_values
 from cogs.rounds.cards import show_answers
 from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error

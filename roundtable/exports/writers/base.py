@@ -11,6 +11,7 @@ end() -> the files written
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -22,7 +23,7 @@ from roundtable.exports.model import Earlier, Item, Meta, Request, RoundView, St
 CHUNK = 200
 
 
-class Writer:
+class Writer(abc.ABC):
     suffix = ""
 
     def __init__(self, request: Request, directory: Path, stem: str):
@@ -45,35 +46,37 @@ class Writer:
     def everything(self) -> bool:
         return self.request.include == "everything"
 
+    @abc.abstractmethod
     def begin(self, meta: Meta) -> None:
-        raise NotImplementedError
+        """The export's head: title, description, and for a digest its contents."""
 
-    def round_begin(self, r: RoundView) -> None:
+    def round_begin(self, r: RoundView) -> None:  # noqa: B027 (optional hook)
         pass
 
-    def question(self, r: RoundView, number: int, text: str) -> None:
+    def question(self, r: RoundView, number: int, text: str) -> None:  # noqa: B027 (optional hook)
         pass
 
-    def replies(self, r: RoundView) -> None:
+    def replies(self, r: RoundView) -> None:  # noqa: B027 (optional hook)
         pass
 
-    def nothing(self, r: RoundView, kind: str) -> None:
+    def nothing(self, r: RoundView, kind: str) -> None:  # noqa: B027 (optional hook)
         """The question just begun has no answers (kind "answer"), or the thread no replies."""
 
-    def items(self, r: RoundView, batch: Sequence[Item]) -> None:
+    def items(self, r: RoundView, batch: Sequence[Item]) -> None:  # noqa: B027 (optional hook)
         pass
 
-    def stances(self, r: RoundView, batch: Sequence[StanceView]) -> None:
+    def stances(self, r: RoundView, batch: Sequence[StanceView]) -> None:  # noqa: B027 (optional hook)
         pass
 
-    def edits(self, r: RoundView, batch: Sequence[Earlier]) -> None:
+    def edits(self, r: RoundView, batch: Sequence[Earlier]) -> None:  # noqa: B027 (optional hook)
         pass
 
-    def round_end(self, r: RoundView) -> None:
+    def round_end(self, r: RoundView) -> None:  # noqa: B027 (optional hook)
         pass
 
+    @abc.abstractmethod
     def end(self) -> list[Path]:
-        raise NotImplementedError
+        """Finish the files; returns them."""
 
 
 class DocumentWriter(Writer):
