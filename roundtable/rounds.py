@@ -26,6 +26,9 @@ from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.model import Pack
 from storage.rounds import (
+    Applied,
+    Captured,
+    Reply,
     ResponseRecord,
     RoundAlreadyOpen,
     RoundNotOpen,
@@ -102,6 +105,33 @@ class DeadlineTimer:
         self._changed.clear()
 
 
+class RoundThreads:
+    """Which channels are round threads, in memory: with the Message Content intent a bot sees
+    every message of every channel, and one outside a round must cost a dict lookup, not a
+    query. The service keeps it current as rounds are posted, closed and reopened."""
+
+    def __init__(self) -> None:
+        self.open: dict[int, tuple[int, int]] = {}  # thread id -> (guild id, round id)
+        self.known: set[int] = set()  # every round's thread: edits and deletions still apply
+
+    def opened(self, record: RoundRecord) -> None:
+        if record.thread_id is not None:
+            self.add(record.thread_id, record.guild_id, record.id, is_open=record.is_open)
+
+    def add(self, thread_id: int, guild_id: int, round_id: int, *, is_open: bool) -> None:
+        self.known.add(thread_id)
+        if is_open:
+            self.open[thread_id] = (guild_id, round_id)
+
+    def closed(self, record: RoundRecord) -> None:
+        if record.thread_id is not None:
+            self.open.pop(record.thread_id, None)
+
+    def round_of(self, guild_id: int, thread_id: int) -> int | None:
+        found = self.open.get(thread_id)
+        return found[1] if found is not None and found[0] == guild_id else None
+
+
 class RoundService:
     def __init__(
         self,
@@ -115,6 +145,13 @@ class RoundService:
         self._config = config
         self.clock = clock or Clock()
         self.timer = DeadlineTimer()
+        self.threads = RoundThreads()
+
+    async def load_threads(self) -> int:
+        """At start-up, before any event: the round threads (open and closed) into memory."""
+        for thread_id, guild_id, round_id, is_open in await self._repo.thread_index():
+            self.threads.add(thread_id, guild_id, round_id, is_open=is_open)
+        return len(self.threads.known)
 
     # -- starting ---------------------------------------------------------------------------
 
@@ -160,7 +197,9 @@ class RoundService:
         await self._repo.attach(record.id, thread_id=thread_id, posts=posts)
         if record.closes_at is not None:
             self.timer.changed()
-        return await self.get(record.guild_id, record.id)
+        attached = await self.get(record.guild_id, record.id)
+        self.threads.opened(attached)
+        return attached
 
     async def discard(self, record: RoundRecord) -> None:
         """Posting failed: forget the reserved round (nothing of it reached members)."""
@@ -294,15 +333,39 @@ class RoundService:
         created_at: datetime,
         name: str | None = None,
     ) -> ResponseRecord | None:
-        """A member's message in an open round's thread; None when it is not one."""
-        if not content.strip():
-            return None
-        record = await self._repo.by_thread(guild_id, thread_id)
-        if record is None or not record.is_open:
-            return None
-        return await self._repo.add_reply(
+        """A member's message in an open round's thread, stored now; None when it is not one.
+        (Live messages go through `roundtable.capture`, in batches.)"""
+        reply = self.reply_of(
             guild_id,
-            record.id,
+            thread_id,
+            user_id=user_id,
+            content=content,
+            message_id=message_id,
+            reply_to_id=reply_to_id,
+            created_at=created_at,
+            name=name,
+        )
+        return await self._repo.add_reply(reply) if reply is not None else None
+
+    def reply_of(
+        self,
+        guild_id: int,
+        thread_id: int,
+        *,
+        user_id: int,
+        content: str,
+        message_id: int,
+        reply_to_id: int | None,
+        created_at: datetime,
+        name: str | None = None,
+    ) -> Reply | None:
+        """What a member's thread message is to a round: a reply, or None (no query made)."""
+        round_id = self.threads.round_of(guild_id, thread_id)
+        if round_id is None or not content.strip():
+            return None
+        return Reply(
+            guild_id=guild_id,
+            round_id=round_id,
             user_id=user_id,
             content=content,
             message_id=message_id,
@@ -311,12 +374,15 @@ class RoundService:
             name=name,
         )
 
+    async def apply_captured(self, events: Sequence[Captured]) -> Applied:
+        """Replies, edits and deletions of round threads, in order, as one bulk write (the
+        round's state is checked in the same transaction: a reply to a round closed meanwhile
+        is not stored)."""
+        return await self._repo.apply_captured(events)
+
     async def reply_edited(self, guild_id: int, message_id: int, content: str) -> None:
         """A recorded reply was edited (an edit to nothing but blanks deletes it)."""
-        if content.strip():
-            await self._repo.edit_reply(guild_id, message_id, content)
-        else:
-            await self._repo.delete_reply(guild_id, message_id)
+        await self._repo.edit_reply(guild_id, message_id, content)
 
     async def reply_deleted(self, guild_id: int, message_id: int) -> None:
         await self._repo.delete_reply(guild_id, message_id)
@@ -368,6 +434,7 @@ class RoundService:
         finished = await self._repo.finish(guild_id, round_id, status=status, by=by)
         if finished is None:
             raise UserError(f"Round {round_id} is not open.")
+        self.threads.closed(finished)
         self.timer.changed()
         return await self._plan(finished)
 
@@ -380,6 +447,7 @@ class RoundService:
         for record in await self._repo.due(moment, limit=1):
             finished = await self._repo.finish(record.guild_id, record.id, status="closed", by=None)
             if finished is not None:
+                self.threads.closed(finished)
                 return await self._plan(finished)
         return None
 
@@ -420,6 +488,7 @@ class RoundService:
             ) from None
         if reopened is None:
             raise UserError(f"Round {round_id} is already open.")
+        self.threads.opened(reopened)
         self.timer.changed()
         return reopened
 

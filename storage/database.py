@@ -1,10 +1,12 @@
-"""The SQLite database: one connection for writes, one for reads, numbered migrations.
+"""The SQLite database: one writer thread that group-commits, one connection for reads,
+numbered migrations.
 
-Writes go through `Database.transaction()`, which takes an asyncio lock and opens the transaction
-with BEGIN IMMEDIATE, so two coroutines never interleave statements in one transaction and SQLite
-never has to upgrade a read lock (the cause of "database is locked" under WAL). Reads use a second
-connection, one statement at a time, which in WAL mode sees the last committed state and never
-waits for a writer.
+Writes are plain functions run by the writer thread (`storage/writer.py`): `await db.write(job)`
+resolves once the job is committed, together with whatever else was queued. The cold paths that
+await between statements use `async with db.transaction() as conn:` (BEGIN IMMEDIATE ... COMMIT,
+or ROLLBACK on any exception: nothing half-written), which the writer runs on its own. Reads use
+a second connection, one statement at a time, which in WAL mode sees the last committed state and
+never waits for the writer.
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
+from storage.writer import BULK, INTERACTIVE, Job, SessionConnection, Writer
+
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 5000
 _MIGRATION_NAME = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
@@ -56,18 +61,27 @@ def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return migrations
 
 
-async def _configure(conn: aiosqlite.Connection) -> None:
+async def configure_reader(conn: aiosqlite.Connection) -> None:
+    """A read-only connection: rows by name, waits for locks, refuses writes."""
     conn.row_factory = sqlite3.Row
     await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
     await conn.execute("PRAGMA foreign_keys = ON")
+    await conn.execute("PRAGMA query_only = ON")
+
+
+def _configure_writer(conn: sqlite3.Connection) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
 
 
 class Database:
-    """Owns the connections. Open with `async with Database.open(path) as db:`."""
+    """Owns the writer and the read connection. Open with `async with Database.open(path)`."""
 
     def __init__(
         self,
-        writer: aiosqlite.Connection,
+        writer: Writer,
         reader: aiosqlite.Connection,
         path: Path,
         *,
@@ -75,7 +89,6 @@ class Database:
     ):
         self._writer = writer
         self._reader = reader
-        self._write_lock = asyncio.Lock()
         # One read at a time on the read connection: while one coroutine's statement is still
         # open, another's would share its read transaction and so its older snapshot, and miss a
         # row committed in between (a create reading back what it just wrote).
@@ -92,38 +105,47 @@ class Database:
         """Open (creating the file and its folder), migrate, yield, and close on exit."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves.
-        writer = await aiosqlite.connect(path, isolation_level=None)
+        db_migrations = discover_migrations() if migrations is None else list(migrations)
+        writer = await asyncio.to_thread(Writer, path, configure=_configure_writer)
         try:
-            await _configure(writer)
-            await writer.execute("PRAGMA journal_mode = WAL")
-            await writer.execute("PRAGMA synchronous = NORMAL")
-            db_migrations = discover_migrations() if migrations is None else list(migrations)
-            applied = await apply_migrations(writer, db_migrations)
+            applied = await asyncio.to_thread(apply_migrations, writer.connection, db_migrations)
+            # Statistics for the query planner, kept current cheaply (SQLite's advice for
+            # long-lived connections); `optimize()` refreshes them while the bot runs.
+            await asyncio.to_thread(writer.connection.execute, "PRAGMA optimize = 0x10002")
+            writer.start()
             reader = await aiosqlite.connect(path, isolation_level=None)
         except BaseException:
-            await writer.close()
+            await asyncio.to_thread(writer.close)
             raise
         try:
-            await _configure(reader)
-            await reader.execute("PRAGMA query_only = ON")
+            await configure_reader(reader)
             yield cls(writer, reader, path, applied_migrations=applied)
         finally:
             await reader.close()
-            await writer.close()
+            await asyncio.to_thread(writer.close)
+
+    def write(self, job: Job[T], *, bulk: bool = False) -> asyncio.Future[T]:
+        """Run `job(conn)` on the writer thread; the future resolves after its COMMIT (or with
+        its exception, having rolled back only this job). `bulk` jobs wait for interactive ones."""
+        return self._writer.submit(job, lane=BULK if bulk else INTERACTIVE)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[SessionConnection]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (nothing half-written)."""
-        async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._writer
-            except BaseException:
-                await self._writer.execute("ROLLBACK")
-                raise
-            else:
-                await self._writer.execute("COMMIT")
+        async with self._writer.session() as conn:
+            yield conn
+
+    async def optimize(self) -> None:
+        """Refresh the planner's statistics where they went stale (`PRAGMA optimize`)."""
+        await self.write(lambda conn: conn.execute("PRAGMA optimize").fetchall())
+
+    @property
+    def queued_writes(self) -> int:
+        return self._writer.depth
+
+    @property
+    def writer_stats(self) -> Any:
+        return self._writer.stats
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self._read_lock, self._reader.execute(sql, tuple(params)) as cursor:
@@ -139,18 +161,12 @@ class Database:
         return int(row[0])
 
 
-async def _user_version(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("PRAGMA user_version") as cursor:
-        row = await cursor.fetchone()
-    return int(row[0]) if row else 0
-
-
-async def apply_migrations(conn: aiosqlite.Connection, migrations: Sequence[Migration]) -> int:
+def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> int:
     """Bring the database to the newest migration; each one in its own transaction.
 
     Returns how many were applied. A database newer than the code is refused.
     """
-    current = await _user_version(conn)
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
     newest = migrations[-1].version if migrations else 0
     if current > newest:
         raise DatabaseError(
@@ -171,10 +187,10 @@ async def apply_migrations(conn: aiosqlite.Connection, migrations: Sequence[Migr
             "COMMIT;"
         )
         try:
-            await conn.executescript(script)
+            conn.executescript(script)
         except sqlite3.Error as exc:
             if conn.in_transaction:
-                await conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
             raise DatabaseError(f"Migration {migration.name} failed: {exc}.") from exc
         log.info("Applied migration %s", migration.name)
         applied += 1

@@ -22,7 +22,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.database import Database, _configure
+from storage.database import Database, configure_reader
 
 BATCH = 2000
 
@@ -111,8 +111,7 @@ class ExportReader:
     async def open(cls, db: Database) -> AsyncIterator[ExportReader]:
         conn = await aiosqlite.connect(db.path, isolation_level=None)
         try:
-            await _configure(conn)
-            await conn.execute("PRAGMA query_only = ON")
+            await configure_reader(conn)
             await conn.execute("BEGIN")  # the snapshot starts at the first read
             yield cls(conn)
         finally:

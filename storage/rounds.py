@@ -7,20 +7,20 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
-import aiosqlite
-
+from storage import round_writes as writes
 from storage.database import Database
+from storage.round_writes import Applied, Captured, Delete, Edit, Reply, RoundNotOpen
+from storage.writer import SessionConnection
+
+__all__ = ["Applied", "Captured", "Delete", "Edit", "Reply", "RoundNotOpen"]
 
 
 class RoundAlreadyOpen(Exception):
     def __init__(self, round_id: int):
         super().__init__(round_id)
         self.round_id = round_id
-
-
-class RoundNotOpen(Exception):
-    """The round is closed or cancelled (or not this guild's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,29 +151,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-async def remember_name(
-    conn: aiosqlite.Connection, guild_id: int, user_id: int, name: str | None
-) -> None:
-    """Keep the member's display name for exports (inside the caller's transaction)."""
-    if not name or not name.strip():
-        return
-    await conn.execute(
-        "INSERT INTO member_names (guild_id, user_id, name, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, "
-        "updated_at = excluded.updated_at WHERE name != excluded.name",
-        (guild_id, user_id, name.strip()[:100], _now()),
-    )
-
-
-async def _require_open(conn: aiosqlite.Connection, guild_id: int, round_id: int) -> None:
-    async with conn.execute(
-        "SELECT status FROM rounds WHERE id = ? AND guild_id = ?", (round_id, guild_id)
-    ) as cursor:
-        row = await cursor.fetchone()
-    if row is None or row["status"] != "open":
-        raise RoundNotOpen(round_id)
-
-
 @dataclass(frozen=True, slots=True)
 class NewRound:
     guild_id: int
@@ -189,7 +166,7 @@ class NewRound:
     remind_at: datetime | None = None
 
 
-async def insert_round(conn: aiosqlite.Connection, new: NewRound) -> int:
+async def insert_round(conn: SessionConnection, new: NewRound) -> int:
     """Reserve an open round inside the caller's transaction; RoundAlreadyOpen if its section
     already has one."""
     async with conn.execute(
@@ -327,6 +304,14 @@ class RoundRepository:
                 "UPDATE rounds SET closes_at = ? WHERE id = ?", (_iso(closes_at), round_id)
             )
 
+    async def thread_index(self) -> list[tuple[int, int, int, bool]]:
+        """(thread id, guild id, round id, open) of every round that has a thread."""
+        rows = await self._db.fetch_all(
+            "SELECT thread_id, guild_id, id, status = 'open' FROM rounds "
+            "WHERE thread_id IS NOT NULL ORDER BY id"
+        )
+        return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
     async def open_with_threads(self) -> list[RoundRecord]:
         """Every guild's open rounds that have a thread (what start-up backfills)."""
         rows = await self._db.fetch_all(
@@ -459,34 +444,17 @@ class RoundRepository:
         name: str | None = None,
     ) -> list[ResponseRecord]:
         """Insert or replace the member's answers (earlier texts kept as history)."""
-        now = _now()
-        async with self._db.transaction() as conn:
-            await _require_open(conn, guild_id, round_id)
-            await remember_name(conn, guild_id, user_id, name)
-            for question, content in sorted(answers.items()):
-                async with conn.execute(
-                    "SELECT id, content FROM responses WHERE round_id = ? AND user_id = ? "
-                    "AND kind = 'answer' AND question = ?",
-                    (round_id, user_id, question),
-                ) as cursor:
-                    old = await cursor.fetchone()
-                if old is None:
-                    await conn.execute(
-                        "INSERT INTO responses (round_id, guild_id, user_id, kind, question, "
-                        "content, created_at) VALUES (?, ?, ?, 'answer', ?, ?, ?)",
-                        (round_id, guild_id, user_id, question, content, now),
-                    )
-                elif old["content"] != content:
-                    await conn.execute(
-                        "INSERT INTO response_edits (response_id, content, replaced_at) "
-                        "VALUES (?, ?, ?)",
-                        (old["id"], old["content"], now),
-                    )
-                    await conn.execute(
-                        "UPDATE responses SET content = ?, edited_at = ? WHERE id = ?",
-                        (content, now, old["id"]),
-                    )
-        return await self.answers(guild_id, round_id, user_id)
+        rows = await self._db.write(
+            partial(
+                writes.save_answers,
+                guild_id=guild_id,
+                round_id=round_id,
+                user_id=user_id,
+                answers=dict(answers),
+                name=name,
+            )
+        )
+        return [_response(r) for r in rows]
 
     async def answers(self, guild_id: int, round_id: int, user_id: int) -> list[ResponseRecord]:
         rows = await self._db.fetch_all(
@@ -497,87 +465,36 @@ class RoundRepository:
         return [_response(r) for r in rows]
 
     async def set_message(self, response_ids: Iterable[int], message_id: int) -> None:
-        async with self._db.transaction() as conn:
-            await conn.executemany(
-                "UPDATE responses SET message_id = ? WHERE id = ?",
-                [(message_id, rid) for rid in response_ids],
-            )
+        await self._db.write(
+            partial(writes.set_message, response_ids=list(response_ids), message_id=message_id)
+        )
 
     async def withdraw(self, guild_id: int, round_id: int, user_id: int) -> list[ResponseRecord]:
         """Delete the member's answers in a round; returns what was deleted."""
-        gone = await self.answers(guild_id, round_id, user_id)
-        async with self._db.transaction() as conn:
-            if gone:  # stored summaries may quote the withdrawn answers
-                await conn.execute(
-                    "DELETE FROM summaries WHERE guild_id = ? AND round_id = ?",
-                    (guild_id, round_id),
-                )
-            await conn.execute(
-                "DELETE FROM responses WHERE guild_id = ? AND round_id = ? AND user_id = ? "
-                "AND kind = 'answer'",
-                (guild_id, round_id, user_id),
-            )
-        return gone
+        rows = await self._db.write(
+            partial(writes.withdraw, guild_id=guild_id, round_id=round_id, user_id=user_id)
+        )
+        return [_response(r) for r in rows]
 
-    async def add_reply(
-        self,
-        guild_id: int,
-        round_id: int,
-        *,
-        user_id: int,
-        content: str,
-        message_id: int,
-        reply_to_id: int | None,
-        created_at: datetime,
-        name: str | None = None,
-    ) -> ResponseRecord | None:
+    async def add_reply(self, reply: Reply) -> ResponseRecord | None:
         """Store a thread reply while the round is open (a replayed message is stored once)."""
-        async with self._db.transaction() as conn:
-            try:
-                await _require_open(conn, guild_id, round_id)
-            except RoundNotOpen:
-                return None
-            await remember_name(conn, guild_id, user_id, name)
-            async with conn.execute(
-                "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
-                "reply_to_id, created_at) VALUES (?, ?, ?, 'reply', ?, ?, ?, ?) "
-                "ON CONFLICT (message_id) WHERE kind = 'reply' DO NOTHING RETURNING id",
-                (round_id, guild_id, user_id, content, message_id, reply_to_id, _iso(created_at)),
-            ) as cursor:
-                row = await cursor.fetchone()
-        if row is None:
-            return None
-        found = await self._db.fetch_one(_RESPONSE_SELECT + "WHERE id = ?", (row["id"],))
-        return _response(found) if found else None
+        row = await self._db.write(partial(writes.add_reply, reply=reply))
+        return _response(row) if row else None
+
+    async def apply_captured(self, events: Sequence[Captured]) -> Applied:
+        """Replies, edits and deletions from round threads, in order, as one bulk write."""
+        return await self._db.write(partial(writes.apply_captured, events=list(events)), bulk=True)
 
     async def edit_reply(self, guild_id: int, message_id: int, content: str) -> bool:
-        now = _now()
-        async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT id, content FROM responses WHERE guild_id = ? AND message_id = ? "
-                "AND kind = 'reply'",
-                (guild_id, message_id),
-            ) as cursor:
-                old = await cursor.fetchone()
-            if old is None or old["content"] == content:
-                return False
-            await conn.execute(
-                "INSERT INTO response_edits (response_id, content, replaced_at) VALUES (?, ?, ?)",
-                (old["id"], old["content"], now),
-            )
-            await conn.execute(
-                "UPDATE responses SET content = ?, edited_at = ? WHERE id = ?",
-                (content, now, old["id"]),
-            )
-        return True
+        """An edit to nothing but blanks deletes the reply."""
+        return await self._db.write(
+            partial(writes.edit_reply, guild_id=guild_id, message_id=message_id, content=content)
+        )
 
     async def delete_reply(self, guild_id: int, message_id: int) -> bool:
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "DELETE FROM responses WHERE guild_id = ? AND message_id = ? AND kind = 'reply'",
-                (guild_id, message_id),
-            )
-            return cursor.rowcount > 0
+        return await self._db.write(
+            partial(writes.delete_reply, guild_id=guild_id, message_id=message_id)
+        )
 
     async def responses(self, guild_id: int, round_id: int) -> list[ResponseRecord]:
         rows = await self._db.fetch_all(
@@ -598,23 +515,16 @@ class RoundRepository:
     async def set_stance(
         self, guild_id: int, round_id: int, user_id: int, label: str, *, name: str | None = None
     ) -> StanceRecord:
-        now = _now()
-        async with self._db.transaction() as conn:
-            await _require_open(conn, guild_id, round_id)
-            await remember_name(conn, guild_id, user_id, name)
-            await conn.execute(
-                "INSERT INTO stances (round_id, guild_id, user_id, opening, current, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO UPDATE SET "
-                "changes = changes + (current != excluded.current), current = excluded.current, "
-                "updated_at = excluded.updated_at",
-                (round_id, guild_id, user_id, label, label, now),
+        row = await self._db.write(
+            partial(
+                writes.set_stance,
+                guild_id=guild_id,
+                round_id=round_id,
+                user_id=user_id,
+                label=label,
+                name=name,
             )
-        row = await self._db.fetch_one(
-            "SELECT round_id, user_id, opening, current, closing, changes FROM stances "
-            "WHERE round_id = ? AND user_id = ?",
-            (round_id, user_id),
         )
-        assert row is not None
         return _stance(row)
 
     async def stances(self, guild_id: int, round_id: int) -> list[StanceRecord]:

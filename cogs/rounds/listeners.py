@@ -1,14 +1,15 @@
 """What members say in rounds: submitted answer forms, and replies in round threads.
 
 Answer forms are matched by custom_id (cogs/rounds/ids.py), not by a modal object in memory, so
-a form opened before a restart is still recorded after it.
+a form opened before a restart is still recorded after it. Thread messages, edits and deletions
+are not listeners: the bot hands them to `intake` as they are dispatched (no task per message),
+which passes round threads' events to the core's capture (roundtable/capture.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from typing import Any
 
 import discord
@@ -20,34 +21,32 @@ from cogs.rounds.buttons import submitted_values
 from cogs.rounds.cards import show_answers
 from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error
+from roundtable.capture import BATCH
 from roundtable.errors import UserError
-from storage.rounds import ResponseRecord
+from storage.rounds import Reply
 
 log = logging.getLogger(__name__)
 REPLY_TYPES = (discord.MessageType.default, discord.MessageType.reply)
-RECENT = 2000  # message ids remembered for edits and deletions that outrun their message
-
-
-class Recent(OrderedDict[int, str | None]):
-    """A bounded record of recent edits (new content) and deletions (None) by message id.
-
-    discord.py runs each event's listeners as separate tasks, so a quick edit or delete can be
-    handled before the message itself is stored; the capture checks here after storing.
-    """
-
-    def note(self, message_id: int, content: str | None) -> None:
-        self[message_id] = content
-        self.move_to_end(message_id)
-        while len(self) > RECENT:
-            self.popitem(last=False)
 
 
 class RoundListeners(commands.Cog):
     def __init__(self, bot: RoundtableBot):
         self.bot = bot
-        self.recent = Recent()
         self.readied = False  # on_ready fires again after an invalid session
         self.catching_up: asyncio.Task[int] | None = None
+
+    async def cog_load(self) -> None:
+        self.bot.intake.update(
+            message=self.take_message,
+            raw_message_edit=self.take_edit,
+            raw_message_delete=self.take_delete,
+            raw_bulk_message_delete=self.take_bulk_delete,
+        )
+
+    async def cog_unload(self) -> None:
+        for event in ("message", "raw_message_edit", "raw_message_delete"):
+            self.bot.intake.pop(event, None)
+        self.bot.intake.pop("raw_bulk_message_delete", None)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[RoundtableBot]) -> None:
@@ -102,48 +101,50 @@ class RoundListeners(commands.Cog):
         self.catching_up = asyncio.create_task(backfill(self.bot), name="backfill")
         self.catching_up.add_done_callback(_logged)
 
-    @commands.Cog.listener()
-    async def on_message(self, message: discord.Message) -> None:
-        if not self._capturable(message) or message.guild is None:
-            return
-        if message.id in self.recent and self.recent[message.id] is None:
-            return  # deleted before we got to it
-        guild_id = message.guild.id
-        stored = await capture(self.bot, guild_id, message)
-        if stored is not None and message.id in self.recent:
-            later = self.recent[message.id]
-            if later is None:
-                await self.bot.rounds.reply_deleted(guild_id, message.id)
-            else:
-                await self.bot.rounds.reply_edited(guild_id, message.id, later)
+    # -- thread events: synchronous, called from the bot's dispatch -----------------------
 
-    def _capturable(self, message: discord.Message) -> bool:
-        return self.bot.settings.message_content_intent and member_reply(message)
-
-    @commands.Cog.listener()
-    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
-        content = payload.data.get("content")
+    def take_message(self, message: discord.Message) -> None:
+        # Whether the channel is a round's thread is the capture's question (a dict lookup),
+        # even when discord.py has no Thread object for it (not cached after a restart).
         if (
-            payload.guild_id is None
-            or content is None
+            message.guild is None
+            or message.author.bot
+            or message.webhook_id is not None
+            or message.type not in REPLY_TYPES
             or not self.bot.settings.message_content_intent
         ):
             return
-        self.recent.note(payload.message_id, content)
-        await self.bot.rounds.reply_edited(payload.guild_id, payload.message_id, content)
+        self.bot.capture.offer_message(
+            message.guild.id,
+            message.channel.id,
+            user_id=message.author.id,
+            content=message.content,
+            message_id=message.id,
+            reply_to_id=message.reference.message_id if message.reference else None,
+            created_at=message.created_at,
+            name=message.author.display_name,
+        )
 
-    @commands.Cog.listener()
-    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
-        if payload.guild_id is not None:
-            self.recent.note(payload.message_id, None)
-            await self.bot.rounds.reply_deleted(payload.guild_id, payload.message_id)
+    def take_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        content = payload.data.get("content")
+        if payload.guild_id is None or content is None:
+            return
+        if self.bot.settings.message_content_intent:
+            self.bot.capture.offer_edit(
+                payload.guild_id, payload.channel_id, payload.message_id, content
+            )
 
-    @commands.Cog.listener()
-    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+    def take_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         if payload.guild_id is not None:
-            for message_id in payload.message_ids:
-                self.recent.note(message_id, None)
-                await self.bot.rounds.reply_deleted(payload.guild_id, message_id)
+            self.bot.capture.offer_deletes(
+                payload.guild_id, payload.channel_id, (payload.message_id,)
+            )
+
+    def take_bulk_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        if payload.guild_id is not None:
+            self.bot.capture.offer_deletes(
+                payload.guild_id, payload.channel_id, sorted(payload.message_ids)
+            )
 
 
 def _logged(task: asyncio.Task[int]) -> None:
@@ -159,22 +160,6 @@ def member_reply(message: discord.Message) -> bool:
         and not message.author.bot
         and message.webhook_id is None
         and message.type in REPLY_TYPES
-    )
-
-
-async def capture(
-    bot: RoundtableBot, guild_id: int, message: discord.Message
-) -> ResponseRecord | None:
-    """Store a member's thread message as a reply of its open round (once, whenever seen)."""
-    return await bot.rounds.capture_reply(
-        guild_id,
-        message.channel.id,
-        user_id=message.author.id,
-        content=message.content,
-        message_id=message.id,
-        reply_to_id=message.reference.message_id if message.reference else None,
-        created_at=message.created_at,
-        name=message.author.display_name,
     )
 
 
@@ -194,11 +179,28 @@ async def backfill(bot: RoundtableBot) -> int:
                 continue
             present: dict[int, str] = {}
             read_from = discord.utils.time_snowflake(discord.utils.utcnow())
+            replies: list[Reply] = []
             async for message in thread.history(limit=None, oldest_first=True):
                 if not member_reply(message) or not message.content.strip():
                     continue
                 present[message.id] = message.content
-                added += await capture(bot, record.guild_id, message) is not None
+                reply = bot.rounds.reply_of(
+                    record.guild_id,
+                    thread.id,
+                    user_id=message.author.id,
+                    content=message.content,
+                    message_id=message.id,
+                    reply_to_id=message.reference.message_id if message.reference else None,
+                    created_at=message.created_at,
+                    name=message.author.display_name,
+                )
+                if reply is not None:
+                    replies.append(reply)
+                if len(replies) >= BATCH:
+                    added += (await bot.rounds.apply_captured(replies)).added
+                    replies = []
+            if replies:
+                added += (await bot.rounds.apply_captured(replies)).added
             await bot.rounds.reconcile_replies(record, present, read_from=read_from)
         except discord.HTTPException as exc:  # a thread gone or unreadable: the others still
             log.warning("Could not read the thread of round %s: %s", record.id, exc)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from discord.ext import commands
 
 from cogs import EXTENSIONS
 from cogs.support.tree import RoundtableTree
+from roundtable.capture import ReplyCapture
 from roundtable.clock import Clock
 from roundtable.exports.service import ExportService
 from roundtable.guild_config import GuildConfig
@@ -34,6 +36,7 @@ from storage.series import SeriesRepository
 from storage.summaries import SummaryRepository
 
 log = logging.getLogger(__name__)
+UPKEEP_SECONDS = 6 * 3600
 
 
 # What the bot needs in the channels it posts rounds in; the README's invite URL asks for these.
@@ -118,11 +121,29 @@ class RoundtableBot(commands.Bot):
             LLMSummariser(llm) if llm else None,
         )
         self.exports = ExportService(db)
+        self.capture = ReplyCapture(self.rounds)
+        # Events handed over synchronously as discord.py dispatches them, instead of a task
+        # per event (cogs/rounds/listeners.py registers the thread events here).
+        self.intake: dict[str, Callable[..., None]] = {}
+        self._upkeep: asyncio.Task[None] | None = None
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        take = self.intake.get(event_name)
+        if take is None:
+            super().dispatch(event_name, *args, **kwargs)
+            return
+        try:
+            take(*args)
+        except Exception:
+            log.exception("Could not take in a %s event", event_name)
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).
         for gone in await self.rounds.discard_unposted(self.started_at):
             log.warning("Round %s was being started when the bot stopped: forgotten", gone)
+        log.info("Round threads known: %d", await self.rounds.load_threads())
+        self.capture.start()
+        self._upkeep = asyncio.create_task(self._optimize_every(UPKEEP_SECONDS), name="upkeep")
         shipped = await self.packs.sync_shipped()
         log.info("Shipped packs: %s", ", ".join(shipped) or "none")
         for name in self.extension_names:
@@ -142,7 +163,19 @@ class RoundtableBot(commands.Bot):
 
     async def close(self) -> None:
         await super().close()
+        await self.capture.stop()  # what was received is stored before the database closes
+        if self._upkeep is not None:
+            self._upkeep.cancel()
         self.imports.close()  # the import worker process ends with the bot
+
+    async def _optimize_every(self, seconds: float) -> None:
+        """Keep the query planner's statistics current while the bot runs."""
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                await self.db.optimize()
+            except Exception:
+                log.exception("PRAGMA optimize failed")
 
     async def on_ready(self) -> None:
         # Fires again after every reconnect: never sync or create clients here.

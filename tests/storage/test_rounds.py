@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from storage.database import Database
-from storage.rounds import RoundAlreadyOpen, RoundNotOpen, RoundRecord, RoundRepository
+from storage.rounds import Reply, RoundAlreadyOpen, RoundNotOpen, RoundRecord, RoundRepository
 
 NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
@@ -162,10 +163,10 @@ async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
     repo: RoundRepository,
 ) -> None:
     record = await create(repo)
-    kwargs = {"user_id": 5, "content": "hi", "message_id": 42, "reply_to_id": None}
-    stored = await repo.add_reply(1, record.id, created_at=NOW, **kwargs)
+    reply = Reply(1, record.id, 5, "hi", message_id=42, reply_to_id=None, created_at=NOW)
+    stored = await repo.add_reply(reply)
     assert stored is not None and (stored.kind, stored.created_at) == ("reply", NOW)
-    assert await repo.add_reply(1, record.id, created_at=NOW, **kwargs) is None  # replayed
+    assert await repo.add_reply(reply) is None  # replayed
     assert await repo.edit_reply(1, 42, "hello") is True
     assert await repo.edit_reply(1, 42, "hello") is False  # unchanged
     assert await repo.edit_reply(2, 42, "intruder") is False  # another guild
@@ -174,8 +175,7 @@ async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
     assert await repo.delete_reply(2, 42) is False
     assert await repo.delete_reply(1, 42) is True
     await repo.finish(1, record.id, status="closed", by=None)
-    late = {**kwargs, "message_id": 43}
-    assert await repo.add_reply(1, record.id, created_at=NOW, **late) is None
+    assert await repo.add_reply(replace(reply, message_id=43)) is None
 
 
 async def test_page_lists_open_rounds_first_then_the_newest(repo: RoundRepository) -> None:

@@ -1,0 +1,297 @@
+"""The writes members cause, as jobs for the writer thread (`Database.write`).
+
+Each job runs inside the writer's transaction, on its own sqlite3 connection, and returns rows
+(the repository turns them into records): no second round trip to read back what was written.
+Captured thread events come in batches (`apply_captured`): one job, one commit, for hundreds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+RESPONSE_SELECT = (
+    "SELECT id, round_id, user_id, kind, question, content, message_id, reply_to_id, "
+    "created_at, edited_at FROM responses "
+)
+STANCE_COLUMNS = "round_id, user_id, opening, current, closing, changes"
+
+
+class RoundNotOpen(Exception):
+    """The round is closed or cancelled (or not this guild's)."""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def remember_name(conn: sqlite3.Connection, guild_id: int, user_id: int, name: str | None) -> None:
+    """Keep the member's display name for exports (inside the caller's transaction)."""
+    if not name or not name.strip():
+        return
+    conn.execute(
+        "INSERT INTO member_names (guild_id, user_id, name, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, "
+        "updated_at = excluded.updated_at WHERE name != excluded.name",
+        (guild_id, user_id, name.strip()[:100], now_iso()),
+    )
+
+
+def require_open(conn: sqlite3.Connection, guild_id: int, round_id: int) -> None:
+    row = conn.execute(
+        "SELECT status FROM rounds WHERE id = ? AND guild_id = ?", (round_id, guild_id)
+    ).fetchone()
+    if row is None or row["status"] != "open":
+        raise RoundNotOpen(round_id)
+
+
+def answers_of(
+    conn: sqlite3.Connection, guild_id: int, round_id: int, user_id: int
+) -> list[sqlite3.Row]:
+    return conn.execute(
+        RESPONSE_SELECT + "WHERE guild_id = ? AND round_id = ? AND user_id = ? "
+        "AND kind = 'answer' ORDER BY question",
+        (guild_id, round_id, user_id),
+    ).fetchall()
+
+
+def save_answers(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    round_id: int,
+    user_id: int,
+    answers: dict[int, str],
+    name: str | None,
+) -> list[sqlite3.Row]:
+    """Insert or replace the member's answers (earlier texts kept as history)."""
+    now = now_iso()
+    require_open(conn, guild_id, round_id)
+    remember_name(conn, guild_id, user_id, name)
+    for question, content in sorted(answers.items()):
+        old = conn.execute(
+            "SELECT id, content FROM responses WHERE round_id = ? AND user_id = ? "
+            "AND kind = 'answer' AND question = ?",
+            (round_id, user_id, question),
+        ).fetchone()
+        if old is None:
+            conn.execute(
+                "INSERT INTO responses (round_id, guild_id, user_id, kind, question, content, "
+                "created_at) VALUES (?, ?, ?, 'answer', ?, ?, ?)",
+                (round_id, guild_id, user_id, question, content, now),
+            )
+        elif old["content"] != content:
+            _replace_content(conn, old["id"], old["content"], content, now)
+    return answers_of(conn, guild_id, round_id, user_id)
+
+
+def _replace_content(
+    conn: sqlite3.Connection, response_id: int, old: str, new: str, now: str
+) -> None:
+    conn.execute(
+        "INSERT INTO response_edits (response_id, content, replaced_at) VALUES (?, ?, ?)",
+        (response_id, old, now),
+    )
+    conn.execute(
+        "UPDATE responses SET content = ?, edited_at = ? WHERE id = ?", (new, now, response_id)
+    )
+
+
+def withdraw(
+    conn: sqlite3.Connection, guild_id: int, round_id: int, user_id: int
+) -> list[sqlite3.Row]:
+    """Delete the member's answers in a round; returns what was deleted."""
+    gone = answers_of(conn, guild_id, round_id, user_id)
+    if gone:  # stored summaries may quote the withdrawn answers
+        conn.execute(
+            "DELETE FROM summaries WHERE guild_id = ? AND round_id = ?", (guild_id, round_id)
+        )
+        conn.execute(
+            "DELETE FROM responses WHERE guild_id = ? AND round_id = ? AND user_id = ? "
+            "AND kind = 'answer'",
+            (guild_id, round_id, user_id),
+        )
+    return gone
+
+
+def set_message(conn: sqlite3.Connection, response_ids: Iterable[int], message_id: int) -> None:
+    conn.executemany(
+        "UPDATE responses SET message_id = ? WHERE id = ?",
+        [(message_id, rid) for rid in response_ids],
+    )
+
+
+def set_stance(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    round_id: int,
+    user_id: int,
+    label: str,
+    name: str | None,
+) -> sqlite3.Row:
+    require_open(conn, guild_id, round_id)
+    remember_name(conn, guild_id, user_id, name)
+    row = conn.execute(
+        "INSERT INTO stances (round_id, guild_id, user_id, opening, current, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO UPDATE SET "
+        "changes = changes + (current != excluded.current), current = excluded.current, "
+        "updated_at = excluded.updated_at RETURNING " + STANCE_COLUMNS,
+        (round_id, guild_id, user_id, label, label, now_iso()),
+    ).fetchone()
+    assert row is not None
+    return row
+
+
+# -- replies in round threads ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A member's message in a round's thread."""
+
+    guild_id: int
+    round_id: int
+    user_id: int
+    content: str
+    message_id: int
+    reply_to_id: int | None
+    created_at: datetime
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    guild_id: int
+    message_id: int
+    content: str  # blank: the reply is deleted
+
+
+@dataclass(frozen=True, slots=True)
+class Delete:
+    guild_id: int
+    message_id: int
+
+
+Captured = Reply | Edit | Delete
+
+
+@dataclass(slots=True)
+class Applied:
+    added: int = 0
+    edited: int = 0
+    deleted: int = 0
+
+
+def add_reply(conn: sqlite3.Connection, reply: Reply) -> sqlite3.Row | None:
+    """Store a thread reply while the round is open (a replayed message is stored once)."""
+    try:
+        require_open(conn, reply.guild_id, reply.round_id)
+    except RoundNotOpen:
+        return None
+    remember_name(conn, reply.guild_id, reply.user_id, reply.name)
+    return conn.execute(
+        "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
+        "reply_to_id, created_at) VALUES (?, ?, ?, 'reply', ?, ?, ?, ?) "
+        "ON CONFLICT (message_id) WHERE kind = 'reply' DO NOTHING RETURNING id, round_id, "
+        "user_id, kind, question, content, message_id, reply_to_id, created_at, edited_at",
+        (
+            reply.round_id,
+            reply.guild_id,
+            reply.user_id,
+            reply.content,
+            reply.message_id,
+            reply.reply_to_id,
+            reply.created_at.astimezone(UTC).isoformat(),
+        ),
+    ).fetchone()
+
+
+def edit_reply(conn: sqlite3.Connection, guild_id: int, message_id: int, content: str) -> bool:
+    """A stored reply edited; an edit to nothing but blanks deletes it."""
+    if not content.strip():
+        return delete_reply(conn, guild_id, message_id)
+    old = conn.execute(
+        "SELECT id, content FROM responses WHERE guild_id = ? AND message_id = ? "
+        "AND kind = 'reply'",
+        (guild_id, message_id),
+    ).fetchone()
+    if old is None or old["content"] == content:
+        return False
+    _replace_content(conn, old["id"], old["content"], content, now_iso())
+    return True
+
+
+def delete_reply(conn: sqlite3.Connection, guild_id: int, message_id: int) -> bool:
+    cursor = conn.execute(
+        "DELETE FROM responses WHERE guild_id = ? AND message_id = ? AND kind = 'reply'",
+        (guild_id, message_id),
+    )
+    return cursor.rowcount > 0
+
+
+def apply_captured(conn: sqlite3.Connection, events: Sequence[Captured]) -> Applied:
+    """Replies, edits and deletions from round threads, in the order they happened: one job.
+
+    Replies of open rounds go in with one statement per run of replies; an edit or a delete is
+    applied where it falls, after the message it changes.
+    """
+    applied = Applied()
+    open_rounds: dict[tuple[int, int], bool] = {}
+    run: list[Reply] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        rows = [r for r in run if _is_open(conn, open_rounds, r)]
+        names = {(r.guild_id, r.user_id): r.name for r in rows if r.name and r.name.strip()}
+        before = conn.total_changes
+        conn.executemany(
+            "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
+            "reply_to_id, created_at) VALUES (?, ?, ?, 'reply', ?, ?, ?, ?) "
+            "ON CONFLICT (message_id) WHERE kind = 'reply' DO NOTHING",
+            [
+                (
+                    r.round_id,
+                    r.guild_id,
+                    r.user_id,
+                    r.content,
+                    r.message_id,
+                    r.reply_to_id,
+                    r.created_at.astimezone(UTC).isoformat(),
+                )
+                for r in rows
+            ],
+        )
+        applied.added += conn.total_changes - before
+        for (guild_id, user_id), name in names.items():
+            remember_name(conn, guild_id, user_id, name)
+        run.clear()
+
+    for event in events:
+        if isinstance(event, Reply):
+            if event.content.strip():
+                run.append(event)
+            continue
+        flush()
+        if isinstance(event, Edit):
+            done = edit_reply(conn, event.guild_id, event.message_id, event.content)
+            if event.content.strip():
+                applied.edited += done
+            else:
+                applied.deleted += done
+        else:
+            applied.deleted += delete_reply(conn, event.guild_id, event.message_id)
+    flush()
+    return applied
+
+
+def _is_open(conn: sqlite3.Connection, seen: dict[tuple[int, int], bool], reply: Reply) -> bool:
+    key = (reply.guild_id, reply.round_id)
+    if key not in seen:
+        try:
+            require_open(conn, reply.guild_id, reply.round_id)
+            seen[key] = True
+        except RoundNotOpen:
+            seen[key] = False
+    return seen[key]

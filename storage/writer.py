@@ -1,0 +1,303 @@
+"""One writer thread that group-commits: every write of the bot goes through it.
+
+A write is a plain function run on the thread's own sqlite3 connection, `job(conn) -> value`.
+Whatever is queued when the thread comes round is committed in one transaction (each job inside
+its own SAVEPOINT, so one failing job rolls back only itself), and each caller's future is
+resolved after the COMMIT: "Recorded" still means committed, but a burst of replies costs one
+commit, not one per reply, and no thread hand-off per statement.
+
+Two lanes: interactive jobs (a member's click or form, a moderator's command) are always taken
+before bulk ones (captured replies), so an acknowledgement never waits behind a burst for more
+than the one batch being written. Jobs of one lane keep their order, so a member's edit or
+delete is never applied before their message.
+
+`session()` is the multi-statement form for cold paths that await between statements: the
+thread runs that session alone, statement by statement, like a lock around a transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import sqlite3
+import threading
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+Job = Callable[[sqlite3.Connection], T]
+
+INTERACTIVE = 0
+BULK = 1
+MAX_BATCH = 256  # jobs per transaction; a capture job itself holds up to 500 replies
+SESSION_IDLE = 120  # seconds a transaction() may wait for its next statement
+
+
+@dataclass(slots=True)
+class _Pending(Generic[T]):
+    job: Job[T]
+    future: asyncio.Future[T]
+    loop: asyncio.AbstractEventLoop
+
+
+@dataclass(slots=True)
+class _Session:
+    """A transaction driven statement by statement from the event loop."""
+
+    started: asyncio.Future[None]
+    loop: asyncio.AbstractEventLoop
+    requests: queue.SimpleQueue[tuple[str, str, Any, asyncio.Future[Any]]] = field(
+        default_factory=queue.SimpleQueue
+    )
+
+
+@dataclass(slots=True)
+class WriterStats:
+    batches: int = 0
+    jobs: int = 0
+    largest_batch: int = 0
+
+
+def _settle(results: Sequence[tuple[asyncio.Future[Any], Any, BaseException | None]]) -> None:
+    for future, value, error in results:
+        if future.cancelled():
+            continue
+        if error is None:
+            future.set_result(value)
+        else:
+            future.set_exception(error)
+
+
+def _deliver(
+    loop: asyncio.AbstractEventLoop,
+    results: Sequence[tuple[asyncio.Future[Any], Any, BaseException | None]],
+) -> None:
+    try:
+        loop.call_soon_threadsafe(_settle, results)
+    except RuntimeError:  # the loop is closed: nobody is waiting any more
+        pass
+
+
+class Writer:
+    """Owns the write connection and the thread. `start()`, then `submit()`, then `close()`."""
+
+    def __init__(self, path: Path, *, configure: Callable[[sqlite3.Connection], None]):
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.row_factory = sqlite3.Row
+        configure(self._conn)
+        self._lanes: tuple[deque[_Pending[Any] | _Session], ...] = (deque(), deque())
+        self._ready = threading.Condition()
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="sqlite-writer", daemon=True)
+        self.stats = WriterStats()
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For migrations before `start()` only."""
+        return self._conn
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def close(self) -> None:
+        """Write what is queued, stop the thread, close the connection."""
+        with self._ready:
+            self._closing = True
+            self._ready.notify()
+        if self._thread.is_alive():
+            self._thread.join()
+        self._conn.close()
+
+    @property
+    def depth(self) -> int:
+        return len(self._lanes[INTERACTIVE]) + len(self._lanes[BULK])
+
+    def submit(self, job: Job[T], *, lane: int = INTERACTIVE) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._put(_Pending(job, future, loop), lane)
+        return future
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[SessionConnection]:
+        loop = asyncio.get_running_loop()
+        session = _Session(loop.create_future(), loop)
+        self._put(session, INTERACTIVE)
+        conn = SessionConnection(session)
+        try:
+            await session.started
+        except asyncio.CancelledError:
+            conn.request("rollback", "", ())  # the thread still begins it: end it at once
+            raise
+        try:
+            yield conn
+        except BaseException:
+            await conn.request("rollback", "", ())
+            raise
+        else:
+            await conn.request("commit", "", ())
+
+    def _put(self, item: _Pending[Any] | _Session, lane: int) -> None:
+        with self._ready:
+            if self._closing:
+                raise RuntimeError("The database is closed.")
+            self._lanes[lane].append(item)
+            self._ready.notify()
+
+    # -- the thread ---------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                while not self._lanes[INTERACTIVE] and not self._lanes[BULK]:
+                    if self._closing:
+                        return
+                    self._ready.wait()
+                taken = self._take()
+            if isinstance(taken, _Session):
+                self._run_session(taken)
+            else:
+                self._commit(taken)
+
+    def _take(self) -> list[_Pending[Any]] | _Session:
+        """Interactive jobs first, then bulk ones; a session runs on its own."""
+        batch: list[_Pending[Any]] = []
+        for lane in self._lanes:
+            while lane and len(batch) < MAX_BATCH:
+                if isinstance(lane[0], _Session):
+                    if batch:
+                        return batch
+                    return lane.popleft()  # type: ignore[return-value]
+                batch.append(lane.popleft())  # type: ignore[arg-type]
+        return batch
+
+    def _commit(self, batch: list[_Pending[Any]]) -> None:
+        conn = self._conn
+        results: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for pending in batch:
+                conn.execute("SAVEPOINT job")
+                try:
+                    value = pending.job(conn)
+                except Exception as exc:  # this job only: the others of the batch go on
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                    results.append((pending.future, None, exc))
+                else:
+                    conn.execute("RELEASE job")
+                    results.append((pending.future, value, None))
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:  # the commit itself failed: nothing of the batch is kept
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            log.error("A batch of %d writes failed: %s", len(batch), exc)
+            results = [(pending.future, None, exc) for pending in batch]
+        self.stats.batches += 1
+        self.stats.jobs += len(batch)
+        self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
+        by_loop: dict[asyncio.AbstractEventLoop, list[Any]] = {}
+        for pending, result in zip(batch, results, strict=True):
+            by_loop.setdefault(pending.loop, []).append(result)
+        for loop, settled in by_loop.items():
+            _deliver(loop, settled)
+
+    def _run_session(self, session: _Session) -> None:
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            _deliver(session.loop, [(session.started, None, exc)])
+            return
+        _deliver(session.loop, [(session.started, None, None)])
+        while True:
+            try:
+                op, sql, params, future = session.requests.get(timeout=SESSION_IDLE)
+            except queue.Empty:  # its caller is gone: never hold every write up for it
+                log.error("A transaction was left open for %d s: rolled back", SESSION_IDLE)
+                conn.execute("ROLLBACK")
+                return
+            try:
+                if op == "commit":
+                    conn.execute("COMMIT")
+                    value: Any = None
+                elif op == "rollback":
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    value = None
+                elif op == "many":
+                    cursor = conn.executemany(sql, params)
+                    value = Result([], cursor.rowcount, cursor.lastrowid)
+                else:
+                    cursor = conn.execute(sql, params)
+                    value = Result(cursor.fetchall(), cursor.rowcount, cursor.lastrowid)
+            except Exception as exc:
+                if op == "commit" and conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                _deliver(session.loop, [(future, None, exc)])
+            else:
+                _deliver(session.loop, [(future, value, None)])
+            if op in ("commit", "rollback"):
+                return
+
+
+class Result:
+    """A statement's rows, read in full on the writer thread (cursor-like, for sessions)."""
+
+    def __init__(self, rows: list[sqlite3.Row], rowcount: int, lastrowid: int | None):
+        self._rows = rows
+        self._next = 0
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+
+    async def fetchone(self) -> sqlite3.Row | None:
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    async def fetchall(self) -> list[sqlite3.Row]:
+        rows, self._next = self._rows[self._next :], len(self._rows)
+        return rows
+
+
+class _Statement:
+    """`await conn.execute(...)` and `async with conn.execute(...) as cursor` both work."""
+
+    def __init__(self, future: asyncio.Future[Result]):
+        self._future = future
+
+    def __await__(self) -> Any:
+        return self._future.__await__()
+
+    async def __aenter__(self) -> Result:
+        return await self._future
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class SessionConnection:
+    """What `Database.transaction()` yields: execute and executemany inside one transaction."""
+
+    def __init__(self, session: _Session):
+        self._session = session
+
+    def request(self, op: str, sql: str, params: Any) -> asyncio.Future[Any]:
+        future: asyncio.Future[Any] = self._session.loop.create_future()
+        self._session.requests.put((op, sql, params, future))
+        return future
+
+    def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> _Statement:
+        bound = dict(params) if isinstance(params, Mapping) else tuple(params)
+        return _Statement(self.request("one", sql, bound))
+
+    def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> _Statement:
+        return _Statement(self.request("many", sql, [tuple(p) for p in params]))
