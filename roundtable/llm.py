@@ -13,13 +13,13 @@ import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
-
-import openai
-from openai import AsyncOpenAI
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from roundtable.prompting import LLMError, Usage, parse_json_object
 from roundtable.settings import LLMSettings, Settings
+
+if TYPE_CHECKING:  # the openai package (~24 MB) is imported only when an LLM is configured
+    from openai import AsyncOpenAI
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,8 @@ class LLM:
             "max_tokens": max_tokens,
             "temperature": 0.2,
         }
+        import openai  # loaded already: this LLM's client was made with it
+
         if self._schemas_supported:
             try:
                 return await self._create(
@@ -143,6 +145,8 @@ async def open_llm(settings: Settings) -> AsyncIterator[LLM | None]:
     if settings.llm is None:
         yield None
         return
+    from openai import AsyncOpenAI
+
     async with AsyncOpenAI(
         base_url=settings.llm.base_url,
         api_key=settings.llm.api_key,

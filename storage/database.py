@@ -15,7 +15,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,6 +138,12 @@ class Database:
     async def optimize(self) -> None:
         """Refresh the planner's statistics where they went stale (`PRAGMA optimize`)."""
         await self.write(lambda conn: conn.execute("PRAGMA optimize").fetchall())
+
+    async def trace(self, callback: Callable[[str], None] | None) -> None:
+        """Every statement either connection runs, with its values, to `callback` (None: off).
+        Runs on the connections' threads: the callback must only append or log."""
+        await self.write(lambda conn: conn.set_trace_callback(callback))
+        await self._reader.set_trace_callback(callback)
 
     @property
     def queued_writes(self) -> int:

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 import yarl
@@ -18,14 +18,12 @@ from roundtable.capture import ReplyCapture
 from roundtable.clock import Clock
 from roundtable.exports.service import ExportService
 from roundtable.guild_config import GuildConfig
-from roundtable.llm import LLM
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.worker import ProcessRunner
 from roundtable.packs.writers import LLMWriter
 from roundtable.rounds import RoundService
 from roundtable.series import SeriesService
 from roundtable.settings import Settings
-from roundtable.summaries.llm_engine import LLMSummariser
 from roundtable.summaries.service import SummaryService
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
@@ -34,6 +32,9 @@ from storage.privacy import PrivacyRepository
 from storage.rounds import RoundRepository
 from storage.series import SeriesRepository
 from storage.summaries import SummaryRepository
+
+if TYPE_CHECKING:
+    from roundtable.llm import LLM
 
 log = logging.getLogger(__name__)
 UPKEEP_SECONDS = 6 * 3600
@@ -118,7 +119,7 @@ class RoundtableBot(commands.Bot):
             self.rounds,
             self.privacy,
             self.guild_config,
-            LLMSummariser(llm) if llm else None,
+            _llm_summariser(llm),
         )
         self.exports = ExportService(db)
         self.capture = ReplyCapture(self.rounds)
@@ -181,3 +182,13 @@ class RoundtableBot(commands.Bot):
         # Fires again after every reconnect: never sync or create clients here.
         assert self.user is not None
         log.info("Connected as %s (%s) to %d guild(s)", self.user, self.user.id, len(self.guilds))
+
+
+def _llm_summariser(llm: LLM | None) -> Any:
+    """The LLM engine only when an LLM is configured: it imports the offline engine (numpy)
+    for its fallbacks, which a bot without an LLM loads on its first summary instead."""
+    if llm is None:
+        return None
+    from roundtable.summaries.llm_engine import LLMSummariser
+
+    return LLMSummariser(llm)

@@ -41,7 +41,7 @@ from roundtable.exports.writers import for_format
 from roundtable.exports.writers.base import Writer
 from roundtable.packs.format import parse_pack
 from roundtable.packs.model import Pack
-from roundtable.summaries import offline
+from roundtable.summaries import summarise_offline
 from roundtable.summaries.model import (
     Contribution,
     Discussion,
@@ -202,7 +202,7 @@ class ExportService:
                 )
         if summary is None:
             discussion = await self._discussion(reader, guild_id, row)
-            summary = await asyncio.to_thread(offline.summarise, discussion)
+            summary = await asyncio.to_thread(summarise_offline, discussion)
             summary = only_real_citations(summary, discussion)
             note = note or "Made for this export: no summary of this round is stored."
         texts = [p.text for section in summary.sections for p in section.points]

@@ -18,7 +18,7 @@ from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
 from roundtable.prompting import LLMError
 from roundtable.rounds import RoundService, title_of
-from roundtable.summaries import offline
+from roundtable.summaries import summarise_offline
 from roundtable.summaries.model import Contribution, Discussion, Summary, only_real_citations
 from storage.privacy import PrivacyRepository
 from storage.rounds import RoundRecord
@@ -123,7 +123,7 @@ class SummaryService:
                 if not isinstance(exc, LLMError):
                     log.exception("LLM summary failed unexpectedly")
                 log.warning("LLM summary failed, publishing the offline one: %s", exc)
-                fallback = await asyncio.to_thread(offline.summarise, d)
+                fallback = await asyncio.to_thread(summarise_offline, d)
                 return replace(
                     fallback,
                     notes=(
@@ -131,7 +131,7 @@ class SummaryService:
                         f"({_short(str(exc))}); this is the offline summary.",
                     ),
                 )
-        summary = await asyncio.to_thread(offline.summarise, d)
+        summary = await asyncio.to_thread(summarise_offline, d)
         if engine == "llm":
             note = "No LLM is configured on the host; this is the offline summary."
             summary = replace(summary, notes=(note,))
