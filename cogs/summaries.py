@@ -34,13 +34,15 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
         record = await self.bot.rounds.get(guild.id, round)
         if not can_view(interaction, record.channel_id):
             raise UserError(f"Round {record.id} is in a channel you cannot see.")
-        found = await self.bot.summaries.latest(guild.id, round)
-        if found is None:
+        summary = await self.bot.summaries.stored(guild.id, round)
+        if summary is None:
             raise UserError(
                 f"Round {record.id} has no summary yet: it is posted when the round closes."
             )
-        summary, discussion = found
+        # Acknowledged before the heavy part (the round's messages, the chart): its cost grows
+        # with the round, and Discord allows 3 s.
         await interaction.response.defer(ephemeral=private, thinking=True)
+        discussion = await self.bot.summaries.discussion(record)
         for payload in await summary_payloads(summary, discussion):
             await interaction.followup.send(ephemeral=private, **payload)
 

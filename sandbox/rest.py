@@ -9,6 +9,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -327,6 +328,7 @@ class Rest:
             check_modal(data)
             interaction.modal = data
         interaction.response_type = kind
+        interaction.responded_at = time.monotonic()
         interaction.changed.set()
         original = interaction.original
         return json_response(

@@ -69,6 +69,7 @@ class Interaction:
     source_message: Message | None = None  # the message whose component was used
     created: float = field(default_factory=time.monotonic)
     response_type: int | None = None
+    responded_at: float | None = None  # monotonic: the first response (a deferral counts)
     original: Message | None = None
     modal: dict[str, Any] | None = None
     choices: list[dict[str, Any]] | None = None

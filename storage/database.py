@@ -143,7 +143,7 @@ class Database:
         """Every statement either connection runs, with its values, to `callback` (None: off).
         Runs on the connections' threads: the callback must only append or log."""
         await self.write(lambda conn: conn.set_trace_callback(callback))
-        await self._reader.set_trace_callback(callback)
+        await self._reader.set_trace_callback(callback)  # type: ignore[arg-type]  # None: off
 
     @property
     def queued_writes(self) -> int:

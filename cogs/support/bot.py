@@ -25,6 +25,7 @@ from roundtable.rounds import RoundService
 from roundtable.series import SeriesService
 from roundtable.settings import Settings
 from roundtable.summaries.service import SummaryService
+from roundtable.watchdog import Watchdog
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
@@ -123,6 +124,7 @@ class RoundtableBot(commands.Bot):
         )
         self.exports = ExportService(db)
         self.capture = ReplyCapture(self.rounds)
+        self.watchdog = Watchdog()  # logs any hold-up of the event loop over 100 ms
         # Events handed over synchronously as discord.py dispatches them, instead of a task
         # per event (cogs/rounds/listeners.py registers the thread events here).
         self.intake: dict[str, Callable[..., None]] = {}
@@ -140,6 +142,7 @@ class RoundtableBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).
+        self.watchdog.start()
         for gone in await self.rounds.discard_unposted(self.started_at):
             log.warning("Round %s was being started when the bot stopped: forgotten", gone)
         log.info("Round threads known: %d", await self.rounds.load_threads())
@@ -167,6 +170,7 @@ class RoundtableBot(commands.Bot):
         await self.capture.stop()  # what was received is stored before the database closes
         if self._upkeep is not None:
             self._upkeep.cancel()
+        await self.watchdog.stop()
         self.imports.close()  # the import worker process ends with the bot
 
     async def _optimize_every(self, seconds: float) -> None:

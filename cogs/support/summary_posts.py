@@ -17,6 +17,7 @@ from roundtable.packs.excerpts import (
     EmbedSpec,
     MessageSpec,
 )
+from roundtable.summaries import chart_png
 from roundtable.summaries import render as document
 from roundtable.summaries.model import Discussion, Point, Summary, linkable
 from roundtable.text import clip
@@ -102,10 +103,8 @@ def messages(
 
 async def summary_payloads(summary: Summary, d: Discussion) -> list[dict[str, Any]]:
     """send() keyword arguments for each message of the summary."""
-    from roundtable.summaries.chart import render_png  # matplotlib loads on the first chart
-
     specs, shortened = messages(summary, guild_id=d.guild_id, channel_id=d.channel_id)
-    chart = await asyncio.to_thread(render_png, summary, d)
+    chart = await asyncio.to_thread(chart_png, summary, d)
     payloads: list[dict[str, Any]] = [
         {"embeds": [render.to_embed(e) for e in spec.embeds]} for spec in specs
     ]

@@ -157,11 +157,16 @@ class SummaryService:
         return await self.make(record, engine=chosen, by=by)
 
     async def latest(self, guild_id: int, round_id: int) -> tuple[Summary, Discussion] | None:
-        stored = await self.repo.latest(guild_id, round_id)
-        if stored is None:
+        summary = await self.stored(guild_id, round_id)
+        if summary is None:
             return None
         record = await self.rounds.get(guild_id, round_id)
-        return Summary.from_json(stored.body), await self.discussion(record)
+        return summary, await self.discussion(record)
+
+    async def stored(self, guild_id: int, round_id: int) -> Summary | None:
+        """The round's latest summary alone (one indexed read; `discussion` is the heavy part)."""
+        stored = await self.repo.latest(guild_id, round_id)
+        return Summary.from_json(stored.body) if stored is not None else None
 
     async def _guild_engine(self, guild_id: int) -> str:
         return (await self.config.get(guild_id)).summary_mode

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.process
 @pytest.mark.timeout(300)  # five bot runs, two of them waiting on the demo's fast clock
 async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) -> None:
     assert await run_demo(tmp_path) == 0
+    # Imports, rounds, summaries, charts and exports never held the bot's event loop up.
+    log = (tmp_path / "bot.log").read_text("utf-8")
+    assert "Round threads known" in log and "Event loop held up" not in log, log
     text = (tmp_path / "transcript.md").read_text("utf-8")
     assert text.startswith("# Roundtable demo, ")
     assert "✗" not in text

@@ -48,7 +48,9 @@ class Server:
             yield
         finally:
             process.send_signal(stop)
-            await asyncio.wait_for(process.communicate(), 30)
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+        # Bursts, closes, summaries and restarts never held the bot's event loop up.
+        assert "Event loop held up" not in err.decode(), err.decode()
 
     def rows(self, sql: str) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
