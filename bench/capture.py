@@ -26,6 +26,7 @@ TEXTS = (
     "Open weights change the game more than the price does, in my view.",
 )
 INTENT = {"MESSAGE_CONTENT_INTENT": "true"}
+RESULTS_LOGS = Path(tempfile.gettempdir()) / "roundtable-bench"
 
 
 # -- the baseline: a bare discord.py client (child process) ---------------------------------
@@ -50,10 +51,14 @@ async def bare_client(api: str, gateway: str, token: str, count: int, out: str) 
     async def on_message(message: discord.Message) -> None:
         seen.append(time.monotonic())
         if len(seen) == count:
-            Path(out).write_text(json.dumps(seen))
+            _save(out, seen)
             await client.close()
 
     await client.start(token)
+
+
+def _save(out: str, seen: list[float]) -> None:
+    Path(out).write_text(json.dumps(seen))
 
 
 # -- the sandbox side ------------------------------------------------------------------------
@@ -142,6 +147,9 @@ async def bot_runs(n: int, runs: int) -> dict[str, list[float]]:
             finally:
                 await bot.stop()
             results["held_up"] = [float(bot.held_up())]
+            keep = RESULTS_LOGS / "capture-bot.log"
+            keep.parent.mkdir(parents=True, exist_ok=True)
+            keep.write_bytes(bot.log.read_bytes())  # the watchdog's reports, to read
     return results
 
 
@@ -164,8 +172,9 @@ async def baseline_runs(n: int, runs: int) -> dict[str, list[float]]:
                 w = World(sb, Path(tmp))
                 out = Path(tmp) / "seen.json"
                 child = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "bench.capture", "--child", sb.api_base, sb.gateway_url, sb.token,
-                    str(n), str(out), stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+                    sys.executable, "-m", "bench.capture", "--child", sb.api_base,
+                    sb.gateway_url, sb.token, str(n), str(out), stdout=asyncio.subprocess.PIPE,
+                    cwd=ROOT,
                 )  # fmt: skip
                 assert child.stdout is not None
                 line = await asyncio.wait_for(child.stdout.readline(), 60)

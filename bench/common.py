@@ -68,7 +68,8 @@ class BotProcess:
     """`python bot.py run` with the sandbox's settings; stopped with SIGTERM."""
 
     def __init__(self, env: dict[str, str], cwd: Path, *, script: Sequence[str] | None = None):
-        self.env = {**os.environ, **env, "LOG_LEVEL": env.get("LOG_LEVEL", "WARNING")}
+        self.env = {**os.environ, **env, "LOG_LEVEL": env.get("LOG_LEVEL", "WARNING"),
+                    "PYTHONPATH": str(ROOT)}  # fmt: skip
         self.cwd = cwd
         self.script = list(script or [str(ROOT / "bot.py"), "run"])
         self.process: asyncio.subprocess.Process | None = None

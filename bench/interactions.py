@@ -89,8 +89,8 @@ async def stored_answers(db: Path, guild_id: int, members: list[int], rounds: in
                 round_id = conn.execute(
                     "INSERT INTO rounds (guild_id, pack_id, section_number, section_title, "
                     "questions, stances, channel_id, status, opened_by, opened_at, closed_at) "
-                    "VALUES (?, ?, 2, 'No chips for China', '[\"Q1\",\"Q2\",\"Q3\",\"Q4\"]', "
-                    "'[\"Agree\",\"Disagree\",\"Unsure\"]', 1, 'closed', 1, ?, ?) RETURNING id",
+                    'VALUES (?, ?, 2, \'No chips for China\', \'["Q1","Q2","Q3","Q4"]\', '
+                    '\'["Agree","Disagree","Unsure"]\', 1, \'closed\', 1, ?, ?) RETURNING id',
                     (guild_id, pack_id, now, now),
                 ).fetchone()[0]
                 first = first or round_id

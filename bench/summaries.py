@@ -127,3 +127,76 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     main(tuple(parser.parse_args().sizes))
+
+
+# -- for bench/run.py ------------------------------------------------------------------------
+
+
+def _sumy_available() -> bool:
+    try:
+        import sumy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+async def llm_tokens(n: int) -> tuple[int, float, int, int]:
+    """The LLM path on a labelled debate of n messages through the real openai client and the
+    fake server: (requests, tokens sent / the thread's own tokens, largest request, budget)."""
+    from roundtable.llm import open_llm
+    from roundtable.settings import load_settings
+    from roundtable.summaries.llm_engine import LLMSummariser, estimate_tokens
+    from sandbox.fake_openai import FakeOpenAI
+
+    d = debate(n, seed=11).discussion
+    async with FakeOpenAI() as fake:
+        env = {
+            "OPENAI_BASE_URL": fake.base_url,
+            "OPENAI_MODEL": "fake",
+            "LLM_CONTEXT_TOKENS": "8192",
+        }
+        settings = load_settings(env, need_token=False)
+        async with open_llm(settings) as client:
+            assert client is not None
+            await LLMSummariser(client).summarise(d, excluded=set())
+        sent = [sum(estimate_tokens(m["content"]) for m in r["messages"]) for r in fake.requests]
+    own = sum(estimate_tokens(c.text) for c in d.contributions)
+    assert settings.llm is not None
+    return len(sent), sum(sent) / own, max(sent), settings.llm.context_tokens
+
+
+async def scenario(quick: bool) -> list:
+    from bench.common import Row, median
+
+    rows = []
+    sizes = (500,) if quick else SIZES
+    have_sumy = _sumy_available()
+    for n in sizes:
+        d = debate(n, seed=11).discussion
+        runs = []
+        for _ in range(1 if quick else 3):
+            start = time.perf_counter()
+            summary = summarise(d)
+            runs.append(time.perf_counter() - start)
+        base = None
+        if have_sumy:
+            points = sum(len(s.points) for s in summary.sections)
+            result = with_limit(run_sumy, [c.text for c in d.contributions], points)
+            base = result[1] if result else SUMY_LIMIT
+        rows.append(
+            Row("4 summaries", f"offline engine, {n:,} messages", median(runs), "s",
+                "sumy LexRank" if have_sumy else "sumy LexRank (not installed: make bench)",
+                base, "≤ 2 s at 10,000" if n == 10_000 else "",
+                median(runs) <= 2 if n == 10_000 else None, tuple(runs))
+        )  # fmt: skip
+        requests, ratio, largest, budget = await llm_tokens(n)
+        rows.append(
+            Row("4 summaries", f"LLM path, {n:,} messages: tokens sent ÷ the thread's own",
+                ratio, "×", goal="≤ 1.15×", met=ratio <= 1.15)
+        )  # fmt: skip
+        rows.append(
+            Row("4 summaries", f"LLM path, {n:,} messages: largest of {requests} requests",
+                largest, "tokens", "the context budget", budget, "never over the budget",
+                largest <= budget)
+        )  # fmt: skip
+    return rows
