@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 import tempfile
 import time
@@ -25,7 +26,7 @@ TEXTS = (
     "The article skips how much of the gain came from distillation of other models.",
     "Open weights change the game more than the price does, in my view.",
 )
-INTENT = {"MESSAGE_CONTENT_INTENT": "true"}
+INTENT = {"MESSAGE_CONTENT_INTENT": "true", "LOG_LEVEL": "INFO"}  # INFO: the backlog's depth
 RESULTS_LOGS = Path(tempfile.gettempdir()) / "roundtable-bench"
 
 
@@ -147,6 +148,8 @@ async def bot_runs(n: int, runs: int) -> dict[str, list[float]]:
             finally:
                 await bot.stop()
             results["held_up"] = [float(bot.held_up())]
+            deepest = re.findall(r"backlog cleared \(deepest (\d+)\)", bot.log.read_text("utf-8"))
+            results["deepest"] = [float(max(map(int, deepest), default=0))]
             keep = RESULTS_LOGS / "capture-bot.log"
             keep.parent.mkdir(parents=True, exist_ok=True)
             keep.write_bytes(bot.log.read_bytes())  # the watchdog's reports, to read
@@ -216,6 +219,8 @@ async def scenario(quick: bool) -> list[Row]:
             Row("1 reply capture", f"{n:,} messages outside round threads: handled per second",
                 median(ours["other"]), "/s", "bare discord.py, dispatched per second",
                 median(base["rate"]), runs=tuple(ours["other"])),
+            Row("1 reply capture", f"{label}: deepest capture backlog (events waiting)",
+                ours["deepest"][0], "events"),
             Row("1 reply capture", f"{label}: event loop held up > 100 ms", ours["held_up"][0],
                 "times", goal="0", met=ours["held_up"][0] == 0),
         ]  # fmt: skip

@@ -35,7 +35,21 @@ SCENARIOS = {  # name -> module with `async def scenario(quick) -> list[Row]`
     "exports": "bench.exports",  # 5
     "scale": "bench.scale",  # 6
 }
+PREFIX = {name: str(n) for n, name in enumerate(SCENARIOS, start=1)}  # "1 reply capture"...
 RESULTS = ROOT / "bench" / "results"
+
+
+def kept(out: Path, only: list[str], quick: bool) -> list[Row]:
+    """With --only, the other scenarios' rows of the last full run stay in latest.json."""
+    path = out / "latest.json"
+    if quick or set(only) == set(SCENARIOS) or not path.exists():
+        return []
+    numbers = {PREFIX[name] for name in only}
+    rows = [
+        Row(**{k: v for k, v in row.items() if k != "ratio"} | {"runs": tuple(row["runs"])})
+        for row in json.loads(path.read_text("utf-8"))["rows"]
+    ]
+    return [r for r in rows if r.scenario.split()[0] not in numbers]
 
 
 def growth(rows: list[Row]) -> list[Row]:
@@ -131,6 +145,9 @@ async def main(quick: bool, only: list[str], out: Path) -> int:
                   flush=True)  # fmt: skip
         rows += got
         print(f"   ({time.monotonic() - began:.0f} s)", flush=True)
+    rows = kept(out, only, quick) + rows
+    rows = [r for r in rows if not r.scenario.startswith("7 ")]
+    rows.sort(key=lambda r: int(r.scenario.split()[0]))  # stable: each scenario's own order
     rows += growth(rows)
     meta = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

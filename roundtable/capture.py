@@ -25,7 +25,8 @@ from storage.rounds import Captured, Delete, Edit
 log = logging.getLogger(__name__)
 
 BATCH = 500
-BACKLOG_LOG = 1000  # log the backlog when it first passes this, then at each tenfold
+BACKLOG_LOG = 1000  # a warning when the backlog first passes this, then at each tenfold
+BACKLOG_NOTE = 100  # an info line when a backlog this deep has cleared
 
 
 @dataclass(slots=True)
@@ -50,6 +51,7 @@ class ReplyCapture:
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self._next_log = BACKLOG_LOG
+        self._episode = 0  # the deepest backlog since it was last empty
         self.stats = CaptureStats()
 
     @property
@@ -123,6 +125,7 @@ class ReplyCapture:
         self._pending.append(event)
         self.stats.offered += 1
         depth = len(self._pending)
+        self._episode = max(self._episode, depth)
         if depth > self.stats.deepest:
             self.stats.deepest = depth
             if depth >= self._next_log:
@@ -136,9 +139,10 @@ class ReplyCapture:
     async def _run(self) -> None:
         while True:
             if not self._pending:
-                if self._next_log > BACKLOG_LOG:
-                    log.info("Reply capture backlog cleared (deepest %d)", self.stats.deepest)
-                    self._next_log = BACKLOG_LOG
+                if self._episode >= BACKLOG_NOTE:
+                    log.info("Reply capture backlog cleared (deepest %d)", self._episode)
+                self._episode = 0
+                self._next_log = BACKLOG_LOG
                 self._idle.set()
                 await self._wake.wait()
                 self._wake.clear()

@@ -222,8 +222,14 @@ class RoundService:
             raise UserError(f"There is no round {round_id} on this server: /round list shows them.")
         return record
 
-    async def open_round(self, guild_id: int, round_id: int) -> RoundRecord:
-        record = await self.get(guild_id, round_id)
+    async def open_round(
+        self, guild_id: int, round_id: int, *, known: RoundRecord | None = None
+    ) -> RoundRecord:
+        """The round, which must be open; `known`: as the caller just read it (no second read;
+        a write that needs the round open checks it again in its transaction)."""
+        if known is None or (known.id, known.guild_id) != (round_id, guild_id):
+            known = await self.get(guild_id, round_id)
+        record = known
         if not record.is_open:
             raise UserError(CLOSED)
         return record
@@ -294,9 +300,16 @@ class RoundService:
         return {user: sorted(rs, key=lambda r: r.question or 0) for user, rs in cards.items()}
 
     async def stance(
-        self, guild_id: int, round_id: int, user_id: int, index: int, *, name: str | None = None
+        self,
+        guild_id: int,
+        round_id: int,
+        user_id: int,
+        index: int,
+        *,
+        name: str | None = None,
+        known: RoundRecord | None = None,
     ) -> tuple[RoundRecord, StanceRecord]:
-        record = await self.open_round(guild_id, round_id)
+        record = await self.open_round(guild_id, round_id, known=known)
         if not 0 <= index < len(record.stances):
             raise UserError("That stance is not one of this round's.")
         try:

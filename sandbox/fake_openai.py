@@ -79,7 +79,7 @@ def default_reply(request: dict[str, Any]) -> Reply:
         )
     if _task(request) == "round-summary":
         user = request["messages"][-1]["content"]
-        ids = re.findall(r'"id": "(m[\d,m]+)"', user)
+        ids = re.findall(r'"id":\s*"(m[\d,m]+)"', user)
         if not ids:
             return Reply.json({"points": [], "disagreements": [], "decisions": []})
         points = [

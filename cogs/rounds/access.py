@@ -12,6 +12,7 @@ from roundtable.errors import UserError
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot
+    from storage.rounds import RoundRecord
 
 
 def guild_of(interaction: discord.Interaction[Any]) -> int:
@@ -23,11 +24,15 @@ def guild_of(interaction: discord.Interaction[Any]) -> int:
 MAX_ID = 2**63 - 1  # a Discord snowflake, and SQLite's largest integer
 
 
-async def check_round(interaction: discord.Interaction[RoundtableBot], round_id: int) -> None:
+async def check_round(
+    interaction: discord.Interaction[RoundtableBot], round_id: int
+) -> RoundRecord:
     """A custom_id can be forged: the round must exist on this server and be in a channel the
-    member can view (a real button is always on the round's own message)."""
+    member can view (a real button is always on the round's own message). Returns the round,
+    as read now, for the handler (one read per click, not two)."""
     if not 0 < round_id <= MAX_ID:
         raise UserError("This is not a button of a round on this server.")
     record = await interaction.client.rounds.get(guild_of(interaction), round_id)
     if not can_view(interaction, record.channel_id):
         raise UserError(f"Round {record.id} is in a channel you cannot see.")
+    return record

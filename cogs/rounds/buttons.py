@@ -42,10 +42,11 @@ class HandledItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"rt:ne
     """Every click gets an answer: errors go through the one error path."""
 
     round_id: int
+    record: RoundRecord  # as read by the check, for the handler
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
-            await check_round(interaction, self.round_id)  # the client is always our bot
+            self.record = await check_round(interaction, self.round_id)  # the client is our bot
             await self.handle(interaction)
         except Exception as exc:
             await report_error(interaction, exc)
@@ -83,14 +84,14 @@ class RespondButton(RoundButton, template=ids.RESPOND):
     action, label, style = "respond", "Respond", discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
-        await open_answer_form(interaction, self.round_id)
+        await open_answer_form(interaction, self.round_id, known=self.record)
 
 
 class EditAnswersButton(RoundButton, template=ids.EDIT):
     action, label, style = "edit", "Edit answers", discord.ButtonStyle.primary
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
-        await open_answer_form(interaction, self.round_id)
+        await open_answer_form(interaction, self.round_id, known=self.record)
 
 
 class StanceButton(HandledItem, template=ids.STANCE):
@@ -120,6 +121,7 @@ class StanceButton(HandledItem, template=ids.STANCE):
             interaction.user.id,
             self.index,
             name=interaction.user.display_name,
+            known=self.record,
         )
         text = f"Your stance in {record.section_title!r}: **{stance.current}**."
         if stance.opening != stance.current:
@@ -230,10 +232,12 @@ async def open_answer_form(
     interaction: discord.Interaction[RoundtableBot],
     round_id: int,
     numbers: Sequence[int] | None = None,
+    *,
+    known: RoundRecord | None = None,
 ) -> None:
     bot = interaction.client
     guild_id = _guild_id(interaction)
-    record = await bot.rounds.open_round(guild_id, round_id)
+    record = await bot.rounds.open_round(guild_id, round_id, known=known)
     if numbers is None:
         if len(record.questions) > MODAL_QUESTIONS:
             view = discord.ui.View(timeout=EPHEMERAL_VIEW_SECONDS)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import discord
@@ -43,6 +44,20 @@ class Closer:
     def __init__(self, bot: RoundtableBot) -> None:
         self.bot = bot
         self._locks: dict[int, asyncio.Lock] = {}
+        self._claimed: set[int] = set()
+
+    @contextmanager
+    def claim(self, round_id: int) -> Iterator[None]:
+        """A command closing or cancelling this round carries out its steps itself (and
+        reports what Discord refused): the timer leaves its pending close alone meanwhile."""
+        self._claimed.add(round_id)
+        try:
+            yield
+        finally:
+            self._claimed.discard(round_id)
+
+    def claimed(self, round_id: int) -> bool:
+        return round_id in self._claimed
 
     async def carry_out(self, plan: ClosePlan) -> list[str]:
         """Do every step still to do; returns what Discord refused, for the moderator."""

@@ -165,9 +165,10 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
     @app_commands.describe(round=ROUND)
     async def close(self, interaction: Interaction, round: int) -> None:
         assert interaction.guild_id is not None
-        plan = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        problems = await self.closer.carry_out(plan)
+        with self.closer.claim(round):
+            plan = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            problems = await self.closer.carry_out(plan)
         done = "Finished closing" if plan.resumed else "Closed"
         await interaction.followup.send(
             f"{done} **{title_of(plan.record)}**.{_problems(problems)}", ephemeral=True
@@ -200,9 +201,10 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
         record = await self.bot.rounds.open_round(guild_id, round)
 
         async def do_cancel(click: discord.Interaction) -> None:
-            plan: ClosePlan = await self.bot.rounds.cancel(guild_id, round, by=click.user.id)
-            await click.response.defer()
-            problems = await self.closer.carry_out(plan)
+            with self.closer.claim(round):
+                plan: ClosePlan = await self.bot.rounds.cancel(guild_id, round, by=click.user.id)
+                await click.response.defer()
+                problems = await self.closer.carry_out(plan)
             await click.edit_original_response(
                 content=f"Cancelled **{title_of(plan.record)}**.{_problems(problems)}", view=None
             )

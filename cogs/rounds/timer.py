@@ -68,6 +68,8 @@ class RoundTimer:
         rounds, series = self.bot.rounds, self.bot.series
         now = self.bot.clock.now()  # one moment for the whole pass: later work is the next pass's
         for plan in await rounds.unfinished():
+            if self.closer.claimed(plan.record.id):
+                continue  # a command is closing it, and reports to its moderator
             log.info("Completing the interrupted close of round %s", plan.record.id)
             await self._finish(plan)
         for post in await series.unfinished_posts():

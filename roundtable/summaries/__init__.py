@@ -11,9 +11,9 @@ if TYPE_CHECKING:
 def chart_png(summary: Summary, d: Discussion) -> bytes:
     """The stance chart. matplotlib (32 MB, ~0.6 s to import) loads on the first chart, in the
     caller's worker thread: imported on the event loop it held the loop up for that long."""
-    from roundtable.summaries.chart import render_png
+    from roundtable.summaries.chart import cached_png
 
-    return render_png(summary, d)
+    return cached_png(summary, d)
 
 
 def summarise_offline(discussion: Discussion) -> Summary:

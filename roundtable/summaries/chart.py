@@ -8,6 +8,8 @@ module loads matplotlib, so callers import it only when they draw a chart.
 from __future__ import annotations
 
 import io
+import threading
+from collections import OrderedDict
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -49,3 +51,31 @@ def render_png(summary: Summary, d: Discussion) -> bytes:
     buffer = io.BytesIO()
     canvas.print_png(buffer, metadata={"Software": None})
     return buffer.getvalue()
+
+
+_CACHE_SIZE = 64  # charts of ~30 KB: a couple of MB at most
+_cache: OrderedDict[tuple[object, ...], bytes] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def cached_png(summary: Summary, d: Discussion) -> bytes:
+    """`render_png`, drawn once for the same figures: `/summary show` of a closed round asks for
+    the same chart again and again, and drawing one costs ~150 ms of CPU (under the GIL, so the
+    event loop's too)."""
+    labels, counts = participation(d)
+    key = (
+        summary.title[:80],
+        tuple((label, tuple(pair)) for label, pair in summary.stances.items()),
+        tuple(labels),
+        tuple(counts),
+    )
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    png = render_png(summary, d)
+    with _cache_lock:
+        _cache[key] = png
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return png

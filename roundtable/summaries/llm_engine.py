@@ -210,15 +210,15 @@ class LLMSummariser:
 
     @staticmethod
     def _line(c: Contribution, me: str, alias: dict[int, str], closing: dict[int, str]) -> str:
-        return json.dumps(
-            {
-                "id": me,
-                "stance": closing.get(c.user_id),
-                "reply_to": alias.get(c.reply_to) if c.reply_to else None,
-                "text": head_and_tail(c.text),
-            },
-            ensure_ascii=False,
-        )
+        line: dict[str, str] = {"id": me}
+        # Only the fields that are known, compactly: framing is paid for every message (with
+        # null fields and spaces it was ~12 tokens a message, ~60 % of a short reply).
+        if stance := closing.get(c.user_id):
+            line["stance"] = stance
+        if c.reply_to and (to := alias.get(c.reply_to)):
+            line["reply_to"] = to
+        line["text"] = head_and_tail(c.text)
+        return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
 
     def _input_budget(self) -> int:
         return max(200, self.budget - PROMPT_OVERHEAD - OUTPUT_TOKENS)
@@ -267,13 +267,9 @@ class LLMSummariser:
         while len(partial) > 1:
             merged_lines = [
                 json.dumps(
-                    {
-                        "id": ",".join(p.ids),
-                        "stance": None,
-                        "reply_to": None,
-                        "label": p.label,
-                        "text": p.text,
-                    }
+                    {"id": ",".join(p.ids), "label": p.label, "text": p.text},
+                    ensure_ascii=False,
+                    separators=(",", ":"),
                 )
                 for answer in partial
                 for p in answer.points
