@@ -147,7 +147,9 @@ async def bot_runs(n: int, runs: int) -> dict[str, list[float]]:
                     total = poll.count
             finally:
                 await bot.stop()
-            results["held_up"] = [float(bot.held_up())]
+            ours_held, library_held = bot.held_up()
+            results["held_up"] = [float(ours_held)]
+            results["held_up_library"] = [float(library_held)]
             deepest = re.findall(r"backlog cleared \(deepest (\d+)\)", bot.log.read_text("utf-8"))
             results["deepest"] = [float(max(map(int, deepest), default=0))]
             keep = RESULTS_LOGS / "capture-bot.log"
@@ -221,8 +223,10 @@ async def scenario(quick: bool) -> list[Row]:
                 median(base["rate"]), runs=tuple(ours["other"])),
             Row("1 reply capture", f"{label}: deepest capture backlog (events waiting)",
                 ours["deepest"][0], "events"),
-            Row("1 reply capture", f"{label}: event loop held up > 100 ms", ours["held_up"][0],
-                "times", goal="0", met=ours["held_up"][0] == 0),
+            Row("1 reply capture", f"{label}: event loop held up > 100 ms in Roundtable's code",
+                ours["held_up"][0], "times", goal="0", met=ours["held_up"][0] == 0),
+            Row("1 reply capture", f"{label}: event loop held up > 100 ms in discord.py only",
+                ours["held_up_library"][0], "times"),
         ]  # fmt: skip
     return rows
 

@@ -95,9 +95,12 @@ class BotProcess:
                 self.process.kill()
                 await self.process.wait()
 
-    def held_up(self) -> int:
-        """How many times the watchdog saw the bot's event loop held up over 100 ms."""
-        return self.log.read_text("utf-8", "replace").count("Event loop held up")
+    def held_up(self) -> tuple[int, int]:
+        """How many times the watchdog saw the bot's event loop held up over 100 ms: (with a
+        Roundtable frame on the stack, in library code only: discord.py reading the gateway's
+        backlog without yielding)."""
+        text = self.log.read_text("utf-8", "replace")
+        return text.count("in Roundtable's code:"), text.count("in library code only")
 
 
 async def sync_commands(env: dict[str, str], cwd: Path) -> None:

@@ -24,6 +24,7 @@ from sandbox.world import Interaction
 
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
 PER_ROUND = 200
+CLICKS_PER_TICK = 8  # every 5 ms while the burst lasts: about a thousand clicks a run
 
 
 # -- the baseline bot (child process) ---------------------------------------------------------
@@ -143,9 +144,10 @@ async def under_burst(
     producer = asyncio.create_task(produce(sb, thread, w.members, burst, "burst-", chunk=50))
     k = 0
     while not producer.done():
-        name = names[k % len(names)]
-        pending.append((name, asyncio.create_task(actions[name](k))))
-        k += 1
+        for _ in range(CLICKS_PER_TICK):
+            name = names[k % len(names)]
+            pending.append((name, asyncio.create_task(actions[name](k))))
+            k += 1
         await asyncio.sleep(0.005)
     await producer
     out: dict[str, list[float]] = {name: [] for name in names}
@@ -157,7 +159,9 @@ async def under_burst(
     return out
 
 
-async def roundtable_side(rounds: int, count: int, burst: int) -> tuple[dict, dict, int]:
+async def roundtable_side(
+    rounds: int, count: int, burst: int
+) -> tuple[dict, dict, tuple[int, int]]:
     with tempfile.TemporaryDirectory() as tmp:
         async with Sandbox() as sb:
             sb.response_timeout = 60
@@ -218,7 +222,7 @@ async def baseline_side(count: int, burst: int) -> tuple[dict, dict]:
 async def scenario(quick: bool) -> list[Row]:
     rounds, count, burst = (10, 5, 1_000) if quick else (500, 40, 20_000)
     runs = 1 if quick else 3
-    ours: list[tuple[dict, dict, int]] = []
+    ours: list[tuple[dict, dict, tuple[int, int]]] = []
     base: list[tuple[dict, dict]] = []
     for _ in range(runs):
         base.append(await baseline_side(count, burst))
@@ -247,9 +251,11 @@ async def scenario(quick: bool) -> list[Row]:
                 Row("2 interaction latency", f"{name}, {phase}: over 3 s (of {total})", late,
                     "clicks", goal="0", met=late == 0)
             )  # fmt: skip
-    held = max(o[2] for o in ours)
-    rows.append(Row("2 interaction latency", "event loop held up > 100 ms", held, "times",
-                    goal="0", met=held == 0))  # fmt: skip
+    held = max(o[2][0] for o in ours)
+    rows.append(Row("2 interaction latency", "event loop held up > 100 ms in Roundtable's code",
+                    held, "times", goal="0", met=held == 0))  # fmt: skip
+    rows.append(Row("2 interaction latency", "event loop held up > 100 ms in discord.py only",
+                    max(o[2][1] for o in ours), "times"))  # fmt: skip
     return rows
 
 

@@ -97,9 +97,20 @@ class GuildConfig:
     def __init__(self, repo: GuildSettingsRepository, *, llm_configured: bool):
         self._repo = repo
         self._llm_configured = llm_configured
+        # Read on every moderator command and every close; changed only through this service
+        # (one process owns the database), so kept in memory: a read is a turn of the event
+        # loop, which under a burst of replies waits behind the gateway's backlog.
+        self._known: dict[int, GuildSettings] = {}
 
     async def get(self, guild_id: int) -> GuildSettings:
-        return await self._repo.get(guild_id)
+        found = self._known.get(guild_id)
+        if found is None:
+            found = self._known[guild_id] = await self._repo.get(guild_id)
+        return found
+
+    def _keep(self, settings: GuildSettings) -> GuildSettings:
+        self._known[settings.guild_id] = settings
+        return settings
 
     async def set(self, guild_id: int, change: ConfigChange, *, by: int) -> GuildSettings:
         if change.is_empty():
@@ -129,24 +140,28 @@ class GuildConfig:
                     f"not {change.thread_on_close!r}."
                 )
             on_close = change.thread_on_close
-        return await self._repo.update(
-            guild_id,
-            by=by,
-            thread_on_close=on_close,
-            moderator_role_id=(
-                change.moderator_role_id if change.moderator_role_id is not None else UNSET
-            ),
-            discussion_channel_id=(
-                change.discussion_channel_id if change.discussion_channel_id is not None else UNSET
-            ),
-            timezone=timezone,
-            summary_mode=mode,
+        return self._keep(
+            await self._repo.update(
+                guild_id,
+                by=by,
+                thread_on_close=on_close,
+                moderator_role_id=(
+                    change.moderator_role_id if change.moderator_role_id is not None else UNSET
+                ),
+                discussion_channel_id=(
+                    change.discussion_channel_id
+                    if change.discussion_channel_id is not None
+                    else UNSET
+                ),
+                timezone=timezone,
+                summary_mode=mode,
+            )
         )
 
     async def clear(self, guild_id: int, setting: str, *, by: int) -> GuildSettings:
         """Unset the moderator role or the default channel."""
         if setting == "moderator_role":
-            return await self._repo.update(guild_id, by=by, moderator_role_id=None)
+            return self._keep(await self._repo.update(guild_id, by=by, moderator_role_id=None))
         if setting == "channel":
-            return await self._repo.update(guild_id, by=by, discussion_channel_id=None)
+            return self._keep(await self._repo.update(guild_id, by=by, discussion_channel_id=None))
         raise UserError(f"Only {' or '.join(CLEARABLE)} can be cleared, not {setting!r}.")

@@ -24,10 +24,16 @@ THRESHOLD = 0.1  # seconds: well under Discord's 3 s for interactions, and any h
 INTERVAL = 0.02
 _WAITING = "selectors.py"  # where an idle loop waits for events
 _ROOT = str(Path(__file__).resolve().parents[1])
+_PACKAGES = ("cogs", "roundtable", "storage")
 
 
 def _ours(filename: str) -> bool:
     return filename.startswith(_ROOT) and "site-packages" not in filename
+
+
+def _in_package(filename: str) -> bool:
+    """A frame of the bot's packages (not bot.py's start-up frames, always on the stack)."""
+    return _ours(filename) and filename[len(_ROOT) :].lstrip("/").split("/")[0] in _PACKAGES
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +93,11 @@ class Watchdog:
         # Our own frames (where to fix it) and the innermost three (what it was doing).
         frames = traceback.extract_stack(frame)
         ours = [f for f in frames[:-3] if _ours(f.filename)]
-        return "".join(traceback.format_list([*ours[-8:], *frames[-3:]])).rstrip()
+        inside = any(_in_package(f.filename) for f in frames)
+        head = "in Roundtable's code" if inside else "in library code only (no Roundtable frame)"
+        stack = "".join(traceback.format_list([*ours[-8:], *frames[-3:]])).rstrip()
+        return f"{head}:\n{stack}"
 
     def _held(self, seconds: float, where: str) -> None:
         self.held.append(HeldUp(seconds, where))
-        log.warning("Event loop held up for %.0f ms by:\n%s", seconds * 1000, where)
+        log.warning("Event loop held up for %.0f ms %s", seconds * 1000, where)
