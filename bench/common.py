@@ -96,11 +96,12 @@ class BotProcess:
                 await self.process.wait()
 
     def held_up(self) -> tuple[int, int]:
-        """How many times the watchdog saw the bot's event loop held up over 100 ms: (with a
-        Roundtable frame on the stack, in library code only: discord.py reading the gateway's
-        backlog without yielding)."""
+        """How many times the watchdog saw the bot's event loop held up over 100 ms: (in
+        Roundtable's code or a library it called, while discord.py read the gateway's backlog
+        without yielding)."""
         text = self.log.read_text("utf-8", "replace")
-        return text.count("in Roundtable's code:"), text.count("in library code only")
+        ours = text.count("in Roundtable's code:") + text.count("in library code only")
+        return ours, text.count("while discord.py read the gateway's backlog")
 
 
 async def sync_commands(env: dict[str, str], cwd: Path) -> None:

@@ -43,9 +43,15 @@ class HandledItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"rt:ne
 
     round_id: int
     record: RoundRecord  # as read by the check, for the handler
+    # Acknowledge before anything else (the answer follows): each await before the first
+    # response costs a turn of the event loop, which under a burst of replies waits for
+    # discord.py to read the gateway's backlog. Not for buttons that answer with a form.
+    defer_first: ClassVar[bool] = False
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         try:
+            if self.defer_first:
+                await interaction.response.defer(ephemeral=True, thinking=True)
             self.record = await check_round(interaction, self.round_id)  # the client is our bot
             await self.handle(interaction)
         except Exception as exc:
@@ -95,6 +101,8 @@ class EditAnswersButton(RoundButton, template=ids.EDIT):
 
 
 class StanceButton(HandledItem, template=ids.STANCE):
+    defer_first = True
+
     def __init__(self, round_id: int, index: int, label: str, *, disabled: bool = False) -> None:
         super().__init__(
             discord.ui.Button(
@@ -126,7 +134,7 @@ class StanceButton(HandledItem, template=ids.STANCE):
         text = f"Your stance in {record.section_title!r}: **{stance.current}**."
         if stance.opening != stance.current:
             text += f" You opened with **{stance.opening}**."
-        await interaction.response.send_message(text, ephemeral=True)
+        await interaction.followup.send(text, ephemeral=True)
 
 
 class MineButton(RoundButton, template=ids.MINE):

@@ -177,11 +177,12 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
     @app_commands.command(name="list", description="Open and recent rounds")
     async def list_(self, interaction: Interaction) -> None:
         assert interaction.guild_id is not None
+        # Acknowledged first: the two reads below would each wait for a turn of the event
+        # loop, which during a burst of replies comes after the gateway's backlog.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         total = await self.bot.rounds.count(interaction.guild_id)
         pages = RoundPages(self.bot, interaction.guild_id, interaction.user.id, total)
-        await interaction.response.send_message(
-            embed=await pages.embed(), view=pages, ephemeral=True
-        )
+        await interaction.followup.send(embed=await pages.embed(), view=pages, ephemeral=True)
 
     @app_commands.command(name="show", description="A round's details and participation")
     @app_commands.describe(round=ROUND)
