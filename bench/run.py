@@ -73,9 +73,11 @@ def growth(rows: list[Row]) -> list[Row]:
         # cost per item: 1/rate for rates; seconds/items (items 10×) for durations
         ratio = (a / b) if is_rate else (b / 10) / a
         shape = "linear" if 0.8 <= ratio <= 1.25 else ("better" if ratio < 0.8 else "worse")
+        what = small.split(": ", 1)[1] if ": " in small else small.split(", ", 1)[1]
+        sizes = f"{large.split(':')[0]} ÷ {small.split(':')[0]}"
         out.append(
-            Row("7 growth", f"{scenario}: cost per item at 10× ({large.split(':')[0]}) ÷ at 1×",
-                ratio, f"× ({shape})", goal="linear or better", met=ratio <= 1.25)
+            Row("7 growth", f"{what}: cost per item, {sizes}", ratio, f"× ({shape})",
+                goal="linear or better", met=ratio <= 1.25)
         )  # fmt: skip
     return out
 

@@ -26,10 +26,16 @@ _WAITING = "selectors.py"  # where an idle loop waits for events
 _ROOT = str(Path(__file__).resolve().parents[1])
 _PACKAGES = ("cogs", "roundtable", "storage")
 _GATEWAY = "discord/gateway.py"
+_CLIENT = "discord/client.py"
 
 
 def _ours(filename: str) -> bool:
     return filename.startswith(_ROOT) and "site-packages" not in filename
+
+
+def _reading_gateway(frame: traceback.FrameSummary) -> bool:
+    """discord.py's loop between two gateway events (`Client.connect` calling `poll_event`)."""
+    return frame.filename.endswith(_CLIENT) and frame.name == "connect"
 
 
 def _in_package(filename: str) -> bool:
@@ -94,7 +100,9 @@ class Watchdog:
         # Our own frames (where to fix it) and the innermost three (what it was doing).
         frames = traceback.extract_stack(frame)
         ours = [f for f in frames[:-3] if _ours(f.filename)]
-        if any(f.filename.endswith(_GATEWAY) for f in frames):
+        if (frames and _reading_gateway(frames[-1])) or any(
+            f.filename.endswith(_GATEWAY) for f in frames
+        ):
             # discord.py parses what the gateway buffered without yielding (our intake of
             # thread events runs inside it and costs its share): a backlog, not one call.
             head = "while discord.py read the gateway's backlog"
