@@ -114,16 +114,7 @@ class RoundListeners(commands.Cog):
             or not self.bot.settings.message_content_intent
         ):
             return
-        self.bot.capture.offer_message(
-            message.guild.id,
-            message.channel.id,
-            user_id=message.author.id,
-            content=message.content,
-            message_id=message.id,
-            reply_to_id=message.reference.message_id if message.reference else None,
-            created_at=message.created_at,
-            name=message.author.display_name,
-        )
+        self.bot.capture.offer_message(message.guild.id, message.channel.id, **_said(message))
 
     def take_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         content = payload.data.get("content")
@@ -150,6 +141,18 @@ class RoundListeners(commands.Cog):
 def _logged(task: asyncio.Task[int]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("Reading the threads after a new session failed", exc_info=task.exception())
+
+
+def _said(message: discord.Message) -> dict[str, Any]:
+    """What a round keeps of a member's thread message."""
+    return {
+        "user_id": message.author.id,
+        "content": message.content,
+        "message_id": message.id,
+        "reply_to_id": message.reference.message_id if message.reference else None,
+        "created_at": message.created_at,
+        "name": message.author.display_name,
+    }
 
 
 def member_reply(message: discord.Message) -> bool:
@@ -184,16 +187,7 @@ async def backfill(bot: RoundtableBot) -> int:
                 if not member_reply(message) or not message.content.strip():
                     continue
                 present[message.id] = message.content
-                reply = bot.rounds.reply_of(
-                    record.guild_id,
-                    thread.id,
-                    user_id=message.author.id,
-                    content=message.content,
-                    message_id=message.id,
-                    reply_to_id=message.reference.message_id if message.reference else None,
-                    created_at=message.created_at,
-                    name=message.author.display_name,
-                )
+                reply = bot.rounds.reply_of(record.guild_id, thread.id, **_said(message))
                 if reply is not None:
                     replies.append(reply)
                 if len(replies) >= BATCH:
