@@ -57,16 +57,25 @@ async def scopes(interaction: Interaction, current: str) -> list[app_commands.Ch
     return choices[:25]
 
 
+def _warm_up_html() -> None:
+    """The writers' modules loaded and the HTML template compiled (in a worker thread)."""
+    import roundtable.exports.writers.csv_writer
+    import roundtable.exports.writers.json_writer
+    import roundtable.exports.writers.markdown  # noqa: F401
+    from roundtable.exports.writers.html import warm_up
+
+    warm_up()
+
+
 class ExportsCog(commands.Cog):
     def __init__(self, bot: RoundtableBot):
         self.bot = bot
 
     async def cog_load(self) -> None:
         # Compiling the HTML template holds the GIL for a tenth of a second: do it at start-up,
-        # not in the middle of the first export while members are clicking.
-        from roundtable.exports.writers.html import warm_up
-
-        await asyncio.to_thread(warm_up)
+        # not in the middle of the first export while members are clicking; and import it in
+        # the thread too (jinja2 and a first-run compile held the loop 0.2 s: the watchdog).
+        await asyncio.to_thread(_warm_up_html)
 
     @app_commands.command(name="export", description="Export rounds and their summaries as a file")
     @app_commands.guild_only()

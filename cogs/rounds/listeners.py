@@ -44,9 +44,13 @@ class RoundListeners(commands.Cog):
         )
 
     async def cog_unload(self) -> None:
-        for event in ("message", "raw_message_edit", "raw_message_delete"):
+        for event in (
+            "message",
+            "raw_message_edit",
+            "raw_message_delete",
+            "raw_bulk_message_delete",
+        ):
             self.bot.intake.pop(event, None)
-        self.bot.intake.pop("raw_bulk_message_delete", None)
 
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction[RoundtableBot]) -> None:

@@ -148,7 +148,6 @@ class RoundtableBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).
-        self.watchdog.start()
         for gone in await self.rounds.discard_unposted(self.started_at):
             log.warning("Round %s was being started when the bot stopped: forgotten", gone)
         log.info("Round threads known: %d", await self.rounds.load_threads())
@@ -161,6 +160,8 @@ class RoundtableBot(commands.Bot):
         log.info(
             "Loaded %d extension(s): %s", len(self.extension_names), ", ".join(self.extension_names)
         )
+        # From here on the loop serves Discord (before, nothing is connected that could wait).
+        self.watchdog.start()
 
     async def sync_commands(self) -> list[discord.app_commands.AppCommand]:
         """Register the slash commands with Discord: DEV_GUILD_ID when set, else globally."""
