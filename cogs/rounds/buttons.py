@@ -1,4 +1,4 @@
-"""A round's buttons and answer form.
+"""A round's buttons (the answer form itself is cogs/rounds/forms.py).
 
 Buttons are DynamicItems whose custom_id carries the round id (cogs/rounds/ids.py), so they keep
 working after the bot restarts; the rounds cog registers them in cog_load. Answer forms are
@@ -17,10 +17,11 @@ import discord
 from cogs.rounds import ids
 from cogs.rounds.access import check_round
 from cogs.rounds.cards import card_texts, cards_in_thread, mine_embed
+from cogs.rounds.forms import answer_modal
 from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
-from roundtable.rounds import ANSWER_MAX, MODAL_QUESTIONS
+from roundtable.rounds import MODAL_QUESTIONS
 from roundtable.text import clip, plural
 from storage.rounds import RoundRecord
 
@@ -265,46 +266,3 @@ async def open_answer_form(
         for a in await bot.rounds.answers_of(guild_id, round_id, interaction.user.id)
     }
     await interaction.response.send_modal(answer_modal(record, numbers, existing))
-
-
-def answer_modal(
-    record: RoundRecord, numbers: Sequence[int], existing: dict[int | None, str]
-) -> discord.ui.Modal:
-    modal = discord.ui.Modal(
-        title=clip(f"Round {record.id}: your answers", 45),
-        custom_id=ids.answers(record.id, list(numbers)),
-        timeout=900,
-    )
-    for number in numbers:
-        question = record.questions[number - 1]
-        modal.add_item(
-            discord.ui.Label(
-                text=f"Question {number}",
-                description=clip(question, 100),
-                component=discord.ui.TextInput(
-                    custom_id=f"q{number}",
-                    style=discord.TextStyle.long,
-                    required=False,
-                    max_length=ANSWER_MAX,
-                    default=existing.get(number),
-                ),
-            )
-        )
-    return modal
-
-
-def submitted_values(data: dict[str, Any]) -> dict[str, str]:
-    """custom_id -> value from a modal submission (action rows or labels)."""
-    values: dict[str, str] = {}
-
-    def walk(items: list[dict[str, Any]]) -> None:
-        for item in items:
-            if item.get("component"):
-                walk([item["component"]])
-            if item.get("components"):
-                walk(item["components"])
-            if item.get("type") == 4 and "custom_id" in item:
-                values[item["custom_id"]] = item.get("value") or ""
-
-    walk(data.get("components") or [])
-    return values

@@ -17,8 +17,8 @@ from discord.ext import commands
 
 from cogs.rounds import ids
 from cogs.rounds.access import check_round
-from cogs.rounds.buttons import submitted_values
 from cogs.rounds.cards import show_answers
+from cogs.rounds.forms import submitted_values
 from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error
 from roundtable.capture import BATCH
