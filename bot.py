@@ -24,12 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 from dotenv import load_dotenv
 
-from roundtable.settings import README_APP_SECTION, Settings, SettingsError, load_settings
+from roundtable.settings import (
+    README_APP_SECTION,
+    Settings,
+    SettingsError,
+    database_url,
+    load_settings,
+)
 from storage.database import DatabaseError
 
 if TYPE_CHECKING:  # discord.py and openai load only for the commands that need them
     from cogs.support.bot import RoundtableBot
     from roundtable.summaries.model import Discussion, Summary
+    from storage.shards import Shards
 
 EXIT_CONFIG = 2
 
@@ -52,14 +59,40 @@ def _stop_on_signals(bot: RoundtableBot) -> None:
         loop.add_signal_handler(sig, close)
 
 
+def _shards(settings: Settings, args: argparse.Namespace) -> Shards | None:
+    """`--shard-count N --shards A-B`: this process runs shards A to B of N (None: one process
+    for the whole bot, as many shards as discord.py decides)."""
+    from storage.shards import Shards
+
+    count, shards_arg = getattr(args, "shard_count", None), getattr(args, "shards", None)
+    if count is None:
+        if shards_arg is not None:
+            raise SettingsError("--shards needs --shard-count (the total number of shards).")
+        return None
+    if count < 1:
+        raise SettingsError(f"--shard-count must be 1 or more, not {count}.")
+    try:
+        shards = Shards.parse(count, shards_arg)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from exc
+    if settings.database_url is None and shards.ids != list(range(shards.count)):
+        raise SettingsError(
+            "Several processes need one shared database: set DATABASE_URL to PostgreSQL "
+            "(SQLite is one process's file), see the README's \"Running at scale\"."
+        )
+    return shards
+
+
 async def _with_bot(
-    settings: Settings, action: Callable[[RoundtableBot], Coroutine[Any, Any, None]]
+    settings: Settings,
+    action: Callable[[RoundtableBot], Coroutine[Any, Any, None]],
+    shards: Shards | None = None,
 ) -> None:
     import discord
 
-    from cogs.support.bot import RoundtableBot, point_at_discord_compatible_server
+    from cogs.support.bot import make_bot, point_at_discord_compatible_server
     from roundtable.llm import open_llm
-    from storage.database import Database
+    from storage.database import open_database
 
     point_at_discord_compatible_server(settings)
     clock = None
@@ -67,8 +100,11 @@ async def _with_bot(
         from roundtable.clock import FastClock
 
         clock = FastClock(*settings.demo_clock)
-    async with Database.open(settings.database_path) as db, open_llm(settings) as llm:
-        bot = RoundtableBot(settings=settings, db=db, llm=llm, clock=clock)
+    async with (
+        open_database(settings.database_path, settings.database_url) as db,
+        open_llm(settings) as llm,
+    ):
+        bot = make_bot(settings=settings, db=db, llm=llm, clock=clock, shards=shards)
         async with bot:
             _stop_on_signals(bot)
             try:
@@ -161,6 +197,25 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate_to_postgres(sqlite_file: Path) -> int:
+    try:
+        url = database_url(os.environ)
+        if url is None:
+            raise SettingsError(
+                "DATABASE_URL is not set: set it to the PostgreSQL database to copy into "
+                "(postgresql://USER:PASSWORD@HOST:5432/NAME)."
+            )
+        from storage.migrate import copy_sqlite_to_postgres
+
+        copied = asyncio.run(copy_sqlite_to_postgres(sqlite_file, url, progress=print))
+    except (SettingsError, DatabaseError) as exc:
+        print(f"roundtable: {exc}", file=sys.stderr)
+        return 1
+    total = sum(c.rows for c in copied)
+    print(f"Copied {total} rows in {len(copied)} tables; every table's row count matches.")
+    return 0
+
+
 async def _write_export(settings: Settings, args: argparse.Namespace) -> str:
     import shutil
     import tempfile
@@ -168,9 +223,9 @@ async def _write_export(settings: Settings, args: argparse.Namespace) -> str:
     from roundtable.errors import UserError
     from roundtable.exports.model import Scope
     from roundtable.exports.service import ExportService
-    from storage.database import Database
+    from storage.database import open_database
 
-    if not settings.database_path.is_file():
+    if not settings.database_url and not settings.database_path.is_file():
         raise UserError(f"There is no database at {settings.database_path} (DATABASE_PATH).")
     if args.round is not None:
         scope = Scope("round", round_id=args.round)
@@ -180,7 +235,7 @@ async def _write_export(settings: Settings, args: argparse.Namespace) -> str:
         scope = Scope("series", series_id=args.series)
     else:
         scope = Scope("server")
-    async with Database.open(settings.database_path) as db:
+    async with open_database(settings.database_path, settings.database_url) as db:
         service = ExportService(db)
         request = await service.request(
             args.guild,
@@ -236,7 +291,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="file of settings to load before the environment (default: .env)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("run", help="connect to Discord and serve (the default)")
+    run = sub.add_parser("run", help="connect to Discord and serve (the default)")
+    run.add_argument(
+        "--shard-count",
+        type=int,
+        metavar="N",
+        help="run as one of several processes: the total number of shards (all processes "
+        "give the same N; needs DATABASE_URL)",
+    )
+    run.add_argument(
+        "--shards",
+        metavar="A-B",
+        help="the shards this process runs, e.g. 0-3 (default: all N)",
+    )
     sub.add_parser(
         "sync",
         help="register the slash commands with Discord: to DEV_GUILD_ID when set, else globally",
@@ -279,6 +346,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", type=Path, help="file or folder to write (default: here, named)"
     )
+    migrate = sub.add_parser(
+        "migrate-sqlite-to-postgres",
+        help="copy a SQLite database into the PostgreSQL database of DATABASE_URL (row counts "
+        "verified; safe to run again)",
+    )
+    migrate.add_argument("sqlite_file", type=Path, metavar="SQLITE_FILE")
     sub.add_parser(
         "demo",
         help="run the sandbox and the bot as two processes through a scripted session "
@@ -302,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _summarize(args.file, engine=args.engine, output=args.output)
     if command == "export":
         return _export(args)
+    if command == "migrate-sqlite-to-postgres":
+        return _migrate_to_postgres(args.sqlite_file)
     try:
         settings = load_settings(os.environ)
     except SettingsError as exc:
@@ -312,8 +387,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     discord.utils.setup_logging(level=settings.log_level_number)
     action = {"run": _run, "sync": _sync}[command]
     try:
+        shards = _shards(settings, args) if command == "run" else None
+    except SettingsError as exc:
+        print(f"roundtable: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    try:
         with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_with_bot(settings, action))
+            asyncio.run(_with_bot(settings, action, shards))
     except (StartupError, DatabaseError) as exc:
         print(f"roundtable: {exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -26,6 +26,7 @@ DEFAULT_LLM_TIMEOUT_SECONDS = 60.0
 ENV_VARIABLES = (
     "DISCORD_TOKEN",
     "DATABASE_PATH",
+    "DATABASE_URL",
     "DEV_GUILD_ID",
     "LOG_LEVEL",
     "MESSAGE_CONTENT_INTENT",
@@ -72,6 +73,8 @@ class Settings:
     discord_gateway_url: str | None = None
     # The demo's fast clock: (start, speed). Only with the sandbox, never against Discord.
     demo_clock: tuple[datetime, float] | None = None
+    # PostgreSQL (postgresql://...) instead of the SQLite file at database_path.
+    database_url: str | None = None
 
     @property
     def log_level_number(self) -> int:
@@ -244,4 +247,20 @@ def load_settings(env: Mapping[str, str], *, need_token: bool = True) -> Setting
         discord_api_base=api_base,
         discord_gateway_url=gateway_url,
         demo_clock=_demo_clock(env, sandbox=api_base is not None),
+        database_url=database_url(env),
     )
+
+
+def database_url(env: Mapping[str, str]) -> str | None:
+    """DATABASE_URL: PostgreSQL's connection URL, or None for SQLite (DATABASE_PATH)."""
+    raw = _text(env, "DATABASE_URL")
+    if not raw:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("postgresql", "postgres") or (not parts.hostname and not parts.path):
+        raise SettingsError(
+            "DATABASE_URL must be a PostgreSQL URL such as "
+            "postgresql://roundtable:PASSWORD@localhost:5432/roundtable (or leave it empty for "
+            f"SQLite at DATABASE_PATH), not one starting {raw.split(':', 1)[0]!r}."
+        )
+    return raw

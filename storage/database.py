@@ -44,13 +44,18 @@ class Migration:
     sql: str
 
 
-def discover_migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
-    """Numbered `NNN_name.sql` files, in order; numbers must run 1, 2, 3, ... without gaps."""
+def discover_migrations(
+    directory: Path = MIGRATIONS_DIR, *, overrides: Path | None = None
+) -> list[Migration]:
+    """Numbered `NNN_name.sql` files, in order; numbers must run 1, 2, 3, ... without gaps.
+    A file of the same name in `overrides` (a backend's own SQL) replaces the shared one."""
     migrations = []
     for path in sorted(directory.glob("*.sql")):
         match = _MIGRATION_NAME.match(path.name)
         if not match:
             raise DatabaseError(f"Migration file {path.name} is not named NNN_name.sql.")
+        if overrides is not None and (overrides / path.name).is_file():
+            path = overrides / path.name
         migrations.append(Migration(int(match.group(1)), path.stem, path.read_text("utf-8")))
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:
@@ -69,15 +74,21 @@ async def configure_reader(conn: aiosqlite.Connection) -> None:
     await conn.execute("PRAGMA query_only = ON")
 
 
-def _configure_writer(conn: sqlite3.Connection) -> None:
+def _connect_writer(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
 
 
 class Database:
-    """Owns the writer and the read connection. Open with `async with Database.open(path)`."""
+    """Owns the writer and the read connection. Open with `async with Database.open(path)`
+    (or `open_database`, which picks PostgreSQL when given a URL)."""
+
+    backend = "sqlite"
 
     def __init__(
         self,
@@ -102,7 +113,7 @@ class Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db_migrations = discover_migrations() if migrations is None else list(migrations)
-        writer = await asyncio.to_thread(Writer, path, configure=_configure_writer)
+        writer = Writer(await asyncio.to_thread(_connect_writer, path))
         try:
             applied = await asyncio.to_thread(apply_migrations, writer.connection, db_migrations)
             # Statistics for the query planner, kept current cheaply (SQLite's advice for
@@ -166,6 +177,47 @@ class Database:
         assert row is not None
         return int(row[0])
 
+    @asynccontextmanager
+    async def snapshot(self) -> AsyncIterator[Snapshot]:
+        """Reads that all see the database as it was at the first of them (an export)."""
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        try:
+            await configure_reader(conn)
+            await conn.execute("BEGIN")  # the snapshot starts at the first read
+            yield SqliteSnapshot(conn)
+        finally:
+            await conn.close()
+
+
+class Snapshot:
+    """One read transaction: `all()` for a few rows, `batches()` for the bulk of an export."""
+
+    async def all(self, sql: str, params: Iterable[Any]) -> list[Any]:
+        raise NotImplementedError
+
+    def batches(
+        self, sql: str, params: Iterable[Any], size: int
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        raise NotImplementedError
+
+
+class SqliteSnapshot(Snapshot):
+    def __init__(self, conn: aiosqlite.Connection):
+        self._conn = conn
+
+    async def all(self, sql: str, params: Iterable[Any]) -> list[Any]:
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            return list(await cursor.fetchall())
+
+    async def batches(
+        self, sql: str, params: Iterable[Any], size: int
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """Plain tuples (faster than sqlite3.Row on the rows that make an export's bulk)."""
+        async with self._conn.execute(sql, tuple(params)) as cursor:
+            cursor.row_factory = None
+            while rows := await cursor.fetchmany(size):
+                yield [tuple(r) for r in rows]
+
 
 def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration]) -> int:
     """Bring the database to the newest migration; each one in its own transaction.
@@ -201,3 +253,16 @@ def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration]) 
         log.info("Applied migration %s", migration.name)
         applied += 1
     return applied
+
+
+@asynccontextmanager
+async def open_database(path: Path | str, url: str | None = None) -> AsyncIterator[Database]:
+    """PostgreSQL when `url` (DATABASE_URL) is set, else the SQLite file at `path`."""
+    if url:
+        from storage.postgres import PostgresDatabase  # asyncpg only for those who use it
+
+        async with PostgresDatabase.connect(url) as pg:
+            yield pg
+    else:
+        async with Database.open(path) as db:
+            yield db

@@ -20,9 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from storage.database import Database, configure_reader
+from storage.database import Database, Snapshot
 
 BATCH = 2000
 
@@ -103,32 +101,20 @@ def _author(row: sqlite3.Row, prefix: str = "") -> Author:
 class ExportReader:
     """Open with `async with ExportReader.open(db) as reader:`; one snapshot throughout."""
 
-    def __init__(self, conn: aiosqlite.Connection):
-        self._conn = conn
+    def __init__(self, snapshot: Snapshot):
+        self._snapshot = snapshot
 
     @classmethod
     @asynccontextmanager
     async def open(cls, db: Database) -> AsyncIterator[ExportReader]:
-        conn = await aiosqlite.connect(db.path, isolation_level=None)
-        try:
-            await configure_reader(conn)
-            await conn.execute("BEGIN")  # the snapshot starts at the first read
-            yield cls(conn)
-        finally:
-            await conn.close()
+        async with db.snapshot() as snapshot:
+            yield cls(snapshot)
 
     async def _all(self, sql: str, params: Iterable[Any]) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+        return await self._snapshot.all(sql, params)
 
-    async def _batches(
-        self, sql: str, params: Iterable[Any]
-    ) -> AsyncIterator[list[tuple[Any, ...]]]:
-        """Plain tuples (faster than sqlite3.Row on the rows that make an export's bulk)."""
-        async with self._conn.execute(sql, tuple(params)) as cursor:
-            cursor.row_factory = None
-            while rows := await cursor.fetchmany(BATCH):
-                yield [tuple(r) for r in rows]
+    def _batches(self, sql: str, params: Iterable[Any]) -> AsyncIterator[list[tuple[Any, ...]]]:
+        return self._snapshot.batches(sql, params, BATCH)
 
     # -- rounds -------------------------------------------------------------------------------
 
@@ -148,9 +134,11 @@ class ExportReader:
             "r.section_title, r.questions, r.stances, r.channel_id, r.thread_id, r.status, "
             "r.opened_at, r.closed_at, r.series_id FROM rounds r JOIN packs k ON k.id = r.pack_id "
             "WHERE r.guild_id = ? AND r.status != 'cancelled' "
-            "AND (? IS NULL OR r.id = ?) AND (? IS NULL OR r.pack_id = ?) "
-            "AND (? IS NULL OR r.series_id = ?) "
-            "AND (? IS NULL OR r.opened_at >= ?) AND (? IS NULL OR r.opened_at < ?) "
+            "AND (CAST(? AS BIGINT) IS NULL OR r.id = ?) "
+            "AND (CAST(? AS BIGINT) IS NULL OR r.pack_id = ?) "
+            "AND (CAST(? AS BIGINT) IS NULL OR r.series_id = ?) "
+            "AND (CAST(? AS TEXT) IS NULL OR r.opened_at >= ?) "
+            "AND (CAST(? AS TEXT) IS NULL OR r.opened_at < ?) "
             "ORDER BY r.opened_at, r.id",
             (
                 guild_id,
@@ -195,7 +183,8 @@ class ExportReader:
     async def totals(self, guild_id: int, round_id: int) -> RoundTotals:
         """Participation and stance counts of the members an export may show."""
         writers = await self._all(
-            "SELECT r.user_id, SUM(r.kind = 'answer') AS answers, SUM(r.kind = 'reply') AS replies "
+            "SELECT r.user_id, COUNT(*) FILTER (WHERE r.kind = 'answer') AS answers, "
+            "COUNT(*) FILTER (WHERE r.kind = 'reply') AS replies "
             "FROM responses r "
             "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
             # `+`: search by round (a few rows), not by guild in user order (every row).
@@ -225,7 +214,7 @@ class ExportReader:
     async def count_responses(self, guild_id: int, round_ids: Iterable[int]) -> int:
         rows = await self._all(
             "SELECT COUNT(*) FROM responses WHERE guild_id = ? "
-            "AND round_id IN (SELECT value FROM json_each(?))",
+            "AND round_id IN (SELECT ids.value FROM json_each(?) AS ids)",
             (guild_id, json.dumps(list(round_ids))),
         )
         return int(rows[0][0])
@@ -247,7 +236,8 @@ class ExportReader:
             "FROM responses r "
             "LEFT JOIN member_names n ON n.guild_id = r.guild_id AND n.user_id = r.user_id "
             "LEFT JOIN member_privacy p ON p.guild_id = r.guild_id AND p.user_id = r.user_id "
-            "WHERE r.round_id = ? AND r.kind = ? AND r.question IS ? AND r.guild_id = ? "
+            "WHERE r.round_id = ? AND r.kind = ? AND r.question IS NOT DISTINCT FROM ? "
+            "AND r.guild_id = ? "
             "AND COALESCE(p.exports, 'named') != 'excluded') x "
             "LEFT JOIN member_names rn ON rn.guild_id = x.guild_id AND rn.user_id = x.to_user "
             "LEFT JOIN member_privacy rp ON rp.guild_id = x.guild_id AND rp.user_id = x.to_user "
@@ -314,7 +304,7 @@ class ExportReader:
             return {}
         rows = await self._all(
             "SELECT u.value AS user_id, n.name, COALESCE(p.exports, 'named') AS choice "
-            "FROM json_each(?) u LEFT JOIN member_names n ON n.guild_id = ? AND n.user_id = "
+            "FROM json_each(?) AS u LEFT JOIN member_names n ON n.guild_id = ? AND n.user_id = "
             "u.value LEFT JOIN member_privacy p ON p.guild_id = ? AND p.user_id = u.value",
             (json.dumps(ids), guild_id, guild_id),
         )

@@ -60,7 +60,7 @@ class PackRepository:
         rows = await self._db.fetch_all(
             "SELECT id, guild_id, slug, title, body, sections, created_by, created_at "
             "FROM packs WHERE guild_id = ? OR guild_id IS NULL "
-            "ORDER BY guild_id IS NULL, title COLLATE NOCASE",
+            "ORDER BY guild_id IS NULL, lower(title)",
             (guild_id,),
         )
         return [_record(r) for r in rows]

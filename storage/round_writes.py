@@ -34,7 +34,7 @@ def remember_name(conn: sqlite3.Connection, guild_id: int, user_id: int, name: s
     conn.execute(
         "INSERT INTO member_names (guild_id, user_id, name, updated_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, "
-        "updated_at = excluded.updated_at WHERE name != excluded.name",
+        "updated_at = excluded.updated_at WHERE member_names.name != excluded.name",
         (guild_id, user_id, name.strip()[:100], now_iso()),
     )
 
@@ -135,7 +135,9 @@ def set_stance(
     row = conn.execute(
         "INSERT INTO stances (round_id, guild_id, user_id, opening, current, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, user_id) DO UPDATE SET "
-        "changes = changes + (current != excluded.current), current = excluded.current, "
+        "changes = stances.changes "
+        "+ CASE WHEN stances.current != excluded.current THEN 1 ELSE 0 END, "
+        "current = excluded.current, "
         "updated_at = excluded.updated_at RETURNING " + STANCE_COLUMNS,
         (round_id, guild_id, user_id, label, label, now_iso()),
     ).fetchone()

@@ -12,6 +12,7 @@ from functools import partial
 from storage import round_writes as writes
 from storage.database import Database
 from storage.round_writes import Applied, Captured, Delete, Edit, Reply, RoundNotOpen
+from storage.shards import Shards, owned
 from storage.writer import SessionConnection
 
 __all__ = ["Applied", "Captured", "Delete", "Edit", "Reply", "RoundNotOpen"]
@@ -202,8 +203,12 @@ async def insert_round(conn: SessionConnection, new: NewRound) -> int:
 
 
 class RoundRepository:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, shards: Shards | None = None):
         self._db = db
+        self._shards = shards  # queries across guilds see only these shards' guilds
+
+    def _owned(self) -> tuple[str, tuple[int, ...]]:
+        return owned(self._shards)
 
     # -- rounds -----------------------------------------------------------------------------
 
@@ -255,14 +260,16 @@ class RoundRepository:
     async def discard_unposted(self, before: datetime) -> list[int]:
         """Delete rounds reserved before `before` whose post never completed (no thread, no
         message, no series job to finish it, nothing said in them); returns their ids."""
+        mine, shards = self._owned()
         async with self._db.transaction() as conn:
             async with conn.execute(
-                "DELETE FROM rounds WHERE status = 'open' AND thread_id IS NULL AND posts = '[]' "
+                "DELETE FROM rounds WHERE status = 'open' AND thread_id IS NULL AND posts = '[]' "  # noqa: S608 (the shard filter)
                 "AND series_id IS NULL AND opened_at < ? "
                 "AND NOT EXISTS (SELECT 1 FROM responses WHERE responses.round_id = rounds.id) "
-                "AND NOT EXISTS (SELECT 1 FROM stances WHERE stances.round_id = rounds.id) "
-                "RETURNING id",
-                (_iso(before),),
+                "AND NOT EXISTS (SELECT 1 FROM stances WHERE stances.round_id = rounds.id)"
+                + mine
+                + " RETURNING id",
+                (_iso(before), *shards),
             ) as cursor:
                 return [row["id"] for row in await cursor.fetchall()]
 
@@ -306,55 +313,77 @@ class RoundRepository:
 
     async def thread_index(self) -> list[tuple[int, int, int, bool]]:
         """(thread id, guild id, round id, open) of every round that has a thread."""
+        mine, shards = self._owned()
         rows = await self._db.fetch_all(
-            "SELECT thread_id, guild_id, id, status = 'open' FROM rounds "
-            "WHERE thread_id IS NOT NULL ORDER BY id"
+            "SELECT thread_id, guild_id, id, status = 'open' FROM rounds "  # noqa: S608 (the shard filter)
+            "WHERE thread_id IS NOT NULL" + mine + " ORDER BY id",
+            shards,
         )
         return [(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
     async def open_with_threads(self) -> list[RoundRecord]:
         """Every guild's open rounds that have a thread (what start-up backfills)."""
+        mine, shards = self._owned()
         rows = await self._db.fetch_all(
-            _ROUND_SELECT + "WHERE status = 'open' AND thread_id IS NOT NULL ORDER BY id"
+            _ROUND_SELECT
+            + "WHERE status = 'open' AND thread_id IS NOT NULL"
+            + mine
+            + " ORDER BY id",
+            shards,
         )
         return [_round(r) for r in rows]
 
     async def due(self, now: datetime, *, limit: int = 100) -> list[RoundRecord]:
         """Posted open rounds whose deadline has passed, in every guild, earliest first."""
+        mine, shards = self._owned()
         rows = await self._db.fetch_all(
-            _ROUND_SELECT + "WHERE status = 'open' AND closes_at <= ? AND thread_id IS NOT NULL "
-            "ORDER BY closes_at, id LIMIT ?",
-            (_iso(now), limit),
+            _ROUND_SELECT
+            + "WHERE status = 'open' AND closes_at <= ? AND thread_id IS NOT NULL"
+            + mine
+            + " ORDER BY closes_at, id LIMIT ?",
+            (_iso(now), *shards, limit),
         )
         return [_round(r) for r in rows]
 
     async def next_reminder(self) -> datetime | None:
+        mine, shards = self._owned()
         row = await self._db.fetch_one(
-            "SELECT min(remind_at) FROM rounds WHERE status = 'open' AND reminded_at IS NULL "
-            "AND thread_id IS NOT NULL"
+            "SELECT min(remind_at) FROM rounds WHERE status = 'open' AND reminded_at IS NULL "  # noqa: S608 (the shard filter)
+            "AND thread_id IS NOT NULL" + mine,
+            shards,
         )
         return _when(row[0]) if row else None
 
     async def claim_reminder(self, now: datetime) -> RoundRecord | None:
         """The open round whose reminder is due first, marked as reminded (once, ever)."""
-        async with self._db.transaction() as conn:
-            async with conn.execute(
-                "SELECT id, guild_id FROM rounds WHERE status = 'open' AND reminded_at IS NULL "
-                "AND thread_id IS NOT NULL AND remind_at <= ? ORDER BY remind_at, id LIMIT 1",
-                (_iso(now),),
-            ) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return None
-            await conn.execute(
-                "UPDATE rounds SET reminded_at = ? WHERE id = ?", (_iso(now), row["id"])
-            )
-        return await self.get(row["guild_id"], row["id"])
+        mine, shards = self._owned()
+        while True:
+            async with self._db.transaction() as conn:
+                async with conn.execute(
+                    "SELECT id, guild_id FROM rounds WHERE status = 'open' AND reminded_at IS NULL "  # noqa: S608 (the shard filter)
+                    "AND thread_id IS NOT NULL AND remind_at <= ?"
+                    + mine
+                    + " ORDER BY remind_at, id LIMIT 1",
+                    (_iso(now), *shards),
+                ) as cursor:
+                    row = await cursor.fetchone()
+                if row is None:
+                    return None
+                # Another process may have claimed it between the two statements (PostgreSQL
+                # lets it read too): only the one whose UPDATE changed the row reminds.
+                claimed = await conn.execute(
+                    "UPDATE rounds SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
+                    (_iso(now), row["id"]),
+                )
+            if claimed.rowcount:
+                return await self.get(row["guild_id"], row["id"])
 
     async def close_pending(self, *, limit: int = 100) -> list[RoundRecord]:
         """Closed or cancelled rounds with close steps still to do, in every guild."""
+        mine, shards = self._owned()
         rows = await self._db.fetch_all(
-            _ROUND_SELECT + "WHERE close_pending = 1 ORDER BY id LIMIT ?", (limit,)
+            _ROUND_SELECT + "WHERE close_pending = 1" + mine + " ORDER BY id LIMIT ?",
+            (*shards, limit),
         )
         return [_round(r) for r in rows]
 
@@ -378,9 +407,11 @@ class RoundRepository:
         return pending
 
     async def next_deadline(self) -> datetime | None:
+        mine, shards = self._owned()
         row = await self._db.fetch_one(
-            "SELECT min(closes_at) FROM rounds WHERE status = 'open' AND closes_at IS NOT NULL "
-            "AND thread_id IS NOT NULL"
+            "SELECT min(closes_at) FROM rounds WHERE status = 'open' AND closes_at IS NOT NULL "  # noqa: S608 (the shard filter)
+            "AND thread_id IS NOT NULL" + mine,
+            shards,
         )
         return _when(row[0]) if row else None
 

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time
 
 from storage.database import Database
 from storage.rounds import NewRound, insert_round
+from storage.shards import Shards, owned
 
 
 class SeriesExists(Exception):
@@ -122,8 +123,9 @@ class NewSeries:
 
 
 class SeriesRepository:
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, shards: Shards | None = None):
         self._db = db
+        self._shards = shards  # queries across guilds see only these shards' guilds
 
     async def create(self, new: NewSeries, *, now: datetime) -> SeriesRecord:
         async with self._db.transaction() as conn:
@@ -182,14 +184,20 @@ class SeriesRepository:
 
     async def due(self, now: datetime) -> SeriesRecord | None:
         """The active series whose next occurrence came first, in any guild."""
+        mine, shards = owned(self._shards)
         row = await self._db.fetch_one(
-            _SELECT + "WHERE status = 'active' AND next_at <= ? ORDER BY next_at, id LIMIT 1",
-            (_iso(now),),
+            _SELECT + "WHERE status = 'active' AND next_at <= ?" + mine + " ORDER BY next_at, id "
+            "LIMIT 1",
+            (_iso(now), *shards),
         )
         return _series(row) if row else None
 
     async def next_due(self) -> datetime | None:
-        row = await self._db.fetch_one("SELECT min(next_at) FROM series WHERE status = 'active'")
+        mine, shards = owned(self._shards)
+        row = await self._db.fetch_one(
+            "SELECT min(next_at) FROM series WHERE status = 'active'" + mine,  # noqa: S608 (the shard filter)
+            shards,
+        )
         return datetime.fromisoformat(row[0]) if row and row[0] else None
 
     async def claim(
@@ -253,9 +261,12 @@ class SeriesRepository:
 
     async def claimed(self) -> list[Claim]:
         """Occurrences claimed but never marked posted (the bot stopped mid-post)."""
+        mine, shards = owned(self._shards, "s.guild_id")
         rows = await self._db.fetch_all(
-            "SELECT series_id, occurrence, section_number, round_id, state FROM series_posts "
-            "WHERE state = 'claimed' ORDER BY occurrence"
+            "SELECT p.series_id, p.occurrence, p.section_number, p.round_id, p.state "
+            "FROM series_posts p JOIN series s ON s.id = p.series_id "
+            "WHERE p.state = 'claimed'" + mine + " ORDER BY p.occurrence",
+            shards,
         )
         return [_claim(r) for r in rows]
 
@@ -330,7 +341,8 @@ class SeriesRepository:
         async with self._db.transaction() as conn:
             await conn.execute(
                 "UPDATE series SET at_time = ?, timezone = ?, round_minutes = ?, "
-                "remind_minutes = ?, next_at = ?, status = CASE WHEN ? IS NULL THEN 'finished' "
+                "remind_minutes = ?, next_at = ?, "
+                "status = CASE WHEN CAST(? AS TEXT) IS NULL THEN 'finished' "
                 "ELSE status END WHERE id = ? AND guild_id = ?",
                 (
                     at.strftime("%H:%M"),

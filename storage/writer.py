@@ -26,7 +26,6 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
@@ -88,14 +87,14 @@ def _deliver(
 class Writer:
     """Owns the write connection and the thread. `start()`, then `submit()`, then `close()`."""
 
-    def __init__(self, path: Path, *, configure: Callable[[sqlite3.Connection], None]):
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.row_factory = sqlite3.Row
-        configure(self._conn)
+    def __init__(self, conn: sqlite3.Connection, *, name: str = "sqlite-writer"):
+        """`conn`: a connection in autocommit mode that this thread alone will use (SQLite's,
+        or `storage/postgres.py`'s bridge to PostgreSQL, which has the same surface)."""
+        self._conn = conn
         self._lanes: tuple[deque[_Pending[Any] | _Session], ...] = (deque(), deque())
         self._ready = threading.Condition()
         self._closing = False
-        self._thread = threading.Thread(target=self._run, name="sqlite-writer", daemon=True)
+        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self.stats = WriterStats()
 
     @property
@@ -195,7 +194,7 @@ class Writer:
                     conn.execute("RELEASE job")
                     results.append((pending.future, value, None))
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:  # the commit itself failed: nothing of the batch is kept
+        except Exception as exc:  # the commit itself failed: nothing of the batch is kept
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             log.error("A batch of %d writes failed: %s", len(batch), exc)
@@ -213,7 +212,7 @@ class Writer:
         conn = self._conn
         try:
             conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+        except Exception as exc:
             _deliver(session.loop, [(session.started, None, exc)])
             return
         _deliver(session.loop, [(session.started, None, None)])

@@ -1,8 +1,9 @@
-"""Shared fixtures: real SQLite files in tmp_path."""
+"""Shared fixtures: real SQLite files in tmp_path; a real PostgreSQL server started for the
+session when a test asks for one (`postgres`, `backend_db`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -11,7 +12,9 @@ import pytest
 from sandbox import Sandbox
 from sandbox.fake_openai import FakeOpenAI
 from storage.database import Database
+from storage.postgres import PostgresDatabase
 from tests.harness import World, running_bot
+from tests.postgres import PostgresServer, PostgresUnavailable
 
 # A token of the right shape for tests; no such bot exists.
 FAKE_TOKEN = "fake-token-for-tests-only.not-a-secret.xxxxxxxxxxxxxxxxxxxxxxxx"
@@ -26,6 +29,32 @@ def db_path(tmp_path: Path) -> Path:
 async def db(db_path: Path) -> AsyncIterator[Database]:
     async with Database.open(db_path) as database:
         yield database
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A throw-away PostgreSQL server (tests/postgres.py). When it cannot be installed or
+    started, every test that needs it fails with the one sentence saying why."""
+    server = PostgresServer()
+    try:
+        server.start()
+    except PostgresUnavailable as exc:
+        server.stop()
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def backend_db(request: pytest.FixtureRequest, db_path: Path) -> AsyncIterator[Database]:
+    """The database on each backend in turn: a SQLite file, then a new PostgreSQL database."""
+    if request.param == "sqlite":
+        async with Database.open(db_path) as database:
+            yield database
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres")
+        async with PostgresDatabase.connect(server.create_database()) as pg:
+            yield pg
 
 
 @pytest.fixture

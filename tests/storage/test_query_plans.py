@@ -1,7 +1,7 @@
 """Every statement the hot paths run is served by an index: it costs what the round costs, not
 what the guild (or the whole database) ever stored. Checked with SQLite's own EXPLAIN QUERY PLAN
 on the statements actually run (traced, with their values) against a database with many
-guilds, rounds and responses."""
+guilds, rounds and responses. (PostgreSQL gets the same indexes from the same migrations.)"""
 
 from __future__ import annotations
 
@@ -46,7 +46,10 @@ async def _crowd(db: Database) -> None:
     await db.write(fill)
 
 
-async def test_hot_statements_use_indexes(db: Database) -> None:
+async def test_hot_statements_use_indexes(sqlite_db: Database) -> None:
+    # SQLite's planner only: PostgreSQL's picks a sequential scan on small tables by design
+    # (cost-based), so the same check there would say nothing about large ones.
+    db = sqlite_db
     round_id = await fixed_round(db)
     await _crowd(db)
     s = await services(db)

@@ -1,4 +1,4 @@
-"""storage/rounds.py on a real SQLite file: what each statement stores, guild by guild."""
+"""storage/rounds.py on both backends: what each statement stores, guild by guild."""
 
 from __future__ import annotations
 
@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage.database import Database
-from storage.rounds import Reply, RoundAlreadyOpen, RoundNotOpen, RoundRecord, RoundRepository
+from storage.rounds import (
+    Delete,
+    Edit,
+    Reply,
+    RoundAlreadyOpen,
+    RoundNotOpen,
+    RoundRecord,
+    RoundRepository,
+)
 
 NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
@@ -176,6 +184,34 @@ async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
     assert await repo.delete_reply(1, 42) is True
     await repo.finish(1, record.id, status="closed", by=None)
     assert await repo.add_reply(replace(reply, message_id=43)) is None
+
+
+async def test_captured_events_are_applied_in_order_as_one_job(repo: RoundRepository) -> None:
+    """What the capture worker stores: a run of replies in one statement (a replayed one once),
+    edits and deletes where they fall, nothing for a closed round; counted as stored."""
+    record = await create(repo)
+    closed = await create(repo, section=2)
+    await repo.finish(1, closed.id, status="closed", by=None)
+
+    def reply(message_id: int, round_id: int = record.id, text: str = "hi") -> Reply:
+        return Reply(1, round_id, 5, text, message_id, None, NOW, name="Ada")
+
+    applied = await repo.apply_captured(
+        [
+            reply(1),
+            reply(2),
+            reply(3, closed.id),
+            Edit(1, 1, "hi, edited"),
+            reply(4),
+            Delete(1, 2),
+            reply(1),  # replayed (a resumed gateway): stored once
+            Edit(1, 4, " "),  # blanked: deleted
+        ]
+    )
+    assert (applied.added, applied.edited, applied.deleted) == (3, 1, 2)
+    stored = await repo.responses(1, record.id)
+    assert [(r.message_id, r.content) for r in stored] == [(1, "hi, edited")]
+    assert await repo.responses(1, closed.id) == []
 
 
 async def test_page_lists_open_rounds_first_then_the_newest(repo: RoundRepository) -> None:

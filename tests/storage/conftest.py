@@ -1,0 +1,22 @@
+"""Every storage test runs on both backends: `db` is a SQLite file, then a PostgreSQL database
+(tests that are about SQLite itself ask for `sqlite_db`)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from storage.database import Database
+
+
+@pytest.fixture
+async def db(backend_db: Database) -> AsyncIterator[Database]:
+    yield backend_db
+
+
+@pytest.fixture
+async def sqlite_db(db_path: Path) -> AsyncIterator[Database]:
+    async with Database.open(db_path) as database:
+        yield database

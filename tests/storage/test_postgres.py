@@ -1,0 +1,141 @@
+"""PostgreSQL's own parts: its migrations (the same schema as SQLite's), applied once by
+processes starting together, refused when newer; and the statements' translation."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from storage.database import Database, DatabaseError, Migration, discover_migrations
+from storage.dialect import bind, to_postgres
+from storage.postgres import PostgresDatabase, pg_migrations
+from tests.postgres import PostgresServer
+
+
+async def _columns(url: str) -> dict[str, dict[str, str]]:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name != 'roundtable_schema'"
+        )
+    finally:
+        await conn.close()
+    tables: dict[str, dict[str, str]] = {}
+    for r in rows:
+        tables.setdefault(r["table_name"], {})[r["column_name"]] = r["data_type"]
+    return tables
+
+
+def _sqlite_columns(path: Path) -> dict[str, dict[str, str]]:
+    with sqlite3.connect(path) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            name: {c[1]: c[2] for c in conn.execute("SELECT * FROM pragma_table_info(?)", (name,))}
+            for name in names
+        }
+
+
+async def test_both_backends_have_the_same_tables_columns_and_types(
+    postgres: PostgresServer, db_path: Path
+) -> None:
+    url = postgres.create_database()
+    async with PostgresDatabase.connect(url) as pg:
+        assert pg.applied_migrations == len(discover_migrations())
+        assert await pg.user_version() == len(discover_migrations())
+    async with Database.open(db_path):
+        pass
+    pg_tables = await _columns(url)
+    sqlite_tables = _sqlite_columns(db_path)
+    # SQLite's implicit rowid is a column in PostgreSQL (earlier versions are read in order).
+    assert pg_tables["response_edits"].pop("rowid") == "bigint"
+    assert pg_tables.keys() == sqlite_tables.keys()
+    for table, columns in sqlite_tables.items():
+        assert pg_tables[table].keys() == columns.keys(), table
+        for column, kind in columns.items():
+            # Discord's ids are 64-bit: every INTEGER must be a bigint in PostgreSQL.
+            expected = {"INTEGER": "bigint", "TEXT": "text"}[kind]
+            assert pg_tables[table][column] == expected, (table, column)
+
+
+def test_migration_numbers_and_names_match() -> None:
+    assert [m.name for m in pg_migrations()] == [m.name for m in discover_migrations()]
+    # Where the SQL is the same, the shared file is used.
+    assert pg_migrations()[-1].sql == discover_migrations()[-1].sql
+
+
+async def test_reopening_applies_nothing_and_keeps_rows(postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+    async with PostgresDatabase.connect(url) as pg:
+        async with pg.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?)",
+                (2**62 + 7, "2026-01-01"),
+            )
+    async with PostgresDatabase.connect(url) as pg:
+        assert pg.applied_migrations == 0
+        rows = await pg.fetch_all("SELECT guild_id FROM guild_settings")
+    assert [r["guild_id"] for r in rows] == [2**62 + 7]  # a 64-bit snowflake survives
+
+
+async def test_processes_starting_together_migrate_once(postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+
+    async def start() -> int:
+        async with PostgresDatabase.connect(url) as pg:
+            return pg.applied_migrations
+
+    applied = await asyncio.gather(start(), start(), start())
+    assert sorted(applied) == [0, 0, len(discover_migrations())]
+
+
+async def test_database_newer_than_the_code_is_refused(postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+    async with PostgresDatabase.connect(url):
+        pass
+    conn = await asyncpg.connect(url)
+    await conn.execute("INSERT INTO roundtable_schema (version, name) VALUES (999, 'future')")
+    await conn.close()
+    with pytest.raises(DatabaseError, match=r"newer Roundtable \(schema version 999"):
+        async with PostgresDatabase.connect(url):
+            pass
+
+
+async def test_failing_migration_leaves_nothing_half_applied(postgres: PostgresServer) -> None:
+    url = postgres.create_database()
+    good = Migration(1, "001_a", "CREATE TABLE a (x BIGINT);")
+    bad = Migration(2, "002_b", "CREATE TABLE b (x BIGINT); INSERT INTO nowhere VALUES (1);")
+    with pytest.raises(DatabaseError, match='Migration 002_b failed: relation "nowhere"'):
+        async with PostgresDatabase.connect(url, migrations=[good, bad]):
+            pass
+    tables = await _columns(url)
+    assert set(tables) == {"a"}
+
+
+async def test_an_unreachable_server_is_one_clear_error(postgres: PostgresServer) -> None:
+    with pytest.raises(DatabaseError, match=r"Cannot connect to PostgreSQL \(DATABASE_URL\)"):
+        async with PostgresDatabase.connect("postgresql://roundtable@127.0.0.1:1/none"):
+            pass
+
+
+def test_placeholders_become_numbered_outside_quotes_and_comments() -> None:
+    sql, names = to_postgres("SELECT '?', \"a?\" FROM t WHERE a = ? -- what?\n AND b = ?")
+    assert sql == "SELECT '?', \"a?\" FROM t WHERE a = $1 -- what?\n AND b = $2"
+    assert names is None
+    sql, names = to_postgres("UPDATE t SET a = :a, b = CASE WHEN :set THEN :a END, c = 'x:y'")
+    assert sql == "UPDATE t SET a = $1, b = CASE WHEN $2 THEN $1 END, c = 'x:y'"
+    assert names == ("a", "set")
+    assert bind(names, {"set": True, "a": 5}) == (5, True)
+    assert to_postgres("SELECT CAST(x AS TEXT)::text")[0] == "SELECT CAST(x AS TEXT)::text"
+
+
+def test_a_json_array_of_ids_becomes_a_table_of_bigints() -> None:
+    sql, _ = to_postgres("SELECT u.value FROM json_each(?) AS u WHERE u.value > ?")
+    assert sql == (
+        "SELECT u.value FROM (SELECT CAST(value AS BIGINT) AS value FROM "
+        "json_array_elements_text(CAST($1 AS json))) AS u WHERE u.value > $2"
+    )
