@@ -1,5 +1,9 @@
 """The gateway: HELLO, IDENTIFY -> READY + GUILD_CREATE, heartbeats, RESUME, dispatch.
 
+Shards as Discord has them: an IDENTIFY with `shard: [id, count]` opens that shard's session,
+which gets only the guilds with `(guild_id >> 22) % count == id` (direct messages go to shard 0),
+and replaces only an earlier session of the same shard. Without `shard`, one session gets all.
+
 Each IDENTIFY opens a session. Every dispatched event gets the session's next sequence number and
 is kept in the session's replay buffer; a writer task sends the buffer in order. When the socket
 drops, events keep landing in the buffer, and a RESUME with the last sequence the client saw sends
@@ -49,10 +53,26 @@ class Intent:
     PRIVILEGED = GUILD_MEMBERS | (1 << 8) | MESSAGE_CONTENT
 
 
+def shard_of(guild_id: int | None, count: int) -> int:
+    """Discord's rule: which of `count` shards receives a guild's events."""
+    return 0 if guild_id is None else (guild_id >> 22) % count
+
+
+def _guild_of(name: str, data: Any) -> int | None:
+    if not isinstance(data, dict):
+        return None
+    if "guild_id" in data and data["guild_id"] is not None:
+        return int(data["guild_id"])
+    if name in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE") and "id" in data:
+        return int(data["id"])
+    return None
+
+
 @dataclass
 class Session:
     id: str
     intents: int
+    shard: tuple[int, int] = (0, 1)  # (shard id, shard count)
     events: list[tuple[int, str, str]] = field(default_factory=list)  # (seq, event name, json)
     seq: int = 0
     sent: int = 0  # index into events of the next one to send
@@ -63,6 +83,9 @@ class Session:
 
     def has(self, intent: int) -> bool:
         return bool(self.intents & intent)
+
+    def owns(self, guild_id: int | None) -> bool:
+        return shard_of(guild_id, self.shard[1]) == self.shard[0]
 
     def add(self, name: str, data: Any) -> None:
         self.seq += 1
@@ -111,10 +134,12 @@ class Gateway:
     # -- dispatch ---------------------------------------------------------------------------
 
     def dispatch(self, name: str, data: Any, *, intent: int | None = None) -> int:
-        """Queue an event for every session that has `intent`; returns how many got it."""
+        """Queue an event for every session that has `intent` and whose shard has the event's
+        guild; returns how many got it."""
+        guild = _guild_of(name, data)
         count = 0
         for session in self.sessions.values():
-            if intent is None or session.has(intent):
+            if (intent is None or session.has(intent)) and session.owns(guild):
                 session.add(name, data)
                 count += 1
         return count
@@ -123,7 +148,7 @@ class Gateway:
         """Queue an event whose payload depends on the session (e.g. intent-filtered content)."""
         for session in self.sessions.values():
             data = build(session)
-            if data is not None:
+            if data is not None and session.owns(_guild_of(name, data)):
                 session.add(name, data)
 
     async def drained(self, timeout: float = 10.0) -> None:
@@ -200,17 +225,24 @@ class Gateway:
         if intents & Intent.PRIVILEGED & ~self._privileged_allowed():
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return None
-        # A new IDENTIFY replaces earlier sessions (one bot, one shard).
-        for old in self.sessions.values():
-            if old.writer:
-                old.writer.cancel()
-        self.sessions.clear()
-        session = Session(id=secrets.token_hex(16), intents=intents)
+        shard = d.get("shard") or [0, 1]
+        shard_id, shard_count = int(shard[0]), int(shard[1])
+        if not 0 <= shard_id < shard_count:
+            await ws.close(code=4010, message=b"Invalid shard.")
+            return None
+        # A new IDENTIFY replaces an earlier session of the same shard (a bot restarting).
+        for old_id, old in list(self.sessions.items()):
+            if old.shard == (shard_id, shard_count) or shard_count != old.shard[1]:
+                if old.writer:
+                    old.writer.cancel()
+                del self.sessions[old_id]
+        session = Session(id=secrets.token_hex(16), intents=intents, shard=(shard_id, shard_count))
         self.sessions[session.id] = session
         session.add("READY", self._ready_payload(session))
         if session.has(Intent.GUILDS):
             for guild in self._guild_payloads():
-                session.add("GUILD_CREATE", guild)
+                if session.owns(int(guild["id"])):
+                    session.add("GUILD_CREATE", guild)
         self._attach(session, ws)
         self.identified.set()
         return session

@@ -77,6 +77,7 @@ class Rest:
         self.app_name = app_name
         self.requests: list[tuple[str, str]] = []  # (method, path), for tests
         self.failures: list[list[Any]] = []  # [method, path regex, status, times left, retry]
+        self.shard_count = 1  # the shards GET /gateway/bot recommends
 
     def routes(self) -> list[web.RouteDef]:
         p = "/api/v10"
@@ -186,7 +187,7 @@ class Rest:
         return json_response(
             {
                 "url": self._ws_url(request),
-                "shards": 1,
+                "shards": self.shard_count,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 1000,

@@ -54,7 +54,9 @@ class Sandbox(LoopbackServer):
         interaction_deadline: float = 3.0,
         message_content_allowed: bool = True,
         response_timeout: float = 10.0,
+        shard_count: int = 1,
     ) -> None:
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
         self.bot_user = User(id=snowflake(), username=bot_name, bot=True)
         self.application_id = self.bot_user.id
         self.token = make_token(self.bot_user.id)
@@ -78,6 +80,7 @@ class Sandbox(LoopbackServer):
             interaction_deadline=interaction_deadline,
         )
         self.rest = Rest(self.world, self.token, bot_name)
+        self.rest.shard_count = shard_count
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -121,7 +124,10 @@ class Sandbox(LoopbackServer):
         return {
             "v": 10,
             "user": self.bot_user.to_dict(),
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
+            "guilds": [
+                {"id": str(g), "unavailable": True} for g in self.world.guilds if session.owns(g)
+            ],
+            "shard": list(session.shard),
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,
@@ -155,8 +161,10 @@ class Sandbox(LoopbackServer):
         *,
         owner: str = "Owner",
         bot_permissions: int = Perm.BOT_DEFAULT,
+        guild_id: int | None = None,
     ) -> Guild:
-        return self.world.add_guild(name, self.user(owner), bot_permissions)
+        """A server with its owner; `guild_id` picks its id (and so its shard)."""
+        return self.world.add_guild(name, self.user(owner), bot_permissions, guild_id)
 
     def owner(self, guild: Guild) -> User:
         return guild.members[guild.owner_id].user

@@ -148,8 +148,10 @@ class World:
 
     # -- building the world -----------------------------------------------------------------
 
-    def add_guild(self, name: str, owner: User, bot_permissions: int) -> Guild:
-        gid = snowflake()
+    def add_guild(
+        self, name: str, owner: User, bot_permissions: int, guild_id: int | None = None
+    ) -> Guild:
+        gid = guild_id or snowflake()
         guild = Guild(id=gid, name=name, owner_id=owner.id)
         guild.roles[gid] = Role(id=gid, name="@everyone", permissions=Perm.MEMBER_DEFAULT)
         bot_role = Role(

@@ -66,6 +66,7 @@ async def post_scheduled(bot: RoundtableBot, plan: PostPlan | Paused | Skipped) 
         await _pause(bot, plan, "its channel is gone: /schedule delete it, or create it again")
         return
     posted = await bot.series.posted(plan, thread_id=thread.id, posts=posts)
+    log.info("Series %s posted round %s in guild %s", series.id, posted.id, series.guild_id)
     if plan.late or plan.skipped:
         await _catch_up_note(bot, thread, posted, plan)
 

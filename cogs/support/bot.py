@@ -32,6 +32,7 @@ from storage.packs import PackRepository
 from storage.privacy import PrivacyRepository
 from storage.rounds import RoundRepository
 from storage.series import SeriesRepository
+from storage.shards import Shards
 from storage.summaries import SummaryRepository
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ class RoundtableBot(commands.Bot):
         llm: LLM | None = None,
         clock: Clock | None = None,
         extensions: Sequence[str] = EXTENSIONS,
+        shards: Shards | None = None,
         **client_options: Any,
     ) -> None:
         super().__init__(
@@ -100,6 +102,8 @@ class RoundtableBot(commands.Bot):
         )
         self.settings = settings
         self.db = db
+        # Run as one of several processes: the guilds of these shards are this process's.
+        self.owned_shards = shards
         self.started_at = datetime.now(UTC)  # rounds reserved before it by a stopped run
         self.extension_names = tuple(extensions)
         self.guild_config = GuildConfig(
@@ -114,9 +118,11 @@ class RoundtableBot(commands.Bot):
             run=self.imports,
         )
         self.clock = clock or Clock()
-        self.rounds = RoundService(RoundRepository(db), self.packs, self.guild_config, self.clock)
+        self.rounds = RoundService(
+            RoundRepository(db, shards), self.packs, self.guild_config, self.clock
+        )
         self.series = SeriesService(
-            SeriesRepository(db), self.rounds, self.packs, self.guild_config, self.clock
+            SeriesRepository(db, shards), self.rounds, self.packs, self.guild_config, self.clock
         )
         self.privacy = PrivacyRepository(db)
         self.summaries = SummaryService(
@@ -193,6 +199,21 @@ class RoundtableBot(commands.Bot):
         # Fires again after every reconnect: never sync or create clients here.
         assert self.user is not None
         log.info("Connected as %s (%s) to %d guild(s)", self.user, self.user.id, len(self.guilds))
+
+
+class ShardedRoundtableBot(RoundtableBot, commands.AutoShardedBot):
+    """The same bot running a range of Discord's shards, as one of several processes
+    (`python bot.py run --shard-count N --shards A-B`)."""
+
+
+def make_bot(*, shards: Shards | None = None, **options: Any) -> RoundtableBot:
+    """One process for everything (shards None), or the process of shards A-B of N."""
+    if shards is None:
+        return RoundtableBot(**options)
+    log.info("Running %s", shards)
+    return ShardedRoundtableBot(
+        shards=shards, shard_count=shards.count, shard_ids=shards.ids, **options
+    )
 
 
 def _llm_summariser(llm: LLM | None) -> Any:
