@@ -118,7 +118,8 @@ class Poller:
     """Counts rows in a thread of this process (its own connection), every `every` s, so that
     each row's commit time is known to within that."""
 
-    def __init__(self, db: Path, sql: str, *, every: float = 0.005):
+    def __init__(self, db: Path | str, sql: str, *, every: float = 0.005):
+        """`db`: a SQLite file, or a PostgreSQL URL."""
         self.db, self.sql, self.every = db, sql, every
         self.samples: list[tuple[float, int]] = []
         self._stop = threading.Event()
@@ -133,6 +134,9 @@ class Poller:
         self._thread.join()
 
     def _run(self) -> None:
+        if isinstance(self.db, str):
+            asyncio.run(self._run_postgres(self.db))
+            return
         conn = sqlite3.connect(self.db, timeout=30)
         try:
             while not self._stop.wait(self.every):
@@ -140,6 +144,17 @@ class Poller:
                 self.samples.append((time.monotonic(), count))
         finally:
             conn.close()
+
+    async def _run_postgres(self, url: str) -> None:
+        import asyncpg
+
+        conn = await asyncpg.connect(url)
+        try:
+            while not self._stop.wait(self.every):
+                count = await conn.fetchval(self.sql)
+                self.samples.append((time.monotonic(), int(count)))
+        finally:
+            await conn.close()
 
     @property
     def count(self) -> int:

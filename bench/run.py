@@ -34,8 +34,11 @@ SCENARIOS = {  # name -> module with `async def scenario(quick) -> list[Row]`
     "summaries": "bench.summaries",  # 4
     "exports": "bench.exports",  # 5
     "scale": "bench.scale",  # 6
+    "scale_out": "bench.scale_out",  # 8 (7 is growth, computed from 1, 3 and 5)
 }
-PREFIX = {name: str(n) for n, name in enumerate(SCENARIOS, start=1)}  # "1 reply capture"...
+PREFIX = {  # "1 reply capture"...
+    name: str(n) for n, name in enumerate(SCENARIOS, start=1) if name != "scale_out"
+} | {"scale_out": "8"}
 RESULTS = ROOT / "bench" / "results"
 
 
