@@ -154,6 +154,7 @@ async def main(quick: bool, only: list[str], out: Path) -> int:
     rows = [r for r in rows if not r.scenario.startswith("7 ")]
     rows.sort(key=lambda r: int(r.scenario.split()[0]))  # stable: each scenario's own order
     rows += growth(rows)
+    rows.sort(key=lambda r: int(r.scenario.split()[0]))  # growth (7) before scale-out (8)
     meta = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "python": platform.python_version(),

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar, cast
@@ -43,6 +44,14 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 PG_MIGRATIONS_DIR = MIGRATIONS_DIR / "postgresql"
 POOL_SIZE = 10
+RECONNECT_WAITS = (0.2, 1.0, 3.0, None)  # then the batch fails (its callers say so)
+# What a connection cut by the server (a restart, a network blip) raises.
+CUT = (
+    OSError,
+    asyncpg.InterfaceError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+)
 STATEMENT_CACHE = 512
 # Any fixed number: every Roundtable process migrating the same database takes this lock.
 _MIGRATION_LOCK = 0x52_54_42_4C  # "RTBL"
@@ -138,56 +147,72 @@ class PgConnection:
     def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> PgCursor:
         control = _CONTROL.get(sql)
         if control is not None:
-            if control == "BEGIN" and self._conn.is_closed():  # the server restarted
-                self._reconnect()
             if self.trace:
                 self.trace(control)
-            self._io.run(self._conn.execute(control))
+            if control == "BEGIN":
+                self._begin()
+            else:
+                self._io.run(self._conn.execute(control))
             return PgCursor([], -1)
         query, names = to_postgres(sql)
         args = bind(names, params)
         if self.trace:
             self.trace(f"{query} {args!r}")
-        rows, count = self._io.run(self._fetch(query, [args]))
+        rows, count = self._io.run(self._fetch(query, args))
         return PgCursor(rows, count)
 
     def executemany(self, sql: str, seq: Iterable[Iterable[Any]]) -> PgCursor:
-        """Each row through the one prepared statement, in one call to the I/O thread (so
-        that the rows changed are counted, as sqlite3 does)."""
+        """Every row in one pipelined round of the statement (asyncpg's fetchmany). A row
+        each statement changed comes back (`RETURNING 1` is added), so the rows changed are
+        counted as sqlite3 counts them (a conflict that did nothing is not)."""
         query, names = to_postgres(sql)
         args = [bind(names, params) for params in seq]
         if self.trace:
             self.trace(f"{query} x{len(args)}")
         if not args:
             return PgCursor([], 0)
-        _, count = self._io.run(self._fetch(query, args))
+        changes = query.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
+        if changes and "RETURNING" not in query.upper():
+            query += " RETURNING 1"
+        count = len(self._io.run(self._conn.fetchmany(query, args)))
+        if changes:
+            self.total_changes += count
         return PgCursor([], count)
 
-    async def _fetch(self, query: str, many: list[tuple[Any, ...]]) -> tuple[list[Any], int]:
+    async def _fetch(self, query: str, args: tuple[Any, ...]) -> tuple[list[Any], int]:
         statement = self._statements.get(query)
         if statement is None:
             statement = await self._conn.prepare(query)
             if len(self._statements) >= STATEMENT_CACHE:
                 self._statements.clear()
             self._statements[query] = statement
-        rows: list[Any] = []
-        count = 0
-        for args in many:
-            rows = await statement.fetch(*args)
-            status = statement.get_statusmsg()
-            changed = _rowcount(status, len(rows))
-            count += changed
-            if status and status.split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE"):
-                self.total_changes += changed
+        rows = await statement.fetch(*args)
+        status = statement.get_statusmsg()
+        count = _rowcount(status, len(rows))
+        if status and status.split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE"):
+            self.total_changes += count
         return rows, count
 
     def set_trace_callback(self, callback: Callable[[str], None] | None) -> None:
         self.trace = callback
 
-    def _reconnect(self) -> None:
-        log.warning("The PostgreSQL connection of the writer was closed: connecting again")
-        self._statements.clear()
-        self._conn = self._io.run(asyncpg.connect(self._url))
+    def _begin(self) -> None:
+        """BEGIN; when the connection was cut (the server restarted, a network blip), connect
+        again first: nothing of the batch has run yet, so trying again is safe."""
+        for wait in RECONNECT_WAITS:
+            try:
+                if self._conn.is_closed():
+                    log.warning("The writer's PostgreSQL connection was closed: connecting again")
+                    self._statements.clear()
+                    self._conn = self._io.run(asyncpg.connect(self._url))
+                self._io.run(self._conn.execute("BEGIN"))
+                return
+            except CUT as exc:
+                if wait is None:
+                    raise
+                log.warning("PostgreSQL: %s; trying again in %.1f s", exc, wait)
+                self._conn.terminate()  # marks it closed: the next try connects afresh
+                time.sleep(wait)
 
     def close(self) -> None:
         if not self._conn.is_closed():
@@ -280,18 +305,19 @@ class PostgresDatabase(Database):
         self._trace = callback
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Any:
-        query, names = to_postgres(sql)
-        args = bind(names, params)
-        if self._trace:
-            self._trace(f"{query} {args!r}")
-        return await self._pool.fetchrow(query, *args)
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
 
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
         query, names = to_postgres(sql)
         args = bind(names, params)
         if self._trace:
             self._trace(f"{query} {args!r}")
-        return list(await self._pool.fetch(query, *args))
+        try:
+            return list(await self._pool.fetch(query, *args))
+        except CUT as exc:  # a connection the server cut (a restart): a read may run again
+            log.warning("PostgreSQL read on a cut connection (%s): reading again", exc)
+            return list(await self._pool.fetch(query, *args))
 
     async def user_version(self) -> int:
         return int(await self._pool.fetchval("SELECT max(version) FROM roundtable_schema") or 0)

@@ -21,7 +21,10 @@ class Shards:
 
     def __post_init__(self) -> None:
         if not (self.count >= 1 and 0 <= self.first <= self.last < self.count):
-            raise ValueError(f"Shards {self.first}-{self.last} are not within 0-{self.count - 1}.")
+            raise ValueError(
+                f"--shards {self.first}-{self.last} is not a range within 0-{self.count - 1} "
+                f"(--shard-count {self.count})."
+            )
 
     @classmethod
     def parse(cls, count: int, shards: str | None) -> Shards:
@@ -29,12 +32,11 @@ class Shards:
         if shards is None:
             return cls(count, 0, count - 1)
         first, sep, last = shards.partition("-")
-        try:
-            return cls(count, int(first), int(last) if sep else int(first))
-        except ValueError as exc:
+        if not first.isdigit() or (sep and not last.isdigit()):
             raise ValueError(
                 f"--shards must be a range like 0-3 within --shard-count {count}, not {shards!r}."
-            ) from exc
+            )
+        return cls(count, int(first), int(last) if sep else int(first))
 
     @property
     def ids(self) -> list[int]:

@@ -82,6 +82,7 @@ class PostgresServer:
         self._bin: Path | None = None
         self._user: str | None = None
         self._names = itertools.count(1)
+        self._settings = ""
 
     @property
     def admin_url(self) -> str:
@@ -128,11 +129,22 @@ class PostgresServer:
         settings = f"-p {self.port} -k {self._root} -c listen_addresses=127.0.0.1"
         if not self.durable:  # a throw-away server for tests: no need to survive a power cut
             settings += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._settings = settings
         self._run(
             "pg_ctl", "-D", str(data), "-l", str(self._root / "server.log"), "-w",
             "-t", str(START_TIMEOUT), "-o", settings, "start",
         )  # fmt: skip
         return self
+
+    def restart(self) -> None:
+        """Stop the server at once (every connection is cut) and start it again."""
+        assert self._root is not None
+        data = str(self._root / "data")
+        self._run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+        self._run(
+            "pg_ctl", "-D", data, "-l", str(self._root / "server.log"), "-w",
+            "-t", str(START_TIMEOUT), "-o", self._settings, "start",
+        )  # fmt: skip
 
     def create_database(self) -> str:
         """A new empty database; its URL."""

@@ -63,3 +63,24 @@ async def test_readme_commands_table_lists_every_command_with_its_options(db) ->
                 options = [p.name if p.required else f"[{p.name}]" for p in command.parameters]
                 actual.add(" ".join([f"/{command.qualified_name}", *options]))
     assert documented == actual
+
+
+def test_readme_scale_out_examples_run_every_shard_once() -> None:
+    """The systemd unit and the compose file of "Running at scale" are commands `bot.py`
+    accepts, and the compose file's processes cover every shard exactly once."""
+    from bot import build_parser
+    from storage.shards import Shards
+
+    section = README.split("\n## Running at scale\n", 1)[1].split("\n## ", 1)[0]
+    unit = re.search(r"^ExecStart=\S+python (bot\.py .+)$", section, flags=re.MULTILINE)
+    assert unit is not None
+    args = build_parser().parse_args(unit.group(1).replace("%i", "0-1").split()[1:])
+    assert (args.command, args.shard_count, args.shards) == ("run", 4, "0-1")
+
+    commands = re.findall(r"&& python (bot\.py run [^\"]+)\"", section)
+    assert len(commands) == 2
+    covered: list[int] = []
+    for command in commands:
+        args = build_parser().parse_args(command.split()[1:])
+        covered += Shards.parse(args.shard_count, args.shards).ids
+    assert sorted(covered) == list(range(4))

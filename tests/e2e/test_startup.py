@@ -58,3 +58,23 @@ def test_help_lists_the_subcommands(tmp_path: Path) -> None:
     assert result.returncode == 0
     for subcommand in ("run", "sync", "pack", "summarize", "demo"):
         assert f"    {subcommand} " in result.stdout
+
+
+def test_shard_flags_are_checked_before_connecting(tmp_path: Path) -> None:
+    env = {"DISCORD_TOKEN": FAKE_TOKEN, "DATABASE_PATH": str(tmp_path / "rt.db")}
+    cases = {
+        ("--shards", "0-1"): "roundtable: --shards needs --shard-count (the total number",
+        ("--shard-count", "4", "--shards", "2-5"): "roundtable: --shards 2-5 is not a range "
+        "within 0-3 (--shard-count 4).",
+        ("--shard-count", "4", "--shards", "x"): "roundtable: --shards must be a range like 0-3",
+        ("--shard-count", "0"): "roundtable: --shard-count must be 1 or more, not 0.",
+        # Part of the shards on SQLite: the other processes could not share the file.
+        ("--shard-count", "2", "--shards", "0-0"): "roundtable: Several processes need one "
+        "shared database: set DATABASE_URL to PostgreSQL",
+    }
+    for flags, message in cases.items():
+        result = run_bot("run", *flags, cwd=tmp_path, env=env)
+        assert (result.returncode, result.stdout) == (2, ""), flags
+        assert result.stderr.startswith(message), result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "rt.db").exists()  # nothing was opened

@@ -59,6 +59,20 @@ def test_database_path() -> None:
     assert load_settings(env(DATABASE_PATH="/tmp/x/rt.db")).database_path == Path("/tmp/x/rt.db")
 
 
+def test_database_url_picks_postgresql() -> None:
+    assert load_settings(env()).database_url is None
+    url = "postgresql://roundtable:secret@db.example:5432/roundtable"
+    assert load_settings(env(DATABASE_URL=url)).database_url == url
+    assert load_settings(env(DATABASE_URL="postgres://u@h/d")).database_url == "postgres://u@h/d"
+
+
+@pytest.mark.parametrize("value", ["mysql://u:hunter2@h/d", "sqlite:///data/rt.db", "h:5432/db"])
+def test_a_database_url_that_is_not_postgresql_is_refused_without_echoing_it(value: str) -> None:
+    with pytest.raises(SettingsError, match="DATABASE_URL must be a PostgreSQL URL") as raised:
+        load_settings(env(DATABASE_URL=value))
+    assert "hunter2" not in str(raised.value)  # a password never reaches a log
+
+
 def test_dev_guild_id() -> None:
     assert load_settings(env(DEV_GUILD_ID="123456789012345678")).dev_guild_id == (
         123456789012345678

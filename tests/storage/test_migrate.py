@@ -5,6 +5,8 @@ copy again doubles nothing."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import sqlite3
 import subprocess
@@ -116,32 +118,45 @@ async def test_a_missing_file_is_one_clear_error(postgres: PostgresServer, tmp_p
     assert not (tmp_path / "nope.db").exists()
 
 
-def test_the_command_copies_and_says_what_it_copied(
-    postgres: PostgresServer, db_path: Path
+def _bot(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "bot.py", "--env-file", "/nonexistent", *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_the_command_copies_and_the_export_command_reads_the_copy(
+    postgres: PostgresServer, db_path: Path, tmp_path: Path
 ) -> None:
-    async def make() -> None:
+    async def make() -> int:
         async with Database.open(db_path) as db:
-            await fixed_round(db)
+            return await fixed_round(db)
 
-    import asyncio
-
-    asyncio.run(make())
-    env = {**os.environ, "DATABASE_URL": postgres.create_database()}
-    command = [sys.executable, "bot.py", "--env-file", "/nonexistent", "migrate-sqlite-to-postgres"]
-    done = subprocess.run(
-        [*command, str(db_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    round_id = asyncio.run(make())
+    sqlite_env = {**os.environ, "DATABASE_PATH": str(db_path)}
+    pg_env = {**sqlite_env, "DATABASE_URL": postgres.create_database()}
+    done = _bot("migrate-sqlite-to-postgres", str(db_path), env=pg_env)
     assert done.returncode == 0, done.stderr
     assert "responses: " in done.stdout
     assert "every table's row count matches" in done.stdout
-    done = subprocess.run(
-        [*command, str(db_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    done = _bot("migrate-sqlite-to-postgres", str(db_path), env=pg_env)
     assert done.returncode == 0, done.stderr  # safe to run again
 
-    env.pop("DATABASE_URL")
-    done = subprocess.run(
-        [*command, str(db_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    # `bot.py export` from each database: the same file but for the time it was made.
+    exported = []
+    for name, env in (("sqlite", sqlite_env), ("postgres", pg_env)):
+        out = tmp_path / f"{name}.json"
+        done = _bot(
+            "export", "--guild", str(GUILD), "--round", str(round_id), "--format", "json",
+            "-o", str(out), env=env,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        data = json.loads(out.read_text("utf-8"))
+        data.pop("exported_at")
+        exported.append(data)
+    assert exported[0] == exported[1]
+    assert len(exported[1]["rounds"][0]["responses"]) > 5
+
+    done = _bot("migrate-sqlite-to-postgres", str(db_path), env=sqlite_env)
     assert done.returncode == 1
     assert done.stderr.startswith("roundtable: DATABASE_URL is not set")

@@ -139,3 +139,30 @@ def test_a_json_array_of_ids_becomes_a_table_of_bigints() -> None:
         "SELECT u.value FROM (SELECT CAST(value AS BIGINT) AS value FROM "
         "json_array_elements_text(CAST($1 AS json))) AS u WHERE u.value > $2"
     )
+
+
+async def test_after_the_server_restarts_reads_and_writes_work_again(
+    postgres: PostgresServer,
+) -> None:
+    """A restart cuts every connection: the writer connects again before its next batch (so no
+    write is lost or refused), the read pool replaces its connections."""
+    # Its own server (the shared one stays up for the rest), durable: a commit survives the cut.
+    server = PostgresServer(durable=True).start()
+    try:
+        async with PostgresDatabase.connect(server.create_database()) as pg:
+            await pg.write(
+                lambda c: c.execute(
+                    "INSERT INTO guild_settings (guild_id, updated_at) VALUES (1, 'x')"
+                )
+            )
+            await asyncio.to_thread(server.restart)
+            for guild in (2, 3, 4):
+                await pg.write(
+                    lambda c, g=guild: c.execute(
+                        "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, 'x')", (g,)
+                    )
+                )
+            rows = await pg.fetch_all("SELECT guild_id FROM guild_settings ORDER BY 1")
+            assert [r[0] for r in rows] == [1, 2, 3, 4]
+    finally:
+        server.stop()
