@@ -76,8 +76,11 @@ async def copy_sqlite_to_postgres(
             pass
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{sqlite_file} is not a Roundtable SQLite database: {exc}.") from exc
-    source = sqlite3.connect(f"file:{sqlite_file}?mode=ro", uri=True)
+    source = sqlite3.connect(f"file:{sqlite_file}?mode=ro", uri=True, isolation_level=None)
     try:
+        # One read transaction: every table (and its count) as of one moment, even if a bot
+        # still writes to the file meanwhile.
+        source.execute("BEGIN")
         known = {name for name, _, _ in TABLES}
         unknown = _sqlite_tables(source) - known
         if unknown:

@@ -211,8 +211,11 @@ class PgConnection:
                 if wait is None:
                     raise
                 log.warning("PostgreSQL: %s; trying again in %.1f s", exc, wait)
-                self._conn.terminate()  # marks it closed: the next try connects afresh
+                self._io.run(self._drop())  # closed: the next try connects afresh
                 time.sleep(wait)
+
+    async def _drop(self) -> None:
+        self._conn.terminate()  # on the I/O loop, which owns the connection
 
     def close(self) -> None:
         if not self._conn.is_closed():

@@ -20,3 +20,14 @@ async def db(backend_db: Database) -> AsyncIterator[Database]:
 async def sqlite_db(db_path: Path) -> AsyncIterator[Database]:
     async with Database.open(db_path) as database:
         yield database
+
+
+@pytest.fixture
+async def pack_id(db: Database) -> int:
+    """A shipped pack of three sections for rounds to use (its id, 1)."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
+            "VALUES (1, NULL, 'p', 'P', 'b', 3, 'now', 'now')"
+        )
+    return 1

@@ -15,12 +15,7 @@ async def test_defaults_and_changes(db: Database) -> None:
     assert await repo.export_choices(1) == {5: "excluded"}
 
 
-async def test_forget_is_per_guild_and_counts(db: Database) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
-            "VALUES (1, NULL, 'p', 'P', 'b', 1, 'now', 'now')"
-        )
+async def test_forget_is_per_guild_and_counts(db: Database, pack_id: int) -> None:
     rounds = RoundRepository(db)
     mine = await rounds.create(
         guild_id=1,

@@ -22,12 +22,7 @@ NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def repo(db: Database) -> RoundRepository:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
-            "VALUES (1, NULL, 'p', 'P', 'b', 3, 'now', 'now')"
-        )
+async def repo(db: Database, pack_id: int) -> RoundRepository:
     return RoundRepository(db)
 
 

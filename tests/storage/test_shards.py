@@ -30,13 +30,8 @@ def test_ownership_follows_discords_rule() -> None:
 
 
 @pytest.fixture
-async def rounds(db: Database) -> list[int]:
+async def rounds(db: Database, pack_id: int) -> list[int]:
     """One posted open round per guild: past its deadline and its reminder, close pending."""
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
-            "VALUES (1, NULL, 'p', 'P', 'b', 3, 'now', 'now')"
-        )
     repo = RoundRepository(db)
     ids = []
     for n, guild in enumerate(GUILDS):
@@ -89,12 +84,9 @@ async def test_unposted_rounds_of_other_shards_are_left_alone(
     assert [r["guild_id"] for r in left] == GUILDS[2:]
 
 
-async def test_series_queries_across_guilds_see_only_owned_guilds(db: Database) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
-            "VALUES (1, NULL, 'p', 'P', 'b', 3, 'now', 'now')"
-        )
+async def test_series_queries_across_guilds_see_only_owned_guilds(
+    db: Database, pack_id: int
+) -> None:
     everything = SeriesRepository(db)
     for n, guild in enumerate(GUILDS):
         await everything.create(

@@ -10,12 +10,7 @@ from storage.summaries import SummaryRepository
 
 
 @pytest.fixture
-async def round_ids(db: Database) -> tuple[int, int]:
-    async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, updated_at) "
-            "VALUES (1, NULL, 'p', 'P', 'b', 1, 'now', 'now')"
-        )
+async def round_ids(db: Database, pack_id: int) -> tuple[int, int]:
     rounds = RoundRepository(db)
     made = []
     for guild in (1, 2):
