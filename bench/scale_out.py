@@ -8,7 +8,10 @@ fresh database in which every guild has a daily series due a few seconds after t
   committed per second (first dispatch to the last commit, commits seen by a poller every 5 ms)
   and dispatch -> commit p99 (n-th commit against n-th dispatch);
 - clicks: "Agree" on the round of each guild in turn, one at a time, idle; what a member waits
-  for (the sandbox's creation of the interaction to the bot's first response), p50 and p99.
+  for (the sandbox's creation of the interaction to the bot's first response), p50 and p99;
+- clicks during a burst elsewhere: BURST replies poured into one guild's thread while members
+  of the guilds on the other shard click "Agree" every 20 ms (with two processes, another
+  process serves them), p50 and p99.
 Configurations: SQLite, one process | PostgreSQL, one process | PostgreSQL, two processes
 (`--shard-count 2 --shards 0-0` and `--shards 1-1`). PostgreSQL is a local server started by the
 benchmark with its default durability (fsync on), like SQLite's WAL with synchronous=NORMAL.
@@ -23,12 +26,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bench.capture import TEXTS, _settle
 from bench.common import ROOT, BotProcess, Poller, Row, median, percentile
 from bench.interactions import waited
 from roundtable.packs.library import PackLibrary
 from sandbox import Channel, Message, Sandbox, User
+from sandbox.gateway import shard_of
 from storage.database import open_database
 from storage.packs import PackRepository
 from storage.series import NewSeries, SeriesRepository
@@ -81,7 +86,12 @@ async def _schedule(path: Path, url: str | None, guilds: list[Guild], due: datet
 
 
 async def one_run(
-    config: Config, server: PostgresServer | None, guilds_n: int, replies: int, clicks: int
+    config: Config,
+    server: PostgresServer | None,
+    guilds_n: int,
+    replies: int,
+    clicks: int,
+    burst: int,
 ) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -121,7 +131,8 @@ async def one_run(
                 for g in guilds:
                     g.post = _post(sb, g)
                     g.thread = sb.thread_of(g.post)
-                return await _measure(sb, guilds, url or path, replies, clicks)
+                measured = await _measure(sb, guilds, url or path, replies, clicks)
+                return measured | await _during_burst(sb, guilds, burst)
             finally:
                 for bot in bots:
                     await bot.stop()
@@ -166,9 +177,42 @@ async def _measure(
     }
 
 
+async def _during_burst(sb: Sandbox, guilds: list[Guild], burst: int) -> dict[str, float]:
+    hot = guilds[0]
+    others = [g for g in guilds if shard_of(g.id, 2) != shard_of(hot.id, 2)]
+
+    async def pour() -> None:
+        for i in range(burst):
+            sb.world.create_message(
+                hot.thread,  # type: ignore[arg-type]
+                hot.member,
+                {"content": f"b{i}: {TEXTS[i % len(TEXTS)]}"},
+            )
+            if i % 50 == 49:
+                await asyncio.sleep(0)
+
+    producer = asyncio.create_task(pour())
+    clicking: list[asyncio.Task[Any]] = []
+    k = 0
+    while not producer.done():
+        g = others[k % len(others)]
+        assert g.post is not None
+        clicking.append(asyncio.create_task(sb.click(g.member, g.post, sb.button(g.post, "Agree"))))
+        k += 1
+        await asyncio.sleep(0.02)
+    await producer
+    waits = []
+    for task in clicking:
+        try:
+            waits.append(waited(await task))
+        except Exception:  # not answered within the sandbox's timeout
+            waits.append(float("inf"))
+    return {"busy_p50": percentile(waits, 50), "busy_p99": percentile(waits, 99)}
+
+
 async def scenario(quick: bool) -> list[Row]:
     runs = 1 if quick else 3
-    guilds, replies, clicks = (4, 200, 8) if quick else (20, 6_000, 200)
+    guilds, replies, clicks, burst = (4, 200, 8, 300) if quick else (20, 6_000, 200, 10_000)
     server = PostgresServer(durable=True).start()
     try:
         results: dict[str, list[dict[str, float]]] = {c.name: [] for c in CONFIGS}
@@ -176,7 +220,7 @@ async def scenario(quick: bool) -> list[Row]:
             for config in CONFIGS:  # interleaved: each run measures all three on the same load
                 results[config.name].append(
                     await one_run(
-                        config, server if config.postgres else None, guilds, replies, clicks
+                        config, server if config.postgres else None, guilds, replies, clicks, burst
                     )
                 )
     finally:
@@ -203,6 +247,12 @@ async def scenario(quick: bool) -> list[Row]:
                 f"{base}", med(base, "click_p50")[0], runs=med(name, "click_p50")[1]),
             Row("8 scale-out", f"{name}: Agree clicked, p99", med(name, "click_p99")[0], "ms",
                 f"{base}", med(base, "click_p99")[0], runs=med(name, "click_p99")[1]),
+            Row("8 scale-out", f"{name}: Agree clicked on the other shard during a {burst:,}-reply "
+                "burst, p50", med(name, "busy_p50")[0], "ms", f"{base}", med(base, "busy_p50")[0],
+                runs=med(name, "busy_p50")[1]),
+            Row("8 scale-out", f"{name}: Agree clicked on the other shard during a {burst:,}-reply "
+                "burst, p99", med(name, "busy_p99")[0], "ms", f"{base}", med(base, "busy_p99")[0],
+                runs=med(name, "busy_p99")[1]),
         ]  # fmt: skip
     return rows
 

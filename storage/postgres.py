@@ -71,10 +71,6 @@ def pg_migrations() -> list[Migration]:
     return discover_migrations(MIGRATIONS_DIR, overrides=PG_MIGRATIONS_DIR)
 
 
-def is_postgres_url(url: str | None) -> bool:
-    return bool(url) and str(url).startswith(("postgresql://", "postgres://"))
-
-
 class _IoLoop:
     """An event loop on its own thread, for the writer's asyncpg connection."""
 
@@ -245,14 +241,12 @@ class PostgresDatabase(Database):
     def __init__(
         self,
         writer: Writer,
-        bridge: PgConnection,
         pool: asyncpg.Pool,
         url: str,
         *,
         applied_migrations: int = 0,
     ):
         self._writer = writer
-        self._bridge = bridge
         self._pool = pool
         self.url = url
         self.path = None  # type: ignore[assignment]  # no file
@@ -293,7 +287,7 @@ class PostgresDatabase(Database):
         writer = Writer(cast(Any, bridge), name="postgres-writer")
         writer.start()
         try:
-            yield cls(writer, bridge, pool, url, applied_migrations=applied)
+            yield cls(writer, pool, url, applied_migrations=applied)
         finally:
             await pool.close()
             await asyncio.to_thread(writer.close)

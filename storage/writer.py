@@ -195,8 +195,11 @@ class Writer:
                     results.append((pending.future, value, None))
             conn.execute("COMMIT")
         except Exception as exc:  # the commit itself failed: nothing of the batch is kept
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            except Exception:  # a connection the server cut: the next batch connects again
+                log.exception("Rolling back a failed batch failed too")
             log.error("A batch of %d writes failed: %s", len(batch), exc)
             results = [(pending.future, None, exc) for pending in batch]
         self.stats.batches += 1
