@@ -102,8 +102,6 @@ class RoundtableBot(commands.Bot):
         )
         self.settings = settings
         self.db = db
-        # Run as one of several processes: the guilds of these shards are this process's.
-        self.owned_shards = shards
         self.started_at = datetime.now(UTC)  # rounds reserved before it by a stopped run
         self.extension_names = tuple(extensions)
         self.guild_config = GuildConfig(
