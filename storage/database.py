@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import aiosqlite
 
@@ -189,19 +189,18 @@ class Database:
             await conn.close()
 
 
-class Snapshot:
-    """One read transaction: `all()` for a few rows, `batches()` for the bulk of an export."""
+class Snapshot(Protocol):
+    """One read transaction: `all()` for a few rows, `batches()` for the bulk of an export
+    (`SqliteSnapshot` here, `PgSnapshot` in storage/postgres.py)."""
 
-    async def all(self, sql: str, params: Iterable[Any]) -> list[Any]:
-        raise NotImplementedError
+    async def all(self, sql: str, params: Iterable[Any]) -> list[Any]: ...
 
     def batches(
         self, sql: str, params: Iterable[Any], size: int
-    ) -> AsyncIterator[list[tuple[Any, ...]]]:
-        raise NotImplementedError
+    ) -> AsyncIterator[list[tuple[Any, ...]]]: ...
 
 
-class SqliteSnapshot(Snapshot):
+class SqliteSnapshot:
     def __init__(self, conn: aiosqlite.Connection):
         self._conn = conn
 

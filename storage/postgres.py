@@ -218,7 +218,7 @@ class PgConnection:
             self._io.run(self._conn.close())
 
 
-class PgSnapshot(Snapshot):
+class PgSnapshot:
     def __init__(self, conn: asyncpg.Connection):
         self._conn = conn
 
