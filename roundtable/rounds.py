@@ -167,10 +167,11 @@ class RoundService:
         now: datetime | None = None,
     ) -> tuple[RoundRecord, Pack]:
         """Check everything, then reserve the round (one per section at a time)."""
+        now = now or self.clock.now()
         record, pack = await self._packs.section(guild_id, pack_slug, section)
         closes_at = None
         if closes_in:
-            closes_at = (now or self.clock.now()) + parse_duration(closes_in)
+            closes_at = now + parse_duration(closes_in)
         chosen = pack.section(section)
         try:
             reserved = await self._repo.create(
@@ -183,6 +184,7 @@ class RoundService:
                 channel_id=channel_id,
                 opened_by=by,
                 closes_at=closes_at,
+                now=now,
             )
         except RoundAlreadyOpen as exc:
             raise UserError(
@@ -444,7 +446,9 @@ class RoundService:
             if record.close_pending and record.status == status:
                 return await self._plan(record, resumed=True)
             raise UserError(f"Round {round_id} is not open.")
-        finished = await self._repo.finish(guild_id, round_id, status=status, by=by)
+        finished = await self._repo.finish(
+            guild_id, round_id, status=status, by=by, now=self.clock.now()
+        )
         if finished is None:
             raise UserError(f"Round {round_id} is not open.")
         self.threads.closed(finished)
@@ -458,7 +462,9 @@ class RoundService:
         """
         moment = now or self.clock.now()
         for record in await self._repo.due(moment, limit=1):
-            finished = await self._repo.finish(record.guild_id, record.id, status="closed", by=None)
+            finished = await self._repo.finish(
+                record.guild_id, record.id, status="closed", by=None, now=moment
+            )
             if finished is not None:
                 self.threads.closed(finished)
                 return await self._plan(finished)

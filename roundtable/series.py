@@ -393,6 +393,7 @@ class SeriesService:
             channel_id=series.channel_id,
             opened_by=series.created_by,
             closes_at=closes_at,
+            opened_at=now,
             series_id=series.id,
             remind_at=remind_at,
         )

@@ -148,10 +148,6 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 @dataclass(frozen=True, slots=True)
 class NewRound:
     guild_id: int
@@ -163,6 +159,7 @@ class NewRound:
     channel_id: int
     opened_by: int
     closes_at: datetime | None
+    opened_at: datetime  # the service's clock, not the machine's (tests and the demo run theirs)
     series_id: int | None = None
     remind_at: datetime | None = None
 
@@ -191,7 +188,7 @@ async def insert_round(conn: SessionConnection, new: NewRound) -> int:
             json.dumps(list(new.stances)),
             new.channel_id,
             new.opened_by,
-            _now(),
+            _iso(new.opened_at),
             _iso(new.closes_at),
             new.series_id,
             _iso(new.remind_at),
@@ -224,8 +221,10 @@ class RoundRepository:
         channel_id: int,
         opened_by: int,
         closes_at: datetime | None,
+        now: datetime,
     ) -> RoundRecord:
-        """Reserve an open round; RoundAlreadyOpen if this section already has one."""
+        """Reserve an open round, opened at `now`; RoundAlreadyOpen if this section already has
+        one."""
         new = NewRound(
             guild_id=guild_id,
             pack_id=pack_id,
@@ -236,6 +235,7 @@ class RoundRepository:
             channel_id=channel_id,
             opened_by=opened_by,
             closes_at=closes_at,
+            opened_at=now,
         )
         async with self._db.transaction() as conn:
             round_id = await insert_round(conn, new)
@@ -416,7 +416,7 @@ class RoundRepository:
         return _when(row[0]) if row else None
 
     async def finish(
-        self, guild_id: int, round_id: int, *, status: str, by: int | None
+        self, guild_id: int, round_id: int, *, status: str, by: int | None, now: datetime
     ) -> RoundRecord | None:
         """Close or cancel an open round, once: None when it was not open any more.
 
@@ -429,7 +429,7 @@ class RoundRepository:
                 "UPDATE rounds SET status = ?, closed_at = ?, closed_by = ?, "
                 "close_steps = '[\"stances\"]', close_pending = 1 "
                 "WHERE id = ? AND guild_id = ? AND status = 'open'",
-                (status, _now(), by, round_id, guild_id),
+                (status, _iso(now), by, round_id, guild_id),
             )
             if cursor.rowcount == 0:
                 return None

@@ -15,7 +15,8 @@ async def test_an_unexpected_error_is_logged_and_the_member_told(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Break the database behind the bot's back, as a corrupted or hand-edited file would.
-    with sqlite3.connect(world.bot.db.path) as conn:
+    # (A generous busy timeout: on a loaded machine the bot may still be writing at start-up.)
+    with sqlite3.connect(world.bot.db.path, timeout=60) as conn:
         conn.execute("DROP TABLE guild_settings")
     with caplog.at_level(logging.ERROR, logger="cogs.support.tree"):
         reply = await world.sandbox.slash(world.owner, "config show", world.general)

@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from storage.database import Database
 from storage.privacy import Privacy, PrivacyRepository
 from storage.rounds import RoundRepository
 from storage.summaries import SummaryRepository
+
+NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
 
 async def test_defaults_and_changes(db: Database) -> None:
@@ -27,6 +31,7 @@ async def test_forget_is_per_guild_and_counts(db: Database, pack_id: int) -> Non
         channel_id=9,
         opened_by=1,
         closes_at=None,
+        now=NOW,
     )
     theirs = await rounds.create(
         guild_id=2,
@@ -38,6 +43,7 @@ async def test_forget_is_per_guild_and_counts(db: Database, pack_id: int) -> Non
         channel_id=8,
         opened_by=1,
         closes_at=None,
+        now=NOW,
     )
     await rounds.save_answers(1, mine.id, 5, {1: "answer"})
     await rounds.set_stance(1, mine.id, 5, "A")

@@ -39,6 +39,7 @@ async def create(
         channel_id=10,
         opened_by=7,
         closes_at=closes_at,
+        now=NOW,
     )
 
 
@@ -52,6 +53,7 @@ async def test_create_copies_the_section_and_allows_one_open_round_per_section(
         ("Agree", "Disagree"),
     )
     assert record.closes_at == NOW and record.thread_id is None and record.posts == ()
+    assert record.opened_at == NOW  # the service's clock, not the machine's
     with pytest.raises(RoundAlreadyOpen) as refused:
         await create(repo)
     assert refused.value.round_id == record.id
@@ -88,16 +90,17 @@ async def test_finish_freezes_stances_and_records_the_close_steps(repo: RoundRep
     record = await create(repo)
     await repo.set_stance(1, record.id, 5, "Agree")
     await repo.set_stance(1, record.id, 5, "Disagree")
-    assert await repo.finish(2, record.id, status="closed", by=7) is None  # another guild
-    closed = await repo.finish(1, record.id, status="closed", by=7)
+    assert await repo.finish(2, record.id, status="closed", by=7, now=NOW) is None  # another guild
+    closed = await repo.finish(1, record.id, status="closed", by=7, now=NOW)
     assert closed is not None
+    assert closed.closed_at == NOW  # the service's clock, not the machine's
     assert (closed.status, closed.closed_by, closed.close_steps, closed.close_pending) == (
         "closed",
         7,
         ("stances",),
         True,
     )
-    assert await repo.finish(1, record.id, status="cancelled", by=7) is None  # once only
+    assert await repo.finish(1, record.id, status="cancelled", by=7, now=NOW) is None  # once only
     [stance] = await repo.stances(1, record.id)
     assert (stance.opening, stance.current, stance.closing, stance.changes) == (
         "Agree",
@@ -123,11 +126,11 @@ async def test_reopen_clears_the_close_and_refuses_a_second_open_round(
 ) -> None:
     first = await create(repo)
     await repo.set_stance(1, first.id, 5, "Agree")
-    await repo.finish(1, first.id, status="closed", by=None)
+    await repo.finish(1, first.id, status="closed", by=None, now=NOW)
     second = await create(repo)
     with pytest.raises(RoundAlreadyOpen):
         await repo.reopen(1, first.id, closes_at=None)
-    await repo.finish(1, second.id, status="cancelled", by=7)
+    await repo.finish(1, second.id, status="cancelled", by=7, now=NOW)
     reopened = await repo.reopen(1, first.id, closes_at=NOW)
     assert reopened is not None
     assert (reopened.status, reopened.closes_at, reopened.closed_at) == ("open", NOW, None)
@@ -177,7 +180,7 @@ async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
     assert await repo.history(stored.id) == ["hi"]
     assert await repo.delete_reply(2, 42) is False
     assert await repo.delete_reply(1, 42) is True
-    await repo.finish(1, record.id, status="closed", by=None)
+    await repo.finish(1, record.id, status="closed", by=None, now=NOW)
     assert await repo.add_reply(replace(reply, message_id=43)) is None
 
 
@@ -186,7 +189,7 @@ async def test_captured_events_are_applied_in_order_as_one_job(repo: RoundReposi
     edits and deletes where they fall, nothing for a closed round; counted as stored."""
     record = await create(repo)
     closed = await create(repo, section=2)
-    await repo.finish(1, closed.id, status="closed", by=None)
+    await repo.finish(1, closed.id, status="closed", by=None, now=NOW)
 
     def reply(message_id: int, round_id: int = record.id, text: str = "hi") -> Reply:
         return Reply(1, round_id, 5, text, message_id, None, NOW, name="Ada")
@@ -213,7 +216,7 @@ async def test_page_lists_open_rounds_first_then_the_newest(repo: RoundRepositor
     old = await create(repo, section=1)
     mid = await create(repo, section=2)
     new = await create(repo, section=3)
-    await repo.finish(1, old.id, status="closed", by=None)
-    await repo.finish(1, new.id, status="closed", by=None)
+    await repo.finish(1, old.id, status="closed", by=None, now=NOW)
+    await repo.finish(1, new.id, status="closed", by=None, now=NOW)
     assert [r.id for r in await repo.page(1, limit=10, offset=0)] == [mid.id, new.id, old.id]
     assert [r.id for r in await repo.page(1, limit=1, offset=1)] == [new.id]

@@ -38,6 +38,7 @@ async def rounds(db: Database, pack_id: int) -> list[int]:
         record = await repo.create(
             guild_id=guild, pack_id=1, section_number=1, section_title="S", questions=["Q?"],
             stances=["Yes", "No"], channel_id=10, opened_by=7, closes_at=NOW - timedelta(hours=1),
+            now=NOW - timedelta(hours=3),
         )  # fmt: skip
         await repo.attach(record.id, thread_id=900 + n, posts=[(10, 800 + n)])
         ids.append(record.id)

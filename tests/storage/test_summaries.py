@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from storage.database import Database
@@ -24,6 +26,7 @@ async def round_ids(db: Database, pack_id: int) -> tuple[int, int]:
             channel_id=9,
             opened_by=1,
             closes_at=None,
+            now=datetime(2026, 12, 1, 18, 0, tzinfo=UTC),
         )
         made.append(record.id)
     return made[0], made[1]
