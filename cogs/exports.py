@@ -87,7 +87,8 @@ class ExportsCog(commands.Cog):
         anonymise="Replace every member's name with a pseudonym (default: no)",
         since="Only rounds opened on or after this day, YYYY-MM-DD (server time zone)",
         until="Only rounds opened on or before this day, YYYY-MM-DD",
-        excel="CSV: made for Excel (byte-order mark, formulas kept as text)",
+        excel="CSV for Excel: byte-order mark, formulas and ids kept as text (default: yes; "
+        "no gives plain RFC 4180 CSV)",
     )
     @app_commands.choices(format=FORMATS, include=INCLUDES)
     @app_commands.autocomplete(scope=scopes)
@@ -100,7 +101,7 @@ class ExportsCog(commands.Cog):
         anonymise: bool = False,
         since: str | None = None,
         until: str | None = None,
-        excel: bool = False,
+        excel: bool = True,
     ) -> None:
         await check_moderator(interaction)
         guild = require_guild(interaction)

@@ -56,6 +56,9 @@ async def test_a_moderator_exports_a_round_as_a_file(world: World, fmt: str, nam
     if fmt == "csv":
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             data = zf.read("responses.csv")
+        # Excel's flavour unless asked otherwise: a BOM, and ids as text Excel keeps whole.
+        assert data.startswith(b"\xef\xbb\xbf")
+        assert f',"=""{world.member.id}""",'.encode() in data
     text = data.decode("utf-8")
     assert "Ada" in text
     if fmt == "json":
@@ -65,6 +68,18 @@ async def test_a_moderator_exports_a_round_as_a_file(world: World, fmt: str, nam
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>" not in text
     elif fmt == "md":
         assert "\\<script\\>alert(1)\\</script\\> free nitro (https://evil.example)" in text
+
+
+async def test_plain_csv_stays_available(world: World) -> None:
+    row = await closed_round(world)
+    reply = await with_files(
+        await world.sandbox.slash(
+            world.owner, "export", world.general, scope=f"round:{row['id']}", format="csv",
+            include="answers", excel=False,
+        )
+    )  # fmt: skip
+    data = reply.messages[0].attachments[0].data
+    assert data.startswith(b"round_id,") and f",{world.member.id},".encode() in data
 
 
 async def test_export_is_for_moderators(world: World) -> None:

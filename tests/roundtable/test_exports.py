@@ -138,7 +138,7 @@ async def test_csv_round_trips_through_the_csv_module(
     assert b"\r\n" in data  # RFC 4180 line ends
 
 
-async def test_csv_for_excel_has_a_bom_and_keeps_formulas_as_text(
+async def test_csv_for_excel_has_a_bom_keeps_formulas_as_text_and_ids_whole(
     db: Database, tmp_path: Path, round_id: int
 ) -> None:
     found = await export(
@@ -149,6 +149,13 @@ async def test_csv_for_excel_has_a_bom_and_keeps_formulas_as_text(
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     assert "'" + FORMULA in {r["text"] for r in rows}
     assert not any(r["text"].startswith("=") for r in rows)
+    # 19-digit ids as text formulas Excel keeps whole (a number would show 4E+17, digits lost).
+    assert f'="{ADA}"' in {r["author_id"] for r in rows}
+    assert all(r["message_id"] == "" or r["message_id"][2:-1].isdigit() for r in rows)
+    assert all(r["message_id"] == "" or r["message_id"].startswith('="') for r in rows)
+    plain = await export(db, tmp_path, "csv", Scope("round", round_id=round_id), include="answers")
+    [plain_data] = plain.values()
+    assert str(ADA) in {r["author_id"] for r in csv.DictReader(io.StringIO(plain_data.decode()))}
 
 
 @pytest.mark.parametrize("fmt", ["md", "json", "csv", "html"])

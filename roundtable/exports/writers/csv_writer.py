@@ -1,7 +1,9 @@
-"""CSV for spreadsheets: RFC 4180 through the csv module, UTF-8 (with the byte-order mark
-Excel wants when asked). `answers`: responses.csv, one row per answer or reply. `summaries`:
-summaries.csv, one row per summary point. `everything`: a zip of rounds.csv, responses.csv,
-stances.csv, edits.csv and summaries.csv."""
+"""CSV for spreadsheets: RFC 4180 through the csv module, UTF-8. The Excel flavour (`bom`, the
+default of /export) adds the byte-order mark Excel wants, keeps text that starts like a formula
+as text, and writes Discord ids as `="…"` so that Excel keeps all 19 digits (as a number it
+shows 1.57895E+18 and rounds the id away). `answers`: responses.csv, one row per answer or
+reply. `summaries`: summaries.csv, one row per summary point. `everything`: a zip of
+rounds.csv, responses.csv, stances.csv, edits.csv and summaries.csv."""
 
 from __future__ import annotations
 
@@ -45,6 +47,15 @@ COLUMNS = {
 }  # fmt: skip
 
 
+# Discord ids: too long for a spreadsheet's numbers (15 significant digits).
+SNOWFLAKES = {"author_id", "message_id", "reply_to_message_id"}
+
+
+def _as_text(value: Any) -> Any:
+    """An id Excel shows as text, every digit kept (Excel and LibreOffice read `="…"` so)."""
+    return f'="{value}"' if value not in ("", None) else value
+
+
 def _inert(value: Any) -> Any:
     """Excel runs a cell that starts with = + - @ as a formula (OWASP's "CSV injection"): in
     the Excel flavour such text gets a leading apostrophe, which Excel shows as text."""
@@ -79,8 +90,12 @@ class CSVWriter(Writer):
         writer = self._writers.get(name)
         if writer is None:
             return
-        if self.request.bom:  # for Excel: text that starts like a formula stays text
-            rows = [[_inert(v) for v in row] for row in rows]
+        if self.request.bom:  # for Excel: text that starts like a formula stays text, ids whole
+            ids = [n in SNOWFLAKES for n in COLUMNS[name]]
+            rows = [
+                [_as_text(v) if is_id else _inert(v) for v, is_id in zip(row, ids, strict=True)]
+                for row in rows
+            ]
         for start in range(0, len(rows), CHUNK):
             writer.writerows(rows[start : start + CHUNK])
 
