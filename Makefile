@@ -1,12 +1,14 @@
 # Two commands on a fresh machine: `make run` and `make test`.
-# Each creates .venv and installs what is missing; a second call installs nothing.
+# Each creates .venv and installs what is missing; a second call installs nothing. Each also
+# writes .venv/bin/roundtable, which runs bot.py with the venv's Python from any shell.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
+CLI := $(VENV)/bin/roundtable
 
-.PHONY: chromium soak run sync test typecheck seed-check lint lock format demo bench bench-quick bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-import-loop clean
+.PHONY: setup chromium soak run sync test typecheck seed-check lint lock format demo bench bench-quick bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-import-loop clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +24,14 @@ $(DEV): requirements-dev.lock | $(PY)
 	$(PIP) -r requirements-dev.lock
 	touch $(RUNTIME) $@
 
+# `.venv/bin/roundtable ARGS` = `bot.py ARGS` with the venv's Python: no activation needed, and
+# it works from any folder (settings still come from .env in the folder it is run in).
+$(CLI): bot.py | $(RUNTIME)
+	printf '#!/bin/sh\nexec "%s" "%s" "$$@"\n' "$(abspath $(PY))" "$(abspath bot.py)" > $@
+	chmod +x $@
+
+setup: $(CLI)
+
 # After editing requirements.txt or requirements-dev.txt: compile both locks again.
 COMPILE := pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
@@ -32,10 +42,10 @@ lock:
 	.venv-lock/bin/$(COMPILE) -o requirements-dev.lock requirements-dev.txt
 	rm -rf .venv-lock
 
-run: $(RUNTIME)
+run: $(CLI)
 	$(PY) bot.py run
 
-sync: $(RUNTIME)
+sync: $(CLI)
 	$(PY) bot.py sync
 
 # The HTML export is tested in a real headless browser: Debian's chromium, installed here when
@@ -49,7 +59,7 @@ chromium:
 		echo "The HTML export tests need Chromium: sudo apt-get install chromium"; exit 1; \
 	fi
 
-test: $(DEV) chromium
+test: $(DEV) $(CLI) chromium
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
@@ -74,7 +84,7 @@ format: $(DEV)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-demo: $(RUNTIME)
+demo: $(CLI)
 	$(PY) bot.py demo
 
 # The reliability suites with ten times the bursts and examples (minutes, not seconds).

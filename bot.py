@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import signal
 import sys
@@ -122,12 +123,35 @@ async def _with_bot(
                 ) from exc
 
 
+async def _login(bot: RoundtableBot) -> None:
+    """Log in (this runs setup_hook, which loads the cogs). Discord out of reach at start-up is
+    one sentence for the host; once connected, discord.py reconnects by itself."""
+    import aiohttp
+    import discord
+
+    where = bot.settings.discord_api_base or "Discord"
+    try:
+        await bot.login(bot.settings.discord_token)
+    except discord.DiscordServerError as exc:
+        raise StartupError(
+            f"Discord answered {exc.status} ({exc.response.reason}) at log-in: Discord itself "
+            "is having trouble; start the bot again in a few minutes."
+        ) from exc
+    except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+        reason = str(exc) or type(exc).__name__
+        raise StartupError(
+            f"Cannot reach {where} ({reason}): check this machine's network connection and DNS, "
+            "then start the bot again."
+        ) from exc
+
+
 async def _run(bot: RoundtableBot) -> None:
-    await bot.start(bot.settings.discord_token)
+    await _login(bot)
+    await bot.connect()
 
 
 async def _sync(bot: RoundtableBot) -> None:
-    await bot.login(bot.settings.discord_token)  # runs setup_hook, which loads the cogs
+    await _login(bot)
     synced = await bot.sync_commands()
     where = f"to guild {bot.settings.dev_guild_id}" if bot.settings.dev_guild_id else "globally"
     names = ", ".join(sorted(f"/{c.name}" for c in synced))
@@ -282,7 +306,7 @@ async def _llm_summary(settings: Settings, discussion: Discussion) -> Summary:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="bot.py", description="Roundtable, a Discord bot for reading and debate groups."
+        prog="roundtable", description="Roundtable, a Discord bot for reading and debate groups."
     )
     parser.add_argument(
         "--env-file",
@@ -313,36 +337,76 @@ def build_parser() -> argparse.ArgumentParser:
     check = pack_sub.add_parser(
         "check", help="show the sections, parts and questions a text or pack file would give"
     )
-    check.add_argument("file", type=Path, help="a plain text, Markdown or pack file")
+    check.add_argument(
+        "file",
+        type=Path,
+        help="a plain text, Markdown (a pack file is Markdown with front matter), HTML (a "
+        "saved web page), PDF or EPUB file",
+    )
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
     summarize = sub.add_parser(
         "summarize",
         help="summarise a discussion file: a Roundtable JSON export or discussion, or a "
         "DiscordChatExporter JSON export of any channel or thread",
     )
-    summarize.add_argument("file", type=Path)
-    summarize.add_argument("--engine", choices=("offline", "llm"), default="offline")
-    summarize.add_argument("--format", choices=("md", "json"), default="md", dest="output")
+    summarize.add_argument("file", type=Path, help="the discussion file (JSON)")
+    summarize.add_argument(
+        "--engine",
+        choices=("offline", "llm"),
+        default="offline",
+        help="offline (default, no API key) or llm (the OpenAI-compatible server of OPENAI_* "
+        "in .env)",
+    )
+    summarize.add_argument(
+        "--format",
+        choices=("md", "json"),
+        default="md",
+        dest="output",
+        help="Markdown with footnotes (default) or the summary as JSON",
+    )
     export = sub.add_parser(
         "export",
         help="export rounds and their summaries from the database (DATABASE_PATH) as "
         "Markdown, JSON, CSV or HTML",
     )
-    export.add_argument("--guild", type=int, required=True, help="the server's ID")
+    export.add_argument(
+        "--guild",
+        type=int,
+        required=True,
+        metavar="SERVER_ID",
+        help="the server's ID: in Discord turn on Settings > Advanced > Developer Mode, then "
+        "right-click the server's icon > Copy Server ID",
+    )
     which = export.add_mutually_exclusive_group()
     which.add_argument("--round", type=int, help="one round, by its number")
     which.add_argument("--pack", help="every round of a pack, by its slug")
     which.add_argument("--series", type=int, help="every round of a scheduled series")
-    export.add_argument("--format", choices=("md", "json", "csv", "html"), required=True)
     export.add_argument(
-        "--include", choices=("summaries", "answers", "everything"), default="everything"
+        "--format",
+        choices=("md", "json", "csv", "html"),
+        required=True,
+        help="Markdown, JSON (with its JSON Schema), CSV (a zip of tables when several) or "
+        "a self-contained HTML report",
+    )
+    export.add_argument(
+        "--include",
+        choices=("summaries", "answers", "everything"),
+        default="everything",
+        help="the summaries only, the answers only, or both with thread replies (default)",
     )
     export.add_argument("--since", help="rounds opened on or after this day (YYYY-MM-DD)")
     export.add_argument("--until", help="rounds opened on or before this day (YYYY-MM-DD)")
     export.add_argument(
         "--anonymise", action="store_true", help="replace every name with a pseudonym"
     )
-    export.add_argument("--bom", action="store_true", help="CSV for Excel (byte-order mark)")
+    export.add_argument(
+        "--excel",
+        "--bom",
+        dest="bom",
+        action="store_true",
+        help="CSV for Excel: byte-order mark, formulas and ids kept as text (default: plain "
+        "RFC 4180 CSV, for other programs)",
+    )
     export.add_argument(
         "-o", "--output", type=Path, help="file or folder to write (default: here, named)"
     )
@@ -351,7 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="copy a SQLite database into the PostgreSQL database of DATABASE_URL (row counts "
         "verified; safe to run again)",
     )
-    migrate.add_argument("sqlite_file", type=Path, metavar="SQLITE_FILE")
+    migrate.add_argument(
+        "sqlite_file", type=Path, metavar="SQLITE_FILE", help="the bot's SQLite database file"
+    )
     sub.add_parser(
         "demo",
         help="run the sandbox and the bot as two processes through a scripted session "
@@ -395,10 +461,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_with_bot(settings, action, shards))
     except (StartupError, DatabaseError) as exc:
+        logging.getLogger("roundtable").debug("Start-up stopped", exc_info=exc)
         print(f"roundtable: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     return 0
 
 
+def cli(argv: Sequence[str] | None = None) -> int:
+    """main(), and a reader that stops early (`… | head`) ends it quietly, as Unix tools do."""
+    try:
+        code = main(argv)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python's advice (the signal module's docs): point stdout at devnull so that the flush
+        # at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli())

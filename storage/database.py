@@ -75,12 +75,40 @@ async def configure_reader(conn: aiosqlite.Connection) -> None:
 
 
 def _connect_writer(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    conn.row_factory = sqlite3.Row
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA journal_mode = WAL")
-    conn.execute("PRAGMA synchronous = NORMAL")
+    """The writer's connection; a path that is no SQLite database is one sentence for the host
+    (DatabaseError), never sqlite3's traceback."""
+    if path.is_dir():
+        raise DatabaseError(
+            f"DATABASE_PATH {path} is a folder: point it at a file in it, e.g. "
+            f"{path / 'roundtable.db'}."
+        )
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise DatabaseError(
+            f"Cannot open the database {path} (DATABASE_PATH): {blocking} is a file, not a folder."
+        )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except (OSError, sqlite3.Error) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DatabaseError(
+            f"Cannot open the database {path} (DATABASE_PATH): {reason}; check that the path "
+            "is right and that this user may write there."
+        ) from exc
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS:d}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA user_version").fetchone()
+    except sqlite3.Error as exc:
+        conn.close()
+        raise DatabaseError(
+            f"{path} (DATABASE_PATH) is not a SQLite database ({exc}): point DATABASE_PATH at "
+            "Roundtable's database, or at a new file name to start an empty one."
+        ) from exc
     return conn
 
 
@@ -111,7 +139,6 @@ class Database:
     ) -> AsyncIterator[Database]:
         """Open (creating the file and its folder), migrate, yield, and close on exit."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         db_migrations = discover_migrations() if migrations is None else list(migrations)
         writer = Writer(await asyncio.to_thread(_connect_writer, path))
         try:

@@ -92,6 +92,9 @@ class RoundtableBot(commands.Bot):
         shards: Shards | None = None,
         **client_options: Any,
     ) -> None:
+        # The bot never joins voice: without this, every start logs that PyNaCl and davey are
+        # missing ("voice will NOT be supported"), which reads as if something were broken.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

@@ -55,7 +55,7 @@ async def test_export_then_summarize_from_the_command_line(
 
     csv = bot(
         "export", "--guild", str(GUILD), "--pack", "deepseek-r1-chinas-sputnik-moment",
-        "--format", "csv", "--bom", cwd=tmp_path, db_path=db_path,
+        "--format", "csv", "--excel", cwd=tmp_path, db_path=db_path,
     )  # fmt: skip
     assert csv.returncode == 0, csv.stderr
     archive = tmp_path / "roundtable-pack-deepseek-r1-chinas-sputnik-moment-everything.zip"

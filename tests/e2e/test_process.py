@@ -83,3 +83,33 @@ async def test_a_token_the_server_refuses_stops_start_up(sandbox: Sandbox, tmp_p
     assert run.returncode == 2
     assert "roundtable: Discord refused DISCORD_TOKEN" in err.decode()
     assert "Traceback" not in err.decode()
+
+
+async def test_discord_out_of_reach_at_start_up_is_one_sentence(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """No network, a name that does not resolve, Discord answering 5xx: one sentence, exit 2."""
+    base = {"DATABASE_PATH": str(tmp_path / "rt.db"), **sandbox.bot_env()}
+    sandbox.rest.fail("GET", "/users/@me", 503, times=100)
+    cases = {
+        "connection refused": (
+            {"DISCORD_API_BASE": "http://127.0.0.1:9/api/v10"},
+            "roundtable: Cannot reach http://127.0.0.1:9/api/v10 (Cannot connect to host "
+            "127.0.0.1:9",
+        ),
+        "no such host": (
+            {"DISCORD_API_BASE": "http://roundtable-test.invalid/api/v10"},
+            "roundtable: Cannot reach http://roundtable-test.invalid/api/v10 (",
+        ),
+        "Discord down": ({}, "roundtable: Discord answered 503 (Service Unavailable) at log-in"),
+    }
+    for name, (env, sentence) in cases.items():
+        run = await bot_process("run", env={**base, **env}, cwd=tmp_path)
+        out, err = await asyncio.wait_for(run.communicate(), 60)
+        log = err.decode()
+        assert (run.returncode, out) == (2, b""), (name, log)
+        assert "Traceback" not in log, name
+        [last] = [line for line in log.splitlines() if line.startswith("roundtable:")]
+        assert last.startswith(sentence), (name, last)
+        assert last.endswith(("then start the bot again.", "in a few minutes.")), last
+        assert "voice will NOT be supported" not in log  # the bot never uses voice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -78,3 +79,45 @@ def test_shard_flags_are_checked_before_connecting(tmp_path: Path) -> None:
         assert result.stderr.startswith(message), result.stderr
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "rt.db").exists()  # nothing was opened
+
+
+def test_a_reader_that_stops_early_ends_the_cli_quietly(tmp_path: Path) -> None:
+    """`bot.py pack check FILE | head -1`: the reader is gone, the CLI stops without a trace."""
+    op_ed = ROOT / "tests" / "fixtures" / "op_ed.txt"
+    # (argparse itself ignores a failed write of --help and exits 0)
+    cases = {("pack", "check", str(op_ed)): 1, ("--help",): 0, ("summarize", "--help"): 0}
+    for args, code in cases.items():
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader has already gone: the first write fails with EPIPE
+        try:
+            result = subprocess.run(
+                [sys.executable, str(ROOT / "bot.py"), *args],
+                cwd=tmp_path, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60,
+            )  # fmt: skip
+        finally:
+            os.close(write_end)
+        assert result.stderr == "", (args, result.stderr)
+        assert result.returncode == code, args
+
+
+def test_a_database_path_that_is_no_database_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "notes.txt").write_text("minutes of the last meeting, not a database\n" * 20)
+    (tmp_path / "a-file").write_text("x")
+    cases = {
+        "folder": "roundtable: DATABASE_PATH folder is a folder: point it at a file in it, e.g. "
+        "folder/roundtable.db.\n",
+        "notes.txt": "roundtable: notes.txt (DATABASE_PATH) is not a SQLite database (file is "
+        "not a database): point DATABASE_PATH at Roundtable's database, or at a new file name "
+        "to start an empty one.\n",
+        "a-file/rt.db": "roundtable: Cannot open the database a-file/rt.db (DATABASE_PATH): "
+        "a-file is a file, not a folder.\n",
+    }
+    for path, sentence in cases.items():
+        env = {"DISCORD_TOKEN": FAKE_TOKEN, "DATABASE_PATH": path}
+        result = run_bot("run", cwd=tmp_path, env=env)
+        assert (result.returncode, result.stdout, result.stderr) == (2, "", sentence), path
+        exported = run_bot("export", "--guild", "1", "--format", "md", cwd=tmp_path, env=env)
+        assert exported.returncode == 1 and "Traceback" not in exported.stderr, path
+        assert len(exported.stderr.strip().splitlines()) == 1, exported.stderr
+    assert (tmp_path / "notes.txt").read_text().startswith("minutes")  # left as it was
