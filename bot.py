@@ -261,8 +261,9 @@ async def _write_export(settings: Settings, args: argparse.Namespace) -> str:
         scope = Scope("server")
     async with open_database(settings.database_path, settings.database_url) as db:
         service = ExportService(db)
+        guild = args.guild if args.guild is not None else await service.only_guild()
         request = await service.request(
-            args.guild,
+            guild,
             scope=scope,
             format=args.format,
             include=args.include,
@@ -372,10 +373,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--guild",
         type=int,
-        required=True,
         metavar="SERVER_ID",
-        help="the server's ID: in Discord turn on Settings > Advanced > Developer Mode, then "
-        "right-click the server's icon > Copy Server ID",
+        help="the server's ID (may be left out when the database holds one server's rounds): "
+        "in Discord turn on Settings > Advanced > Developer Mode, then right-click the "
+        "server's icon > Copy Server ID",
     )
     which = export.add_mutually_exclusive_group()
     which.add_argument("--round", type=int, help="one round, by its number")

@@ -118,6 +118,11 @@ class ExportReader:
 
     # -- rounds -------------------------------------------------------------------------------
 
+    async def guilds(self) -> list[int]:
+        """Every server that has rounds (the CLI's --guild may be left out when there is one)."""
+        rows = await self._all("SELECT DISTINCT guild_id FROM rounds ORDER BY guild_id", ())
+        return [row[0] for row in rows]
+
     async def rounds(
         self,
         guild_id: int,

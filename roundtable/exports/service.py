@@ -83,6 +83,19 @@ class ExportService:
         self._series = SeriesRepository(db)
         self._settings = GuildSettingsRepository(db)
 
+    async def only_guild(self) -> int:
+        """The one server whose rounds the database holds (the CLI without --guild)."""
+        async with ExportReader.open(self.db) as reader:
+            guilds = await reader.guilds()
+        if not guilds:
+            raise UserError("There are no rounds in this database to export.")
+        if len(guilds) > 1:
+            raise UserError(
+                f"This database holds the rounds of {len(guilds)} servers: choose one with "
+                f"--guild ({', '.join(map(str, guilds[:10]))}{', …' if len(guilds) > 10 else ''})."
+            )
+        return guilds[0]
+
     async def request(
         self,
         guild_id: int,

@@ -91,3 +91,20 @@ async def test_the_cli_says_what_is_wrong(db: Database, db_path: Path, tmp_path:
         cwd=tmp_path, db_path=db_path,
     )  # fmt: skip
     assert bad_day.returncode == 1 and "is not a date" in bad_day.stderr
+
+
+async def test_the_server_id_may_be_left_out_when_the_database_holds_one_server(
+    db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    round_id = await fixed_round(db)
+    done = bot("export", "--format", "md", "-o", "all.md", cwd=tmp_path, db_path=db_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Wrote all.md: 1 round, ")
+    assert f"Round {round_id}" in (tmp_path / "all.md").read_text()
+    await fixed_round(db, guild=OTHER_GUILD, section=3)
+    two = bot("export", "--format", "md", cwd=tmp_path, db_path=db_path)
+    assert (two.returncode, two.stderr) == (
+        1,
+        "roundtable: This database holds the rounds of 2 servers: choose one with --guild "
+        f"({min(GUILD, OTHER_GUILD)}, {max(GUILD, OTHER_GUILD)}).\n",
+    )
