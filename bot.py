@@ -6,8 +6,13 @@ python bot.py demo                       a scripted session against the sandbox,
 python bot.py pack check FILE [--json]   the sections, parts and questions of a text
 python bot.py summarize FILE [--engine offline|llm] [--format md|json]
                                          summarise an exported discussion
-python bot.py export --guild ID [--round N | --pack SLUG | --series N] --format md|json|csv|html
+python bot.py export [--guild ID] [--round N | --pack SLUG | --series N] --format md|json|csv|html
                                          export rounds from the database (-o FILE)
+python bot.py backup FILE                a consistent copy of the SQLite database, while it runs
+python bot.py migrate-sqlite-to-postgres SQLITE_FILE
+                                         copy a SQLite database into PostgreSQL (DATABASE_URL)
+
+After any `make` target, `.venv/bin/roundtable` runs this file with the venv's Python.
 """
 
 from __future__ import annotations
@@ -79,7 +84,7 @@ def _shards(settings: Settings, args: argparse.Namespace) -> Shards | None:
     if settings.database_url is None and shards.ids != list(range(shards.count)):
         raise SettingsError(
             "Several processes need one shared database: set DATABASE_URL to PostgreSQL "
-            "(SQLite is one process's file), see the README's \"Running at scale\"."
+            "(SQLite is one process's file), see docs/scale-out.md."
         )
     return shards
 
@@ -218,6 +223,41 @@ def _export(args: argparse.Namespace) -> int:
         print(f"roundtable: {exc}", file=sys.stderr)
         return 1
     print(written)
+    return 0
+
+
+def _backup(where: str) -> int:
+    """A consistent copy of the SQLite database, safe while the bot runs (SQLite's online backup
+    API: pages are copied in steps, and a write meanwhile restarts the copy)."""
+    import sqlite3
+
+    try:
+        settings = load_settings(os.environ, need_token=False)
+        if settings.database_url:
+            raise SettingsError(
+                "DATABASE_URL is set: back PostgreSQL up with pg_dump; backup copies the SQLite "
+                "file of DATABASE_PATH."
+            )
+        source_path = settings.database_path
+        if not source_path.is_file():
+            raise SettingsError(f"There is no database at {source_path} (DATABASE_PATH).")
+        target = Path(where)
+        if where.endswith(("/", os.sep)) or target.is_dir():  # a folder, made when missing
+            target = target / source_path.name
+        if target.exists():
+            raise SettingsError(f"{target} exists already: name a new file.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True, timeout=30)
+        try:
+            with sqlite3.connect(target) as copy:
+                source.backup(copy, pages=1024)
+            copy.close()
+        finally:
+            source.close()
+    except (SettingsError, sqlite3.Error, OSError) as exc:
+        print(f"roundtable: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {target}: a copy of {source_path}, {target.stat().st_size:,} bytes.")
     return 0
 
 
@@ -411,6 +451,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "-o", "--output", type=Path, help="file or folder to write (default: here, named)"
     )
+    backup = sub.add_parser(
+        "backup",
+        help="copy the SQLite database (DATABASE_PATH) to a new file; safe while the bot runs",
+    )
+    backup.add_argument(
+        "file", help="the copy to write: a new file, or a folder (ending in /) to write it in"
+    )
     migrate = sub.add_parser(
         "migrate-sqlite-to-postgres",
         help="copy a SQLite database into the PostgreSQL database of DATABASE_URL (row counts "
@@ -444,6 +491,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _export(args)
     if command == "migrate-sqlite-to-postgres":
         return _migrate_to_postgres(args.sqlite_file)
+    if command == "backup":
+        return _backup(args.file)
     try:
         settings = load_settings(os.environ)
     except SettingsError as exc:

@@ -108,3 +108,28 @@ async def test_the_server_id_may_be_left_out_when_the_database_holds_one_server(
         "roundtable: This database holds the rounds of 2 servers: choose one with --guild "
         f"({min(GUILD, OTHER_GUILD)}, {max(GUILD, OTHER_GUILD)}).\n",
     )
+
+
+async def test_backup_copies_the_database_while_the_bot_has_it_open(
+    db: Database, db_path: Path, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    round_id = await fixed_round(db)  # `db` stays open, as the running bot's would
+    done = bot("backup", "backups/", cwd=tmp_path, db_path=db_path)
+    assert done.returncode == 0, done.stderr
+    copy = tmp_path / "backups" / db_path.name
+    assert done.stdout.startswith(f"Wrote backups/{db_path.name}: a copy of {db_path}, ")
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT id FROM rounds").fetchall() == [(round_id,)]
+        answers = conn.execute("SELECT count(*) FROM responses").fetchone()[0]
+    assert answers == len(await db.fetch_all("SELECT id FROM responses"))
+    # The copy is a database the bot and the exporter read.
+    exported = bot("export", "--format", "md", "-o", "r.md", cwd=tmp_path, db_path=copy)
+    assert exported.returncode == 0, exported.stderr
+    again = bot("backup", str(copy), cwd=tmp_path, db_path=db_path)
+    assert (again.returncode, again.stderr) == (
+        1,
+        f"roundtable: {copy} exists already: name a new file.\n",
+    )
