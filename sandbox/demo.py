@@ -11,7 +11,6 @@ import asyncio
 import os
 import signal
 import sys
-import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,28 +117,31 @@ async def run_demo(out_dir: Path) -> int:
         transcript.human = humanizer(sb.world)
         cast = build_world(sb)
         with_llm = {"OPENAI_BASE_URL": llm.base_url, "OPENAI_MODEL": "demo-model"}
-        with tempfile.TemporaryDirectory() as tmp:
-            db_path = Path(tmp) / "demo.db"
-            env = {
-                **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
-                **sb.bot_env(),
-                "DATABASE_PATH": str(db_path),
-                "LOG_LEVEL": "INFO",
-            }
-            transcript.note(
-                f"A sandbox Discord server runs at {sb.base_url}; Roundtable runs as its own "
-                "process (`python bot.py run`) pointed at it. Server *Reading Group*: Olivia "
-                "(owner), Grace (Moderators role), Ada and Linus (members)."
-            )
-            sync = await _bot(["sync"], env, log)
-            if await sync.wait() != 0:
-                print(f"demo: `bot.py sync` failed, see {log}", file=sys.stderr)
-                return 1
-            for phase in PHASES:
-                if phase.before == "deadline":
-                    await _pass_deadline(db_path)
-                extra = with_llm if phase.llm else {}
-                await _play(sb, transcript, cast, {**env, **phase.env, **extra}, log, phase)
+        # Kept after the demo, so that `roundtable export` can be tried on it; a new demo
+        # starts from an empty database.
+        db_path = (out_dir / "roundtable.db").resolve()
+        for old in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+            old.unlink(missing_ok=True)
+        env = {
+            **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+            **sb.bot_env(),
+            "DATABASE_PATH": str(db_path),
+            "LOG_LEVEL": "INFO",
+        }
+        transcript.note(
+            f"A sandbox Discord server runs at {sb.base_url}; Roundtable runs as its own "
+            "process (`python bot.py run`) pointed at it. Server *Reading Group*: Olivia "
+            "(owner), Grace (Moderators role), Ada and Linus (members)."
+        )
+        sync = await _bot(["sync"], env, log)
+        if await sync.wait() != 0:
+            print(f"demo: `bot.py sync` failed, see {log}", file=sys.stderr)
+            return 1
+        for phase in PHASES:
+            if phase.before == "deadline":
+                await _pass_deadline(db_path)
+            extra = with_llm if phase.llm else {}
+            await _play(sb, transcript, cast, {**env, **phase.env, **extra}, log, phase)
     text = transcript.markdown()
     (out_dir / "transcript.md").write_text(text, "utf-8")
     print(text)
