@@ -50,10 +50,13 @@ def participation_text(p: Participation) -> str:
 
 
 def stance_lines(record: RoundRecord, p: Participation) -> list[str]:
-    """ "Agree: 3 → 5 (+2)" for each of the round's stances."""
+    """ "Agree: 3 → 5 (+2)" for each of the round's stances; nothing when nobody took one."""
+    shifts = p.shifts(record.stances)
+    if not any(before or after for _, before, after in shifts):
+        return []
     return [
         f"{label}: {before} → {after} ({'+' if after > before else ''}{after - before})"
-        for label, before, after in p.shifts(record.stances)
+        for label, before, after in shifts
     ]
 
 
@@ -238,5 +241,6 @@ def details_embed(record: RoundRecord, p: Participation) -> discord.Embed:
     )
     embed.add_field(name="Participation", value=participation_text(p), inline=False)
     label = "Stances, opening → now" if record.is_open else "Stances, opening → closing"
-    embed.add_field(name=label, value="\n".join(stance_lines(record, p)) or "none", inline=False)
+    nobody = "nobody yet" if record.is_open else "nobody took a stance"
+    embed.add_field(name=label, value="\n".join(stance_lines(record, p)) or nobody, inline=False)
     return embed

@@ -52,12 +52,12 @@ def embeds(
         EmbedSpec(
             title=clip(f"Summary · {summary.title}", 256),
             description="\n".join(
-                [
-                    document.header(summary),
-                    "",
-                    "**Stances, opening → closing**",
-                    *document.stance_text(summary),
-                ]
+                [document.header(summary)]
+                + (  # with no stances the closing message has said so: no table of zeros
+                    ["", "**Stances, opening → closing**", *document.stance_text(summary)]
+                    if document.stance_text(summary)
+                    else []
+                )
                 + [f"-# {note}" for note in summary.notes]
             ),
         )

@@ -18,6 +18,9 @@ def jump(guild_id: int | None, channel_id: int | None, message_id: int) -> str |
 
 
 def stance_text(summary: Summary) -> list[str]:
+    """ "Agree: 1 → 2 (+1)" per stance; nothing when nobody took one (no table of zeros)."""
+    if not any(before or after for before, after in summary.stances.values()):
+        return []
     lines = []
     for label, (before, after) in summary.stances.items():
         shift = after - before
@@ -60,7 +63,7 @@ def markdown(
 ) -> str:
     """The full summary as Markdown (the attachment when embeds are not enough, and the CLI)."""
     out = [f"# Summary · {summary.title}", "", header(summary), ""]
-    if summary.stances:
+    if stance_text(summary):
         out += [
             "## Stances, opening → closing",
             "",

@@ -85,6 +85,9 @@ async def test_list_is_paged_with_open_rounds_first(world: World) -> None:
 async def test_show_gives_participation_and_stances(world: World) -> None:
     sb = world.sandbox
     buttons, row = await start(world)
+    before = (await sb.slash(world.owner, "round show", world.general, round=row["id"])).messages
+    fields = {f["name"]: f["value"] for f in before[0].embeds[0]["fields"]}
+    assert fields["Stances, opening → now"] == "nobody yet"  # not a table of zeros
     await sb.click(world.member, buttons, sb.button(buttons, "Unsure"))
     shown = (await sb.slash(world.owner, "round show", world.general, round=row["id"])).messages[0]
     fields = {f["name"]: f["value"] for f in shown.embeds[0]["fields"]}

@@ -39,3 +39,20 @@ def test_what_members_wrote_is_inert_and_our_links_are_not() -> None:
     assert "this (https://evil.example/x)" in line
     assert "\\*\\*read\\*\\*" in line and "@\u200beveryone" in line
     assert "-4" not in line  # an answer never shown in the thread is counted, not linked
+
+
+def test_a_round_where_nobody_took_a_stance_shows_no_table_of_zeros() -> None:
+    from dataclasses import replace
+
+    from roundtable.summaries import render
+
+    nobody = replace(
+        big_summary(questions=1, points=1, chars=10),
+        stances={"Agree": (0, 0), "Disagree": (0, 0), "Unsure": (0, 0)},
+    )
+    [first, _] = embeds(nobody, guild_id=1, channel_id=2)[0]
+    assert "→" not in first.description and "0 → 0" not in first.description
+    assert "Stances" not in render.markdown(nobody, guild_id=1, channel_id=2)
+    some = replace(nobody, stances={"Agree": (0, 1), "Disagree": (0, 0), "Unsure": (0, 0)})
+    [first, _] = embeds(some, guild_id=1, channel_id=2)[0]
+    assert "Agree: 0 → 1 (+1)\nDisagree: 0 → 0 (0)" in first.description  # once one did
