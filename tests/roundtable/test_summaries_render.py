@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+from dataclasses import replace
 
 from roundtable.summaries import render
 from roundtable.summaries.chart import render_png
@@ -62,5 +63,75 @@ def test_the_chart_renders_a_png() -> None:
     png = render_png(summary, labelled.discussion)
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width, height = struct.unpack(">II", png[16:24])
-    assert (width, height) == (900, 360)
+    assert (width, height) == (1000, 320)
     assert render_png(summary, labelled.discussion) == png  # deterministic
+
+
+# Discord's message backgrounds: the dark theme and the light one.
+THEMES = {"dark": (0x31, 0x33, 0x38), "light": (0xFF, 0xFF, 0xFF)}
+
+
+def _luminance(rgb: tuple[int, ...]) -> float:
+    """WCAG 2's relative luminance."""
+    linear = [c / 255 / 12.92 if c <= 10 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _drawn_colours(png: bytes) -> dict[tuple[int, int, int], int]:
+    """The colours the chart paints fully (not edges blended by anti-aliasing), with counts."""
+    import io
+
+    from PIL import Image
+
+    data = Image.open(io.BytesIO(png)).convert("RGBA").tobytes()
+    counts: dict[tuple[int, int, int], int] = {}
+    for i in range(0, len(data), 4):
+        if data[i + 3] == 255:
+            colour = (data[i], data[i + 1], data[i + 2])
+            counts[colour] = counts.get(colour, 0) + 1
+    return counts
+
+
+def test_the_chart_reads_on_discords_dark_and_light_themes() -> None:
+    import io
+
+    from PIL import Image
+
+    from roundtable.summaries.chart import CLOSING
+
+    d = debate(300, seed=2).discussion
+    questions = (
+        "The author says the export bans backfired by pushing Chinese engineers to work more "
+        "efficiently. What evidence would change your mind?",
+        "Do you agree that open-sourcing R1 is a point in its favour?",
+    )
+    d = replace(d, questions=questions)
+    summary = summarise(d)
+    png = render_png(summary, d)
+    image = Image.open(io.BytesIO(png)).convert("RGBA")
+    assert image.getpixel((0, 0))[3] == 0  # a transparent background: the theme shows through
+    painted = {c: n for c, n in _drawn_colours(png).items() if n >= 40}
+    assert len(painted) >= 4  # text, opening, closing, contributions
+    for theme, background in THEMES.items():
+        for colour in painted:
+            ratio = _contrast(colour, background)
+            assert ratio >= 3.0, f"{colour} on the {theme} theme: {ratio:.2f}:1"
+    # Questions are named by their own words, not "Q1".
+    from roundtable.summaries.chart import participation
+
+    labels, _ = participation(d)
+    assert labels == [
+        "1. The author says the export bans…",
+        "2. Do you agree that open-sourcing R1…",
+        "Thread replies",
+    ]
+    # With no stances the panel says so instead of an empty axis: no closing bars at all.
+    closing = tuple(int(CLOSING[i : i + 2], 16) for i in (1, 3, 5))
+    assert painted.get(closing, 0) > 0
+    nobody = replace(summary, stances={label: (0, 0) for label in summary.stances})
+    assert _drawn_colours(render_png(nobody, d)).get(closing, 0) == 0
