@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 
@@ -14,10 +15,14 @@ from tests.harness import World
 async def test_an_unexpected_error_is_logged_and_the_member_told(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Break the database behind the bot's back, as a corrupted or hand-edited file would.
-    # (A generous busy timeout: on a loaded machine the bot may still be writing at start-up.)
-    with sqlite3.connect(world.bot.db.path, timeout=60) as conn:
-        conn.execute("DROP TABLE guild_settings")
+    # Break the database behind the bot's back, as a corrupted or hand-edited file would; from
+    # a thread, so that the bot (on this event loop) can finish a write it may have under way
+    # at start-up: blocking the loop here deadlocked against it ("database is locked").
+    def drop() -> None:
+        with sqlite3.connect(world.bot.db.path, timeout=30) as conn:
+            conn.execute("DROP TABLE guild_settings")
+
+    await asyncio.to_thread(drop)
     with caplog.at_level(logging.ERROR, logger="cogs.support.tree"):
         reply = await world.sandbox.slash(world.owner, "config show", world.general)
     [message] = reply.messages
