@@ -39,14 +39,21 @@ class ManualClock(Clock):
 
 
 class FastClock(Clock):
-    """Starts at `start` and runs `speed` times faster than real time (the demo's clock)."""
+    """Starts at `start` and runs `speed` times faster than real time (the demo's clock).
 
-    def __init__(self, start: datetime, speed: float) -> None:
-        self.start, self.speed = start, speed
+    With `anchor` (a real UNIX time) it reads `start` at that real moment rather than when it
+    was made, so that two processes (the bot and the demo telling its story) read the same time.
+    """
+
+    def __init__(self, start: datetime, speed: float, anchor: float | None = None) -> None:
+        self.start, self.speed, self.anchor = start, speed, anchor
         self._real_start = time.monotonic()
 
     def now(self) -> datetime:
-        elapsed = (time.monotonic() - self._real_start) * self.speed
+        if self.anchor is not None:
+            elapsed = (time.time() - self.anchor) * self.speed
+        else:
+            elapsed = (time.monotonic() - self._real_start) * self.speed
         return self.start + timedelta(seconds=elapsed)
 
     def seconds_until(self, moment: datetime) -> float:

@@ -72,7 +72,7 @@ class Settings:
     discord_api_base: str | None = None
     discord_gateway_url: str | None = None
     # The demo's fast clock: (start, speed). Only with the sandbox, never against Discord.
-    demo_clock: tuple[datetime, float] | None = None
+    demo_clock: tuple[datetime, float, float | None] | None = None
     # PostgreSQL (postgresql://...) instead of the SQLite file at database_path.
     database_url: str | None = None
 
@@ -204,10 +204,12 @@ def _sandbox(env: Mapping[str, str]) -> tuple[str | None, str | None]:
     return api, gateway
 
 
-_DEMO_CLOCK = re.compile(r"^(\S+)\s+x(\d+(?:\.\d+)?)$")
+_DEMO_CLOCK = re.compile(r"^(\S+)\s+x(\d+(?:\.\d+)?)(?:\s+from\s+(\d+(?:\.\d+)?))?$")
 
 
-def _demo_clock(env: Mapping[str, str], sandbox: bool) -> tuple[datetime, float] | None:
+def _demo_clock(
+    env: Mapping[str, str], sandbox: bool
+) -> tuple[datetime, float, float | None] | None:
     raw = _text(env, "DEMO_CLOCK")
     if not raw:
         return None
@@ -224,9 +226,11 @@ def _demo_clock(env: Mapping[str, str], sandbox: bool) -> tuple[datetime, float]
     if match is None or start is None or start.tzinfo is None or float(match.group(2)) < 1:
         raise SettingsError(
             f"DEMO_CLOCK is {raw!r}: write a UTC start and a speed, like "
-            "2026-03-02T18:00:00+00:00 x3600."
+            "2026-03-02T18:00:00+00:00 x3600 (and optionally `from UNIX_TIME`, the real moment "
+            "the clock reads its start)."
         )
-    return start.astimezone(UTC), float(match.group(2))
+    anchor = float(match.group(3)) if match.group(3) else None
+    return start.astimezone(UTC), float(match.group(2)), anchor
 
 
 def load_settings(env: Mapping[str, str], *, need_token: bool = True) -> Settings:

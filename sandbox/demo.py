@@ -11,14 +11,17 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from roundtable.clock import FastClock
 from sandbox.demo_flows import (
     SERIES_CLOCK_AFTER_DOWNTIME,
     SERIES_CLOCK_FIRST,
+    SERIES_SPEED,
     STATE,
     Cast,
     build_world,
@@ -33,7 +36,7 @@ from sandbox.demo_flows import (
 )
 from sandbox.fake_openai import FakeOpenAI
 from sandbox.server import Sandbox
-from sandbox.transcript import Transcript, humanizer
+from sandbox.transcript import Transcript, humanizer, real_now
 from storage.database import Database
 from storage.rounds import RoundRepository
 
@@ -52,6 +55,7 @@ class Phase:
     flows: tuple[Script, ...]
     before: str = ""
     llm: bool = False  # point the bot at the fake OpenAI-compatible server
+    clock: datetime | None = None  # the bot's fast clock starts here (DEMO_CLOCK)
 
 
 PHASES = (
@@ -75,13 +79,15 @@ PHASES = (
     ),
     Phase(
         "The bot restarts on the demo's fast clock",
-        {"MESSAGE_CONTENT_INTENT": "true", "DEMO_CLOCK": SERIES_CLOCK_FIRST},
+        {"MESSAGE_CONTENT_INTENT": "true"},
         (schedule_flow,),
+        clock=SERIES_CLOCK_FIRST,
     ),
     Phase(
         "The bot is stopped for a day and starts again, its clock two days on",
-        {"MESSAGE_CONTENT_INTENT": "true", "DEMO_CLOCK": SERIES_CLOCK_AFTER_DOWNTIME},
+        {"MESSAGE_CONTENT_INTENT": "true"},
         (schedule_flow_after_downtime, export_flow),
+        clock=SERIES_CLOCK_AFTER_DOWNTIME,
     ),
 )
 
@@ -114,7 +120,7 @@ async def run_demo(out_dir: Path) -> int:
     transcript = Transcript(f"Roundtable demo, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
     STATE.out_dir = out_dir
     async with Sandbox() as sb, FakeOpenAI() as llm:
-        transcript.human = humanizer(sb.world)
+        transcript.human = humanizer(sb.world, lambda: transcript.now())
         cast = build_world(sb)
         with_llm = {"OPENAI_BASE_URL": llm.base_url, "OPENAI_MODEL": "demo-model"}
         # Kept after the demo, so that `roundtable export` can be tried on it; a new demo
@@ -154,6 +160,12 @@ async def _play(
 ) -> None:
     t.section(phase.title)
     sb.gateway.identified.clear()
+    t.now = real_now
+    if phase.clock is not None:
+        # The bot's clock and the story's read the same time: both count from this real moment.
+        anchor = time.time()
+        env = {**env, "DEMO_CLOCK": f"{phase.clock.isoformat()} x{SERIES_SPEED} from {anchor}"}
+        t.now = FastClock(phase.clock, SERIES_SPEED, anchor).now
     bot = await _bot(["run"], env, log)
     try:
         await sb.connected(timeout=30)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 
 from sandbox.model import Channel, Guild, Message, Perm, Role, User
@@ -143,7 +145,7 @@ async def pack_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
     t.bot([saved.original] if saved.original else [], name)
     t.expect(preview.content.startswith("Saved **Reading together**"), "the pack is saved")
 
-    from tests.fixtures.books import book  # a generated novel: no one's text is shipped
+    from sandbox.demo_texts.harbour_year import harbour_year  # written for the demo
 
     t.action(
         owner,
@@ -154,7 +156,7 @@ async def pack_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
         owner,
         "pack import",
         general,
-        file=("harbour-year.txt", book([9_000, 60_000, 9_000]).encode()),
+        file=("harbour-year.txt", harbour_year().encode()),
     )
     t.bot(reply.messages, name)
     long_preview = reply.messages[0]
@@ -453,6 +455,13 @@ async def round_flow_deadline(sb: Sandbox, t: Transcript, cast: Cast) -> None:
 
     await sb.eventually(lambda: bool(summaries()), timeout=15, what="the summary")
     summary = summaries()
+    t.note(
+        "The summary comes from the server's LLM. In this demo that is a **stand-in**: a small "
+        "OpenAI-compatible server on 127.0.0.1 that writes its answer by rule from the messages "
+        "it is sent (a point per stance, labelled with the most used words), so that the demo "
+        "runs without a model or a key. With a real model configured, the model writes these "
+        "points; either way the bot keeps only points that cite real messages."
+    )
     t.bot(summary, name)
     t.expect(
         bool(summary)
@@ -479,8 +488,20 @@ async def round_flow_deadline(sb: Sandbox, t: Transcript, cast: Cast) -> None:
 
 # -- a scheduled series on the demo's fast clock -------------------------------------------------
 
-SERIES_CLOCK_FIRST = "2026-03-02T06:00:00+00:00 x14400"  # four hours a second
-SERIES_CLOCK_AFTER_DOWNTIME = "2026-03-06T06:00:00+00:00 x14400"
+
+def story_monday(now: datetime) -> datetime:
+    """06:00 UTC on the first Monday at least a day after `now`: the week the series runs in
+    (the demo's story goes forward from the real today)."""
+    day = (now + timedelta(days=1)).date()
+    monday = day + timedelta(days=(7 - day.weekday()) % 7)
+    return datetime.combine(monday, dt_time(6, 0), tzinfo=UTC)
+
+
+SERIES_SPEED = 14400  # four hours a second
+SERIES_MONDAY = story_monday(datetime.now(UTC))
+SERIES_CLOCK_FIRST = SERIES_MONDAY
+SERIES_CLOCK_AFTER_DOWNTIME = SERIES_MONDAY + timedelta(days=4)  # Friday 06:00 UTC
+SERIES_START = (SERIES_MONDAY + timedelta(days=1)).date()  # Tuesday
 
 
 def _round_posts(sb: Sandbox, channel: Channel) -> list[Message]:
@@ -493,14 +514,16 @@ async def schedule_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
     club = cast.book_club
     t.section("A scheduled series (the bot's clock runs four hours a second)")
     t.note(
-        "The demo starts the bot with DEMO_CLOCK, so its clock starts at 06:00 UTC on Monday "
-        "2 March 2026 and runs four hours a second: a day passes in six seconds (and a second "
+        "The demo starts the bot with DEMO_CLOCK, so its clock starts at 06:00 UTC on "
+        f"{SERIES_MONDAY:%A %-d %B %Y} and runs four hours a second: a day passes in six seconds "
+        "(and a second "
         "of the bot's own work is four hours on its clock, so posts land a little after 19:00)."
     )
     t.action(
         cast.owner,
         "runs `/schedule create pack:reading-together channel:#book-club every:daily at:19:00 "
-        "timezone:Europe/Berlin start:2026-03-03 round_length:20h remind_before:4h`",
+        f"timezone:Europe/Berlin start:{SERIES_START.isoformat()} round_length:20h "
+        "remind_before:4h`",
     )
     reply = await sb.slash(
         cast.owner,
@@ -511,7 +534,7 @@ async def schedule_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
         every="daily",
         at="19:00",
         timezone="Europe/Berlin",
-        start="2026-03-03",
+        start=SERIES_START.isoformat(),
         round_length="20h",
         remind_before="4h",
     )

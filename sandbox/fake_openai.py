@@ -78,20 +78,48 @@ def default_reply(request: dict[str, Any]) -> Reply:
             }
         )
     if _task(request) == "round-summary":
-        user = request["messages"][-1]["content"]
-        ids = re.findall(r'"id":\s*"(m[\d,m]+)"', user)
-        if not ids:
-            return Reply.json({"points": [], "disagreements": [], "decisions": []})
-        points = [
-            {
-                "label": f"side {i + 1}",
-                "text": f"Members argued one side ({len(ids[i::3])} messages).",
-                "ids": ids[i::3][:4],
-            }
-            for i in range(min(3, len(ids)))
-        ]
-        return Reply.json({"points": points, "disagreements": [], "decisions": []})
+        return Reply.json(_stand_in_summary(request["messages"][-1]["content"]))
     return Reply.failure(400, "the fake server has no answer for this prompt")
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+_COMMON = frozenset(
+    "that this with what would have there their about which from were they them than then "
+    "into also just only some more most much very will want should could does like even".split()
+)
+
+
+def _stand_in_summary(user: str) -> dict[str, Any]:
+    """A summary shaped like a model's, made by rule from the messages it was sent: one point
+    per stance (members without one together), stated by the group's longest message's first
+    sentence and labelled with that sentence's first words. A stand-in, not a summariser."""
+    messages = []
+    for line in user.splitlines():
+        if line.startswith("{"):
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                messages.append(item)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for item in messages:
+        groups.setdefault(str(item.get("stance") or ""), []).append(item)
+    points = []
+    for stance, group in groups.items():
+        longest = max(group, key=lambda item: len(str(item.get("text", ""))))
+        sentence = re.split(r"(?<=[.!?])\s", str(longest.get("text", "")).strip())[0][:200]
+        words = [w for w in _WORD.findall(sentence) if w.lower() not in _COMMON][:3]
+        who = "Members" if len(group) > 1 else "A member"
+        side = f" who chose {stance}" if stance else ""
+        points.append(
+            {
+                "label": " ".join(words) or "The discussion",
+                "text": f"{who}{side} argued: {sentence}",
+                "ids": [str(item["id"]) for item in group][:4],
+            }
+        )
+    return {"points": points[:6], "disagreements": [], "decisions": []}
 
 
 class FakeOpenAI(LoopbackServer):

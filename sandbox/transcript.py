@@ -14,9 +14,14 @@ from sandbox.world import World
 _MENTION = re.compile(r"<(@!?|@&|#)(\d+)>|<t:(\d+)(?::([tTdDfFR]))?>")
 
 
-def relative(moment: datetime) -> str:
-    """ "in 2 days" / "3 hours ago", as Discord shows a relative timestamp."""
-    seconds = (moment - datetime.now(UTC)).total_seconds()
+def real_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def relative(moment: datetime, now: datetime | None = None) -> str:
+    """ "in 2 days" / "3 hours ago", as Discord shows a relative timestamp to a reader at `now`
+    (the story's time: the bot's clock, which in the demo may run fast)."""
+    seconds = (moment - (now or real_now())).total_seconds()
     amount = abs(seconds)
     units = ((86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
     size, unit = next((s, u) for s, u in units if amount >= s or s == 1)
@@ -25,8 +30,9 @@ def relative(moment: datetime) -> str:
     return f"in {text}" if seconds >= 0 else f"{text} ago"
 
 
-def humanizer(world: World) -> Callable[[str], str]:
-    """Turn <@id>, <@&id>, <#id> and <t:unix:R> into names and dates for a reader."""
+def humanizer(world: World, now: Callable[[], datetime] = real_now) -> Callable[[str], str]:
+    """Turn <@id>, <@&id>, <#id> and <t:unix:R> into names and dates for a reader whose clock
+    reads `now()` (the bot's clock)."""
 
     def role_name(role_id: int) -> str | None:
         for guild in world.guilds.values():
@@ -39,7 +45,7 @@ def humanizer(world: World) -> Callable[[str], str]:
         if stamp:
             moment = datetime.fromtimestamp(int(stamp), UTC)
             if style == "R":
-                return relative(moment)
+                return relative(moment, now())
             return moment.strftime("%Y-%m-%d %H:%M UTC")
         n = int(ident)
         if kind == "@&":
@@ -103,10 +109,16 @@ def render_message(message: Message, *, who: str, human: Callable[[str], str] = 
 
 @dataclass
 class Transcript:
+    """A story a newcomer can follow: sections, what members did and what the bot answered.
+    The checks made on each answer are listed together at the end (a failed one also where it
+    happened)."""
+
     title: str
     human: Callable[[str], str] = str
+    now: Callable[[], datetime] = real_now  # the story's clock: the bot's
     lines: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
     steps: int = 0
 
     def section(self, heading: str) -> None:
@@ -124,8 +136,9 @@ class Transcript:
             self.lines += [*render_message(message, who=bot_name, human=self.human), ""]
 
     def expect(self, ok: bool, what: str) -> None:
-        self.lines += [f"{'✓' if ok else '✗ FAILED:'} {what}", ""]
+        self.checks.append(f"- {'✓' if ok else '✗ FAILED:'} step {self.steps}: {what}")
         if not ok:
+            self.lines += [f"✗ FAILED: {what}", ""]
             self.failures.append(f"step {self.steps}: {what}")
 
     def markdown(self) -> str:
@@ -134,4 +147,5 @@ class Transcript:
             if not self.failures
             else f"{len(self.failures)} expectation(s) failed: " + "; ".join(self.failures)
         )
-        return "\n".join([f"# {self.title}", "", *self.lines, "---", verdict, ""])
+        checks = ["## What was checked", "", *self.checks, ""]
+        return "\n".join([f"# {self.title}", "", *self.lines, "---", "", *checks, verdict, ""])

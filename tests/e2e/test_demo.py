@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
     log = (tmp_path / "bot.log").read_text("utf-8")
     assert "Round threads known" in log and "Event loop held up" not in log, log
     text = (tmp_path / "transcript.md").read_text("utf-8")
+
+    def checked(what: str) -> bool:
+        return re.search(rf"^- ✓ step \d+: {re.escape(what)}", text, re.MULTILINE) is not None
+
     assert text.startswith("# Roundtable demo, ")
     assert "✗" not in text
     assert "got the response they expect." in text
@@ -30,19 +35,19 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
     # Rounds: with and without the Message Content intent, across two restarts.
     assert "## First run, Message Content intent off" in text
     assert "## The bot restarts with MESSAGE_CONTENT_INTENT=true" in text
-    assert "✓ the offline summary: every point links real messages of the round" in text
-    assert "✓ the LLM summary (Linus's text left out, as he chose)" in text
-    assert "✓ buttons keep working after the bot restarts" in text
-    assert "✓ two replies recorded (the deleted one is gone), with the edit" in text
-    assert "✓ closed once, on start-up, with its participation" in text
+    assert checked("the offline summary: every point links real messages of the round")
+    assert checked("the LLM summary (Linus's text left out, as he chose)")
+    assert checked("buttons keep working after the bot restarts")
+    assert checked("two replies recorded (the deleted one is gone), with the edit")
+    assert checked("closed once, on start-up, with its participation")
     # A series on the demo's fast clock, across a restart with a missed occurrence.
-    assert "✓ one reminder, with how many have taken part; it pings nobody" in text
-    assert "✓ Thursday's section is posted on start-up, with a note saying so" in text
-    assert "✓ four rounds across the restart, each posted exactly once" in text
-    assert text.count("✓ the bot shut down cleanly on SIGTERM (exit status 0)") == 5
+    assert checked("one reminder, with how many have taken part; it pings nobody")
+    assert checked("Thursday's section is posted on start-up, with a note saying so")
+    assert checked("four rounds across the restart, each posted exactly once")
+    assert text.count(": the bot shut down cleanly on SIGTERM (exit status 0)") == 5
     # Exports in the four formats, saved beside the transcript.
-    assert "✓ a Markdown digest: contents, how stances moved, then each round" in text
-    assert "✓ anyone who can see the round gets its summary as a file" in text
+    assert checked("a Markdown digest: contents, how stances moved, then each round")
+    assert checked("anyone who can see the round gets its summary as a file")
     saved = sorted(p.name for p in (tmp_path / "exports").iterdir())
     assert saved == [
         "roundtable-server-everything.html",
@@ -50,3 +55,12 @@ async def test_the_demo_passes_and_writes_a_readable_transcript(tmp_path: Path) 
         "roundtable-server-everything.md",
         "roundtable-server-everything.zip",
     ]
+    # A story a newcomer follows: no time in the past that the story has not lived through (the
+    # series runs on the bot's fast clock, and the transcript reads times on it), the stand-in
+    # LLM said to be one, and no table of zero stances.
+    story = text.split("## What was checked")[0]
+    assert re.findall(r"\d+ (?:days?|hours?) ago", story) == []
+    assert "- ✓" not in story  # the checks are listed at the end, not between the steps
+    assert "**stand-in**" in story
+    assert "0 → 0 (0)\n> │ Disagree: 0 → 0 (0)" not in story
+    assert "Nobody took a stance." in story

@@ -194,10 +194,19 @@ def test_the_demo_clock_works_only_with_the_sandbox() -> None:
     s = load_settings(env(DEMO_CLOCK="2026-03-02T18:00:00+00:00 x3600", **sandbox))
     assert s.demo_clock is not None
     assert s.demo_clock[0].isoformat() == "2026-03-02T18:00:00+00:00"
-    assert s.demo_clock[1] == 3600.0
+    assert s.demo_clock[1:] == (3600.0, None)
+    anchored = load_settings(
+        env(DEMO_CLOCK="2026-03-02T18:00:00+00:00 x3600 from 1700000000.5", **sandbox)
+    )
+    assert anchored.demo_clock is not None and anchored.demo_clock[2] == 1700000000.5
     with pytest.raises(SettingsError, match="works only with DISCORD_API_BASE"):
         load_settings(env(DEMO_CLOCK="2026-03-02T18:00:00+00:00 x3600"))
-    for bad in ("tomorrow x10", "2026-03-02T18:00:00 x10", "2026-03-02T18:00:00+00:00"):
+    for bad in (
+        "tomorrow x10",
+        "2026-03-02T18:00:00 x10",
+        "2026-03-02T18:00:00+00:00",
+        "2026-03-02T18:00:00+00:00 x10 from now",
+    ):
         with pytest.raises(SettingsError, match="DEMO_CLOCK is"):
             load_settings(env(DEMO_CLOCK=bad, **sandbox))
     assert load_settings(env(**sandbox)).demo_clock is None
