@@ -311,6 +311,7 @@ async def _write_export(settings: Settings, args: argparse.Namespace) -> str:
             bom=args.bom,
             since=args.since,
             until=args.until,
+            server_name=args.server_name,
         )
         with tempfile.TemporaryDirectory(prefix="roundtable-export-") as folder:
             exported = await service.export(request, Path(folder))
@@ -439,6 +440,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--until", help="rounds opened on or before this day (YYYY-MM-DD)")
     export.add_argument(
         "--anonymise", action="store_true", help="replace every name with a pseudonym"
+    )
+    export.add_argument(
+        "--server-name",
+        metavar="NAME",
+        help="the server's name, for the export's title (the database does not keep it)",
     )
     export.add_argument(
         "--excel",

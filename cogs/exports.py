@@ -114,6 +114,7 @@ class ExportsCog(commands.Cog):
             bom=excel,
             since=since,
             until=until,
+            server_name=guild.name,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         await deliver(interaction, request)

@@ -92,7 +92,11 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
         if record.is_open:
             raise UserError(f"Round {record.id} is still open: its summary comes when it closes.")
         request = await self.bot.exports.request(
-            guild.id, scope=f"round:{record.id}", format=format, include="summaries"
+            guild.id,
+            scope=f"round:{record.id}",
+            format=format,
+            include="summaries",
+            server_name=guild.name,
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         await deliver(interaction, request)

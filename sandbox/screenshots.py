@@ -30,7 +30,7 @@ def main() -> int:
         page = Path(tmp) / "round.html"
         subprocess.run(
             [sys.executable, str(ROOT / "bot.py"), "export", "--round", "1", "--format", "html",
-             "-o", str(page)],
+             "--server-name", "Reading Group", "-o", str(page)],
             env={"DATABASE_PATH": str(DEMO_DB)}, check=True, capture_output=True,
         )  # fmt: skip
         PICTURE.parent.mkdir(parents=True, exist_ok=True)

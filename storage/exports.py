@@ -41,6 +41,7 @@ class RoundRow:
     opened_at: datetime
     closed_at: datetime | None
     series_id: int | None
+    closes_at: datetime | None = None
 
 
 @dataclass(slots=True)  # not frozen: made once per exported row, and frozen costs 3x
@@ -137,7 +138,8 @@ class ExportReader:
         rows = await self._all(
             "SELECT r.id, r.pack_id, k.slug, k.title AS pack_title, r.section_number, "
             "r.section_title, r.questions, r.stances, r.channel_id, r.thread_id, r.status, "
-            "r.opened_at, r.closed_at, r.series_id FROM rounds r JOIN packs k ON k.id = r.pack_id "
+            "r.opened_at, r.closed_at, r.series_id, r.closes_at "
+            "FROM rounds r JOIN packs k ON k.id = r.pack_id "
             "WHERE r.guild_id = ? AND r.status != 'cancelled' "
             "AND (CAST(? AS BIGINT) IS NULL OR r.id = ?) "
             "AND (CAST(? AS BIGINT) IS NULL OR r.pack_id = ?) "
@@ -173,6 +175,7 @@ class ExportReader:
                 opened_at=datetime.fromisoformat(r["opened_at"]),
                 closed_at=_when(r["closed_at"]),
                 series_id=r["series_id"],
+                closes_at=_when(r["closes_at"]),
             )
             for r in rows
         ]

@@ -101,6 +101,7 @@ class Request:
     bom: bool = False  # CSV: start each file with the byte-order mark Excel wants
     since: datetime | None = None  # rounds opened at or after
     until: datetime | None = None  # rounds opened before
+    server_name: str | None = None  # for the title, when the caller knows it
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -144,6 +145,7 @@ class RoundView:
     totals: Totals
     summary: SummaryView | None
     series_id: int | None = None
+    closes_at: datetime | None = None  # an open round's deadline
 
     @property
     def anchor(self) -> str:

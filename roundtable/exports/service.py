@@ -107,6 +107,7 @@ class ExportService:
         bom: bool = False,
         since: str | None = None,
         until: str | None = None,
+        server_name: str | None = None,
     ) -> Request:
         """A request from what a moderator typed; days are read in the server's time zone."""
         zone = (await self._settings.get(guild_id)).timezone
@@ -119,6 +120,7 @@ class ExportService:
             bom=bom,
             since=parse_day(since, zone),
             until=parse_day(until, zone, end=True),
+            server_name=server_name,
         )
 
     # -- which rounds ---------------------------------------------------------------------------
@@ -195,6 +197,7 @@ class ExportService:
             totals=totals,
             summary=await self._summary(reader, guild_id, row, names),
             series_id=row.series_id,
+            closes_at=row.closes_at,
         )
 
     async def _summary(
@@ -266,14 +269,22 @@ class ExportService:
     # -- the export -----------------------------------------------------------------------------
 
     def title(self, request: Request, rounds: Sequence[RoundView]) -> str:
+        """What the export is, with the server's name first when the caller knows it."""
         scope = request.scope
+        count = f"{len(rounds)} round{'s' if len(rounds) != 1 else ''}"
         if scope.kind == "round" and rounds:
-            return f"Round {rounds[0].id} · {rounds[0].title}"
-        if scope.kind == "pack" and rounds:
-            return f"{rounds[0].pack_title}: {len(rounds)} round{'s' if len(rounds) != 1 else ''}"
-        if scope.kind == "series":
-            return f"Series {scope.series_id} · {rounds[0].pack_title}" if rounds else "Series"
-        return "All rounds on the server"
+            what = f"Round {rounds[0].id} · {rounds[0].title}"
+        elif scope.kind == "pack" and rounds:
+            what = f"{rounds[0].pack_title}: {count}"
+        elif scope.kind == "series":
+            what = f"Series {scope.series_id} · {rounds[0].pack_title}" if rounds else "Series"
+        else:  # the whole server
+            packs = sorted({r.pack_title for r in rounds})
+            if len(packs) == 1:
+                what = f"{packs[0]}: {count}"
+            else:
+                what = f"{count} from {len(packs)} packs" if packs else "No rounds"
+        return f"{request.server_name} · {what}" if request.server_name else what
 
     async def write(
         self,

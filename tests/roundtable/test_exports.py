@@ -363,3 +363,31 @@ async def test_a_sweep_of_hostile_member_text_stays_text(db: Database, tmp_path:
     assert rendered.count("<hr") == 1  # ours, before the round; the member's --- is text
     links = re.findall(r'href="([^"]*)"', rendered)
     assert all(h.startswith(("https://discord.com/channels/", "#round-")) for h in links), links
+
+
+async def test_the_html_report_names_the_server_and_marks_open_rounds(
+    db: Database, tmp_path: Path, round_id: int
+) -> None:
+    from roundtable.exports.model import shown_time
+    from tests.fixtures.discussions import SHIPPED, services
+
+    s = await services(db)
+    still_open, _ = await s.rounds.reserve(
+        GUILD, pack_slug=SHIPPED, section=3, channel_id=100, closes_in="2d", by=9
+    )
+    assert still_open.closes_at is not None
+    found = await export(db, tmp_path, "html", Scope("server"), server_name="Reading Group")
+    [page] = found.values()
+    html = page.decode()
+    title = "Reading Group · DeepSeek-R1: China&#39;s Sputnik moment?: 2 rounds"
+    assert f"<title>{title}</title>" in html and f"<h1>{title}</h1>" in html
+    # The open round says so, with its closing time; the closed one once, with its own.
+    assert f"open, closes {shown_time(still_open.closes_at)}" in html
+    assert '<span class="badge">open</span>' in html
+    assert html.count("closed 2026-11-30 20:00 UTC") == 2  # in the contents and its header
+    assert "· closed ·" not in html  # the old header said "closed" twice
+    assert "No summary yet: it is written when the round closes." in html
+    assert "Nobody took a stance yet." in html
+    # Without the server's name (the command line), the title says what the export is.
+    [plain] = (await export(db, tmp_path, "html", Scope("server"))).values()
+    assert "<title>DeepSeek-R1: China&#39;s Sputnik moment?: 2 rounds</title>" in plain.decode()

@@ -37,6 +37,13 @@ def described(meta: Meta) -> str:
     return " · ".join(parts) + "."
 
 
+def state(r: RoundView) -> str:
+    """ "closed 2026-12-06 18:00 UTC" / "open, closes 2026-12-08 18:00 UTC" / "open"."""
+    if r.status == "open":
+        return f"open, closes {shown_time(r.closes_at)}" if r.closes_at else "open"
+    return f"{r.status} {shown_time(r.closed_at)}".strip()
+
+
 def shift(counts: tuple[int, int]) -> str:
     before, after = counts
     change = after - before

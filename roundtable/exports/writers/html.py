@@ -1,7 +1,7 @@
-"""HTML: one self-contained file to share outside Discord: no scripts, no network fetches,
-light and dark, printable, with the stance charts drawn inline as SVG. Rendered through Jinja2
-with autoescaping, piece by piece as the export streams; a member's `<script>`, `<img onerror>`
-or Markdown link is shown as the text it is.
+"""HTML: a report to share outside Discord, in one self-contained file: no scripts, no network
+fetches, light and dark, printable on A4, with the stance charts drawn inline as SVG. Rendered
+through Jinja2 with autoescaping, piece by piece as the export streams; a member's `<script>`,
+`<img onerror>` or Markdown link is shown as the text it is.
 
 The charts are a few SVG rectangles written by the template rather than matplotlib PNGs: they
 follow the reader's light or dark theme, print sharply, and cost nothing per round.
@@ -32,6 +32,7 @@ from roundtable.exports.writers.common import (
     point_links,
     series_totals,
     shift,
+    state,
     summary_header,
 )
 from roundtable.summaries.render import who
@@ -52,6 +53,9 @@ def _macros() -> Any:
     env.filters["shift"] = shift
     env.filters["who"] = who
     env.filters["cited"] = point_links
+    env.filters["state"] = state
+    env.filters["listed"] = _listed
+    env.globals["summary_header"] = summary_header
     return env.get_template("export.html.j2").module
 
 
@@ -60,7 +64,16 @@ def warm_up() -> None:
     _macros()
 
 
+def _listed(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
 class HTMLWriter(DocumentWriter):
+    """A report: each round opens with its summary and how stances moved, then the excerpt,
+    then each question once with its answers. A question nobody answered is not a heading
+    over "No answers": the unanswered ones are named together in one line. Headings are
+    written when the first answer under them arrives (the export streams)."""
+
     suffix = ".html"
 
     def __init__(self, request: Request, directory: Path, stem: str):
@@ -68,6 +81,10 @@ class HTMLWriter(DocumentWriter):
         self.m = _macros()
         self._stances_open: int | None = None
         self._edits_head: int | None = None
+        self._pending: tuple[int, str] | None = None  # a question whose heading waits
+        self._unanswered: list[tuple[int, str]] = []
+        self._replies_pending = False
+        self._asked = False  # the "Questions and answers" heading is written
 
     def _write(self, markup: Any) -> None:
         self.out.write(str(markup))
@@ -78,21 +95,45 @@ class HTMLWriter(DocumentWriter):
         if meta.digest:
             labels, rows = movement(meta.rounds)
             totals = series_totals(meta.rounds, labels) if labels else []
-            self._write(self.m.contents(meta, labels, rows, totals))
+            moved = [(r, cells) for r, cells in rows if any(cells)]
+            quiet = [str(r.id) for r, cells in rows if not any(cells)]
+            self._write(self.m.contents(meta, labels, moved, quiet, totals))
 
     def round_begin(self, r: RoundView) -> None:
+        self._asked = False
         self._write(self.m.round_begin(r, self.request.include))
 
+    def _flush_unanswered(self) -> None:
+        if self._unanswered:
+            self._write(self.m.unanswered(self._unanswered))
+            self._unanswered = []
+
     def question(self, r: RoundView, number: int, text: str) -> None:
-        self._write(self.m.question(number, text))
+        self._pending = (number, text)
 
     def replies(self, r: RoundView) -> None:
-        self._write(self.m.replies())
+        self._flush_unanswered()
+        self._replies_pending = True
 
     def nothing(self, r: RoundView, kind: str) -> None:
-        self._write(self.m.nothing(kind))
+        if kind == "answer" and self._pending is not None:
+            self._unanswered.append(self._pending)
+            self._pending = None
+        elif kind == "reply":
+            self._replies_pending = False
+            self._write(self.m.no_replies())
 
     def items(self, r: RoundView, batch: Sequence[Item]) -> None:
+        if self._pending is not None:
+            self._flush_unanswered()
+            if not self._asked:
+                self._asked = True
+                self._write(self.m.answers_head())
+            self._write(self.m.question(r, *self._pending))
+            self._pending = None
+        if self._replies_pending:
+            self._replies_pending = False
+            self._write(self.m.replies())
         self._write(self.m.items(batch))
 
     def stances(self, r: RoundView, batch: Sequence[StanceView]) -> None:
@@ -103,7 +144,7 @@ class HTMLWriter(DocumentWriter):
 
     def _close_stances(self) -> None:
         if self._stances_open is not None:
-            self.out.write("</table>\n")
+            self.out.write("</tbody></table>\n")
             self._stances_open = None
 
     def edits(self, r: RoundView, batch: Sequence[Earlier]) -> None:
@@ -114,9 +155,9 @@ class HTMLWriter(DocumentWriter):
         self._write(self.m.edits(batch))
 
     def round_end(self, r: RoundView) -> None:
+        self._flush_unanswered()
         self._close_stances()
-        header = summary_header(r.summary.summary) if r.summary else ""
-        self._write(self.m.round_end(r, header))
+        self._write(self.m.round_end())
 
     def end(self) -> list[Path]:
         self._write(self.m.tail())

@@ -26,6 +26,7 @@ from roundtable.exports.writers.common import (
     point_links,
     series_totals,
     shift,
+    state,
     summary_header,
 )
 from roundtable.summaries.model import Point
@@ -94,7 +95,6 @@ class MarkdownWriter(DocumentWriter):
 
     def round_begin(self, r: RoundView) -> None:
         level = "##"
-        closed = f" · closed {shown_time(r.closed_at)}" if r.closed_at else ""
         thread = f" · [thread]({r.link})" if r.link else ""
         t = r.totals
         lines = [
@@ -104,7 +104,7 @@ class MarkdownWriter(DocumentWriter):
             "",
             f"{level} Round {r.id} · {plain(r.title)}",
             "",
-            f"Opened {shown_time(r.opened_at)}{closed} · {r.status}{thread} · "
+            f"Opened {shown_time(r.opened_at)} · {state(r)}{thread} · "
             f"{t.members} members, {t.answers} answers, {t.replies} replies",
             "",
         ]
