@@ -152,6 +152,11 @@ class RoundtableBot(commands.Bot):
             take(*args)
         except Exception:
             log.exception("Could not take in a %s event", event_name)
+        # The fast path is only for when nobody else listens: a Cog.listener or add_listener for
+        # this event, or a wait_for on it, still hears it (`_listeners` holds discord.py's
+        # wait_for futures; without a listener, no task is made per message).
+        if self.extra_events.get(f"on_{event_name}") or self._listeners.get(event_name):
+            super().dispatch(event_name, *args, **kwargs)
 
     async def setup_hook(self) -> None:
         # The database was migrated when main() opened it (before any connection to Discord).

@@ -437,3 +437,40 @@ async def test_withdraw_answers_in_time_even_when_deleting_the_cards_is_slow(wor
     assert gone.original.content == "Withdrawn: 2 answers deleted, here and in the thread."
     await sb.eventually(lambda: sb.messages(thread) == [], timeout=10)
     assert await world.bot.db.fetch_all("SELECT * FROM responses") == []
+
+
+async def test_other_listeners_and_wait_for_still_hear_messages_capture_takes(
+    content_world: World,
+) -> None:
+    """Capture takes message events on a fast path; a listener a cog adds and a wait_for still
+    get them (they silently never fired before)."""
+    world = content_world
+    sb = world.sandbox
+    buttons, _ = await start(world)
+    thread = sb.thread_of(buttons)
+    heard: list[str] = []
+
+    async def on_message(message: object) -> None:
+        heard.append(getattr(message, "content", ""))
+
+    world.bot.add_listener(on_message)
+    waiting = asyncio.ensure_future(
+        world.bot.wait_for("message", check=lambda m: m.content == "Outside any round.")
+    )
+    await sb.say(world.member, thread, "Inside the round's thread.")
+    outside = await sb.say(world.member, world.general, "Outside any round.")
+    got = await asyncio.wait_for(waiting, 10)
+    assert got.id == outside.id
+
+    async def both_heard() -> bool:
+        return len(heard) == 2
+
+    await until(both_heard, what="the listener heard both")
+    assert heard == ["Inside the round's thread.", "Outside any round."]
+
+    async def stored() -> bool:
+        rows = await world.bot.db.fetch_all("SELECT content FROM responses WHERE kind = 'reply'")
+        return [r["content"] for r in rows] == ["Inside the round's thread."]
+
+    await until(stored, what="the reply stored by capture, once")
+    world.bot.remove_listener(on_message)
