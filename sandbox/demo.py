@@ -98,6 +98,15 @@ async def _pass_deadline(db_path: Path) -> None:
         await RoundRepository(db).set_deadline(STATE.forum_round, datetime(2000, 1, 1, tzinfo=UTC))
 
 
+def _passed_on(variable: str) -> bool:
+    """What the bot process inherits from the demo's environment: the shell's basics and what
+    sets this machine's clock (TZ; libfaketime's when the suite runs on a shifted clock), so
+    that the bot and the demo's story read the same time. Not the host's Roundtable settings."""
+    return variable in ("PATH", "HOME", "LANG", "TZ", "LD_PRELOAD") or variable.startswith(
+        "FAKETIME"
+    )
+
+
 async def _bot(args: list[str], env: dict[str, str], log: Path) -> asyncio.subprocess.Process:
     handle = log.open("ab")
     try:
@@ -129,7 +138,7 @@ async def run_demo(out_dir: Path) -> int:
         for old in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
             old.unlink(missing_ok=True)
         env = {
-            **{k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+            **{k: v for k, v in os.environ.items() if _passed_on(k)},
             **sb.bot_env(),
             "DATABASE_PATH": str(db_path),
             "LOG_LEVEL": "INFO",
