@@ -21,7 +21,7 @@ GUILD = 1
 
 
 async def _ours(folder: Path, n: int) -> tuple[float, float]:
-    from roundtable.capture import BATCH
+    from roundtable.rounds.capture import BATCH
     from storage.database import Database
     from storage.rounds import Reply, RoundRepository
 

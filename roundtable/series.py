@@ -24,7 +24,7 @@ from roundtable.packs.model import Pack
 from roundtable.recurrence import Recurrence, parse_date, parse_every, parse_time
 from roundtable.recurrence import zone as tz
 from roundtable.rounds import RoundService
-from storage.rounds import NewRound, RoundAlreadyOpen, RoundRecord
+from roundtable.rounds.model import RoundAlreadyOpen, RoundRecord
 from storage.series import NewSeries, SeriesExists, SeriesMoved, SeriesRecord, SeriesRepository
 
 CATCH_UP = ("latest", "all", "none")
@@ -382,18 +382,15 @@ class SeriesService:
             if closes_at and series.remind_minutes
             else None
         )
-        chosen = pack.section(section)
-        new_round = NewRound(
+        new_round = self._rounds.shape(
             guild_id=series.guild_id,
             pack_id=series.pack_id,
-            section_number=section,
-            section_title=chosen.title,
-            questions=chosen.questions,
-            stances=pack.stances,
+            pack=pack,
+            section=section,
             channel_id=series.channel_id,
-            opened_by=series.created_by,
+            by=series.created_by,
             closes_at=closes_at,
-            opened_at=now,
+            now=now,
             series_id=series.id,
             remind_at=remind_at,
         )

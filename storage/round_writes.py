@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
+
+from roundtable.rounds.model import Applied, Captured, Edit, Reply, RoundNotOpen
 
 RESPONSE_SELECT = (
     "SELECT id, round_id, user_id, kind, question, content, message_id, reply_to_id, "
     "created_at, edited_at FROM responses "
 )
 STANCE_COLUMNS = "round_id, user_id, opening, current, closing, changes"
-
-
-class RoundNotOpen(Exception):
-    """The round is closed or cancelled (or not this guild's)."""
 
 
 def now_iso() -> str:
@@ -146,43 +143,6 @@ def set_stance(
 
 
 # -- replies in round threads ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    """A member's message in a round's thread."""
-
-    guild_id: int
-    round_id: int
-    user_id: int
-    content: str
-    message_id: int
-    reply_to_id: int | None
-    created_at: datetime
-    name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    guild_id: int
-    message_id: int
-    content: str  # blank: the reply is deleted
-
-
-@dataclass(frozen=True, slots=True)
-class Delete:
-    guild_id: int
-    message_id: int
-
-
-Captured = Reply | Edit | Delete
-
-
-@dataclass(slots=True)
-class Applied:
-    added: int = 0
-    edited: int = 0
-    deleted: int = 0
 
 
 def add_reply(conn: sqlite3.Connection, reply: Reply) -> sqlite3.Row | None:

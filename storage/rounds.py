@@ -5,76 +5,32 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from roundtable.rounds.model import (
+    Applied,
+    Captured,
+    Delete,
+    Edit,
+    NewRound,
+    Reply,
+    ResponseRecord,
+    RoundAlreadyOpen,
+    RoundNotOpen,
+    RoundRecord,
+    StanceRecord,
+)
 from storage import round_writes as writes
 from storage.database import Database
-from storage.round_writes import Applied, Captured, Delete, Edit, Reply, RoundNotOpen
 from storage.shards import Shards, owned
 from storage.writer import SessionConnection
 
-__all__ = ["Applied", "Captured", "Delete", "Edit", "Reply", "RoundNotOpen"]
-
-
-class RoundAlreadyOpen(Exception):
-    def __init__(self, round_id: int):
-        super().__init__(round_id)
-        self.round_id = round_id
-
-
-@dataclass(frozen=True, slots=True)
-class RoundRecord:
-    id: int
-    guild_id: int
-    pack_id: int
-    section_number: int
-    section_title: str
-    questions: tuple[str, ...]
-    stances: tuple[str, ...]
-    channel_id: int
-    thread_id: int | None
-    posts: tuple[tuple[int, int], ...]  # (channel id, message id); the last has the buttons
-    status: str
-    opened_by: int
-    opened_at: datetime
-    closes_at: datetime | None
-    closed_at: datetime | None
-    closed_by: int | None
-    close_steps: tuple[str, ...] = ()  # the close steps done (roundtable.rounds.CLOSE_STEPS)
-    close_pending: bool = False  # closed or cancelled, with steps still to do on Discord
-    series_id: int | None = None  # the scheduled series that posted it
-    remind_at: datetime | None = None
-    reminded_at: datetime | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status == "open"
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseRecord:
-    id: int
-    round_id: int
-    user_id: int
-    kind: str
-    question: int | None
-    content: str
-    message_id: int | None
-    reply_to_id: int | None
-    created_at: datetime
-    edited_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class StanceRecord:
-    round_id: int
-    user_id: int
-    opening: str
-    current: str
-    closing: str | None
-    changes: int
+# The nouns are the core's (roundtable.rounds.model); named here for the repository's callers.
+__all__ = [
+    "Applied", "Captured", "Delete", "Edit", "NewRound", "Reply", "ResponseRecord",
+    "RoundAlreadyOpen", "RoundNotOpen", "RoundRecord", "RoundRepository", "StanceRecord",
+]  # fmt: skip
 
 
 def _when(value: str | None) -> datetime | None:
@@ -148,22 +104,6 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-@dataclass(frozen=True, slots=True)
-class NewRound:
-    guild_id: int
-    pack_id: int
-    section_number: int
-    section_title: str
-    questions: tuple[str, ...]
-    stances: tuple[str, ...]
-    channel_id: int
-    opened_by: int
-    closes_at: datetime | None
-    opened_at: datetime  # the service's clock, not the machine's (tests and the demo run theirs)
-    series_id: int | None = None
-    remind_at: datetime | None = None
-
-
 async def insert_round(conn: SessionConnection, new: NewRound) -> int:
     """Reserve an open round inside the caller's transaction; RoundAlreadyOpen if its section
     already has one."""
@@ -209,37 +149,12 @@ class RoundRepository:
 
     # -- rounds -----------------------------------------------------------------------------
 
-    async def create(
-        self,
-        *,
-        guild_id: int,
-        pack_id: int,
-        section_number: int,
-        section_title: str,
-        questions: Sequence[str],
-        stances: Sequence[str],
-        channel_id: int,
-        opened_by: int,
-        closes_at: datetime | None,
-        now: datetime,
-    ) -> RoundRecord:
-        """Reserve an open round, opened at `now`; RoundAlreadyOpen if this section already has
-        one."""
-        new = NewRound(
-            guild_id=guild_id,
-            pack_id=pack_id,
-            section_number=section_number,
-            section_title=section_title,
-            questions=tuple(questions),
-            stances=tuple(stances),
-            channel_id=channel_id,
-            opened_by=opened_by,
-            closes_at=closes_at,
-            opened_at=now,
-        )
+    async def create(self, new: NewRound) -> RoundRecord:
+        """Reserve the open round the rounds service shaped; RoundAlreadyOpen if its section
+        already has one."""
         async with self._db.transaction() as conn:
             round_id = await insert_round(conn, new)
-        found = await self.get(guild_id, round_id)
+        found = await self.get(new.guild_id, round_id)
         assert found is not None
         return found
 

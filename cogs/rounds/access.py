@@ -12,7 +12,7 @@ from roundtable.errors import UserError
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot
-    from storage.rounds import RoundRecord
+    from roundtable.rounds.model import RoundRecord
 
 
 def guild_of(interaction: discord.Interaction[Any]) -> int:

@@ -22,8 +22,8 @@ from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
 from roundtable.rounds import MODAL_QUESTIONS
+from roundtable.rounds.model import RoundRecord
 from roundtable.text import clip, plural
-from storage.rounds import RoundRecord
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot

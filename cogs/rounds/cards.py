@@ -10,8 +10,8 @@ import discord
 
 from cogs.support import render
 from roundtable.packs.excerpts import EMBED_TOTAL_MAX
+from roundtable.rounds.model import ResponseRecord, RoundRecord, StanceRecord
 from roundtable.text import clip
-from storage.rounds import ResponseRecord, RoundRecord, StanceRecord
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot

@@ -22,7 +22,7 @@ from cogs.rounds.cards import cards_in_thread, restore_cards
 from cogs.rounds.posts import closing_embed, reopened_text
 from cogs.support.summary_posts import post_summary
 from roundtable.rounds import ClosePlan
-from storage.rounds import RoundRecord
+from roundtable.rounds.model import RoundRecord
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot

@@ -11,8 +11,8 @@ import discord
 
 from cogs.rounds import ids
 from roundtable.rounds import ANSWER_MAX
+from roundtable.rounds.model import RoundRecord
 from roundtable.text import clip
-from storage.rounds import RoundRecord
 
 
 def answer_modal(

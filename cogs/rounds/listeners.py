@@ -3,7 +3,7 @@
 Answer forms are matched by custom_id (cogs/rounds/ids.py), not by a modal object in memory, so
 a form opened before a restart is still recorded after it. Thread messages, edits and deletions
 are not listeners: the bot hands them to `intake` as they are dispatched (no task per message),
-which passes round threads' events to the core's capture (roundtable/capture.py).
+which passes round threads' events to the core's capture (roundtable/rounds/capture.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from cogs.rounds.cards import show_answers
 from cogs.rounds.forms import submitted_values
 from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error
-from roundtable.capture import BATCH
 from roundtable.errors import UserError
-from storage.rounds import Reply
+from roundtable.rounds.capture import BATCH
+from roundtable.rounds.model import Reply
 
 log = logging.getLogger(__name__)
 REPLY_TYPES = (discord.MessageType.default, discord.MessageType.reply)

@@ -12,8 +12,8 @@ from cogs.support import render
 from roundtable.packs.excerpts import Excerpt, layout
 from roundtable.packs.model import Pack
 from roundtable.rounds import Participation, title_of
+from roundtable.rounds.model import RoundRecord
 from roundtable.text import clip, plural
-from storage.rounds import RoundRecord
 
 if TYPE_CHECKING:
     pass

@@ -12,9 +12,9 @@ from cogs.rounds.buttons import round_view
 from cogs.rounds.posts import already_posted, excerpt, missing_permissions, post_round
 from cogs.support import render
 from roundtable.rounds import Participation, thread_name, title_of
+from roundtable.rounds.model import RoundRecord
 from roundtable.series import Paused, PostPlan, Skipped
 from roundtable.text import plural
-from storage.rounds import RoundRecord
 from storage.series import SeriesRecord
 
 if TYPE_CHECKING:

@@ -14,7 +14,6 @@ from discord.ext import commands
 
 from cogs import EXTENSIONS
 from cogs.support.tree import RoundtableTree
-from roundtable.capture import ReplyCapture
 from roundtable.clock import Clock
 from roundtable.exports.service import ExportService
 from roundtable.guild_config import GuildConfig
@@ -22,6 +21,7 @@ from roundtable.packs.library import PackLibrary
 from roundtable.packs.worker import ProcessRunner
 from roundtable.packs.writers import LLMWriter
 from roundtable.rounds import RoundService
+from roundtable.rounds.capture import ReplyCapture
 from roundtable.series import SeriesService
 from roundtable.settings import Settings
 from roundtable.summaries.service import SummaryService

@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from roundtable.rounds import RoundService
-from storage.rounds import Captured, Delete, Edit
+from roundtable.rounds.model import Captured, Delete, Edit
+from roundtable.rounds.service import RoundService
 
 log = logging.getLogger(__name__)
 

@@ -25,17 +25,18 @@ from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.model import Pack
-from storage.rounds import (
+from roundtable.rounds.model import (
     Applied,
     Captured,
+    NewRound,
     Reply,
     ResponseRecord,
     RoundAlreadyOpen,
     RoundNotOpen,
     RoundRecord,
-    RoundRepository,
     StanceRecord,
 )
+from roundtable.rounds.store import RoundStore
 
 ANSWER_MAX = 4000  # Discord's text input limit
 MODAL_QUESTIONS = 5  # Discord's limit of inputs in a modal
@@ -135,7 +136,7 @@ class RoundThreads:
 class RoundService:
     def __init__(
         self,
-        rounds: RoundRepository,
+        rounds: RoundStore,
         packs: PackLibrary,
         config: GuildConfig,
         clock: Clock | None = None,
@@ -172,25 +173,56 @@ class RoundService:
         closes_at = None
         if closes_in:
             closes_at = now + parse_duration(closes_in)
-        chosen = pack.section(section)
+        new = self.shape(
+            guild_id=guild_id,
+            pack_id=record.id,
+            pack=pack,
+            section=section,
+            channel_id=channel_id,
+            by=by,
+            closes_at=closes_at,
+            now=now,
+        )
         try:
-            reserved = await self._repo.create(
-                guild_id=guild_id,
-                pack_id=record.id,
-                section_number=section,
-                section_title=chosen.title,
-                questions=chosen.questions,
-                stances=pack.stances,
-                channel_id=channel_id,
-                opened_by=by,
-                closes_at=closes_at,
-                now=now,
-            )
+            reserved = await self._repo.create(new)
         except RoundAlreadyOpen as exc:
             raise UserError(
                 f"Round {exc.round_id} on this section is already open: close it first."
             ) from None
         return reserved, pack
+
+    def shape(
+        self,
+        *,
+        guild_id: int,
+        pack_id: int,
+        pack: Pack,
+        section: int,
+        channel_id: int,
+        by: int,
+        closes_at: datetime | None,
+        now: datetime,
+        series_id: int | None = None,
+        remind_at: datetime | None = None,
+    ) -> NewRound:
+        """The one place a round is shaped: a section's title and questions and the pack's
+        stances, frozen into the round (a later edit of the pack does not change it). A series
+        asks for each occurrence's round here and claims it in its own transaction."""
+        chosen = pack.section(section)
+        return NewRound(
+            guild_id=guild_id,
+            pack_id=pack_id,
+            section_number=section,
+            section_title=chosen.title,
+            questions=tuple(chosen.questions),
+            stances=tuple(pack.stances),
+            channel_id=channel_id,
+            opened_by=by,
+            closes_at=closes_at,
+            opened_at=now,
+            series_id=series_id,
+            remind_at=remind_at,
+        )
 
     async def posted(
         self, record: RoundRecord, *, thread_id: int, posts: Sequence[tuple[int, int]]
@@ -349,7 +381,7 @@ class RoundService:
         name: str | None = None,
     ) -> ResponseRecord | None:
         """A member's message in an open round's thread, stored now; None when it is not one.
-        (Live messages go through `roundtable.capture`, in batches.)"""
+        (Live messages go through `roundtable.rounds.capture`, in batches.)"""
         reply = self.reply_of(
             guild_id,
             thread_id,

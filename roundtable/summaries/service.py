@@ -18,10 +18,10 @@ from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
 from roundtable.prompting import LLMError
 from roundtable.rounds import RoundService, title_of
+from roundtable.rounds.model import RoundRecord
 from roundtable.summaries import summarise_offline
 from roundtable.summaries.model import Contribution, Discussion, Summary, only_real_citations
 from storage.privacy import PrivacyRepository
-from storage.rounds import RoundRecord
 from storage.summaries import SummaryRecord, SummaryRepository
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""The reply capture (roundtable/capture.py) with the real rounds service on a real SQLite file:
+"""The reply capture (roundtable/rounds/capture.py) with the real rounds service on a real SQLite file:
 what is stored, in which order, what costs nothing, and what the backlog looks like."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from roundtable.capture import ReplyCapture
 from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.rounds import RoundService
+from roundtable.rounds.capture import ReplyCapture
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository

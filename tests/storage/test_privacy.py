@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from storage.database import Database
 from storage.privacy import Privacy, PrivacyRepository
-from storage.rounds import RoundRepository
+from storage.rounds import NewRound, RoundRepository
 from storage.summaries import SummaryRepository
 
 NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
@@ -22,28 +22,32 @@ async def test_defaults_and_changes(db: Database) -> None:
 async def test_forget_is_per_guild_and_counts(db: Database, pack_id: int) -> None:
     rounds = RoundRepository(db)
     mine = await rounds.create(
-        guild_id=1,
-        pack_id=1,
-        section_number=1,
-        section_title="S",
-        questions=["Q?"],
-        stances=["A", "B"],
-        channel_id=9,
-        opened_by=1,
-        closes_at=None,
-        now=NOW,
+        NewRound(
+            guild_id=1,
+            pack_id=1,
+            section_number=1,
+            section_title="S",
+            questions=["Q?"],
+            stances=["A", "B"],
+            channel_id=9,
+            opened_by=1,
+            closes_at=None,
+            opened_at=NOW,
+        )
     )
     theirs = await rounds.create(
-        guild_id=2,
-        pack_id=1,
-        section_number=1,
-        section_title="S",
-        questions=["Q?"],
-        stances=["A", "B"],
-        channel_id=8,
-        opened_by=1,
-        closes_at=None,
-        now=NOW,
+        NewRound(
+            guild_id=2,
+            pack_id=1,
+            section_number=1,
+            section_title="S",
+            questions=["Q?"],
+            stances=["A", "B"],
+            channel_id=8,
+            opened_by=1,
+            closes_at=None,
+            opened_at=NOW,
+        )
     )
     await rounds.save_answers(1, mine.id, 5, {1: "answer"})
     await rounds.set_stance(1, mine.id, 5, "A")

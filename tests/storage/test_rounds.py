@@ -11,6 +11,7 @@ from storage.database import Database
 from storage.rounds import (
     Delete,
     Edit,
+    NewRound,
     Reply,
     RoundAlreadyOpen,
     RoundNotOpen,
@@ -30,16 +31,18 @@ async def create(
     repo: RoundRepository, *, guild: int = 1, section: int = 1, closes_at: datetime | None = None
 ) -> RoundRecord:
     return await repo.create(
-        guild_id=guild,
-        pack_id=1,
-        section_number=section,
-        section_title=f"Section {section}",
-        questions=["Why?", "How?"],
-        stances=["Agree", "Disagree"],
-        channel_id=10,
-        opened_by=7,
-        closes_at=closes_at,
-        now=NOW,
+        NewRound(
+            guild_id=guild,
+            pack_id=1,
+            section_number=section,
+            section_title=f"Section {section}",
+            questions=["Why?", "How?"],
+            stances=["Agree", "Disagree"],
+            channel_id=10,
+            opened_by=7,
+            closes_at=closes_at,
+            opened_at=NOW,
+        )
     )
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from storage.database import Database
-from storage.rounds import RoundRepository
+from storage.rounds import NewRound, RoundRepository
 from storage.series import NewSeries, SeriesRepository
 from storage.shards import Shards
 
@@ -35,11 +35,11 @@ async def rounds(db: Database, pack_id: int) -> list[int]:
     repo = RoundRepository(db)
     ids = []
     for n, guild in enumerate(GUILDS):
-        record = await repo.create(
+        record = await repo.create(NewRound(
             guild_id=guild, pack_id=1, section_number=1, section_title="S", questions=["Q?"],
             stances=["Yes", "No"], channel_id=10, opened_by=7, closes_at=NOW - timedelta(hours=1),
-            now=NOW - timedelta(hours=3),
-        )  # fmt: skip
+            opened_at=NOW - timedelta(hours=3),
+        ))  # fmt: skip
         await repo.attach(record.id, thread_id=900 + n, posts=[(10, 800 + n)])
         ids.append(record.id)
     async with db.transaction() as conn:

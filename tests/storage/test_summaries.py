@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from storage.database import Database
-from storage.rounds import RoundRepository
+from storage.rounds import NewRound, RoundRepository
 from storage.summaries import SummaryRepository
 
 
@@ -17,16 +17,18 @@ async def round_ids(db: Database, pack_id: int) -> tuple[int, int]:
     made = []
     for guild in (1, 2):
         record = await rounds.create(
-            guild_id=guild,
-            pack_id=1,
-            section_number=1,
-            section_title="S",
-            questions=["Q?"],
-            stances=[],
-            channel_id=9,
-            opened_by=1,
-            closes_at=None,
-            now=datetime(2026, 12, 1, 18, 0, tzinfo=UTC),
+            NewRound(
+                guild_id=guild,
+                pack_id=1,
+                section_number=1,
+                section_title="S",
+                questions=["Q?"],
+                stances=[],
+                channel_id=9,
+                opened_by=1,
+                closes_at=None,
+                opened_at=datetime(2026, 12, 1, 18, 0, tzinfo=UTC),
+            )
         )
         made.append(record.id)
     return made[0], made[1]
