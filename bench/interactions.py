@@ -69,6 +69,7 @@ async def stored_answers(db: Path, guild_id: int, members: list[int], rounds: in
     """`rounds` closed rounds of PER_ROUND answers; returns the id of one with a summary."""
     from roundtable.guild_config import GuildConfig
     from roundtable.packs.library import PackLibrary
+    from roundtable.privacy.service import PrivacyService
     from roundtable.rounds import RoundService
     from roundtable.summaries.service import SummaryService
     from storage.database import Database
@@ -111,7 +112,10 @@ async def stored_answers(db: Path, guild_id: int, members: list[int], rounds: in
         config = GuildConfig(GuildSettingsRepository(database), llm_configured=False)
         service = RoundService(RoundRepository(database), packs, config)
         summaries = SummaryService(
-            SummaryRepository(database), service, PrivacyRepository(database), config
+            SummaryRepository(database),
+            service,
+            PrivacyService(PrivacyRepository(database)),
+            config,
         )
         await summaries.make(await service.get(guild_id, summarised), engine="offline")
         return summarised

@@ -14,7 +14,7 @@ from cogs.support.render import channel as channel_mention
 from cogs.support.render import role as role_mention
 from cogs.support.render import timestamp, user
 from roundtable.guild_config import THREAD_ON_CLOSE, ConfigChange, suggest_timezones
-from storage.guild_settings import GuildSettings
+from roundtable.guild_config.model import GuildSettings
 
 Interaction = discord.Interaction[RoundtableBot]
 

@@ -10,8 +10,8 @@ from cogs.support.bot import RoundtableBot
 from cogs.support.checks import require_guild
 from cogs.support.confirm import ask
 from cogs.support.render import COLOUR, delete_messages
+from roundtable.privacy.model import Privacy
 from roundtable.text import plural
-from storage.privacy import Privacy
 
 Interaction = discord.Interaction[RoundtableBot]
 

@@ -14,9 +14,9 @@ from cogs.support.confirm import Confirm, ask
 from cogs.support.render import COLOUR, channel, fit_lines, listing, role, timestamp
 from roundtable.errors import UserError
 from roundtable.guild_config import suggest_timezones
-from roundtable.series import Occurrence
+from roundtable.series.model import SeriesRecord
+from roundtable.series.service import Occurrence
 from roundtable.text import clip
-from storage.series import SeriesRecord
 
 Interaction = discord.Interaction[RoundtableBot]
 SERIES = "The series' number (start typing to search)"

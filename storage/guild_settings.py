@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
-from typing import Final
 
+from roundtable.guild_config.model import UNSET, GuildSettings, Unset
 from storage.database import Database
 
-
-class Unset(Enum):
-    UNSET = "UNSET"
-
-
-UNSET: Final = Unset.UNSET
-"""Leave a field as it is (None means: clear it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class GuildSettings:
-    guild_id: int
-    moderator_role_id: int | None = None
-    discussion_channel_id: int | None = None
-    timezone: str = "UTC"
-    summary_mode: str = "offline"
-    thread_on_close: str = "lock"  # lock | archive | keep
-    updated_at: datetime | None = None
-    updated_by: int | None = None
+# The nouns are the core's (roundtable.guild_config.model); named here for the repository's
+# callers.
+__all__ = ["UNSET", "GuildSettings", "GuildSettingsRepository", "Unset"]
 
 
 def _from_row(row: sqlite3.Row) -> GuildSettings:

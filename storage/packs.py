@@ -3,39 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from roundtable.packs.model import DuplicatePack, PackInUse, PackRecord
 from storage.database import Database
 
-
-class PackInUse(Exception):
-    """Rounds were run on this pack, or a series posts it; it is kept."""
-
-    def __init__(self, rounds: int, series: int = 0):
-        super().__init__(rounds, series)
-        self.rounds = rounds
-        self.series = series
-
-
-class DuplicatePack(Exception):
-    """A pack with this slug already exists for the guild (or is shipped)."""
-
-
-@dataclass(frozen=True, slots=True)
-class PackRecord:
-    id: int
-    guild_id: int | None
-    slug: str
-    title: str
-    body: str
-    sections: int
-    created_by: int | None
-    created_at: datetime
-
-    @property
-    def shipped(self) -> bool:
-        return self.guild_id is None
+# The nouns are the core's (roundtable.packs.model); named here for the repository's callers.
+__all__ = ["DuplicatePack", "PackInUse", "PackRecord", "PackRepository"]
 
 
 def _record(row: sqlite3.Row) -> PackRecord:

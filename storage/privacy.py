@@ -3,32 +3,13 @@
 from __future__ import annotations
 
 import builtins
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from roundtable.privacy.model import Forgotten, Privacy
 from storage.database import Database
 
-EXPORT_CHOICES = ("named", "anonymous", "excluded")
-
-
-@dataclass(frozen=True, slots=True)
-class Privacy:
-    guild_id: int
-    user_id: int
-    no_ai: bool = False
-    exports: str = "named"  # named | anonymous ("a member") | excluded
-
-
-@dataclass(frozen=True, slots=True)
-class Forgotten:
-    answers: int
-    replies: int
-    stances: int
-    message_ids: tuple[tuple[int, int], ...]  # (thread id, message id) the bot posted answers in
-
-    @property
-    def total(self) -> int:
-        return self.answers + self.replies + self.stances
+# The nouns are the core's (roundtable.privacy.model); named here for the repository's callers.
+__all__ = ["Forgotten", "Privacy", "PrivacyRepository"]
 
 
 class PrivacyRepository:
@@ -60,13 +41,6 @@ class PrivacyRepository:
             "SELECT user_id FROM member_privacy WHERE guild_id = ? AND no_ai = 1", (guild_id,)
         )
         return {r["user_id"] for r in rows}
-
-    async def export_choices(self, guild_id: int) -> dict[int, str]:
-        rows = await self._db.fetch_all(
-            "SELECT user_id, exports FROM member_privacy WHERE guild_id = ? AND exports != 'named'",
-            (guild_id,),
-        )
-        return {r["user_id"]: r["exports"] for r in rows}
 
     async def forget(self, guild_id: int, user_id: int) -> Forgotten:
         """Delete all the member's answers, replies and stances in the guild, in one go."""

@@ -5,55 +5,16 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
+from roundtable.rounds.model import NewRound
+from roundtable.series.model import Claim, NewSeries, SeriesExists, SeriesMoved, SeriesRecord
 from storage.database import Database
-from storage.rounds import NewRound, insert_round
+from storage.rounds import insert_round
 from storage.shards import Shards, owned
 
-
-class SeriesExists(Exception):
-    def __init__(self, series_id: int):
-        super().__init__(series_id)
-        self.series_id = series_id
-
-
-class SeriesMoved(Exception):
-    """The series changed (edited, paused, claimed by another pass) since it was read."""
-
-
-@dataclass(frozen=True, slots=True)
-class SeriesRecord:
-    id: int
-    guild_id: int
-    pack_id: int
-    channel_id: int
-    every: str
-    rule: str
-    starts_on: date
-    at: time
-    timezone: str
-    round_minutes: int | None
-    remind_minutes: int | None
-    ping_role_id: int | None
-    catch_up: str
-    loop: bool
-    next_section: int
-    next_at: datetime | None
-    status: str  # active | paused | finished
-    paused_reason: str | None
-    created_by: int
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    series_id: int
-    occurrence: datetime
-    section_number: int | None
-    round_id: int | None
-    state: str
+# The nouns are the core's (roundtable.series.model); named here for the repository's callers.
+__all__ = ["Claim", "NewSeries", "SeriesExists", "SeriesMoved", "SeriesRecord", "SeriesRepository"]
 
 
 _SELECT = (
@@ -100,26 +61,6 @@ def _claim(row: sqlite3.Row) -> Claim:
         round_id=row["round_id"],
         state=row["state"],
     )
-
-
-@dataclass(frozen=True, slots=True)
-class NewSeries:
-    guild_id: int
-    pack_id: int
-    channel_id: int
-    every: str
-    rule: str
-    starts_on: date
-    at: time
-    timezone: str
-    round_minutes: int | None
-    remind_minutes: int | None
-    ping_role_id: int | None
-    catch_up: str
-    loop: bool
-    next_section: int
-    next_at: datetime
-    created_by: int
 
 
 class SeriesRepository:

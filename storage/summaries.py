@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from roundtable.summaries.model import SummaryRecord
 from storage.database import Database
 
-
-@dataclass(frozen=True, slots=True)
-class SummaryRecord:
-    id: int
-    round_id: int
-    engine: str
-    content_hash: str
-    body: dict
-    prompt_tokens: int
-    completion_tokens: int
-    created_by: int | None
-    created_at: datetime
+# The noun is the core's (roundtable.summaries.model); named here for the repository's callers.
+__all__ = ["SummaryRecord", "SummaryRepository"]
 
 
 def _record(row: sqlite3.Row) -> SummaryRecord:

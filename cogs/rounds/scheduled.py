@@ -13,9 +13,9 @@ from cogs.rounds.posts import already_posted, excerpt, missing_permissions, post
 from cogs.support import render
 from roundtable.rounds import Participation, thread_name, title_of
 from roundtable.rounds.model import RoundRecord
-from roundtable.series import Paused, PostPlan, Skipped
+from roundtable.series.model import SeriesRecord
+from roundtable.series.service import Paused, PostPlan, Skipped
 from roundtable.text import plural
-from storage.series import SeriesRecord
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot

@@ -20,9 +20,10 @@ from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.worker import ProcessRunner
 from roundtable.packs.writers import LLMWriter
+from roundtable.privacy.service import PrivacyService
 from roundtable.rounds import RoundService
 from roundtable.rounds.capture import ReplyCapture
-from roundtable.series import SeriesService
+from roundtable.series.service import SeriesService
 from roundtable.settings import Settings
 from roundtable.summaries.service import SummaryService
 from roundtable.watchdog import Watchdog
@@ -125,7 +126,7 @@ class RoundtableBot(commands.Bot):
         self.series = SeriesService(
             SeriesRepository(db, shards), self.rounds, self.packs, self.guild_config, self.clock
         )
-        self.privacy = PrivacyRepository(db)
+        self.privacy = PrivacyService(PrivacyRepository(db))
         self.summaries = SummaryService(
             SummaryRepository(db),
             self.rounds,

@@ -14,12 +14,12 @@ from roundtable.packs.blocks import Document, LeftOut
 from roundtable.packs.excerpts import MAX_PARTS, PART_CHARS, parts_needed
 from roundtable.packs.format import MARKER, PackError, Problem, parse_pack, render_pack
 from roundtable.packs.importer import Joined, Split, decode, import_document
-from roundtable.packs.model import Pack, Section
+from roundtable.packs.model import DuplicatePack, Pack, PackInUse, PackRecord, Section
 from roundtable.packs.questions import MIN_QUESTIONS
 from roundtable.packs.readers.detect import kind_of, read_kind, read_string
+from roundtable.packs.store import PackStore
 from roundtable.packs.worker import Runner, in_thread
 from roundtable.packs.writers import QuestionWriter, TemplateWriter
-from storage.packs import DuplicatePack, PackInUse, PackRecord, PackRepository
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +218,7 @@ def _parse_cached(body: str) -> Pack:
 class PackLibrary:
     def __init__(
         self,
-        repo: PackRepository,
+        repo: PackStore,
         *,
         writer: QuestionWriter | None = None,
         run: Runner = in_thread,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime
 
 MAX_SECTIONS = 100
 MAX_SECTION_TITLE = 90  # leaves room in thread names (100) for "Round 3 · "
@@ -52,3 +53,35 @@ def slugify(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", plain).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     return slug[:50].rstrip("-") or "pack"
+
+
+# -- a pack as the bot keeps it ------------------------------------------------------------------
+
+
+class PackInUse(Exception):
+    """Rounds were run on this pack, or a series posts it; it is kept."""
+
+    def __init__(self, rounds: int, series: int = 0):
+        super().__init__(rounds, series)
+        self.rounds = rounds
+        self.series = series
+
+
+class DuplicatePack(Exception):
+    """A pack with this slug already exists for the guild (or is shipped)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackRecord:
+    id: int
+    guild_id: int | None
+    slug: str
+    title: str
+    body: str
+    sections: int
+    created_by: int | None
+    created_at: datetime
+
+    @property
+    def shipped(self) -> bool:
+        return self.guild_id is None

@@ -178,3 +178,19 @@ def only_real_citations(summary: Summary, d: Discussion) -> Summary:
         prompt_tokens=summary.prompt_tokens,
         completion_tokens=summary.completion_tokens,
     )
+
+
+# -- a summary as the bot keeps it -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRecord:
+    id: int
+    round_id: int
+    engine: str
+    content_hash: str
+    body: dict
+    prompt_tokens: int
+    completion_tokens: int
+    created_by: int | None
+    created_at: datetime

@@ -16,13 +16,19 @@ from typing import TYPE_CHECKING
 
 from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
+from roundtable.privacy.service import PrivacyService
 from roundtable.prompting import LLMError
 from roundtable.rounds import RoundService, title_of
 from roundtable.rounds.model import RoundRecord
 from roundtable.summaries import summarise_offline
-from roundtable.summaries.model import Contribution, Discussion, Summary, only_real_citations
-from storage.privacy import PrivacyRepository
-from storage.summaries import SummaryRecord, SummaryRepository
+from roundtable.summaries.model import (
+    Contribution,
+    Discussion,
+    Summary,
+    SummaryRecord,
+    only_real_citations,
+)
+from roundtable.summaries.store import SummaryStore
 
 if TYPE_CHECKING:
     from roundtable.summaries.llm_engine import LLMSummariser
@@ -43,9 +49,9 @@ class Made:
 class SummaryService:
     def __init__(
         self,
-        repo: SummaryRepository,
+        repo: SummaryStore,
         rounds: RoundService,
-        privacy: PrivacyRepository,
+        privacy: PrivacyService,
         config: GuildConfig,
         llm: LLMSummariser | None = None,
     ):

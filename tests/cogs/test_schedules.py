@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from roundtable.clock import ManualClock
-from roundtable.recurrence import Recurrence, zone
+from roundtable.series.recurrence import Recurrence, zone
 from sandbox import Channel, Message, Perm, Sandbox
 from storage.database import Database
 from tests.harness import World, running_bot

@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 
 from roundtable.errors import UserError
-from roundtable.recurrence import Recurrence, parse_every, parse_time, zone
+from roundtable.series.recurrence import Recurrence, parse_every, parse_time, zone
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -11,9 +11,9 @@ from roundtable.clock import ManualClock
 from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
-from roundtable.recurrence import zone
 from roundtable.rounds import RoundService
-from roundtable.series import Paused, PostPlan, SeriesService, Skipped
+from roundtable.series.recurrence import zone
+from roundtable.series.service import Paused, PostPlan, SeriesService, Skipped
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository

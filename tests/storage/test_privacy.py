@@ -16,7 +16,8 @@ async def test_defaults_and_changes(db: Database) -> None:
     await repo.set(1, 5, no_ai=True, exports="excluded")
     assert await repo.get(1, 5) == Privacy(1, 5, True, "excluded")
     assert await repo.get(2, 5) == Privacy(2, 5)
-    assert await repo.export_choices(1) == {5: "excluded"}
+    await repo.set(1, 6, no_ai=True, exports="named")
+    assert await repo.opted_out_of_ai(1) == {5, 6} and await repo.opted_out_of_ai(2) == set()
 
 
 async def test_forget_is_per_guild_and_counts(db: Database, pack_id: int) -> None:

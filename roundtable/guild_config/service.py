@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from roundtable.errors import UserError
-from storage.guild_settings import UNSET, GuildSettings, GuildSettingsRepository, Unset
+from roundtable.guild_config.model import UNSET, GuildSettings, Unset
+from roundtable.guild_config.store import GuildSettingsStore
 
 SUMMARY_MODES = ("offline", "llm")
 THREAD_ON_CLOSE = {
@@ -94,7 +95,7 @@ class ConfigChange:
 class GuildConfig:
     """The decisions behind /config; storage does the persisting."""
 
-    def __init__(self, repo: GuildSettingsRepository, *, llm_configured: bool):
+    def __init__(self, repo: GuildSettingsStore, *, llm_configured: bool):
         self._repo = repo
         self._llm_configured = llm_configured
         # Read on every moderator command and every close; changed only through this service

@@ -21,11 +21,12 @@ from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig, validate_timezone
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.model import Pack
-from roundtable.recurrence import Recurrence, parse_date, parse_every, parse_time
-from roundtable.recurrence import zone as tz
 from roundtable.rounds import RoundService
 from roundtable.rounds.model import RoundAlreadyOpen, RoundRecord
-from storage.series import NewSeries, SeriesExists, SeriesMoved, SeriesRecord, SeriesRepository
+from roundtable.series.model import NewSeries, SeriesExists, SeriesMoved, SeriesRecord
+from roundtable.series.recurrence import Recurrence, parse_date, parse_every, parse_time
+from roundtable.series.recurrence import zone as tz
+from roundtable.series.store import SeriesStore
 
 CATCH_UP = ("latest", "all", "none")
 GRACE = timedelta(minutes=15)  # an occurrence later than this was missed (the bot was down)
@@ -89,7 +90,7 @@ def _minutes(text: str | None) -> int | None:
 class SeriesService:
     def __init__(
         self,
-        repo: SeriesRepository,
+        repo: SeriesStore,
         rounds: RoundService,
         packs: PackLibrary,
         config: GuildConfig,

@@ -1,0 +1,1 @@
+"""Members' privacy: their choices (model), the service that keeps them, and its store."""

@@ -1,0 +1,28 @@
+"""What a member allows Roundtable to do with what they write, and what /forget deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Exports: show my name, show me as "a member", or leave me out.
+EXPORT_CHOICES = ("named", "anonymous", "excluded")
+
+
+@dataclass(frozen=True, slots=True)
+class Privacy:
+    guild_id: int
+    user_id: int
+    no_ai: bool = False
+    exports: str = "named"  # named | anonymous ("a member") | excluded
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    answers: int
+    replies: int
+    stances: int
+    message_ids: tuple[tuple[int, int], ...]  # (thread id, message id) the bot posted answers in
+
+    @property
+    def total(self) -> int:
+        return self.answers + self.replies + self.stances
