@@ -288,6 +288,7 @@ async def _write_export(settings: Settings, args: argparse.Namespace) -> str:
     from roundtable.exports.model import Scope
     from roundtable.exports.service import ExportService
     from storage.database import open_database
+    from storage.exports import ExportStorage
 
     if not settings.database_url and not settings.database_path.is_file():
         raise UserError(f"There is no database at {settings.database_path} (DATABASE_PATH).")
@@ -300,7 +301,7 @@ async def _write_export(settings: Settings, args: argparse.Namespace) -> str:
     else:
         scope = Scope("server")
     async with open_database(settings.database_path, settings.database_url) as db:
-        service = ExportService(db)
+        service = ExportService(ExportStorage(db))
         guild = args.guild if args.guild is not None else await service.only_guild()
         request = await service.request(
             guild,

@@ -144,6 +144,7 @@ def one(db_path: Path, fmt: str, out: Path) -> None:
     from roundtable.exports.service import ExportService
     from roundtable.exports.writers.html import warm_up
     from storage.database import Database
+    from storage.exports import ExportStorage
 
     warm_up()  # as the bot does when it loads the exports cog
     stalls = [0.0]
@@ -158,7 +159,7 @@ def one(db_path: Path, fmt: str, out: Path) -> None:
 
     async def run() -> tuple[float, int]:
         async with Database.open(db_path) as db:
-            service = ExportService(db)
+            service = ExportService(ExportStorage(db))
             before = rss_now()
             tick = asyncio.create_task(ticker())
             began = time.perf_counter()

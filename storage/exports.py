@@ -15,80 +15,27 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 from typing import Any
 
+from roundtable.exports.model import (
+    Author,
+    EditRow,
+    ResponseRow,
+    RoundRow,
+    RoundTotals,
+    StanceRow,
+)
+from roundtable.guild_config.model import GuildSettings
+from roundtable.packs.model import PackRecord
+from roundtable.series.model import SeriesRecord
 from storage.database import Database, Snapshot
+from storage.guild_settings import GuildSettingsRepository
+from storage.packs import PackRepository
+from storage.series import SeriesRepository
 
 BATCH = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class RoundRow:
-    id: int
-    pack_id: int
-    pack_slug: str
-    pack_title: str
-    section_number: int
-    section_title: str
-    questions: tuple[str, ...]
-    stances: tuple[str, ...]
-    channel_id: int
-    thread_id: int | None
-    status: str
-    opened_at: datetime
-    closed_at: datetime | None
-    series_id: int | None
-    closes_at: datetime | None = None
-
-
-@dataclass(slots=True)  # not frozen: made once per exported row, and frozen costs 3x
-class Author:
-    user_id: int
-    name: str | None  # the display name last seen; None when never stored
-    choice: str  # named | anonymous ("a member"); excluded rows are never read
-
-
-@dataclass(slots=True)  # not frozen: made once per exported row, and frozen costs 3x
-class ResponseRow:
-    id: int
-    kind: str  # answer | reply
-    question: int | None
-    author: Author
-    content: str
-    message_id: int | None
-    created_at: str  # as stored: ISO 8601, UTC
-    edited_at: str | None
-    reply_to_message: int | None
-    reply_to: Author | None  # the recorded author of the message replied to, when known
-
-
-@dataclass(frozen=True, slots=True)
-class StanceRow:
-    author: Author
-    opening: str
-    closing: str  # the closing stance, or the current one while the round is open
-    changes: int
-
-
-@dataclass(frozen=True, slots=True)
-class EditRow:
-    response_id: int
-    kind: str
-    question: int | None
-    author: Author
-    content: str
-    replaced_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RoundTotals:
-    members: int
-    answers: int
-    replies: int
-    stances: dict[str, tuple[int, int]]  # label -> (opening, closing), counted members only
 
 
 def _when(value: str | None) -> datetime | None:
@@ -337,3 +284,26 @@ class ExportReader:
             (guild_id, round_id),
         )
         return json.loads(rows[0]["body"]) if rows else None
+
+
+class ExportStorage:
+    """The export service's store (roundtable.exports.store.ExportStore): one snapshot of the
+    database for the rows, and the few records an export request is checked against."""
+
+    def __init__(self, db: Database):
+        self._db = db
+        self._packs = PackRepository(db)
+        self._series = SeriesRepository(db)
+        self._settings = GuildSettingsRepository(db)
+
+    def snapshot(self) -> AbstractAsyncContextManager[ExportReader]:
+        return ExportReader.open(self._db)
+
+    async def settings(self, guild_id: int) -> GuildSettings:
+        return await self._settings.get(guild_id)
+
+    async def pack(self, guild_id: int, slug: str) -> PackRecord | None:
+        return await self._packs.get(guild_id, slug)
+
+    async def series(self, guild_id: int, series_id: int) -> SeriesRecord | None:
+        return await self._series.get(guild_id, series_id)

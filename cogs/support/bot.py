@@ -28,6 +28,7 @@ from roundtable.settings import Settings
 from roundtable.summaries.service import SummaryService
 from roundtable.watchdog import Watchdog
 from storage.database import Database
+from storage.exports import ExportStorage
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
 from storage.privacy import PrivacyRepository
@@ -134,7 +135,7 @@ class RoundtableBot(commands.Bot):
             self.guild_config,
             _llm_summariser(llm),
         )
-        self.exports = ExportService(db)
+        self.exports = ExportService(ExportStorage(db))
         self.capture = ReplyCapture(self.rounds)
         self.watchdog = Watchdog()  # logs any hold-up of the event loop over 100 ms
         # Events handed over synchronously as discord.py dispatches them, instead of a task

@@ -236,3 +236,72 @@ def shown_time(moment: datetime | str | None) -> str:
     """For readers: 2026-11-30 18:00 UTC."""
     z = utc(moment)
     return f"{z[:10]} {z[11:16]} UTC" if z else ""
+
+
+# -- what an export reads, as its store gives it --------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRow:
+    id: int
+    pack_id: int
+    pack_slug: str
+    pack_title: str
+    section_number: int
+    section_title: str
+    questions: tuple[str, ...]
+    stances: tuple[str, ...]
+    channel_id: int
+    thread_id: int | None
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    series_id: int | None
+    closes_at: datetime | None = None
+
+
+@dataclass(slots=True)  # not frozen: made once per exported row, and frozen costs 3x
+class Author:
+    user_id: int
+    name: str | None  # the display name last seen; None when never stored
+    choice: str  # named | anonymous ("a member"); excluded rows are never read
+
+
+@dataclass(slots=True)  # not frozen: made once per exported row, and frozen costs 3x
+class ResponseRow:
+    id: int
+    kind: str  # answer | reply
+    question: int | None
+    author: Author
+    content: str
+    message_id: int | None
+    created_at: str  # as stored: ISO 8601, UTC
+    edited_at: str | None
+    reply_to_message: int | None
+    reply_to: Author | None  # the recorded author of the message replied to, when known
+
+
+@dataclass(frozen=True, slots=True)
+class StanceRow:
+    author: Author
+    opening: str
+    closing: str  # the closing stance, or the current one while the round is open
+    changes: int
+
+
+@dataclass(frozen=True, slots=True)
+class EditRow:
+    response_id: int
+    kind: str
+    question: int | None
+    author: Author
+    content: str
+    replaced_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RoundTotals:
+    members: int
+    answers: int
+    replies: int
+    stances: dict[str, tuple[int, int]]  # label -> (opening, closing), counted members only

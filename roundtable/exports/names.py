@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from roundtable.exports.model import MEMBER
-from storage.exports import Author
+from roundtable.exports.model import MEMBER, Author
 
 _USER_MENTION = re.compile(r"<@!?(\d{15,21})>")
 _ROLE_MENTION = re.compile(r"<@&\d{15,21}>")

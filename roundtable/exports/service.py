@@ -23,10 +23,13 @@ from pathlib import Path
 from roundtable.errors import UserError
 from roundtable.exports import packaging
 from roundtable.exports.model import (
+    Author,
     Earlier,
     Item,
     Meta,
     Request,
+    ResponseRow,
+    RoundRow,
     RoundView,
     Scope,
     StanceView,
@@ -37,6 +40,7 @@ from roundtable.exports.model import (
     utc,
 )
 from roundtable.exports.names import Names, mentioned
+from roundtable.exports.store import ExportSource, ExportStore
 from roundtable.exports.writers import for_format
 from roundtable.exports.writers.base import Writer
 from roundtable.packs.format import parse_pack
@@ -50,11 +54,6 @@ from roundtable.summaries.model import (
     only_real_citations,
 )
 from roundtable.summaries.render import jump
-from storage.database import Database
-from storage.exports import Author, ExportReader, ResponseRow, RoundRow
-from storage.guild_settings import GuildSettingsRepository
-from storage.packs import PackRepository
-from storage.series import SeriesRepository
 
 Progress = Callable[[int, int], Awaitable[None]]
 
@@ -77,15 +76,12 @@ def _pack(body: str) -> Pack | None:
 
 
 class ExportService:
-    def __init__(self, db: Database):
-        self.db = db
-        self._packs = PackRepository(db)
-        self._series = SeriesRepository(db)
-        self._settings = GuildSettingsRepository(db)
+    def __init__(self, store: ExportStore):
+        self._store = store
 
     async def only_guild(self) -> int:
         """The one server whose rounds the database holds (the CLI without --guild)."""
-        async with ExportReader.open(self.db) as reader:
+        async with self._store.snapshot() as reader:
             guilds = await reader.guilds()
         if not guilds:
             raise UserError("There are no rounds in this database to export.")
@@ -110,7 +106,7 @@ class ExportService:
         server_name: str | None = None,
     ) -> Request:
         """A request from what a moderator typed; days are read in the server's time zone."""
-        zone = (await self._settings.get(guild_id)).timezone
+        zone = (await self._store.settings(guild_id)).timezone
         return Request(
             guild_id=guild_id,
             scope=scope if isinstance(scope, Scope) else parse_scope(scope),
@@ -125,7 +121,7 @@ class ExportService:
 
     # -- which rounds ---------------------------------------------------------------------------
 
-    async def _rounds(self, reader: ExportReader, request: Request) -> list[RoundRow]:
+    async def _rounds(self, reader: ExportSource, request: Request) -> list[RoundRow]:
         scope, guild = request.scope, request.guild_id
         dates = functools.partial(reader.rounds, since=request.since, until=request.until)
         if scope.kind == "round":
@@ -138,7 +134,7 @@ class ExportService:
                 )
             return rows
         if scope.kind == "pack":
-            pack = await self._packs.get(guild, (scope.pack_slug or "").strip())
+            pack = await self._store.pack(guild, (scope.pack_slug or "").strip())
             if pack is None:
                 raise UserError(
                     f"There is no pack {scope.pack_slug!r} here: /pack list shows them."
@@ -146,7 +142,7 @@ class ExportService:
             rows = await dates(guild, pack_id=pack.id)
             what = f"of {pack.title}"
         elif scope.kind == "series":
-            series = await self._series.get(guild, scope.series_id or 0)
+            series = await self._store.series(guild, scope.series_id or 0)
             if series is None:
                 raise UserError(
                     f"There is no series {scope.series_id} on this server: /schedule list "
@@ -165,7 +161,7 @@ class ExportService:
     # -- what each round shows ------------------------------------------------------------------
 
     async def _view(
-        self, reader: ExportReader, guild_id: int, row: RoundRow, names: Names
+        self, reader: ExportSource, guild_id: int, row: RoundRow, names: Names
     ) -> RoundView:
         body = await reader.pack_body(guild_id, row.pack_id)
         pack = _pack(body) if body else None
@@ -201,7 +197,7 @@ class ExportService:
         )
 
     async def _summary(
-        self, reader: ExportReader, guild_id: int, row: RoundRow, names: Names
+        self, reader: ExportSource, guild_id: int, row: RoundRow, names: Names
     ) -> SummaryView | None:
         if row.status == "open":
             return None
@@ -233,7 +229,7 @@ class ExportService:
                 links[message_id] = url
         return SummaryView(summary, links, note)
 
-    async def _discussion(self, reader: ExportReader, guild_id: int, row: RoundRow) -> Discussion:
+    async def _discussion(self, reader: ExportSource, guild_id: int, row: RoundRow) -> Discussion:
         contributions = []
         parts = [("answer", n) for n in range(1, len(row.questions) + 1)] + [("reply", None)]
         for kind, number in parts:
@@ -297,7 +293,7 @@ class ExportService:
         """Write the export into `directory`: (files, rounds, responses)."""
         guild = request.guild_id
         names = Names(anonymise=request.anonymise)
-        async with ExportReader.open(self.db) as reader:
+        async with self._store.snapshot() as reader:
             rows = await self._rounds(reader, request)
             views = [await self._view(reader, guild, row, names) for row in rows]
             meta = Meta(
@@ -341,7 +337,7 @@ class _Run:
     """One export being written: rows read in batches, each batch written in a worker thread
     while the next is read."""
 
-    def __init__(self, reader: ExportReader, request: Request, writer: Writer, names: Names):
+    def __init__(self, reader: ExportSource, request: Request, writer: Writer, names: Names):
         self.reader, self.request, self.writer, self.names = reader, request, writer, names
         self.guild = request.guild_id
         self.progress: Progress | None = None

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from roundtable.exports.model import Request, Scope
 from roundtable.exports.service import ExportService
 from storage.database import Database
+from storage.exports import ExportStorage
 from tests.fixtures.discussions import GUILD, HOSTILE, SHIPPED, fixed_round, services
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -40,7 +41,7 @@ async def page(db: Database, tmp_path: Path) -> Path:
     second = await fixed_round(db, section=3)
     assert second
     request = Request(GUILD, Scope("pack", pack_slug="deepseek-r1-chinas-sputnik-moment"), "html")
-    files, _, _ = await ExportService(db).write(
+    files, _, _ = await ExportService(ExportStorage(db)).write(
         request, tmp_path, now=datetime(2026, 12, 1, tzinfo=UTC)
     )
     assert round_id
@@ -142,7 +143,7 @@ async def test_a_round_with_four_answers_prints_on_two_pages_at_most(
     plan = await s.rounds.close(GUILD, record.id, by=9)
     await s.summaries.make(plan.record, engine="offline")
     request = Request(GUILD, Scope("round", round_id=record.id), "html")
-    files, _, responses = await ExportService(db).write(
+    files, _, responses = await ExportService(ExportStorage(db)).write(
         request, tmp_path, now=datetime(2026, 12, 1, tzinfo=UTC)
     )
     assert responses == 4

@@ -18,6 +18,7 @@ from roundtable.exports.service import ExportService
 from roundtable.packs.library import PackLibrary
 from sandbox import Channel, Message, Sandbox
 from sandbox.gateway import shard_of
+from storage.exports import ExportStorage
 from storage.packs import PackRepository
 from storage.postgres import PostgresDatabase
 from storage.series import NewSeries, SeriesRepository
@@ -146,7 +147,7 @@ async def test_two_processes_with_disjoint_shards_share_one_postgres(
         assert len(rows) == GUILDS
 
         # Every guild's export has its round and its answer.
-        service = ExportService(db)
+        service = ExportService(ExportStorage(db))
         for guild, _, _ in worlds:
             folder = tmp_path / "exports" / str(guild.id)
             folder.mkdir(parents=True)

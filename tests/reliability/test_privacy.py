@@ -10,6 +10,7 @@ import pytest
 from roundtable.exports.model import Request, Scope
 from roundtable.exports.service import ExportService
 from storage.database import Database
+from storage.exports import ExportStorage
 from tests.fixtures.discussions import ADA, DEE, GUILD, fixed_round, services
 
 ADA_SAID = ("Export controls slowed them", "Talent needs chips", "<script>", "Ada Lovelace")
@@ -36,7 +37,7 @@ async def test_forgotten_and_deleted_text_is_gone_everywhere(
     shown = repr(made.summary)
     assert not any(x in shown for x in (*ADA_SAID, DELETED))
     request = Request(GUILD, Scope("round", round_id=round_id), fmt)
-    files, _, _ = await ExportService(db).write(request, tmp_path)
+    files, _, _ = await ExportService(ExportStorage(db)).write(request, tmp_path)
     data = b"".join(p.read_bytes() for p in files)
     if fmt == "csv":
         import zipfile

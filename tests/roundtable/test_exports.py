@@ -23,6 +23,7 @@ from roundtable.exports.model import Request, Scope
 from roundtable.exports.service import ExportService
 from storage import exports as export_storage
 from storage.database import Database
+from storage.exports import ExportStorage
 from tests.fixtures.discussions import (
     ADA,
     BOB,
@@ -52,7 +53,7 @@ async def export(
     out = tmp_path / f"out-{fmt}-{len(list(tmp_path.iterdir()))}"
     out.mkdir()
     request = Request(options.pop("guild", GUILD), scope, fmt, **options)
-    files, _, _ = await ExportService(db).write(request, out, now=NOW)
+    files, _, _ = await ExportService(ExportStorage(db)).write(request, out, now=NOW)
     found: dict[str, bytes] = {}
     for path in files:
         if path.suffix == ".zip":
@@ -268,7 +269,7 @@ async def test_another_guilds_data_never_appears(
 async def test_dates_pick_rounds_in_the_servers_time_zone(
     db: Database, tmp_path: Path, round_id: int
 ) -> None:
-    service = ExportService(db)
+    service = ExportService(ExportStorage(db))
     inside = await service.request(
         GUILD, scope="server", format="json", since="2026-11-30", until="2026-11-30"
     )

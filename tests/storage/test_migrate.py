@@ -19,6 +19,7 @@ import pytest
 
 from roundtable.exports.service import ExportService
 from storage.database import Database, DatabaseError
+from storage.exports import ExportStorage
 from storage.migrate import TABLES, copy_sqlite_to_postgres
 from storage.postgres import PostgresDatabase
 from tests.fixtures.discussions import GUILD, OTHER_GUILD, fixed_round, services
@@ -30,7 +31,7 @@ MADE_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 async def _export(db: Database, folder: Path, round_id: int) -> bytes:
     folder.mkdir()
-    service = ExportService(db)
+    service = ExportService(ExportStorage(db))
     request = await service.request(GUILD, scope=f"round:{round_id}", format="json")
     files, _, _ = await service.write(request, folder, now=MADE_AT)
     (made,) = files

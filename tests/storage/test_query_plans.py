@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from roundtable.exports.service import ExportService
 from storage.database import Database
+from storage.exports import ExportStorage
 from storage.rounds import Delete, Edit, Reply
 from tests.fixtures.discussions import ADA, BOB, GUILD, THREAD, fixed_round, services
 
@@ -88,7 +89,7 @@ async def test_hot_statements_use_indexes(sqlite_db: Database) -> None:
     await s.summaries.latest(GUILD, round_id)
     plan = await s.rounds.close(GUILD, record.id, by=9)
     await s.summaries.make(plan.record, engine="offline")
-    service = ExportService(db)
+    service = ExportService(ExportStorage(db))
     (db.path.parent / "export").mkdir()
     request = await service.request(GUILD, scope=f"round:{round_id}", format="json")
     await service.write(request, db.path.parent / "export")
