@@ -1,4 +1,4 @@
-"""Roundtable's entry point: settings -> resources -> Bot -> run. Wiring only.
+"""Roundtable's command line: parses, checks settings, and runs; app.py builds the bot.
 
 python bot.py [run]                      connect to Discord and serve (the default)
 python bot.py sync                       register the slash commands (DEV_GUILD_ID, else global)
@@ -96,9 +96,8 @@ async def _with_bot(
 ) -> None:
     import discord
 
-    from cogs.support.bot import make_bot, point_at_discord_compatible_server
-    from roundtable.llm import open_llm
-    from storage.database import open_database
+    from app import open_bot
+    from cogs.support.bot import point_at_discord_compatible_server
 
     point_at_discord_compatible_server(settings)
     clock = None
@@ -106,26 +105,21 @@ async def _with_bot(
         from roundtable.clock import FastClock
 
         clock = FastClock(*settings.demo_clock)
-    async with (
-        open_database(settings.database_path, settings.database_url) as db,
-        open_llm(settings) as llm,
-    ):
-        bot = make_bot(settings=settings, db=db, llm=llm, clock=clock, shards=shards)
-        async with bot:
-            _stop_on_signals(bot)
-            try:
-                await action(bot)
-            except discord.LoginFailure as exc:
-                raise StartupError(
-                    "Discord refused DISCORD_TOKEN: reset the token on the Developer Portal's "
-                    f'"Bot" page and put the new one in .env, see {README_APP_SECTION}.'
-                ) from exc
-            except discord.PrivilegedIntentsRequired as exc:
-                raise StartupError(
-                    "MESSAGE_CONTENT_INTENT is on but the Message Content intent is not enabled "
-                    "for this application: switch it on under Bot > Privileged Gateway Intents, "
-                    "or set MESSAGE_CONTENT_INTENT=false."
-                ) from exc
+    async with open_bot(settings, clock=clock, shards=shards) as bot:
+        _stop_on_signals(bot)
+        try:
+            await action(bot)
+        except discord.LoginFailure as exc:
+            raise StartupError(
+                "Discord refused DISCORD_TOKEN: reset the token on the Developer Portal's "
+                f'"Bot" page and put the new one in .env, see {README_APP_SECTION}.'
+            ) from exc
+        except discord.PrivilegedIntentsRequired as exc:
+            raise StartupError(
+                "MESSAGE_CONTENT_INTENT is on but the Message Content intent is not enabled "
+                "for this application: switch it on under Bot > Privileged Gateway Intents, "
+                "or set MESSAGE_CONTENT_INTENT=false."
+            ) from exc
 
 
 async def _login(bot: RoundtableBot) -> None:

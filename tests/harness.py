@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from app import build_services
 from cogs.support.bot import RoundtableBot, point_at_discord_compatible_server
 from roundtable.clock import Clock
 from roundtable.llm import open_llm
 from roundtable.settings import load_settings
 from sandbox import Channel, Guild, Sandbox, User
 from storage.database import Database
+
+# The database each running test bot writes to: tests read it back to see what was stored
+# (the Bot itself is handed only services, never the database).
+_DATABASES: weakref.WeakKeyDictionary[RoundtableBot, Database] = weakref.WeakKeyDictionary()
+
+
+def database_of(bot: RoundtableBot) -> Database:
+    return _DATABASES[bot]
 
 
 @asynccontextmanager
@@ -24,9 +34,10 @@ async def running_bot(
     settings = load_settings({**sandbox.bot_env(), "DATABASE_PATH": str(db_path), **env})
     point_at_discord_compatible_server(settings)
     async with Database.open(settings.database_path) as db, open_llm(settings) as llm:
-        bot = RoundtableBot(
-            settings=settings, db=db, llm=llm, clock=clock, guild_ready_timeout=0.05
-        )
+        # Built as app.py builds them for `make run`: the same services on the same stores.
+        services = build_services(settings, db, llm, clock)
+        bot = RoundtableBot(settings=settings, services=services, guild_ready_timeout=0.05)
+        _DATABASES[bot] = db
         async with bot:
             runner = asyncio.create_task(bot.start(settings.discord_token))
             ready = asyncio.create_task(bot.wait_until_ready())
@@ -54,6 +65,11 @@ class World:
     owner: User
     member: User
     general: Channel
+
+    @property
+    def db(self) -> Database:
+        """The database the bot writes to, to check what it stored."""
+        return database_of(self.bot)
 
 
 async def until(

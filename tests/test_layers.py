@@ -10,8 +10,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The Bot builds the repositories and services (#24: a composition root, app.py, instead).
-COGS_STILL_ON_STORAGE = {"cogs/support/bot.py"}
+# app.py is the composition root: no cog imports storage any more.
+COGS_STILL_ON_STORAGE: set[str] = set()
 
 
 def _imports(path: Path) -> set[str]:

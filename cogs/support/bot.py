@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 import yarl
@@ -14,31 +13,9 @@ from discord.ext import commands
 
 from cogs import EXTENSIONS
 from cogs.support.tree import RoundtableTree
-from roundtable.clock import Clock
-from roundtable.exports.service import ExportService
-from roundtable.guild_config import GuildConfig
-from roundtable.packs.library import PackLibrary
-from roundtable.packs.worker import ProcessRunner
-from roundtable.packs.writers import LLMWriter
-from roundtable.privacy.service import PrivacyService
-from roundtable.rounds import RoundService
-from roundtable.rounds.capture import ReplyCapture
-from roundtable.series.service import SeriesService
+from roundtable.services import Services
 from roundtable.settings import Settings
-from roundtable.summaries.service import SummaryService
 from roundtable.watchdog import Watchdog
-from storage.database import Database
-from storage.exports import ExportStorage
-from storage.guild_settings import GuildSettingsRepository
-from storage.packs import PackRepository
-from storage.privacy import PrivacyRepository
-from storage.rounds import RoundRepository
-from storage.series import SeriesRepository
-from storage.shards import Shards
-from storage.summaries import SummaryRepository
-
-if TYPE_CHECKING:
-    from roundtable.llm import LLM
 
 log = logging.getLogger(__name__)
 UPKEEP_SECONDS = 6 * 3600
@@ -83,15 +60,15 @@ def point_at_discord_compatible_server(settings: Settings) -> None:
 
 
 class RoundtableBot(commands.Bot):
+    """The Discord side of Roundtable: handed its services by the composition root (app.py)
+    and its settings; it opens nothing and imports no storage."""
+
     def __init__(
         self,
         *,
         settings: Settings,
-        db: Database,
-        llm: LLM | None = None,
-        clock: Clock | None = None,
+        services: Services,
         extensions: Sequence[str] = EXTENSIONS,
-        shards: Shards | None = None,
         **client_options: Any,
     ) -> None:
         # The bot never joins voice: without this, every start logs that PyNaCl and davey are
@@ -106,37 +83,19 @@ class RoundtableBot(commands.Bot):
             **client_options,
         )
         self.settings = settings
-        self.db = db
-        self.started_at = datetime.now(UTC)  # rounds reserved before it by a stopped run
+        self.services = services
+        self.started_at = services.clock.now()  # rounds reserved before it by a stopped run
         self.extension_names = tuple(extensions)
-        self.guild_config = GuildConfig(
-            GuildSettingsRepository(db), llm_configured=settings.llm is not None
-        )
-        self.llm = llm
-        # Imports run in a worker process: a book or a hostile text never slows the event loop.
-        self.imports = ProcessRunner()
-        self.packs = PackLibrary(
-            PackRepository(db),
-            writer=LLMWriter(llm, self.imports) if llm else None,
-            run=self.imports,
-        )
-        self.clock = clock or Clock()
-        self.rounds = RoundService(
-            RoundRepository(db, shards), self.packs, self.guild_config, self.clock
-        )
-        self.series = SeriesService(
-            SeriesRepository(db, shards), self.rounds, self.packs, self.guild_config, self.clock
-        )
-        self.privacy = PrivacyService(PrivacyRepository(db))
-        self.summaries = SummaryService(
-            SummaryRepository(db),
-            self.rounds,
-            self.privacy,
-            self.guild_config,
-            _llm_summariser(llm),
-        )
-        self.exports = ExportService(ExportStorage(db))
-        self.capture = ReplyCapture(self.rounds)
+        self.clock = services.clock
+        self.guild_config = services.guild_config
+        self.imports = services.imports
+        self.packs = services.packs
+        self.rounds = services.rounds
+        self.series = services.series
+        self.privacy = services.privacy
+        self.summaries = services.summaries
+        self.exports = services.exports
+        self.capture = services.capture
         self.watchdog = Watchdog()  # logs any hold-up of the event loop over 100 ms
         # Events handed over synchronously as discord.py dispatches them, instead of a task
         # per event (cogs/rounds/listeners.py registers the thread events here).
@@ -199,7 +158,7 @@ class RoundtableBot(commands.Bot):
         while True:
             await asyncio.sleep(seconds)
             try:
-                await self.db.optimize()
+                await self.services.optimize()
             except Exception:
                 log.exception("PRAGMA optimize failed")
 
@@ -214,21 +173,12 @@ class ShardedRoundtableBot(RoundtableBot, commands.AutoShardedBot):
     (`python bot.py run --shard-count N --shards A-B`)."""
 
 
-def make_bot(*, shards: Shards | None = None, **options: Any) -> RoundtableBot:
-    """One process for everything (shards None), or the process of shards A-B of N."""
-    if shards is None:
+def make_bot(
+    *, shard_count: int | None = None, shard_ids: list[int] | None = None, **options: Any
+) -> RoundtableBot:
+    """One process for everything (no shard count), or the process of `shard_ids` of
+    `shard_count` shards."""
+    if shard_count is None:
         return RoundtableBot(**options)
-    log.info("Running %s", shards)
-    return ShardedRoundtableBot(
-        shards=shards, shard_count=shards.count, shard_ids=shards.ids, **options
-    )
-
-
-def _llm_summariser(llm: LLM | None) -> Any:
-    """The LLM engine only when an LLM is configured: it imports the offline engine (numpy)
-    for its fallbacks, which a bot without an LLM loads on its first summary instead."""
-    if llm is None:
-        return None
-    from roundtable.summaries.llm_engine import LLMSummariser
-
-    return LLMSummariser(llm)
+    log.info("Running shards %s of %d", shard_ids, shard_count)
+    return ShardedRoundtableBot(shard_count=shard_count, shard_ids=shard_ids, **options)

@@ -47,7 +47,7 @@ async def test_set_stores_and_shows_the_change(world: World) -> None:
     assert shown["Last changed"].endswith(f"by <@{world.owner.id}>")
     # The role is mentionable, yet nobody is pinged.
     assert not message.pings.anyone
-    stored = await GuildSettingsRepository(world.bot.db).get(world.guild.id)
+    stored = await GuildSettingsRepository(world.db).get(world.guild.id)
     assert (stored.moderator_role_id, stored.discussion_channel_id, stored.timezone) == (
         mods.id,
         debates.id,
@@ -67,7 +67,7 @@ async def test_a_plain_member_is_refused_and_nothing_changes(world: World) -> No
             "moderator role (see /config)."
         )
         assert message.embeds == []
-    assert (await GuildSettingsRepository(world.bot.db).get(world.guild.id)).timezone == "UTC"
+    assert (await GuildSettingsRepository(world.db).get(world.guild.id)).timezone == "UTC"
 
 
 async def test_the_moderator_role_grants_access(world: World) -> None:
@@ -106,7 +106,7 @@ async def test_bad_timezone_gets_a_clear_message_and_stores_nothing(world: World
         "Paris is not an IANA time zone such as Europe/Paris or America/New_York. "
         "Did you mean Europe/Paris?"
     )
-    rows = await world.bot.db.fetch_all("SELECT * FROM guild_settings")
+    rows = await world.db.fetch_all("SELECT * FROM guild_settings")
     assert rows == []
 
 
@@ -126,7 +126,7 @@ async def test_clear_unsets_the_role(world: World) -> None:
     await sb.slash(world.owner, "config set", world.general, moderator_role=mods)
     reply = await sb.slash(world.owner, "config clear", world.general, setting="moderator_role")
     assert fields(reply.messages[0])["Moderators"] == "Manage Server, and the role none"
-    stored = await GuildSettingsRepository(world.bot.db).get(world.guild.id)
+    stored = await GuildSettingsRepository(world.db).get(world.guild.id)
     assert stored.moderator_role_id is None
 
 

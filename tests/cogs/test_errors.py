@@ -19,7 +19,7 @@ async def test_an_unexpected_error_is_logged_and_the_member_told(
     # a thread, so that the bot (on this event loop) can finish a write it may have under way
     # at start-up: blocking the loop here deadlocked against it ("database is locked").
     def drop() -> None:
-        with sqlite3.connect(world.bot.db.path, timeout=30) as conn:
+        with sqlite3.connect(world.db.path, timeout=30) as conn:
             conn.execute("DROP TABLE guild_settings")
 
     await asyncio.to_thread(drop)

@@ -7,6 +7,7 @@ import discord
 from discord import app_commands
 
 import cogs
+from app import build_services
 from cogs import EXTENSIONS
 from cogs.support.bot import RoundtableBot, build_intents
 from roundtable.settings import load_settings
@@ -15,7 +16,8 @@ from tests.conftest import FAKE_TOKEN
 
 
 def _bot(db: Database, **env: str) -> RoundtableBot:
-    return RoundtableBot(settings=load_settings({"DISCORD_TOKEN": FAKE_TOKEN, **env}), db=db)
+    settings = load_settings({"DISCORD_TOKEN": FAKE_TOKEN, **env})
+    return RoundtableBot(settings=settings, services=build_services(settings, db))
 
 
 def test_every_cog_module_is_an_extension() -> None:

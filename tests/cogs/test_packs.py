@@ -16,9 +16,7 @@ SHIPPED = "deepseek-r1-chinas-sputnik-moment"
 
 
 async def guild_packs(world: World) -> list[str]:
-    rows = await world.bot.db.fetch_all(
-        "SELECT slug FROM packs WHERE guild_id = ?", (world.guild.id,)
-    )
+    rows = await world.db.fetch_all("SELECT slug FROM packs WHERE guild_id = ?", (world.guild.id,))
     return [r["slug"] for r in rows]
 
 
@@ -64,7 +62,7 @@ async def test_import_shows_what_was_found_and_saves_only_on_confirm(world: Worl
     )
     assert message.embeds == [] and message.components == [] and message.attachments == []
     assert await guild_packs(world) == ["sputnik-moment"]
-    row = await world.bot.db.fetch_one(
+    row = await world.db.fetch_one(
         "SELECT body, created_by FROM packs WHERE slug = ?", ("sputnik-moment",)
     )
     assert row["body"] == attachment.data.decode()

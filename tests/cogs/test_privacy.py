@@ -18,7 +18,7 @@ async def test_privacy_choices_are_shown_and_stored(world: World) -> None:
     await sb.select(world.member, panel, ai, ["no"])
     fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
     assert fields["AI processing"].startswith("Never send my text to an LLM")
-    row = await world.bot.db.fetch_one(
+    row = await world.db.fetch_one(
         "SELECT no_ai, exports FROM member_privacy WHERE user_id = ?", (world.member.id,)
     )
     assert tuple(row) == (1, "named")
@@ -26,7 +26,7 @@ async def test_privacy_choices_are_shown_and_stored(world: World) -> None:
     await sb.select(world.member, panel, exports, ["excluded"])
     fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
     assert fields["Exports"] == "Leave everything I wrote out of exports"
-    row = await world.bot.db.fetch_one(
+    row = await world.db.fetch_one(
         "SELECT no_ai, exports FROM member_privacy WHERE user_id = ?", (world.member.id,)
     )
     assert tuple(row) == (1, "excluded")
@@ -51,7 +51,7 @@ async def test_forget_deletes_answers_replies_and_stances_after_confirming(
     ask = (await sb.slash(world.member, "forget", world.general)).messages[0]
     assert ask.content.startswith("Delete everything Roundtable stored of yours on this server")
     assert (
-        await world.bot.db.fetch_one(
+        await world.db.fetch_one(
             "SELECT count(*) FROM responses WHERE user_id = ?", (world.member.id,)
         )
     )[0] == 3
@@ -63,7 +63,7 @@ async def test_forget_deletes_answers_replies_and_stances_after_confirming(
         lambda: not any(m.author.id == sb.bot_user.id and m.embeds for m in sb.messages(thread))
     )
     for table in ("responses", "stances"):
-        rows = await world.bot.db.fetch_all(f"SELECT user_id FROM {table}")  # noqa: S608
+        rows = await world.db.fetch_all(f"SELECT user_id FROM {table}")  # noqa: S608
         assert {r["user_id"] for r in rows} == {grace.id}
 
 
@@ -74,7 +74,7 @@ async def test_forget_can_be_cancelled(world: World) -> None:
     ask = (await sb.slash(world.member, "forget", world.general)).messages[0]
     await sb.click(world.member, ask, sb.button(ask, "Cancel"))
     assert ask.content == "Nothing was deleted."
-    assert len(await world.bot.db.fetch_all("SELECT * FROM stances")) == 1
+    assert len(await world.db.fetch_all("SELECT * FROM stances")) == 1
 
 
 async def test_privacy_commands_are_refused_in_direct_messages(world: World) -> None:

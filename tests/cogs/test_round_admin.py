@@ -22,7 +22,7 @@ async def test_every_round_command_is_refused_to_a_plain_member(world: World) ->
     ]:
         reply = await sb.slash(world.member, command, world.general, **options)
         assert reply.messages[0].content.startswith("This is for moderators"), command
-    stored = await world.bot.db.fetch_all("SELECT status FROM rounds")
+    stored = await world.db.fetch_all("SELECT status FROM rounds")
     assert [r["status"] for r in stored] == ["open"]
 
 
@@ -41,7 +41,7 @@ async def test_cancel_asks_first_and_only_the_asker_can_confirm(world: World) ->
     last = sb.messages(thread)[-1]
     assert last.embeds[0]["title"] == "Round cancelled"
     assert "was cancelled by a moderator" in last.embeds[0]["description"]
-    assert (await world.bot.db.fetch_one("SELECT status FROM rounds"))["status"] == "cancelled"
+    assert (await world.db.fetch_one("SELECT status FROM rounds"))["status"] == "cancelled"
 
 
 async def test_reopen_unlocks_the_thread_and_the_buttons(world: World) -> None:
@@ -61,7 +61,7 @@ async def test_reopen_unlocks_the_thread_and_the_buttons(world: World) -> None:
     assert not any(c.get("disabled") for r in buttons.components for c in r["components"])
     again = await sb.click(world.member, buttons, sb.button(buttons, "Agree"))
     assert again.messages[0].content.endswith("**Agree**.")
-    stored = await world.bot.db.fetch_one("SELECT status, closes_at, closed_at FROM rounds")
+    stored = await world.db.fetch_one("SELECT status, closes_at, closed_at FROM rounds")
     assert stored["status"] == "open" and stored["closes_at"] and stored["closed_at"] is None
 
 
@@ -112,7 +112,7 @@ async def test_rounds_belong_to_their_guild(world: World) -> None:
     )
     closed = await sb.slash(sb.owner(other), "round close", general, round=row["id"])
     assert closed.messages[0].content.startswith(f"There is no round {row['id']}")
-    assert (await world.bot.db.fetch_one("SELECT status FROM rounds"))["status"] == "open"
+    assert (await world.db.fetch_one("SELECT status FROM rounds"))["status"] == "open"
 
 
 async def test_more_questions_than_a_form_holds_are_picked_first(world: World) -> None:
@@ -153,7 +153,7 @@ async def test_a_pack_used_by_a_round_cannot_be_removed(world: World) -> None:
         "Used cannot be removed: 1 round was run on it, and their history needs it. Export it if "
         "you want a copy to change."
     )
-    assert await world.bot.db.fetch_one("SELECT slug FROM packs WHERE slug = 'used'") is not None
+    assert await world.db.fetch_one("SELECT slug FROM packs WHERE slug = 'used'") is not None
 
 
 async def test_nothing_the_bot_posts_pings_anyone(world: World) -> None:
@@ -174,7 +174,7 @@ async def test_nothing_the_bot_posts_pings_anyone(world: World) -> None:
     assert len(posts) >= 4
     assert [m.id for m in posts if m.pings.anyone] == []
     assert all(m.allowed_mentions == {"parse": []} for m in posts if not m.ephemeral)
-    assert json.loads((await world.bot.db.fetch_one("SELECT posts FROM rounds"))["posts"])
+    assert json.loads((await world.db.fetch_one("SELECT posts FROM rounds"))["posts"])
 
 
 async def test_closing_reports_what_discord_refused_and_still_closes(world: World) -> None:
@@ -190,7 +190,7 @@ async def test_closing_reports_what_discord_refused_and_still_closes(world: Worl
     )
     thread = sb.thread_of(buttons)
     assert not thread.locked
-    assert (await world.bot.db.fetch_one("SELECT status FROM rounds"))["status"] == "closed"
+    assert (await world.db.fetch_one("SELECT status FROM rounds"))["status"] == "closed"
     assert any(
         m.embeds and m.embeds[0].get("title", "").startswith("Summary") for m in sb.messages(thread)
     )

@@ -11,7 +11,7 @@ from sandbox import Message, Perm, Sandbox
 from storage.database import Database
 from tests.cogs.test_rounds import start
 from tests.conftest import small_world
-from tests.harness import World, running_bot, until
+from tests.harness import World, database_of, running_bot, until
 
 
 def titled(messages: list[Message], title: str) -> list[Message]:
@@ -36,7 +36,7 @@ async def test_a_close_stopped_half_way_is_completed_at_start_up(
         await sb.eventually(lambda: titled(sb.messages(thread), "Summary"), timeout=10)
 
         async def summary_recorded() -> bool:  # recorded once Discord has answered
-            row_now = await world.bot.db.fetch_one("SELECT close_steps FROM rounds")
+            row_now = await world.db.fetch_one("SELECT close_steps FROM rounds")
             return row_now is not None and "summary" in row_now["close_steps"]
 
         await until(summary_recorded, what="the summary step recorded")
@@ -58,7 +58,7 @@ async def test_a_close_stopped_half_way_is_completed_at_start_up(
         assert len(titled(sb.messages(thread), "Summary")) == 1
 
         async def finished() -> bool:  # the step is recorded once Discord has answered
-            done = await bot.db.fetch_one("SELECT close_pending FROM rounds")
+            done = await database_of(bot).fetch_one("SELECT close_pending FROM rounds")
             return done is not None and done["close_pending"] == 0
 
         await until(finished, what="the close recorded as finished")
@@ -114,7 +114,7 @@ async def test_an_answer_whose_card_never_reached_the_thread_counts_and_is_shown
     assert done.messages[0].content.startswith("Recorded: your answer to question 2.")
     await asyncio.sleep(0.1)
     assert sb.messages(thread) == []  # Discord refused the card
-    stored = await world.bot.db.fetch_one("SELECT message_id FROM responses")
+    stored = await world.db.fetch_one("SELECT message_id FROM responses")
     assert stored["message_id"] is None
     sb.undeny(world.general, bot_role)
     await sb.gateway.drained()

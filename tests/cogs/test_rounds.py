@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sandbox import ChannelType, Message, Perm, Sandbox
 from tests.conftest import small_world
-from tests.harness import World, running_bot, until
+from tests.harness import World, database_of, running_bot, until
 
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
 
@@ -23,7 +23,7 @@ async def start(world: World, section: int = 2, **options: object) -> tuple[Mess
     [ack] = reply.messages
     assert ack.ephemeral, ack.content
     assert ack.content.startswith("Started **Round "), ack.content
-    row = await world.bot.db.fetch_one("SELECT * FROM rounds ORDER BY id DESC LIMIT 1")
+    row = await world.db.fetch_one("SELECT * FROM rounds ORDER BY id DESC LIMIT 1")
     posts = json.loads(row["posts"])
     buttons = sb.world.messages[posts[-1][1]]
     return buttons, dict(row)
@@ -74,7 +74,7 @@ async def test_respond_records_answers_then_shows_them_in_the_thread(world: Worl
     assert card.embeds[0]["description"].endswith("\nThey helped China innovate.")
     assert card.embeds[1]["description"].startswith("**3. Do you agree that open-sourcing R1")
     assert not card.pings.anyone
-    rows = await world.bot.db.fetch_all(
+    rows = await world.db.fetch_all(
         "SELECT question, content, message_id FROM responses ORDER BY question"
     )
     assert [tuple(r) for r in rows] == [
@@ -89,7 +89,7 @@ async def test_blank_answers_are_refused_and_nothing_is_stored(world: World) -> 
     shown = await sb.click(world.member, buttons, sb.button(buttons, "Respond"))
     done = await sb.submit_modal(world.member, shown, {"q1": "   ", "q2": "\n"})
     assert done.messages[0].content == "Your answer was empty: write something before sending."
-    assert await world.bot.db.fetch_all("SELECT * FROM responses") == []
+    assert await world.db.fetch_all("SELECT * FROM responses") == []
 
 
 async def test_stances_opening_and_changes(world: World) -> None:
@@ -101,7 +101,7 @@ async def test_stances_opening_and_changes(world: World) -> None:
     assert second.messages[0].content == (
         "Your stance in 'No chips for China': **Disagree**. You opened with **Agree**."
     )
-    stance = await world.bot.db.fetch_one("SELECT opening, current, closing, changes FROM stances")
+    stance = await world.db.fetch_one("SELECT opening, current, closing, changes FROM stances")
     assert tuple(stance) == ("Agree", "Disagree", None, 1)
 
 
@@ -126,14 +126,14 @@ async def test_my_answers_edit_keeps_history_and_withdraw_deletes_everywhere(wor
     )
     [card] = sb.messages(thread)
     assert card.embeds[0]["description"].endswith("\nSecond thought.")
-    history = await world.bot.db.fetch_all("SELECT content FROM response_edits")
+    history = await world.db.fetch_all("SELECT content FROM response_edits")
     assert [r["content"] for r in history] == ["First thought."]
 
     gone = await sb.click(world.member, panel, sb.button(panel, "Withdraw my answers"))
     assert gone.original.content == "Withdrawn: 1 answer deleted, here and in the thread."
     await sb.eventually(lambda: sb.messages(thread) == [])
-    assert await world.bot.db.fetch_all("SELECT * FROM responses") == []
-    assert await world.bot.db.fetch_all("SELECT * FROM response_edits") == []
+    assert await world.db.fetch_all("SELECT * FROM responses") == []
+    assert await world.db.fetch_all("SELECT * FROM response_edits") == []
 
 
 async def test_replies_are_captured_edited_and_deleted_with_the_intent(
@@ -149,10 +149,10 @@ async def test_replies_are_captured_edited_and_deleted_with_the_intent(
     query = "SELECT user_id, content, message_id, reply_to_id FROM responses WHERE kind = 'reply' ORDER BY id"
 
     async def two() -> bool:
-        return len(await world.bot.db.fetch_all(query)) == 2
+        return len(await world.db.fetch_all(query)) == 2
 
     await until(two, what="two replies stored")
-    rows = await world.bot.db.fetch_all(query)
+    rows = await world.db.fetch_all(query)
     assert [tuple(r) for r in rows] == [
         (world.member.id, "The bans backfired, clearly.", first.id, None),
         (grace.id, "Not so fast: show me the numbers.", answer.id, first.id),
@@ -160,22 +160,22 @@ async def test_replies_are_captured_edited_and_deleted_with_the_intent(
     await sb.edit(first, "The bans backfired, I think.")
 
     async def was_edited() -> bool:
-        return bool(await world.bot.db.fetch_all("SELECT content FROM response_edits"))
+        return bool(await world.db.fetch_all("SELECT content FROM response_edits"))
 
     await until(was_edited, what="the edit stored")
-    edited = await world.bot.db.fetch_one(
+    edited = await world.db.fetch_one(
         "SELECT content, edited_at FROM responses WHERE message_id = ?", (first.id,)
     )
     assert edited["content"] == "The bans backfired, I think." and edited["edited_at"]
-    history = await world.bot.db.fetch_all("SELECT content FROM response_edits")
+    history = await world.db.fetch_all("SELECT content FROM response_edits")
     assert [r["content"] for r in history] == ["The bans backfired, clearly."]
     await sb.delete(answer)
 
     async def one_left() -> bool:
-        return len(await world.bot.db.fetch_all("SELECT message_id FROM responses")) == 1
+        return len(await world.db.fetch_all("SELECT message_id FROM responses")) == 1
 
     await until(one_left, what="the deleted reply gone")
-    left = await world.bot.db.fetch_all("SELECT message_id FROM responses")
+    left = await world.db.fetch_all("SELECT message_id FROM responses")
     assert [r["message_id"] for r in left] == [first.id]
     # The bot's own messages in the thread are not member replies.
     assert all(r["message_id"] != buttons.id for r in left)
@@ -193,7 +193,7 @@ async def test_without_the_intent_replies_are_not_recorded_and_members_are_told(
     await sb.gateway.drained()  # the bot has had the message; it must not store it
     await asyncio.sleep(0.2)
     assert said.content == "I have an opinion."
-    assert await world.bot.db.fetch_all("SELECT * FROM responses") == []
+    assert await world.db.fetch_all("SELECT * FROM responses") == []
 
 
 async def test_close_posts_participation_and_stance_shift_then_locks(world: World) -> None:
@@ -237,7 +237,7 @@ async def test_close_posts_participation_and_stance_shift_then_locks(world: Worl
     assert not summary.pings.anyone
     assert all(c.get("disabled") for r in buttons.components for c in r["components"])
     assert (thread.locked, thread.archived) == (True, True)
-    stored = await world.bot.db.fetch_all("SELECT user_id, closing FROM stances ORDER BY user_id")
+    stored = await world.db.fetch_all("SELECT user_id, closing FROM stances ORDER BY user_id")
     assert {r["closing"] for r in stored} == {"Agree"}
     # An old "My answers" panel cannot change a closed round.
     late = await sb.click(
@@ -251,7 +251,7 @@ async def test_close_posts_participation_and_stance_shift_then_locks(world: Worl
 async def test_the_deadline_closes_the_round_once(world: World) -> None:
     sb = world.sandbox
     buttons, _ = await start(world, closes_in="5m")
-    async with world.bot.db.transaction() as conn:
+    async with world.db.transaction() as conn:
         await conn.execute("UPDATE rounds SET closes_at = '2000-01-01T00:00:00+00:00'")
     world.bot.rounds.timer.changed()
     thread = sb.thread_of(buttons)
@@ -273,7 +273,7 @@ async def test_the_deadline_closes_the_round_once(world: World) -> None:
         )
         == 1
     )
-    stored = await world.bot.db.fetch_one("SELECT status, closed_by FROM rounds")
+    stored = await world.db.fetch_one("SELECT status, closed_by FROM rounds")
     assert tuple(stored) == ("closed", None)
 
 
@@ -292,7 +292,7 @@ async def test_buttons_and_deadlines_survive_a_restart(sandbox: Sandbox, db_path
         assert done.messages[0].content.startswith("Recorded")
         stance = await sb.click(member, buttons, sb.button(buttons, "Unsure"))
         assert stance.messages[0].content.endswith("**Unsure**.")
-        async with bot.db.transaction() as conn:
+        async with database_of(bot).transaction() as conn:
             await conn.execute("UPDATE rounds SET closes_at = '2000-01-01T00:00:00+00:00'")
     async with running_bot(sb, db_path) as bot:
         thread = sb.thread_of(buttons)
@@ -332,7 +332,7 @@ async def test_two_moderators_starting_the_same_round_get_one(world: World) -> N
     contents = sorted(m.content for r in (first, second) for m in r.messages)
     assert contents[0].startswith("Round ") and "is already open" in contents[0]
     assert contents[1].startswith("Started **Round ")
-    rows = await world.bot.db.fetch_all("SELECT id FROM rounds")
+    rows = await world.db.fetch_all("SELECT id FROM rounds")
     assert len(rows) == 1
     assert len(sb.messages(world.general)) == 1
 
@@ -345,7 +345,7 @@ async def test_a_forum_gets_a_tagged_post_with_the_buttons_inside(world: World) 
         world.owner, "round start", world.general, pack=SHIPPED, section=3, channel=forum
     )
     assert reply.messages[0].content.startswith("Started")
-    row = await world.bot.db.fetch_one("SELECT thread_id, posts FROM rounds")
+    row = await world.db.fetch_one("SELECT thread_id, posts FROM rounds")
     thread = sb.channel(row["thread_id"])
     assert (thread.type, thread.parent_id) == (ChannelType.PUBLIC_THREAD, forum.id)
     round_tag = next(int(t["id"]) for t in forum.available_tags if t["name"] == "round")
@@ -386,7 +386,7 @@ async def test_missing_permissions_and_bad_input_are_named(world: World) -> None
         world.owner, "round start", world.general, pack=SHIPPED, section=1, channel=world.general
     )
     assert reply.messages[0].content.startswith("Started")
-    assert len(await world.bot.db.fetch_all("SELECT id FROM rounds")) == 1
+    assert len(await world.db.fetch_all("SELECT id FROM rounds")) == 1
 
 
 async def test_the_default_channel_from_config_is_used(world: World) -> None:
@@ -415,11 +415,11 @@ async def test_a_reply_deleted_before_it_was_stored_is_not_kept(content_world: W
     query = "SELECT content FROM responses ORDER BY id"
 
     async def settled() -> bool:
-        rows = await world.bot.db.fetch_all(query)
+        rows = await world.db.fetch_all(query)
         return len(rows) == 5 and all(r["content"].startswith("final") for r in rows)
 
     await until(settled, what="five final replies")
-    rows = await world.bot.db.fetch_all(query)
+    rows = await world.db.fetch_all(query)
     assert [r["content"] for r in rows] == [f"final {n}" for n in range(5)]
 
 
@@ -436,7 +436,7 @@ async def test_withdraw_answers_in_time_even_when_deleting_the_cards_is_slow(wor
     gone = await sb.click(world.member, mine, sb.button(mine, "Withdraw my answers"))
     assert gone.original.content == "Withdrawn: 2 answers deleted, here and in the thread."
     await sb.eventually(lambda: sb.messages(thread) == [], timeout=10)
-    assert await world.bot.db.fetch_all("SELECT * FROM responses") == []
+    assert await world.db.fetch_all("SELECT * FROM responses") == []
 
 
 async def test_other_listeners_and_wait_for_still_hear_messages_capture_takes(
@@ -469,7 +469,7 @@ async def test_other_listeners_and_wait_for_still_hear_messages_capture_takes(
     assert heard == ["Inside the round's thread.", "Outside any round."]
 
     async def stored() -> bool:
-        rows = await world.bot.db.fetch_all("SELECT content FROM responses WHERE kind = 'reply'")
+        rows = await world.db.fetch_all("SELECT content FROM responses WHERE kind = 'reply'")
         return [r["content"] for r in rows] == ["Inside the round's thread."]
 
     await until(stored, what="the reply stored by capture, once")

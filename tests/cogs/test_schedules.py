@@ -16,7 +16,7 @@ from roundtable.clock import ManualClock
 from roundtable.series.recurrence import Recurrence, zone
 from sandbox import Channel, Message, Perm, Sandbox
 from storage.database import Database
-from tests.harness import World, running_bot
+from tests.harness import World, database_of, running_bot
 
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
 MONDAY = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -71,7 +71,7 @@ async def tick(
     world.bot.rounds.timer.changed()
     await world.sandbox.eventually(done, timeout=10, what=f"the timer's work at {moment}")
     for _ in range(200):
-        row = await world.bot.db.fetch_one(
+        row = await world.db.fetch_one(
             "SELECT (SELECT count(*) FROM series_posts WHERE state = 'claimed') "
             "+ (SELECT count(*) FROM rounds WHERE close_pending = 1)"
         )
@@ -104,10 +104,10 @@ async def test_create_previews_five_occurrences_and_saves_only_on_confirm(world:
     assert lines[0] == f"<t:{first}:F> (<t:{first}:R>): section 1, Introduction"
     summer = int(datetime(2026, 3, 31, 17, 0, tzinfo=UTC).timestamp())  # 19:00 CEST
     assert lines[4].startswith(f"<t:{summer}:F>") and lines[4].endswith("section 1, Introduction")
-    assert await world.bot.db.fetch_all("SELECT id FROM series") == []
+    assert await world.db.fetch_all("SELECT id FROM series") == []
     cancelled = await sb.click(world.owner, preview, sb.button(preview, "Cancel"))
     assert cancelled.original.content == "Nothing was scheduled."
-    assert await world.bot.db.fetch_all("SELECT id FROM series") == []
+    assert await world.db.fetch_all("SELECT id FROM series") == []
     series = await create(world, round_length="6d")
     listing = await sb.slash(world.owner, "schedule list", world.general)
     assert (
@@ -137,7 +137,7 @@ async def test_bad_input_gets_one_sentence_and_nothing_is_stored(world: World) -
         assert message.ephemeral and expected in message.content, message.content
     refused = await sb.slash(world.member, "schedule list", world.general)
     assert refused.messages[0].content.startswith("This is for moderators")
-    assert await world.bot.db.fetch_all("SELECT id FROM series") == []
+    assert await world.db.fetch_all("SELECT id FROM series") == []
 
 
 @pytest.mark.parametrize("name", ["Europe/Berlin", "America/New_York"])
@@ -152,7 +152,7 @@ async def test_a_season_posts_every_round_once_at_19_local_across_dst(
     weekly = Recurrence("FREQ=WEEKLY;BYDAY=TU", date(2026, 10, 12), time(19), name)
     for week, due in enumerate(weekly.upcoming(autumn, 26), start=1):
         await tick(world, clock, due, lambda w=week: len(round_posts(sb, world.general)) == w)
-    rows = await world.bot.db.fetch_all(
+    rows = await world.db.fetch_all(
         "SELECT occurrence, state FROM series_posts WHERE series_id = ? ORDER BY occurrence",
         (series,),
     )
@@ -164,7 +164,7 @@ async def test_a_season_posts_every_round_once_at_19_local_across_dst(
     assert changes == 2 and offsets[0] == offsets[-1] != offsets[10]  # summer, winter, summer
     titles = [m.embeds[0]["title"] for m in round_posts(sb, world.general)]
     assert len(titles) == len(set(titles)) == 26  # every round posted once
-    rounds = await world.bot.db.fetch_all(
+    rounds = await world.db.fetch_all(
         "SELECT status FROM rounds WHERE series_id = ? ORDER BY id", (series,)
     )
     assert [r["status"] for r in rounds] == ["closed"] * 25 + ["open"]
@@ -248,11 +248,11 @@ async def test_a_deleted_channel_pauses_the_series_and_tells_the_moderators(
         f"Series {series} is paused: its channel is gone: /schedule delete it, or create it "
         f"again. Nothing more is posted until a moderator runs `/schedule resume series:{series}`."
     )
-    stored = await world.bot.db.fetch_one(
+    stored = await world.db.fetch_one(
         "SELECT status, next_section FROM series WHERE id = ?", (series,)
     )
     assert tuple(stored) == ("paused", 1)
-    assert await world.bot.db.fetch_all("SELECT id FROM rounds") == []
+    assert await world.db.fetch_all("SELECT id FROM rounds") == []
     shown = await sb.slash(world.owner, "schedule show", world.general, series=series)
     status = next(f for f in shown.messages[0].embeds[0]["fields"] if f["name"] == "Status")
     assert status["value"].startswith("paused (its channel is gone")
@@ -270,9 +270,7 @@ async def test_a_lost_permission_pauses_with_the_fix(world: World, clock: Manual
     await sb.eventually(lambda: any("is paused" in m.content for m in sb.messages(dm)), timeout=10)
     [notice] = sb.messages(dm)
     assert notice.content.startswith(f"Series {series} is paused: I need Create Public Threads")
-    stored = await world.bot.db.fetch_one(
-        "SELECT paused_reason FROM series WHERE id = ?", (series,)
-    )
+    stored = await world.db.fetch_one("SELECT paused_reason FROM series WHERE id = ?", (series,))
     assert stored["paused_reason"] == f"I need Create Public Threads in <#{world.general.id}>"
 
 
@@ -338,7 +336,7 @@ async def test_pause_resume_skip_edit_delete_through_the_commands(
     ask = await sb.slash(world.owner, "schedule delete", world.general, series=series)
     gone = await sb.click(world.owner, ask.messages[0], sb.button(ask.messages[0], "Delete series"))
     assert gone.original.content == f"Deleted series {series}; its rounds stay."
-    assert await world.bot.db.fetch_all("SELECT id FROM series") == []
+    assert await world.db.fetch_all("SELECT id FROM series") == []
 
 
 async def test_round_show_names_its_series(world: World, clock: ManualClock) -> None:
@@ -370,7 +368,7 @@ async def test_without_catch_up_the_channel_is_told_what_was_skipped(
         lambda: any(m.content.startswith(notice) for m in sb.messages(world.general)),
     )
     assert round_posts(sb, world.general) == []
-    stored = await world.bot.db.fetch_one(
+    stored = await world.db.fetch_one(
         "SELECT next_at, next_section FROM series WHERE id = ?", (series,)
     )
     assert (stored["next_at"], stored["next_section"]) == ("2026-03-05T18:00:00+00:00", 1)
@@ -411,5 +409,5 @@ async def test_a_post_discord_made_before_a_long_outage_is_found_not_repeated(
         thread = sb.thread_of(post)
         assert thread is not None
         assert len([c for c in sb.world.channels.values() if c.parent_id == general.id]) == 1
-        row = await bot.db.fetch_one("SELECT thread_id FROM rounds")
+        row = await database_of(bot).fetch_one("SELECT thread_id FROM rounds")
         assert row["thread_id"] == thread.id

@@ -71,7 +71,7 @@ async def test_regenerate_is_for_moderators_with_a_cooldown_and_reuse(world: Wor
     assert soon.messages[0].content.startswith(
         "A summary was just made on this server: try again in"
     )
-    async with world.bot.db.transaction() as conn:
+    async with world.db.transaction() as conn:
         await conn.execute("UPDATE summaries SET created_at = '2000-01-01T00:00:00+00:00'")
     again = await sb.slash(world.owner, "summary regenerate", world.general, round=row["id"])
     assert again.messages[0].content == (
@@ -108,7 +108,7 @@ async def test_with_llm_summaries_the_model_writes_it_and_consent_is_kept(
     requests = json.dumps(fake_llm.requests)
     assert "secret opinion" not in requests
     assert "chip makers" in requests
-    stored = await world.bot.db.fetch_one(
+    stored = await world.db.fetch_one(
         "SELECT engine, prompt_tokens, completion_tokens FROM summaries"
     )
     assert stored["engine"] == "llm" and stored["prompt_tokens"] > 0
@@ -140,7 +140,7 @@ async def test_an_unchanged_round_reuses_its_llm_summary_until_someone_opts_out(
     asked = len(fake_llm.requests)
 
     async def regenerate() -> str:
-        async with world.bot.db.transaction() as conn:  # past the cooldown
+        async with world.db.transaction() as conn:  # past the cooldown
             await conn.execute("UPDATE summaries SET created_at = '2000-01-01T00:00:00+00:00'")
         reply = await sb.slash(world.owner, "summary regenerate", world.general, round=row["id"])
         return reply.messages[0].content

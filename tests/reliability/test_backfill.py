@@ -10,7 +10,7 @@ from sandbox import Sandbox
 from storage.database import Database
 from tests.cogs.test_rounds import start
 from tests.conftest import small_world
-from tests.harness import running_bot, until
+from tests.harness import database_of, running_bot, until
 
 CONTENT = {"MESSAGE_CONTENT_INTENT": "true"}
 
@@ -61,5 +61,7 @@ async def test_replies_posted_while_the_bot_was_away_are_stored_on_start_up(
         closed = await sb.slash(world.owner, "round close", general, round=row["id"])
         assert closed.messages[0].content.startswith("Closed")
         assert member  # the same server
-        rows = await bot.db.fetch_all("SELECT message_id FROM responses WHERE kind = 'reply'")
+        rows = await database_of(bot).fetch_all(
+            "SELECT message_id FROM responses WHERE kind = 'reply'"
+        )
         assert sorted(r["message_id"] for r in rows) == sorted(replies)

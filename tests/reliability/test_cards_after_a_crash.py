@@ -11,7 +11,7 @@ from storage.database import Database
 from tests.cogs.test_rounds import start
 from tests.cogs.test_summaries import answer
 from tests.conftest import small_world
-from tests.harness import running_bot, until
+from tests.harness import database_of, running_bot, until
 
 
 def cards(sb: Sandbox, thread) -> list:
@@ -43,7 +43,7 @@ async def test_a_card_posted_before_a_kill_is_adopted_then_withdrawn(
     async with running_bot(sb, db_path) as bot:
 
         async def adopted() -> bool:
-            row = await bot.db.fetch_one("SELECT message_id FROM responses")
+            row = await database_of(bot).fetch_one("SELECT message_id FROM responses")
             return row is not None and row["message_id"] == card.id
 
         await until(adopted, what="the card adopted at start-up")

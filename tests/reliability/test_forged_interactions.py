@@ -39,7 +39,7 @@ async def test_forged_answer_forms_get_a_clear_sentence(
         world.member, buttons, modal(f"rt1:answers:{row['id']}:1", fields), kind=5
     )
     assert reply.messages[0].content == expected
-    assert (await world.bot.db.fetch_one("SELECT count(*) FROM responses"))[0] == 0
+    assert (await world.db.fetch_one("SELECT count(*) FROM responses"))[0] == 0
 
 
 async def test_a_round_in_a_hidden_channel_cannot_be_reached_by_a_forged_form(
@@ -54,7 +54,7 @@ async def test_a_round_in_a_hidden_channel_cannot_be_reached_by_a_forged_form(
         world.member, buttons, modal(f"rt1:answers:{hidden['id']}:1", {"q1": "Sneaky."}), kind=5
     )
     assert answered.messages[0].content == f"Round {hidden['id']} is in a channel you cannot see."
-    assert (await world.bot.db.fetch_one("SELECT count(*) FROM responses"))[0] == 0
+    assert (await world.db.fetch_one("SELECT count(*) FROM responses"))[0] == 0
     huge = await sb.forged(
         world.member, buttons, modal("rt1:answers:99999999999999999999999:1", {"q1": "x"}), kind=5
     )

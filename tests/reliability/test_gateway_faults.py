@@ -27,12 +27,12 @@ async def test_a_burst_of_replies_across_a_gateway_restart_is_stored_once(
         sent.append(await sb.say(members[n % 5], thread, f"Burst reply number {n}, on chips."))
 
     async def all_stored() -> bool:
-        rows = await world.bot.db.fetch_all("SELECT message_id FROM responses")
+        rows = await world.db.fetch_all("SELECT message_id FROM responses")
         return len(rows) >= 60 * SCALE
 
     await until(all_stored, timeout=20 * SCALE, what="the burst stored")
     await asyncio.sleep(0.2)  # a duplicate would arrive now
-    rows = await world.bot.db.fetch_all("SELECT message_id FROM responses")
+    rows = await world.db.fetch_all("SELECT message_id FROM responses")
     assert sorted(r["message_id"] for r in rows) == sorted(m.id for m in sent)
     ops = [p["op"] for p in sb.gateway.received if p["op"] in (2, 6)]
     assert ops == [2, 6]  # resumed, not a fresh session that would have lost the events
@@ -49,11 +49,11 @@ async def test_rate_limits_and_server_errors_on_posts_lose_nothing(world: World)
     await sb.eventually(lambda: len([m for m in sb.messages(thread) if m.embeds]) == 3, timeout=15)
 
     async def ids_saved() -> bool:  # each card's id is saved just after Discord answers
-        rows = await world.bot.db.fetch_all("SELECT message_id FROM responses")
+        rows = await world.db.fetch_all("SELECT message_id FROM responses")
         return len(rows) == 3 and all(r["message_id"] for r in rows)
 
     await until(ids_saved, what="every card's id saved")
-    stored = await world.bot.db.fetch_all("SELECT message_id FROM responses ORDER BY id")
+    stored = await world.db.fetch_all("SELECT message_id FROM responses ORDER BY id")
     assert len({r["message_id"] for r in stored}) == 3  # one card each, none twice
 
 
@@ -70,7 +70,7 @@ async def test_replies_lost_with_an_invalid_session_are_read_back(content_world:
     await asyncio.wait_for(sb.gateway.identified.wait(), 15)  # a second IDENTIFY
 
     async def read_back() -> bool:
-        rows = await world.bot.db.fetch_all("SELECT message_id FROM responses")
+        rows = await world.db.fetch_all("SELECT message_id FROM responses")
         return {r["message_id"] for r in rows} >= {m.id for m in lost}
 
     await until(read_back, timeout=15, what="the gap's replies read back")

@@ -66,9 +66,9 @@ async def test_every_moderator_command_refuses_a_plain_member(world: World) -> N
             tried.append(path)
     assert len(tried) == 25 and "summary regenerate" in tried and "export" in tried, tried
     for table in ("rounds", "series", "summaries", "guild_settings"):
-        rows = await world.bot.db.fetch_all(f"SELECT * FROM {table}")  # noqa: S608
+        rows = await world.db.fetch_all(f"SELECT * FROM {table}")  # noqa: S608
         assert rows == [], table
-    packs = await world.bot.db.fetch_all("SELECT * FROM packs WHERE guild_id IS NOT NULL")
+    packs = await world.db.fetch_all("SELECT * FROM packs WHERE guild_id IS NOT NULL")
     assert packs == []
 
 
