@@ -43,8 +43,15 @@ class Closer:
 
     def __init__(self, bot: RoundtableBot) -> None:
         self.bot = bot
-        self._locks: dict[int, asyncio.Lock] = {}
+        # round id -> its lock and how many callers hold or wait for it: a lock lives only as
+        # long as a close of that round is under way (one per round ever closed leaked before).
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._claimed: set[int] = set()
+
+    @property
+    def in_progress(self) -> set[int]:
+        """The rounds whose close is being carried out or waited for."""
+        return set(self._locks)
 
     @contextmanager
     def claim(self, round_id: int) -> Iterator[None]:
@@ -62,7 +69,19 @@ class Closer:
     async def carry_out(self, plan: ClosePlan) -> list[str]:
         """Do every step still to do; returns what Discord refused, for the moderator."""
         record = plan.record
-        lock = self._locks.setdefault(record.id, asyncio.Lock())
+        lock, users = self._locks.get(record.id, (asyncio.Lock(), 0))
+        self._locks[record.id] = (lock, users + 1)
+        try:
+            return await self._carry_out(plan, lock)
+        finally:
+            lock, users = self._locks[record.id]
+            if users == 1:
+                del self._locks[record.id]
+            else:
+                self._locks[record.id] = (lock, users - 1)
+
+    async def _carry_out(self, plan: ClosePlan, lock: asyncio.Lock) -> list[str]:
+        record = plan.record
         async with lock:
             done = set((await self.bot.rounds.get(record.guild_id, record.id)).close_steps)
             problems: list[str] = []

@@ -169,3 +169,18 @@ async def test_what_members_write_never_shows_as_a_masked_link(world: World) -> 
     assert summary.masked_links  # the summary's own jump links
     assert all(url.startswith("https://discord.com/channels/") for url in summary.masked_links)
     assert all(m.masked_links == [] for m in sb.bot_posts if m is not summary)
+
+
+async def test_closing_rounds_leaves_no_lock_behind(world: World) -> None:
+    """A round's close lock lives while its close is under way, then goes: a bot closing
+    rounds for months does not keep one per round it ever closed."""
+    sb = world.sandbox
+    cog = world.bot.get_cog("RoundsCog")
+    assert cog is not None
+    for section in (1, 2, 3):
+        _, row = await start(world, section=section)
+        reply = await sb.slash(world.owner, "round close", world.general, round=row["id"])
+        assert reply.messages[0].embeds or reply.messages[0].content
+    closed = await world.db.fetch_all("SELECT id FROM rounds WHERE status = 'closed'")
+    assert len(closed) == 3
+    assert cog.closer.in_progress == set()  # type: ignore[attr-defined]
