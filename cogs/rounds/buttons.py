@@ -143,7 +143,7 @@ class MineButton(RoundButton, template=ids.MINE):
 
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         record, answers, stance = await interaction.client.rounds.mine(
-            _guild_id(interaction), self.round_id, interaction.user.id
+            _guild_id(interaction), self.round_id, interaction.user.id, known=self.record
         )
         # Its buttons are DynamicItems, which keep working after the view expires; the timeout
         # only keeps discord.py's view store from growing with every click.
@@ -163,7 +163,7 @@ class WithdrawButton(RoundButton, template=ids.WITHDRAW):
     async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
         bot = interaction.client
         record, gone = await bot.rounds.withdraw(
-            _guild_id(interaction), self.round_id, interaction.user.id
+            _guild_id(interaction), self.round_id, interaction.user.id, known=self.record
         )
         # Answer within Discord's 3 seconds first; the thread posts are deleted after.
         await interaction.response.edit_message(
@@ -213,7 +213,7 @@ class QuestionPicker(HandledItem, template=ids.PICK):
         if not values or not all(v.isdigit() and len(v) <= 3 for v in values):
             raise UserError("Pick the questions from the list.")
         numbers = sorted({int(v) for v in values})[:MODAL_QUESTIONS]
-        await open_answer_form(interaction, self.round_id, numbers)
+        await open_answer_form(interaction, self.round_id, numbers, known=self.record)
 
 
 DYNAMIC_ITEMS: tuple[type[HandledItem], ...] = (

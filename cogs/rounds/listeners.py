@@ -23,7 +23,7 @@ from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
 from roundtable.rounds.capture import BATCH
-from roundtable.rounds.model import Reply
+from roundtable.rounds.model import Reply, RoundRecord
 
 log = logging.getLogger(__name__)
 REPLY_TYPES = (discord.MessageType.default, discord.MessageType.reply)
@@ -61,14 +61,19 @@ class RoundListeners(commands.Cog):
         if match is None:
             return
         try:
-            await check_round(interaction, int(match["round"]))
-            await self.record_answers(interaction, int(match["round"]), data)
+            record = await check_round(interaction, int(match["round"]))
+            await self.record_answers(interaction, record, data)
         except Exception as exc:
             await report_error(interaction, exc)
 
     async def record_answers(
-        self, interaction: discord.Interaction[RoundtableBot], round_id: int, data: dict[str, Any]
+        self,
+        interaction: discord.Interaction[RoundtableBot],
+        record: RoundRecord,
+        data: dict[str, Any],
     ) -> None:
+        """`record`: the round as the access check read it, passed on (one read per submit)."""
+        round_id = record.id
         if interaction.guild_id is None:
             raise UserError("This only works in a server.")
         values = submitted_values(data)
@@ -79,6 +84,7 @@ class RoundListeners(commands.Cog):
             interaction.user.id,
             answers,
             name=interaction.user.display_name,
+            known=record,
         )
         numbers = ", ".join(str(a.question) for a in answered.saved)
         s = "s" if len(answered.saved) > 1 else ""

@@ -295,10 +295,12 @@ class RoundService:
         answers: dict[int, str],
         *,
         name: str | None = None,
+        known: RoundRecord | None = None,
     ) -> Answered:
         """Store the member's answers; blank ones are ignored, all blank is refused. `name`, the
-        member's display name, is kept for exports."""
-        record = await self.open_round(guild_id, round_id)
+        member's display name, is kept for exports; `known`, the round as the caller's access
+        check just read it (no second read)."""
+        record = await self.open_round(guild_id, round_id, known=known)
         given = {}
         for question, text in answers.items():
             if not 1 <= question <= len(record.questions):
@@ -355,17 +357,19 @@ class RoundService:
         return record, stance
 
     async def mine(
-        self, guild_id: int, round_id: int, user_id: int
+        self, guild_id: int, round_id: int, user_id: int, *, known: RoundRecord | None = None
     ) -> tuple[RoundRecord, list[ResponseRecord], StanceRecord | None]:
-        record = await self.get(guild_id, round_id)
+        if known is None or (known.id, known.guild_id) != (round_id, guild_id):
+            known = await self.get(guild_id, round_id)
+        record = known
         answers = await self._repo.answers(guild_id, round_id, user_id)
         return record, answers, await self._repo.stance_of(guild_id, round_id, user_id)
 
     async def withdraw(
-        self, guild_id: int, round_id: int, user_id: int
+        self, guild_id: int, round_id: int, user_id: int, *, known: RoundRecord | None = None
     ) -> tuple[RoundRecord, list[ResponseRecord]]:
         """Delete the member's answers in an open round; returns what went (to unpost)."""
-        record = await self.open_round(guild_id, round_id)
+        record = await self.open_round(guild_id, round_id, known=known)
         return record, await self._repo.withdraw(guild_id, round_id, user_id)
 
     async def capture_reply(

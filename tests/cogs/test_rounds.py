@@ -474,3 +474,33 @@ async def test_other_listeners_and_wait_for_still_hear_messages_capture_takes(
 
     await until(stored, what="the reply stored by capture, once")
     world.bot.remove_listener(on_message)
+
+
+async def test_a_click_or_a_submit_reads_its_round_once(world: World) -> None:
+    """The access check's reading of the round is passed on to the handler: a form submit,
+    My answers and Withdraw each read the round once (the reads wait behind the gateway's
+    backlog in a burst, so a second one costs a member seconds)."""
+    sb = world.sandbox
+    buttons, _ = await start(world)
+    shown = await sb.click(world.member, buttons, sb.button(buttons, "Respond"))
+    statements: list[str] = []
+    await world.db.trace(statements.append)
+
+    def round_reads() -> int:
+        # The round's record (a write's in-transaction status check is not a read of it).
+        reads = [s for s in statements if s.startswith("SELECT id, guild_id, pack_id")]
+        statements.clear()
+        return len(reads)
+
+    try:
+        done = await sb.submit_modal(world.member, shown, {"q1": "Once is enough."})
+        assert done.messages[0].content.startswith("Recorded: your answer to question 1.")
+        assert round_reads() == 1
+        mine = await sb.click(world.member, buttons, sb.button(buttons, "My answers"))
+        [panel] = mine.messages
+        assert round_reads() == 1
+        gone = await sb.click(world.member, panel, sb.button(panel, "Withdraw my answers"))
+        assert gone.original is not None and gone.original.content.startswith("Withdrawn: 1")
+        assert round_reads() == 1
+    finally:
+        await world.db.trace(None)
