@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from roundtable.clock import FastClock
@@ -37,8 +37,6 @@ from sandbox.demo_flows import (
 from sandbox.fake_openai import FakeOpenAI
 from sandbox.server import Sandbox
 from sandbox.transcript import Transcript, humanizer, real_now
-from storage.database import Database
-from storage.rounds import RoundRepository
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT_DIR = Path("data/demo")
@@ -53,9 +51,9 @@ class Phase:
     title: str
     env: dict[str, str]
     flows: tuple[Script, ...]
-    before: str = ""
     llm: bool = False  # point the bot at the fake OpenAI-compatible server
     clock: datetime | None = None  # the bot's fast clock starts here (DEMO_CLOCK)
+    later: timedelta | None = None  # ... or this long after the real now
 
 
 PHASES = (
@@ -71,11 +69,11 @@ PHASES = (
         llm=True,
     ),
     Phase(
-        "The bot stops; the forum round's deadline passes; the bot starts again",
+        "The bot is stopped for three days, past the forum round's deadline, and starts again",
         {"MESSAGE_CONTENT_INTENT": "true"},
         (round_flow_deadline,),
-        before="deadline",
         llm=True,
+        later=timedelta(days=3, hours=1),  # the forum round closes three days after it opened
     ),
     Phase(
         "The bot restarts on the demo's fast clock",
@@ -90,12 +88,6 @@ PHASES = (
         clock=SERIES_CLOCK_AFTER_DOWNTIME,
     ),
 )
-
-
-async def _pass_deadline(db_path: Path) -> None:
-    """Stand-in for time passing while the bot is down: the forum round's deadline is past."""
-    async with Database.open(db_path) as db:
-        await RoundRepository(db).set_deadline(STATE.forum_round, datetime(2000, 1, 1, tzinfo=UTC))
 
 
 def _passed_on(variable: str) -> bool:
@@ -153,8 +145,6 @@ async def run_demo(out_dir: Path) -> int:
             print(f"demo: `bot.py sync` failed, see {log}", file=sys.stderr)
             return 1
         for phase in PHASES:
-            if phase.before == "deadline":
-                await _pass_deadline(db_path)
             extra = with_llm if phase.llm else {}
             await _play(sb, transcript, cast, {**env, **phase.env, **extra}, log, phase)
     text = transcript.markdown()
@@ -170,11 +160,12 @@ async def _play(
     t.section(phase.title)
     sb.gateway.identified.clear()
     t.now = real_now
-    if phase.clock is not None:
+    start = phase.clock or (real_now() + phase.later if phase.later else None)
+    if start is not None:
         # The bot's clock and the story's read the same time: both count from this real moment.
         anchor = time.time()
-        env = {**env, "DEMO_CLOCK": f"{phase.clock.isoformat()} x{SERIES_SPEED} from {anchor}"}
-        t.now = FastClock(phase.clock, SERIES_SPEED, anchor).now
+        env = {**env, "DEMO_CLOCK": f"{start.isoformat()} x{SERIES_SPEED} from {anchor}"}
+        t.now = FastClock(start, SERIES_SPEED, anchor).now
     bot = await _bot(["run"], env, log)
     try:
         await sb.connected(timeout=30)

@@ -490,9 +490,10 @@ async def round_flow_deadline(sb: Sandbox, t: Transcript, cast: Cast) -> None:
 
 
 def story_monday(now: datetime) -> datetime:
-    """06:00 UTC on the first Monday at least a day after `now`: the week the series runs in
-    (the demo's story goes forward from the real today)."""
-    day = (now + timedelta(days=1)).date()
+    """06:00 UTC on the first Monday at least four days after `now` (after the three days the
+    bot is stopped past the forum round's deadline): the week the series runs in. The story
+    only goes forward from the real today."""
+    day = (now + timedelta(days=4)).date()
     monday = day + timedelta(days=(7 - day.weekday()) % 7)
     return datetime.combine(monday, dt_time(6, 0), tzinfo=UTC)
 

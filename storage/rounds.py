@@ -194,12 +194,6 @@ class RoundRepository:
         )
         return _round(row) if row else None
 
-    async def by_thread(self, guild_id: int, thread_id: int) -> RoundRecord | None:
-        row = await self._db.fetch_one(
-            _ROUND_SELECT + "WHERE thread_id = ? AND guild_id = ?", (thread_id, guild_id)
-        )
-        return _round(row) if row else None
-
     async def page(self, guild_id: int, *, limit: int, offset: int) -> list[RoundRecord]:
         """Open rounds first, then the most recent."""
         rows = await self._db.fetch_all(
@@ -219,12 +213,6 @@ class RoundRepository:
         """How many rounds were run on a pack (a pack with rounds cannot be deleted)."""
         row = await self._db.fetch_one("SELECT count(*) FROM rounds WHERE pack_id = ?", (pack_id,))
         return int(row[0]) if row else 0
-
-    async def set_deadline(self, round_id: int, closes_at: datetime | None) -> None:
-        async with self._db.transaction() as conn:
-            await conn.execute(
-                "UPDATE rounds SET closes_at = ? WHERE id = ?", (_iso(closes_at), round_id)
-            )
 
     async def thread_index(self) -> list[tuple[int, int, int, bool]]:
         """(thread id, guild id, round id, open) of every round that has a thread."""

@@ -71,8 +71,7 @@ async def test_attach_then_lookups_are_scoped_to_the_guild(repo: RoundRepository
     found = await repo.get(1, record.id)
     assert found is not None and found.posts == ((10, 400), (10, 401)) and found.thread_id == 500
     assert await repo.get(2, record.id) is None
-    assert (await repo.by_thread(1, 500)) == found
-    assert await repo.by_thread(2, 500) is None
+    assert await repo.thread_index() == [(500, 1, record.id, True)]
     await repo.discard(record.id)
     assert await repo.get(1, record.id) is None
 
