@@ -4,7 +4,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.config",
     "cogs.packs",
     "cogs.rounds",
-    "cogs.schedules",
+    "cogs.series",
     "cogs.privacy",
     "cogs.summaries",
     "cogs.exports",

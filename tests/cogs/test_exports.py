@@ -13,7 +13,7 @@ import pytest
 from cogs.support import exports as delivery
 from sandbox import Perm
 from sandbox.world import Interaction
-from tests.cogs.test_rounds import start
+from tests.cogs.rounds.test_rounds import start
 from tests.cogs.test_summaries import answer
 from tests.harness import World
 

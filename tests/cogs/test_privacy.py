@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.cogs.test_rounds import start
+from tests.cogs.rounds.test_rounds import start
 from tests.harness import World
 
 

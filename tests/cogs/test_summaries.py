@@ -6,7 +6,7 @@ import json
 
 from sandbox import Message
 from sandbox.fake_openai import FakeOpenAI, Reply
-from tests.cogs.test_rounds import start
+from tests.cogs.rounds.test_rounds import start
 from tests.harness import World
 
 

@@ -6,7 +6,7 @@ from cogs.support.summary_posts import embeds, messages, point_line
 from roundtable.packs.excerpts import EMBED_DESCRIPTION_MAX, EMBED_TOTAL_MAX, EMBEDS_PER_MESSAGE
 from roundtable.summaries.model import Point
 from sandbox.rendering import masked_links
-from tests.roundtable.test_summaries_render import big_summary
+from tests.roundtable.summaries.test_summaries_render import big_summary
 
 
 def test_jump_links_and_point_lines() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sandbox import Sandbox
 from storage.database import Database
-from tests.cogs.test_rounds import start
+from tests.cogs.rounds.test_rounds import start
 from tests.conftest import small_world
 from tests.harness import database_of, running_bot, until
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from sandbox import Perm
-from tests.cogs.test_rounds import start
+from tests.cogs.rounds.test_rounds import start
 from tests.harness import World
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.cogs.test_rounds import start
+from tests.cogs.rounds.test_rounds import start
 from tests.cogs.test_summaries import answer
 from tests.harness import World, until
 from tests.reliability import SCALE

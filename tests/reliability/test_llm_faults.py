@@ -145,7 +145,7 @@ async def test_content_as_a_list_of_parts_is_read(llm: tuple[FakeOpenAI, LLM]) -
     fake, client = llm
     parts = [{"type": "text", "text": GOOD[:40]}, {"type": "text", "text": GOOD[40:]}]
     fake.script(Reply(body=completion({"role": "assistant", "content": parts}, None)))
-    from tests.roundtable.test_summaries_llm import small
+    from tests.roundtable.summaries.test_summaries_llm import small
 
     summary = await LLMSummariser(client).summarise(small(), excluded=set())
     assert summary.engine == "llm"
@@ -157,7 +157,7 @@ async def test_content_as_a_list_of_parts_is_read(llm: tuple[FakeOpenAI, LLM]) -
 
 async def test_links_in_model_text_never_reach_the_summary(llm: tuple[FakeOpenAI, LLM]) -> None:
     fake, client = llm
-    from tests.roundtable.test_summaries_llm import small
+    from tests.roundtable.summaries.test_summaries_llm import small
 
     fake.script(
         Reply.json(
@@ -189,7 +189,7 @@ async def test_a_section_whose_citations_are_all_invented_gets_the_offline_point
     llm: tuple[FakeOpenAI, LLM],
 ) -> None:
     fake, client = llm
-    from tests.roundtable.test_summaries_llm import small
+    from tests.roundtable.summaries.test_summaries_llm import small
 
     fake.script(
         Reply.json(

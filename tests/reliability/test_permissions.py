@@ -74,7 +74,7 @@ async def test_every_moderator_command_refuses_a_plain_member(world: World) -> N
 
 async def test_two_servers_rounds_never_meet(world: World) -> None:
     """Round numbers are global: another server's number is "not found" everywhere."""
-    from tests.cogs.test_rounds import start
+    from tests.cogs.rounds.test_rounds import start
 
     sb = world.sandbox
     _, ours = await start(world)

@@ -1,5 +1,5 @@
 """The series service on a real SQLite file with a manual clock: validation, claims, catch-up,
-finishing, and the moderator's controls. (Posting on Discord: tests/cogs/test_schedules.py.)"""
+finishing, and the moderator's controls. (Posting on Discord: tests/cogs/series/test_schedules.py.)"""
 
 from __future__ import annotations
 

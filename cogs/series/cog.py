@@ -70,7 +70,7 @@ def series_embed(
     return embed
 
 
-class SchedulesCog(
+class SeriesCog(
     ModeratorGroupCog, group_name="schedule", group_description="Rounds posted on a rhythm"
 ):
     @app_commands.command(name="create", description="Post a pack's sections as rounds on a rhythm")
@@ -285,7 +285,3 @@ class SchedulesCog(
     skip.autocomplete("series")(_series_choices)
     edit.autocomplete("series")(_series_choices)
     delete.autocomplete("series")(_series_choices)
-
-
-async def setup(bot: RoundtableBot) -> None:
-    await bot.add_cog(SchedulesCog(bot))

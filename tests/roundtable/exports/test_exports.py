@@ -39,7 +39,7 @@ from tests.fixtures.discussions import (
 
 GOLDEN = Path(__file__).parent / "golden" / "exports"
 SCHEMA = json.loads(
-    (Path(__file__).parents[2] / "roundtable/exports/schema/export-1.schema.json").read_text()
+    (Path(__file__).parents[3] / "roundtable/exports/schema/export-1.schema.json").read_text()
 )
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 SECRET_NAMES = ("Cy", "Eve")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from sandbox import Message, Perm
-from tests.cogs.test_rounds import SHIPPED, start
+from tests.cogs.rounds.test_rounds import SHIPPED, start
 from tests.harness import World
 
 
