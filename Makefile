@@ -72,7 +72,7 @@ faketime:
 		echo "The shifted-clock runs need libfaketime: sudo apt-get install faketime"; exit 1; \
 	fi
 
-NOT_UNDER_FAKETIME := --ignore tests/roundtable/test_watchdog.py \
+NOT_UNDER_FAKETIME := --ignore tests/cogs/test_watchdog.py \
 	--deselect tests/reliability/test_hostile_imports.py::test_an_overrun_is_stopped_and_the_worker_replaced
 # Offsets, not start times ("@…"), so that the bot processes the tests start share the clock.
 DST_EVE := 2027-03-27 22:00:00 UTC

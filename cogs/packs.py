@@ -7,7 +7,7 @@ import io
 import discord
 from discord import app_commands
 
-from cogs.support import autocomplete
+from cogs.support import autocomplete, render
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import Confirm, ask
@@ -158,7 +158,8 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
         if record.shipped:
             embed.set_footer(text=f"key {record.slug} · ships with Roundtable")
         else:
-            embed.add_field(name="Added by", value=f"<@{record.created_by}>", inline=False)
+            added_by = render.user(record.created_by) if record.created_by else "unknown"
+            embed.add_field(name="Added by", value=added_by, inline=False)
             embed.set_footer(text=f"key {record.slug} · added {record.created_at:%Y-%m-%d}")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from cogs.support import autocomplete
+from cogs.support import autocomplete, render
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import can_view, check_moderator, require_guild
 from cogs.support.exports import deliver
@@ -66,7 +66,8 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
         else:
             assert record.thread_id is not None
             await post_summary(self.bot, record.thread_id, made.summary, made.discussion)
-            text = f"A new {made.summary.engine} summary is posted in <#{record.thread_id}>."
+            where = render.channel(record.thread_id)
+            text = f"A new {made.summary.engine} summary is posted in {where}."
         if made.summary.engine == "llm":
             text += (
                 f" LLM usage: {made.record.prompt_tokens:,} prompt and "

@@ -13,9 +13,9 @@ from discord.ext import commands
 
 from cogs import EXTENSIONS
 from cogs.support.tree import RoundtableTree
+from cogs.support.watchdog import Watchdog
 from roundtable.services import Services
 from roundtable.settings import Settings
-from roundtable.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 UPKEEP_SECONDS = 6 * 3600

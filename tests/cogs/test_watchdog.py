@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from roundtable.watchdog import Watchdog
+from cogs.support.watchdog import Watchdog
 
 
 async def watching(body: object) -> Watchdog:
@@ -48,7 +48,7 @@ async def busy_but_yielding() -> None:
 async def test_a_held_loop_is_reported_with_where(
     culprit: object, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="roundtable.watchdog"):
+    with caplog.at_level(logging.WARNING, logger="cogs.support.watchdog"):
         dog = await watching(culprit())  # type: ignore[operator]
     assert len(dog.held) == 1
     held = dog.held[0]
