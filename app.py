@@ -21,6 +21,7 @@ from roundtable.packs.writers import LLMWriter
 from roundtable.privacy.service import PrivacyService
 from roundtable.rounds import RoundService
 from roundtable.rounds.capture import ReplyCapture
+from roundtable.scheduler import Scheduler
 from roundtable.series.service import SeriesService
 from roundtable.services import Services
 from roundtable.settings import Settings
@@ -55,8 +56,11 @@ def build_services(
     packs = PackLibrary(
         PackRepository(db), writer=LLMWriter(llm, imports) if llm else None, run=imports
     )
-    rounds = RoundService(RoundRepository(db, shards), packs, config, clock)
-    series = SeriesService(SeriesRepository(db, shards), rounds, packs, config, clock)
+    scheduler = Scheduler(clock)  # one wake-up for the timed work of rounds and series
+    rounds = RoundService(RoundRepository(db, shards), packs, config, clock, scheduler=scheduler)
+    series = SeriesService(
+        SeriesRepository(db, shards), rounds, packs, config, clock, scheduler=scheduler
+    )
     privacy = PrivacyService(PrivacyRepository(db))
     summaries = SummaryService(SummaryRepository(db), rounds, privacy, config, _llm_summariser(llm))
     return Services(
@@ -65,6 +69,7 @@ def build_services(
         packs=packs,
         rounds=rounds,
         series=series,
+        scheduler=scheduler,
         privacy=privacy,
         summaries=summaries,
         exports=ExportService(ExportStorage(db)),

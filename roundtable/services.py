@@ -15,6 +15,7 @@ from roundtable.packs.worker import ProcessRunner
 from roundtable.privacy.service import PrivacyService
 from roundtable.rounds import RoundService
 from roundtable.rounds.capture import ReplyCapture
+from roundtable.scheduler import Scheduler
 from roundtable.series.service import SeriesService
 from roundtable.summaries.service import SummaryService
 
@@ -26,6 +27,7 @@ class Services:
     packs: PackLibrary
     rounds: RoundService
     series: SeriesService
+    scheduler: Scheduler  # the one wake-up for timed work; the Bot's timer task sleeps in it
     privacy: PrivacyService
     summaries: SummaryService
     exports: ExportService

@@ -1,6 +1,7 @@
 """Discussion rounds on Discord, one feature package: the /round commands (cog), the buttons
 (buttons, ids), the answer form (forms), what a round posts (posts), closing it step by step
-(closing), the replies and form submissions (listeners) and the one timer for deadlines (timer).
+(closing), the replies and form submissions (listeners), and what the bot's one timer does for
+rounds: closes at deadlines, reminders, closes a crash interrupted (timed).
 The decisions are the core's: roundtable/rounds/."""
 
 from __future__ import annotations

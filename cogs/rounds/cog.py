@@ -18,7 +18,7 @@ from cogs.rounds.posts import (
     status_text,
     where,
 )
-from cogs.rounds.timer import RoundTimer
+from cogs.rounds.timed import RoundTimedWork
 from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
@@ -90,14 +90,14 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
     def __init__(self, bot: RoundtableBot):
         super().__init__(bot)
         self.closer = Closer(bot)
-        self.timer = RoundTimer(bot, self.closer)
+        self.timed = RoundTimedWork(bot, self.closer)
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)  # round buttons work across restarts
-        self.timer.start()
+        self.timed.register()  # closes, deadlines and reminders, in the bot's one timer
 
     async def cog_unload(self) -> None:
-        self.timer.stop()
+        self.timed.unregister()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="start", description="Post a section with its questions")

@@ -1,6 +1,6 @@
 """Scheduled series on Discord (/schedule), one feature package like cogs/rounds/: the commands
-(cog). The decisions are the core's: roundtable/series/. (The series' posts and reminders are
-made by the one timer, in cogs/rounds/scheduled.py, until the core scheduler takes it over.)"""
+(cog) and what the bot's one timer does for a series: post each occurrence's round (posts).
+The decisions are the core's: roundtable/series/."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from typing import Literal
 import discord
 from discord import app_commands
 
+from cogs.series.posts import SeriesTimedWork
 from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
@@ -73,6 +74,16 @@ def series_embed(
 class SeriesCog(
     ModeratorGroupCog, group_name="schedule", group_description="Rounds posted on a rhythm"
 ):
+    def __init__(self, bot: RoundtableBot) -> None:
+        super().__init__(bot)
+        self.timed = SeriesTimedWork(bot)
+
+    async def cog_load(self) -> None:
+        self.timed.register()  # each occurrence's round, posted by the bot's one timer
+
+    async def cog_unload(self) -> None:
+        self.timed.unregister()
+
     @app_commands.command(name="create", description="Post a pack's sections as rounds on a rhythm")
     @app_commands.describe(
         pack="The reading pack; each occurrence posts its next section",

@@ -12,6 +12,7 @@ import yarl
 from discord.ext import commands
 
 from cogs import EXTENSIONS
+from cogs.support.timer import Timer
 from cogs.support.tree import RoundtableTree
 from cogs.support.watchdog import Watchdog
 from roundtable.services import Services
@@ -96,6 +97,7 @@ class RoundtableBot(commands.Bot):
         self.summaries = services.summaries
         self.exports = services.exports
         self.capture = services.capture
+        self.timer = Timer(self)  # the one task for timed work; cogs register what it does
         self.watchdog = Watchdog()  # logs any hold-up of the event loop over 100 ms
         # Events handed over synchronously as discord.py dispatches them, instead of a task
         # per event (cogs/rounds/listeners.py registers the thread events here).
@@ -133,6 +135,7 @@ class RoundtableBot(commands.Bot):
         log.info(
             "Loaded %d extension(s): %s", len(self.extension_names), ", ".join(self.extension_names)
         )
+        self.timer.start()  # waits until the bot is ready, then runs what the cogs registered
         # From here on the loop serves Discord (before, nothing is connected that could wait).
         self.watchdog.start()
 
@@ -146,6 +149,7 @@ class RoundtableBot(commands.Bot):
         return await self.tree.sync(guild=guild)
 
     async def close(self) -> None:
+        self.timer.stop()
         await super().close()
         await self.capture.stop()  # what was received is stored before the database closes
         if self._upkeep is not None:

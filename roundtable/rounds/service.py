@@ -7,13 +7,12 @@ Each method makes the decision and the storage change in one place and returns w
 side must do. Closing is a sequence of recorded steps (CLOSE_STEPS): the status change freezes
 the stances in the same transaction; the Discord adapter then does each remaining step and
 records it with `step_done`, so a close that a crash or SIGTERM interrupted is completed by
-`unfinished()` at start-up or by the timer. The service wakes its timer itself whenever a
-deadline or a pending close changes; callers never do.
+`unfinished()` at start-up or by the timer. The service wakes the scheduler itself whenever a
+deadline, a reminder or a pending close changes; callers never do.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from roundtable.rounds.model import (
     StanceRecord,
 )
 from roundtable.rounds.store import RoundStore
+from roundtable.scheduler import Scheduler
 
 ANSWER_MAX = 4000  # Discord's text input limit
 MODAL_QUESTIONS = 5  # Discord's limit of inputs in a modal
@@ -88,24 +88,6 @@ class ClosePlan:
     resumed: bool = False  # an earlier close was interrupted; this completes it
 
 
-class DeadlineTimer:
-    """Wakes the one task that waits for deadlines when a deadline or a pending close changes."""
-
-    def __init__(self) -> None:
-        self._changed = asyncio.Event()
-
-    def changed(self) -> None:
-        self._changed.set()
-
-    async def wait(self, seconds: float) -> None:
-        """Sleep `seconds`, or less if something changed meanwhile."""
-        try:
-            await asyncio.wait_for(self._changed.wait(), timeout=max(0.0, seconds))
-        except TimeoutError:
-            pass
-        self._changed.clear()
-
-
 class RoundThreads:
     """Which channels are round threads, in memory: with the Message Content intent a bot sees
     every message of every channel, and one outside a round must cost a dict lookup, not a
@@ -140,12 +122,15 @@ class RoundService:
         packs: PackLibrary,
         config: GuildConfig,
         clock: Clock | None = None,
+        *,
+        scheduler: Scheduler | None = None,
     ):
         self._repo = rounds
         self._packs = packs
         self._config = config
         self.clock = clock or Clock()
-        self.timer = DeadlineTimer()
+        self._scheduler = scheduler or Scheduler(self.clock)
+        self._scheduler.watch("rounds", self.next_wake)
         self.threads = RoundThreads()
 
     async def load_threads(self) -> int:
@@ -230,7 +215,7 @@ class RoundService:
         """The round's messages and thread exist: only now can its deadline close it."""
         await self._repo.attach(record.id, thread_id=thread_id, posts=posts)
         if record.closes_at is not None:
-            self.timer.changed()
+            self._scheduler.wake()
         attached = await self.get(record.guild_id, record.id)
         self.threads.opened(attached)
         return attached
@@ -488,7 +473,7 @@ class RoundService:
         if finished is None:
             raise UserError(f"Round {round_id} is not open.")
         self.threads.closed(finished)
-        self.timer.changed()
+        self._scheduler.wake()
         return await self._plan(finished)
 
     async def close_next_due(self, now: datetime | None = None) -> ClosePlan | None:
@@ -515,7 +500,7 @@ class RoundService:
         assert step in CLOSE_STEPS, step
         remaining = await self._repo.close_step_done(record.id, step, last=CLOSE_STEPS[-1])
         if not remaining:
-            self.timer.changed()
+            self._scheduler.wake()
 
     async def _plan(self, record: RoundRecord, *, resumed: bool = False) -> ClosePlan:
         steps = [s for s in CLOSE_STEPS if s not in record.close_steps]
@@ -544,7 +529,7 @@ class RoundService:
         if reopened is None:
             raise UserError(f"Round {round_id} is already open.")
         self.threads.opened(reopened)
-        self.timer.changed()
+        self._scheduler.wake()
         return reopened
 
     async def next_wake(self) -> datetime | None:

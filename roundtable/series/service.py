@@ -23,6 +23,7 @@ from roundtable.packs.library import PackLibrary
 from roundtable.packs.model import Pack
 from roundtable.rounds import RoundService
 from roundtable.rounds.model import RoundAlreadyOpen, RoundRecord
+from roundtable.scheduler import Scheduler
 from roundtable.series.model import NewSeries, SeriesExists, SeriesMoved, SeriesRecord
 from roundtable.series.recurrence import Recurrence, parse_date, parse_every, parse_time
 from roundtable.series.recurrence import zone as tz
@@ -95,12 +96,16 @@ class SeriesService:
         packs: PackLibrary,
         config: GuildConfig,
         clock: Clock,
+        *,
+        scheduler: Scheduler,
     ):
         self._repo = repo
         self._rounds = rounds
         self._packs = packs
         self._config = config
         self.clock = clock
+        self._scheduler = scheduler
+        scheduler.watch("series", self.next_wake)
 
     # -- setting up -------------------------------------------------------------------------
 
@@ -192,7 +197,7 @@ class SeriesService:
                 "it first."
             ) from None
         finally:
-            self._rounds.timer.changed()
+            self._scheduler.wake()
 
     async def _guild_zone(self, guild_id: int) -> str:
         return (await self._config.get(guild_id)).timezone
@@ -228,7 +233,7 @@ class SeriesService:
         if series.status != "active":
             raise UserError(f"Series {series_id} is {series.status}, not running.")
         await self._repo.set_status(guild_id, series_id, status="paused", reason="by a moderator")
-        self._rounds.timer.changed()
+        self._scheduler.wake()
         return await self.get(guild_id, series_id)
 
     async def resume(self, guild_id: int, series_id: int) -> SeriesRecord:
@@ -240,7 +245,7 @@ class SeriesService:
         if following is None:
             raise UserError(f"Series {series_id} has no occurrence left: delete it.")
         await self._repo.set_status(guild_id, series_id, status="active", next_at=following)
-        self._rounds.timer.changed()
+        self._scheduler.wake()
         return await self.get(guild_id, series_id)
 
     async def skip(self, guild_id: int, series_id: int) -> tuple[SeriesRecord, datetime]:
@@ -261,7 +266,7 @@ class SeriesService:
             )
         except SeriesMoved:
             raise UserError("The series just changed: look at /schedule show again.") from None
-        self._rounds.timer.changed()
+        self._scheduler.wake()
         return await self.get(guild_id, series_id), series.next_at
 
     async def edit(
@@ -306,13 +311,13 @@ class SeriesService:
             remind_minutes=changed.remind_minutes,
             next_at=following,
         )
-        self._rounds.timer.changed()
+        self._scheduler.wake()
         return await self.get(guild_id, series_id)
 
     async def delete(self, guild_id: int, series_id: int) -> SeriesRecord:
         series = await self.get(guild_id, series_id)
         await self._repo.delete(guild_id, series_id)
-        self._rounds.timer.changed()
+        self._scheduler.wake()
         return series
 
     # -- the scheduler's side ---------------------------------------------------------------
@@ -440,4 +445,4 @@ class SeriesService:
         await self._repo.fail(
             plan.series.id, plan.occurrence, round_id=plan.record.id, reason=reason
         )
-        self._rounds.timer.changed()
+        self._scheduler.wake()

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from pathlib import Path
 
-from sandbox import ChannelType, Message, Perm, Sandbox
+import pytest
+
+from cogs.support.timer import Stage
+from sandbox import Channel, ChannelType, Message, Perm, Sandbox
 from tests.conftest import small_world
 from tests.harness import World, database_of, running_bot, until
 
@@ -248,20 +252,27 @@ async def test_close_posts_participation_and_stance_shift_then_locks(world: Worl
     assert again.messages[0].content == f"Round {row['id']} is not open."
 
 
-async def test_the_deadline_closes_the_round_once(world: World) -> None:
-    sb = world.sandbox
+async def round_past_its_deadline(world: World) -> Channel:
+    """A round whose deadline has passed, and its thread once the timer has closed it."""
     buttons, _ = await start(world, closes_in="5m")
     async with world.db.transaction() as conn:
         await conn.execute("UPDATE rounds SET closes_at = '2000-01-01T00:00:00+00:00'")
-    world.bot.rounds.timer.changed()
-    thread = sb.thread_of(buttons)
-    await sb.eventually(lambda: thread.locked, timeout=10, what="the deadline close")
+    world.bot.services.scheduler.wake()
+    thread = world.sandbox.thread_of(buttons)
+    assert thread is not None
+    await world.sandbox.eventually(lambda: thread.locked, timeout=10, what="the deadline close")
+    return thread
+
+
+async def test_the_deadline_closes_the_round_once(world: World) -> None:
+    sb = world.sandbox
+    thread = await round_past_its_deadline(world)
     closing = [
         m for m in sb.messages(thread) if m.embeds and m.embeds[0].get("title") == "Round closed"
     ]
     assert len(closing) == 1
     assert "was closed at its deadline" in closing[0].embeds[0]["description"]
-    world.bot.rounds.timer.changed()
+    world.bot.services.scheduler.wake()
     await asyncio.sleep(0.1)
     assert (
         len(
@@ -273,6 +284,28 @@ async def test_the_deadline_closes_the_round_once(world: World) -> None:
         )
         == 1
     )
+    stored = await world.db.fetch_one("SELECT status, closed_by FROM rounds")
+    assert tuple(stored) == ("closed", None)
+
+
+async def test_one_failing_piece_of_timed_work_does_not_stop_the_deadlines(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The timer runs what each cog registered; a feature whose work raises is logged and
+    the others still run in the same pass (here a close at its deadline)."""
+    calls: list[datetime] = []
+
+    async def broken(now: datetime) -> None:
+        calls.append(now)
+        raise RuntimeError("a feature's timed work failed")
+
+    world.bot.timer.register(Stage.RESUME, broken)  # runs before the closes in every pass
+    try:
+        await round_past_its_deadline(world)
+    finally:
+        world.bot.timer.unregister(broken)
+    assert calls
+    assert "Timed work" in caplog.text and "a feature's timed work failed" in caplog.text
     stored = await world.db.fetch_one("SELECT status, closed_by FROM rounds")
     assert tuple(stored) == ("closed", None)
 

@@ -68,7 +68,7 @@ async def tick(
 ) -> None:
     """Move the clock, wake the timer, wait until `done()` and the timer's work is recorded."""
     clock.set(moment)
-    world.bot.rounds.timer.changed()
+    world.bot.services.scheduler.wake()
     await world.sandbox.eventually(done, timeout=10, what=f"the timer's work at {moment}")
     for _ in range(200):
         row = await world.db.fetch_one(
@@ -208,7 +208,7 @@ async def test_restarts_at_random_points_never_post_twice_or_skip(
                 )
                 moment = min(end, moment + timedelta(days=1))
                 clock.set(moment)
-                bot.rounds.timer.changed()
+                bot.services.scheduler.wake()
                 await asyncio.sleep(chooser.uniform(0.0, 0.2))
         sb.rest.slow.clear()
         stops += 1
@@ -265,7 +265,7 @@ async def test_a_lost_permission_pauses_with_the_fix(world: World, clock: Manual
     sb.deny(world.general, bot_role, Perm.CREATE_PUBLIC_THREADS)
     await sb.gateway.drained()
     clock.set(datetime(2026, 3, 3, 18, 1, tzinfo=UTC))
-    world.bot.rounds.timer.changed()
+    world.bot.services.scheduler.wake()
     dm = sb.dm(world.owner)  # no channel set in /config: the series' creator is told directly
     await sb.eventually(lambda: any("is paused" in m.content for m in sb.messages(dm)), timeout=10)
     [notice] = sb.messages(dm)
@@ -302,7 +302,7 @@ async def test_reminders_ping_only_the_named_role(world: World, clock: ManualClo
     [quiet] = reminders(other)
     assert "So far 0 members have taken part" in quiet.content
     assert not quiet.pings.anyone and quiet.allowed_mentions == {"parse": []}
-    world.bot.rounds.timer.changed()
+    world.bot.services.scheduler.wake()
     await asyncio.sleep(0.2)
     assert len(reminders(world.general)) == 1  # once
 
@@ -315,7 +315,7 @@ async def test_pause_resume_skip_edit_delete_through_the_commands(
     paused = await sb.slash(world.owner, "schedule pause", world.general, series=series)
     assert paused.messages[0].embeds[0]["title"] == f"Paused series {series}"
     clock.set(datetime(2026, 3, 3, 18, 30, tzinfo=UTC))
-    world.bot.rounds.timer.changed()
+    world.bot.services.scheduler.wake()
     await asyncio.sleep(0.2)
     assert round_posts(sb, world.general) == []  # paused: nothing posted
     resumed = await sb.slash(world.owner, "schedule resume", world.general, series=series)
@@ -389,7 +389,7 @@ async def test_a_post_discord_made_before_a_long_outage_is_found_not_repeated(
             path = rf"/channels/{general.id}/messages/\d+/threads$"
         sb.rest.slow_down("POST", path, 30, done_first=True)
         clock.set(datetime(2026, 3, 3, 18, 0, tzinfo=UTC))
-        world.bot.rounds.timer.changed()
+        world.bot.services.scheduler.wake()
         made = (lambda: sb.messages(general)) if stalled == "the message" else (
             lambda: sb.messages(general) and sb.thread_of(sb.messages(general)[0])
         )  # fmt: skip

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from roundtable.clock import Clock
 from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.rounds import CLOSE_STEPS, CLOSED, RoundService
+from roundtable.scheduler import Scheduler
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
@@ -20,11 +22,16 @@ SHIPPED = "deepseek-r1-chinas-sputnik-moment"
 
 
 @pytest.fixture
-async def service(db: Database) -> RoundService:
+def scheduler() -> Scheduler:
+    return Scheduler(Clock())
+
+
+@pytest.fixture
+async def service(db: Database, scheduler: Scheduler) -> RoundService:
     packs = PackLibrary(PackRepository(db))
     await packs.sync_shipped()
     config = GuildConfig(GuildSettingsRepository(db), llm_configured=False)
-    return RoundService(RoundRepository(db), packs, config)
+    return RoundService(RoundRepository(db), packs, config, scheduler=scheduler)
 
 
 async def reserve(service: RoundService, guild: int = 1, section: int = 2, **kw):
@@ -227,12 +234,16 @@ async def test_answers_without_a_card_are_found_for_the_close(service: RoundServ
     assert [a.content for a in waiting[6]] == ["never shown"]
 
 
-async def test_the_service_wakes_its_timer_when_a_deadline_changes(service: RoundService) -> None:
+async def test_the_service_wakes_the_scheduler_when_a_deadline_changes(
+    service: RoundService, scheduler: Scheduler
+) -> None:
     record = await reserve(service, closes_in="1h")
-    assert not service.timer._changed.is_set()
+    assert not scheduler.woken
+    assert await scheduler.next_wake() is None  # reserved, not posted: no deadline yet
     await posted(service, record)
-    assert service.timer._changed.is_set()
-    await service.timer.wait(0)
-    assert not service.timer._changed.is_set()
+    assert scheduler.woken
+    assert await scheduler.next_wake() == record.closes_at  # the scheduler asks the service
+    await scheduler.sleep(0)
+    assert not scheduler.woken
     await service.close(1, record.id, by=9)
-    assert service.timer._changed.is_set()
+    assert scheduler.woken

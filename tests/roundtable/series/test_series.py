@@ -12,6 +12,7 @@ from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.rounds import RoundService
+from roundtable.scheduler import Scheduler
 from roundtable.series.recurrence import zone
 from roundtable.series.service import Paused, PostPlan, SeriesService, Skipped
 from storage.database import Database
@@ -34,8 +35,9 @@ async def service(db: Database, clock: ManualClock) -> SeriesService:
     packs = PackLibrary(PackRepository(db))
     await packs.sync_shipped()
     config = GuildConfig(GuildSettingsRepository(db), llm_configured=False)
-    rounds = RoundService(RoundRepository(db), packs, config, clock)
-    return SeriesService(SeriesRepository(db), rounds, packs, config, clock)
+    scheduler = Scheduler(clock)
+    rounds = RoundService(RoundRepository(db), packs, config, clock, scheduler=scheduler)
+    return SeriesService(SeriesRepository(db), rounds, packs, config, clock, scheduler=scheduler)
 
 
 async def make(service: SeriesService, **options: object):

@@ -1,9 +1,11 @@
-"""Scheduled rounds on Discord: posting a series' round exactly once, catch-up notes, reminders,
-and telling moderators when a series had to pause."""
+"""A series' rounds on Discord, run by the one timer (cogs/support/timer.py): posting each
+occurrence exactly once (also one a crash interrupted), catch-up notes, and telling moderators
+when a series had to pause."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import discord
@@ -11,7 +13,8 @@ import discord
 from cogs.rounds.buttons import round_view
 from cogs.rounds.posts import already_posted, excerpt, missing_permissions, post_round
 from cogs.support import render
-from roundtable.rounds import Participation, thread_name, title_of
+from cogs.support.timer import Stage
+from roundtable.rounds import thread_name, title_of
 from roundtable.rounds.model import RoundRecord
 from roundtable.series.model import SeriesRecord
 from roundtable.series.service import Paused, PostPlan, Skipped
@@ -21,6 +24,28 @@ if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot
 
 log = logging.getLogger(__name__)
+
+
+class SeriesTimedWork:
+    def __init__(self, bot: RoundtableBot) -> None:
+        self.bot = bot
+
+    def register(self) -> None:
+        self.bot.timer.register(Stage.RESUME, self.resume_posts)
+        self.bot.timer.register(Stage.POST, self.post_due)
+
+    def unregister(self) -> None:
+        self.bot.timer.unregister(self.resume_posts)
+        self.bot.timer.unregister(self.post_due)
+
+    async def resume_posts(self, now: datetime) -> None:
+        for post in await self.bot.series.unfinished_posts():
+            log.info("Completing the interrupted post of round %s", post.record.id)
+            await post_scheduled(self.bot, post)
+
+    async def post_due(self, now: datetime) -> None:
+        while (due := await self.bot.series.next_post(now)) is not None:
+            await post_scheduled(self.bot, due)
 
 
 async def post_scheduled(bot: RoundtableBot, plan: PostPlan | Paused | Skipped) -> None:
@@ -129,30 +154,3 @@ async def tell_moderators(bot: RoundtableBot, series: SeriesRecord, reason: str)
         await user.send(text)
     except discord.HTTPException as exc:
         log.warning("Could not tell the moderators that series %s paused: %s", series.id, exc)
-
-
-async def post_reminder(
-    bot: RoundtableBot, record: RoundRecord, participation: Participation
-) -> None:
-    """One reminder in the round's thread; it pings the series' role only when one is set."""
-    if record.thread_id is None or record.closes_at is None:
-        return
-    role_id = None
-    if record.series_id is not None:
-        series = await bot.series.get(record.guild_id, record.series_id)
-        role_id = series.ping_role_id
-    answered = plural(participation.members, "member has", "members have")
-    text = (
-        f"{title_of(record)} closes {render.timestamp(record.closes_at, 'R')} "
-        f"({render.timestamp(record.closes_at)}). So far {answered} taken part: press "
-        "**Respond** on the round's post to add your answers."
-    )
-    mentions = discord.AllowedMentions.none()
-    if role_id is not None:
-        text = f"{render.role(role_id)} {text}"
-        mentions = discord.AllowedMentions(roles=[discord.Object(role_id)])
-    thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
-    try:
-        await thread.send(text, allowed_mentions=mentions)
-    except discord.HTTPException as exc:
-        log.warning("Round %s: could not post the reminder: %s", record.id, exc)

@@ -1,0 +1,95 @@
+"""A round's timed work, run by the one timer (cogs/support/timer.py): at start-up, what threads
+got while the bot was away and the cards of answers that never showed; then, each pass, closes
+a crash or SIGTERM interrupted, closes at deadlines (also what fell due while the bot was down)
+and reminders before them."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import discord
+
+from cogs.rounds.closing import Closer
+from cogs.rounds.listeners import backfill
+from cogs.support import render
+from cogs.support.timer import Stage
+from roundtable.rounds import ClosePlan, Participation, title_of
+from roundtable.rounds.model import RoundRecord
+from roundtable.text import plural
+
+if TYPE_CHECKING:
+    from cogs.support.bot import RoundtableBot
+
+log = logging.getLogger(__name__)
+
+
+class RoundTimedWork:
+    def __init__(self, bot: RoundtableBot, closer: Closer) -> None:
+        self.bot = bot
+        self.closer = closer
+
+    def register(self) -> None:
+        timer = self.bot.timer
+        timer.at_start(self.catch_up)
+        timer.register(Stage.RESUME, self.resume_closes)
+        timer.register(Stage.CLOSE, self.close_due)
+        timer.register(Stage.REMIND, self.remind)
+
+    def unregister(self) -> None:
+        for handler in (self.resume_closes, self.close_due, self.remind):
+            self.bot.timer.unregister(handler)
+
+    async def catch_up(self) -> None:
+        """First what threads got while the bot was away: a close in the first pass counts it."""
+        await backfill(self.bot)
+        for record in await self.bot.rounds.open_with_threads():  # answers never shown
+            await self.closer.restore_cards(record)
+
+    async def resume_closes(self, now: datetime) -> None:
+        for plan in await self.bot.rounds.unfinished():
+            if self.closer.claimed(plan.record.id):
+                continue  # a command is closing it, and reports to its moderator
+            log.info("Completing the interrupted close of round %s", plan.record.id)
+            await self._finish(plan)
+
+    async def close_due(self, now: datetime) -> None:
+        while (due := await self.bot.rounds.close_next_due(now)) is not None:
+            log.info("Round %s reached its deadline", due.record.id)
+            await self._finish(due)
+
+    async def remind(self, now: datetime) -> None:
+        while (reminder := await self.bot.rounds.next_reminder(now)) is not None:
+            await post_reminder(self.bot, *reminder)
+
+    async def _finish(self, plan: ClosePlan) -> None:
+        for problem in await self.closer.carry_out(plan):
+            log.warning("Round %s: %s", plan.record.id, problem)
+
+
+async def post_reminder(
+    bot: RoundtableBot, record: RoundRecord, participation: Participation
+) -> None:
+    """One reminder in the round's thread; it pings the series' role only when one is set."""
+    if record.thread_id is None or record.closes_at is None:
+        return
+    role_id = None
+    if record.series_id is not None:
+        series = await bot.series.get(record.guild_id, record.series_id)
+        role_id = series.ping_role_id
+    answered = plural(participation.members, "member has", "members have")
+    text = (
+        f"{title_of(record)} closes {render.timestamp(record.closes_at, 'R')} "
+        f"({render.timestamp(record.closes_at)}). So far {answered} taken part: press "
+        "**Respond** on the round's post to add your answers."
+    )
+    mentions = discord.AllowedMentions.none()
+    if role_id is not None:
+        text = f"{render.role(role_id)} {text}"
+        mentions = discord.AllowedMentions(roles=[discord.Object(role_id)])
+    thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
+    try:
+        await thread.send(text, allowed_mentions=mentions)
+    except discord.HTTPException as exc:
+        log.warning("Round %s: could not post the reminder: %s", record.id, exc)

@@ -1,0 +1,109 @@
+"""The one task for all timed work. It sleeps in the core's Scheduler (roundtable/scheduler.py)
+until the earliest moment any service has work, or until a service wakes it, then runs the
+handlers the feature cogs registered, stage by stage, on one moment of the bot's clock. As in
+RoboDanny's `on_*_timer_complete`, the timer knows no feature: cogs/rounds registers closes and
+reminders, cogs/series the posts of a series' rounds.
+
+A handler that fails is logged and the others still run (a failing series does not stop the
+deadlines of other servers); the timer then looks again within RETRY seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cogs.support.bot import RoundtableBot
+
+log = logging.getLogger(__name__)
+RETRY = 30.0
+
+Handler = Callable[[datetime], Awaitable[None]]
+StartUp = Callable[[], Awaitable[None]]
+
+
+class Stage(IntEnum):
+    """The order of a pass."""
+
+    RESUME = 0  # complete what a crash or SIGTERM interrupted (closes, then posts)
+    CLOSE = 1  # deadlines before posts: a round ends as the next one on its section starts
+    POST = 2  # a series' rounds that fell due
+    REMIND = 3  # reminders before a deadline
+
+
+class Timer:
+    def __init__(self, bot: RoundtableBot) -> None:
+        self.bot = bot
+        self.scheduler = bot.services.scheduler
+        self._handlers: dict[Stage, list[Handler]] = {stage: [] for stage in Stage}
+        self._start_up: list[StartUp] = []
+        self.task: asyncio.Task[None] | None = None
+
+    def register(self, stage: Stage, handler: Handler) -> None:
+        """Call `handler(now)` in `stage` of every pass (a cog does this in cog_load)."""
+        self._handlers[stage].append(handler)
+        self.scheduler.wake()
+
+    def unregister(self, handler: Handler) -> None:
+        for handlers in self._handlers.values():
+            if handler in handlers:
+                handlers.remove(handler)
+
+    def at_start(self, work: StartUp) -> None:
+        """Run `work` once, before the next pass (at start-up: before the first one)."""
+        self._start_up.append(work)
+        self.scheduler.wake()
+
+    def start(self) -> None:
+        self.task = asyncio.create_task(self.run(), name="timer")
+        self.task.add_done_callback(self._stopped)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+
+    def _stopped(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("The timer stopped", exc_info=task.exception())
+
+    async def run(self) -> None:
+        await self.bot.wait_until_ready()
+        while not self.bot.is_closed():
+            failed = await self.pass_once()
+            try:
+                delay = await self.scheduler.delay()
+            except Exception:
+                log.exception("Could not read when the next timed work is due")
+                failed = True
+                delay = RETRY
+            await self.scheduler.sleep(min(delay, RETRY) if failed else delay)
+
+    async def pass_once(self) -> bool:
+        """Start-up work first, then each stage's handlers on one moment (later work is the next
+        pass's). True when some handler failed."""
+        failed = False
+        while self._start_up:
+            work = self._start_up.pop(0)
+            failed |= not await self._guarded(work)
+        now = self.bot.clock.now()
+        for stage in Stage:
+            for handler in list(self._handlers[stage]):
+                failed |= not await self._guarded(handler, now)
+        return failed
+
+    async def _guarded(self, work: Callable[..., Awaitable[None]], *args: datetime) -> bool:
+        try:
+            await work(*args)
+        except Exception:
+            log.exception("Timed work %s failed; trying again in %s s", _name(work), RETRY)
+            return False
+        return True
+
+
+def _name(work: Callable[..., object]) -> str:
+    return getattr(work, "__qualname__", repr(work))
