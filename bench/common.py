@@ -135,7 +135,7 @@ class Poller:
 
     def _run(self) -> None:
         if isinstance(self.db, str):
-            asyncio.run(self._run_postgres(self.db))
+            self._run_postgres(self.db)
             return
         conn = sqlite3.connect(self.db, timeout=30)
         try:
@@ -145,16 +145,13 @@ class Poller:
         finally:
             conn.close()
 
-    async def _run_postgres(self, url: str) -> None:
-        import asyncpg
+    def _run_postgres(self, url: str) -> None:
+        import psycopg
 
-        conn = await asyncpg.connect(url)
-        try:
+        with psycopg.connect(url, autocommit=True) as conn:
             while not self._stop.wait(self.every):
-                count = await conn.fetchval(self.sql)
-                self.samples.append((time.monotonic(), int(count)))
-        finally:
-            await conn.close()
+                row = conn.execute(self.sql).fetchone()
+                self.samples.append((time.monotonic(), int(row[0]) if row else 0))
 
     @property
     def count(self) -> int:

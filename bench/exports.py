@@ -44,10 +44,10 @@ WORDS = (
 
 def build(path: Path, answers: int) -> None:
     """The bench database: schema by our migrations, rows by executemany."""
-    from storage.database import Database
+    from storage.database import SqliteDatabase
 
     async def migrate() -> None:
-        async with Database.open(path) as db:
+        async with SqliteDatabase.open(path) as db:
             from roundtable.packs.library import PackLibrary
             from storage.packs import PackRepository
 
@@ -143,7 +143,7 @@ def one(db_path: Path, fmt: str, out: Path) -> None:
     from roundtable.exports.model import Request, Scope
     from roundtable.exports.service import ExportService
     from roundtable.exports.writers.html import warm_up
-    from storage.database import Database
+    from storage.database import SqliteDatabase
     from storage.exports import ExportStorage
 
     warm_up()  # as the bot does when it loads the exports cog
@@ -158,7 +158,7 @@ def one(db_path: Path, fmt: str, out: Path) -> None:
             stalls[0] = max(stalls[0], time.perf_counter() - began - 0.005)
 
     async def run() -> tuple[float, int]:
-        async with Database.open(db_path) as db:
+        async with SqliteDatabase.open(db_path) as db:
             service = ExportService(ExportStorage(db))
             before = rss_now()
             tick = asyncio.create_task(ticker())

@@ -72,14 +72,14 @@ async def stored_answers(db: Path, guild_id: int, members: list[int], rounds: in
     from roundtable.privacy.service import PrivacyService
     from roundtable.rounds import RoundService
     from roundtable.summaries.service import SummaryService
-    from storage.database import Database
+    from storage.database import SqliteDatabase
     from storage.guild_settings import GuildSettingsRepository
     from storage.packs import PackRepository
     from storage.privacy import PrivacyRepository
     from storage.rounds import RoundRepository
     from storage.summaries import SummaryRepository
 
-    async with Database.open(db) as database:
+    async with SqliteDatabase.open(db) as database:
         packs = PackLibrary(PackRepository(database))
         await packs.sync_shipped()
         pack_id = (await database.fetch_one("SELECT id FROM packs"))[0]  # type: ignore[index]

@@ -22,10 +22,10 @@ GUILD = 1
 
 async def _ours(folder: Path, n: int) -> tuple[float, float]:
     from roundtable.rounds.capture import BATCH
-    from storage.database import Database
+    from storage.database import SqliteDatabase
     from storage.rounds import Reply, RoundRepository
 
-    async with Database.open(folder / "ours.db") as db:
+    async with SqliteDatabase.open(folder / "ours.db") as db:
         round_id = await db.write(_round)
         repo = RoundRepository(db)
         now = datetime.now(UTC)
@@ -72,10 +72,10 @@ def _round(conn: sqlite3.Connection) -> int:
 
 
 async def _raw(folder: Path, n: int) -> tuple[float, float]:
-    from storage.database import Database
+    from storage.database import SqliteDatabase
 
     path = folder / "raw.db"
-    async with Database.open(path) as db:
+    async with SqliteDatabase.open(path) as db:
         round_id = await db.write(_round)
     sql = (
         "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "

@@ -1,5 +1,6 @@
-"""The SQLite database: one writer thread that group-commits, one connection for reads,
-numbered migrations.
+"""The database storage runs on: the `Database` protocol, and its SQLite implementation (one
+writer thread that group-commits, one connection for reads, numbered migrations). PostgreSQL's
+implementation stands beside it in storage/postgres.py; `open_database` picks one.
 
 Writes are plain functions run by the writer thread (`storage/writer.py`): `await db.write(job)`
 resolves once the job is committed, together with whatever else was queued. The cold paths that
@@ -16,14 +17,15 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 import aiosqlite
 
-from storage.writer import BULK, INTERACTIVE, Job, SessionConnection, Writer
+from storage.connection import Job, Row
+from storage.writer import SessionConnection, Writer, WritesThroughWriter
 
 log = logging.getLogger(__name__)
 
@@ -112,9 +114,53 @@ def _connect_writer(path: Path) -> sqlite3.Connection:
     return conn
 
 
-class Database:
-    """Owns the writer and the read connection. Open with `async with Database.open(path)`
-    (or `open_database`, which picks PostgreSQL when given a URL)."""
+class Database(Protocol):
+    """What the repositories need of a database, on either backend: writes run by one writer
+    thread (`write`, `transaction`), reads that never wait for it, snapshots for exports."""
+
+    backend: str  # "sqlite" or "postgresql"
+    applied_migrations: int  # how many migrations opening it applied (0: it was current)
+
+    def write(self, job: Job[T], *, bulk: bool = False) -> asyncio.Future[T]:
+        """Run `job(conn)` on the writer thread; the future resolves after its COMMIT (or with
+        its exception, having rolled back only this job). `bulk` jobs wait for interactive
+        ones."""
+        ...
+
+    def transaction(self) -> AbstractAsyncContextManager[SessionConnection]:
+        """BEGIN ... COMMIT, or ROLLBACK on any exception (nothing half-written)."""
+        ...
+
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None: ...
+
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]: ...
+
+    def snapshot(self) -> AbstractAsyncContextManager[Snapshot]:
+        """Reads that all see the database as it was at the first of them (an export)."""
+        ...
+
+    async def optimize(self) -> None:
+        """Refresh the query planner's statistics."""
+        ...
+
+    async def trace(self, callback: Callable[[str], None] | None) -> None:
+        """Every statement run, with its values, to `callback` (None: off)."""
+        ...
+
+    async def user_version(self) -> int:
+        """The newest migration applied."""
+        ...
+
+    @property
+    def queued_writes(self) -> int: ...
+
+    @property
+    def writer_stats(self) -> Any: ...
+
+
+class SqliteDatabase(WritesThroughWriter):
+    """`Database` on a SQLite file: owns the writer and the read connection. Open with
+    `async with SqliteDatabase.open(path)` (or `open_database`)."""
 
     backend = "sqlite"
 
@@ -126,7 +172,7 @@ class Database:
         *,
         applied_migrations: int = 0,
     ):
-        self._writer = writer
+        super().__init__(writer)
         self._reader = reader
         self.path = path
         self.applied_migrations = applied_migrations
@@ -136,7 +182,7 @@ class Database:
     @asynccontextmanager
     async def open(
         cls, path: Path | str, *, migrations: Sequence[Migration] | None = None
-    ) -> AsyncIterator[Database]:
+    ) -> AsyncIterator[SqliteDatabase]:
         """Open (creating the file and its folder), migrate, yield, and close on exit."""
         path = Path(path)
         db_migrations = discover_migrations() if migrations is None else list(migrations)
@@ -158,17 +204,6 @@ class Database:
             await reader.close()
             await asyncio.to_thread(writer.close)
 
-    def write(self, job: Job[T], *, bulk: bool = False) -> asyncio.Future[T]:
-        """Run `job(conn)` on the writer thread; the future resolves after its COMMIT (or with
-        its exception, having rolled back only this job). `bulk` jobs wait for interactive ones."""
-        return self._writer.submit(job, lane=BULK if bulk else INTERACTIVE)
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[SessionConnection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (nothing half-written)."""
-        async with self._writer.session() as conn:
-            yield conn
-
     async def optimize(self) -> None:
         """Refresh the planner's statistics where they went stale (`PRAGMA optimize`)."""
         await self.write(lambda conn: conn.execute("PRAGMA optimize").fetchall())
@@ -176,27 +211,19 @@ class Database:
     async def trace(self, callback: Callable[[str], None] | None) -> None:
         """Every statement either connection runs, with its values, to `callback` (None: off).
         Runs on the connections' threads: the callback must only append or log."""
-        await self.write(lambda conn: conn.set_trace_callback(callback))
+        await self.write(lambda conn: cast(sqlite3.Connection, conn).set_trace_callback(callback))
         await self._reader.set_trace_callback(callback)  # type: ignore[arg-type]  # None: off
-
-    @property
-    def queued_writes(self) -> int:
-        return self._writer.depth
-
-    @property
-    def writer_stats(self) -> Any:
-        return self._writer.stats
 
     # A read is one call to the read connection's thread: the statement is run and read to its
     # end there, so it never stays open across an await (where another coroutine's statement
     # would share its read transaction, and its older snapshot), and it costs one turn of the
     # event loop, not three (execute, fetch, close): under a burst each turn waits for
     # discord.py to work through the gateway's backlog.
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         rows = await self._reader.execute_fetchall(sql, tuple(params))
         return next(iter(rows), None)
 
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
         return list(await self._reader.execute_fetchall(sql, tuple(params)))
 
     async def user_version(self) -> int:
@@ -285,10 +312,10 @@ def apply_migrations(conn: sqlite3.Connection, migrations: Sequence[Migration]) 
 async def open_database(path: Path | str, url: str | None = None) -> AsyncIterator[Database]:
     """PostgreSQL when `url` (DATABASE_URL) is set, else the SQLite file at `path`."""
     if url:
-        from storage.postgres import PostgresDatabase  # asyncpg only for those who use it
+        from storage.postgres import PostgresDatabase  # psycopg only for those who use it
 
         async with PostgresDatabase.connect(url) as pg:
             yield pg
     else:
-        async with Database.open(path) as db:
+        async with SqliteDatabase.open(path) as db:
             yield db

@@ -1,16 +1,14 @@
 """The statements of `storage/` are written once, in the SQL both backends share; this turns one
-into PostgreSQL's form: `?` and `:name` placeholders become `$1, $2, ...`, and the one table
-function SQLite and PostgreSQL spell differently (a JSON array of ids, `json_each(?) AS x`) is
-rewritten. Quoted text and comments are left as they are. Translations are cached: the
-statements are constants.
+into the form psycopg sends to PostgreSQL: `?` placeholders become `%s`, `:name` ones `%(name)s`,
+a literal `%` is doubled, and the one table function SQLite and PostgreSQL spell differently (a
+JSON array of ids, `json_each(?) AS x`) is rewritten. Placeholders in quoted text and comments
+are left as they are. Translations are cached: the statements are constants.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from typing import Any
 
 # SQLite: `json_each(?)` yields a `value` column. PostgreSQL: the array's elements as bigints.
 _JSON_IDS = re.compile(r"json_each\(\?\)\s+AS\s+", re.IGNORECASE)
@@ -21,12 +19,11 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @lru_cache(maxsize=1024)
-def to_postgres(sql: str) -> tuple[str, tuple[str, ...] | None]:
-    """PostgreSQL's text of `sql`, and the parameter names in `$n` order when it used `:name`
-    placeholders (None for `?`)."""
+def to_postgres(sql: str) -> str:
+    """psycopg's text of `sql` (values then go as a sequence for `?`, a mapping for `:name`)."""
     sql = _JSON_IDS.sub(_JSON_IDS_PG, sql)
     out: list[str] = []
-    names: list[str] = []
+    named = False
     positional = 0
     i, n = 0, len(sql)
     while i < n:
@@ -40,16 +37,19 @@ def to_postgres(sql: str) -> tuple[str, tuple[str, ...] | None]:
                         continue
                     break
                 end += 1
-            out.append(sql[i : end + 1])
+            out.append(sql[i : end + 1].replace("%", "%%"))
             i = end + 1
         elif ch == "-" and sql.startswith("--", i):
             end = sql.find("\n", i)
             end = n if end < 0 else end
-            out.append(sql[i:end])
+            out.append(sql[i:end].replace("%", "%%"))
             i = end
         elif ch == "?":
             positional += 1
-            out.append(f"${positional}")
+            out.append("%s")
+            i += 1
+        elif ch == "%":
+            out.append("%%")
             i += 1
         elif ch == ":" and i + 1 < n and sql[i + 1] != ":" and (i == 0 or sql[i - 1] != ":"):
             match = _NAME.match(sql, i + 1)
@@ -57,27 +57,12 @@ def to_postgres(sql: str) -> tuple[str, tuple[str, ...] | None]:
                 out.append(ch)
                 i += 1
                 continue
-            name = match.group()
-            if name not in names:
-                names.append(name)
-            out.append(f"${names.index(name) + 1}")
+            named = True
+            out.append(f"%({match.group()})s")
             i = match.end()
         else:
             out.append(ch)
             i += 1
-    if positional and names:
+    if positional and named:
         raise ValueError("A statement mixes ? and :name placeholders.")
-    return "".join(out), (tuple(names) if names else None)
-
-
-def bind(
-    names: tuple[str, ...] | None, params: Iterable[Any] | Mapping[str, Any]
-) -> tuple[Any, ...]:
-    """The values in `$n` order."""
-    if names is None:
-        if isinstance(params, Mapping):
-            raise ValueError("Named values given to a statement with ? placeholders.")
-        return tuple(params)
-    if not isinstance(params, Mapping):
-        raise ValueError("A statement with :name placeholders needs its values by name.")
-    return tuple(params[name] for name in names)
+    return "".join(out)

@@ -13,7 +13,6 @@ Every query is scoped to the guild the export is for.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
@@ -30,6 +29,7 @@ from roundtable.exports.model import (
 from roundtable.guild_config.model import GuildSettings
 from roundtable.packs.model import PackRecord
 from roundtable.series.model import SeriesRecord
+from storage.connection import Row
 from storage.database import Database, Snapshot
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
@@ -42,7 +42,7 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _author(row: sqlite3.Row, prefix: str = "") -> Author:
+def _author(row: Row, prefix: str = "") -> Author:
     return Author(row[prefix + "user_id"], row[prefix + "name"], row[prefix + "choice"])
 
 
@@ -58,7 +58,7 @@ class ExportReader:
         async with db.snapshot() as snapshot:
             yield cls(snapshot)
 
-    async def _all(self, sql: str, params: Iterable[Any]) -> list[sqlite3.Row]:
+    async def _all(self, sql: str, params: Iterable[Any]) -> list[Row]:
         return await self._snapshot.all(sql, params)
 
     def _batches(self, sql: str, params: Iterable[Any]) -> AsyncIterator[list[tuple[Any, ...]]]:

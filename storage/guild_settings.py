@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 from roundtable.guild_config.model import UNSET, GuildSettings, Unset
+from storage.connection import Row
 from storage.database import Database
 
 # The nouns are the core's (roundtable.guild_config.model); named here for the repository's
@@ -13,7 +13,7 @@ from storage.database import Database
 __all__ = ["UNSET", "GuildSettings", "GuildSettingsRepository", "Unset"]
 
 
-def _from_row(row: sqlite3.Row) -> GuildSettings:
+def _from_row(row: Row) -> GuildSettings:
     return GuildSettings(
         guild_id=row["guild_id"],
         moderator_role_id=row["moderator_role_id"],

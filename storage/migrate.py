@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import asyncpg
+import psycopg
 
-from storage.database import Database, DatabaseError
-from storage.postgres import PostgresDatabase
+from storage.database import DatabaseError, SqliteDatabase
+from storage.postgres import PgConnection, PostgresDatabase, connect
 
 BATCH = 5000
 
@@ -72,11 +72,13 @@ async def copy_sqlite_to_postgres(
     if not await asyncio.to_thread(sqlite_file.is_file):
         raise DatabaseError(f"There is no SQLite database at {sqlite_file}.")
     try:
-        async with Database.open(sqlite_file):  # bring the file to the current schema
+        async with SqliteDatabase.open(sqlite_file):  # bring the file to the current schema
             pass
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{sqlite_file} is not a Roundtable SQLite database: {exc}.") from exc
-    source = sqlite3.connect(f"file:{sqlite_file}?mode=ro", uri=True, isolation_level=None)
+    source = sqlite3.connect(
+        f"file:{sqlite_file}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+    )  # read on the copy's thread
     try:
         # One read transaction: every table (and its count) as of one moment, even if a bot
         # still writes to the file meanwhile.
@@ -90,63 +92,60 @@ async def copy_sqlite_to_postgres(
             )
         async with PostgresDatabase.connect(url):  # the schema, migrated
             pass
-        conn = await asyncpg.connect(url)
+        conn = await asyncio.to_thread(connect, url)
         try:
-            return await _copy_all(source, sqlite_file, conn, progress)
-        except asyncpg.PostgresError as exc:
+            return await asyncio.to_thread(_copy_all, source, sqlite_file, conn, progress)
+        except psycopg.Error as exc:
             raise DatabaseError(
                 f"The copy was rolled back, nothing was kept: {exc}. Copy into an empty "
                 "database, or one that only this command wrote to."
             ) from exc
         finally:
-            await conn.close()
+            await asyncio.to_thread(conn.close)
     finally:
         source.close()
 
 
-async def _copy_all(
+def _copy_all(
     source: sqlite3.Connection,
     source_path: Path,
-    conn: asyncpg.Connection,
+    conn: PgConnection,
     progress: Callable[[str], None],
 ) -> list[Copied]:
-    async with conn.transaction():
+    with conn.transaction():
         # Nothing else writes while the copy runs (a bot started too early waits).
-        await conn.execute(
+        conn.execute(
             "LOCK TABLE " + ", ".join(name for name, _, _ in TABLES) + " IN EXCLUSIVE MODE"
         )
-        await _refuse_foreign_rows(source, conn)
+        _refuse_foreign_rows(source, conn)
         counts = []
         for table, key, identity in TABLES:
-            rows = await _copy_table(source, conn, table, key)
+            rows = _copy_table(source, conn, table, key)
             if identity:
                 highest = "SELECT max(" + identity + ") FROM " + table  # noqa: S608
-                await conn.execute(
-                    "SELECT setval(pg_get_serial_sequence($1, $2), GREATEST((" + highest + "), 1))",
-                    table,
-                    identity,
+                conn.execute(
+                    "SELECT setval(pg_get_serial_sequence(?, ?), GREATEST((" + highest + "), 1))",
+                    (table, identity),
                 )
             counts.append(Copied(table, rows))
             progress(f"{table}: {rows} rows")
-        await _verify(source, conn, counts)
-        await conn.execute(
-            "INSERT INTO roundtable_copies (sqlite_file) VALUES ($1)", str(source_path)
-        )
+        _verify(source, conn, counts)
+        conn.execute("INSERT INTO roundtable_copies (sqlite_file) VALUES (?)", (str(source_path),))
     return counts
 
 
-async def _refuse_foreign_rows(source: sqlite3.Connection, conn: asyncpg.Connection) -> None:
+def _refuse_foreign_rows(source: sqlite3.Connection, conn: PgConnection) -> None:
     """PostgreSQL must be empty, or hold only rows an earlier copy wrote: rows of a bot that
     ran on it would be overwritten by the file's rows of the same ids."""
-    await conn.execute(
+    conn.execute(
         "CREATE TABLE IF NOT EXISTS roundtable_copies (copied_at TIMESTAMPTZ NOT NULL DEFAULT "
         "now(), sqlite_file TEXT NOT NULL)"
     )
-    copied_before = await conn.fetchval("SELECT count(*) FROM roundtable_copies")
+    copied_before = _count(conn, "SELECT count(*) FROM roundtable_copies")
     for table, key, _ in TABLES:
         keys = ", ".join(key)
         select = "SELECT " + keys + " FROM " + table  # noqa: S608
-        theirs = {tuple(r) for r in await conn.fetch(select)}
+        theirs = {tuple(r) for r in conn.execute(select).fetchall()}
         if not theirs:
             continue
         if not copied_before:
@@ -165,16 +164,16 @@ async def _refuse_foreign_rows(source: sqlite3.Connection, conn: asyncpg.Connect
             )
 
 
-async def _copy_table(
-    source: sqlite3.Connection, conn: asyncpg.Connection, table: str, key: tuple[str, ...]
+def _copy_table(
+    source: sqlite3.Connection, conn: PgConnection, table: str, key: tuple[str, ...]
 ) -> int:
     # Names: the tables are ours (TABLES); the columns must be the same on both sides.
     columns = _columns(source, table)
-    theirs = await conn.fetch(
+    theirs = conn.execute(
         "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = current_schema() AND table_name = $1",
-        table,
-    )
+        "WHERE table_schema = current_schema() AND table_name = ?",
+        (table,),
+    ).fetchall()
     if set(columns) - {r[0] for r in theirs}:
         raise DatabaseError(f"The table {table} has other columns in SQLite than in PostgreSQL.")
     select = "SELECT " + ("rowid, " if "rowid" in key else "") + ", ".join(columns)
@@ -183,7 +182,7 @@ async def _copy_table(
     updates = [c for c in columns if c not in key]
     insert = (
         "INSERT INTO " + table + " (" + ", ".join(columns) + ") VALUES ("  # noqa: S608
-        + ", ".join(f"${i}" for i in range(1, len(columns) + 1)) + ") "
+        + ", ".join("?" for _ in columns) + ") "
         "ON CONFLICT (" + ", ".join(key) + ") "
         + (
             "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in updates)
@@ -194,17 +193,23 @@ async def _copy_table(
     cursor = source.execute(select + " FROM " + table + " ORDER BY " + ", ".join(key))  # noqa: S608
     copied = 0
     while batch := cursor.fetchmany(BATCH):
-        await conn.executemany(insert, batch)
+        conn.executemany(insert, batch)
         copied += len(batch)
     return copied
 
 
-async def _verify(source: sqlite3.Connection, conn: asyncpg.Connection, counts: list[Any]) -> None:
+def _count(conn: PgConnection, sql: str) -> int:
+    row = conn.execute(sql).fetchone()
+    assert row is not None  # count(*) has one row
+    return int(row[0])
+
+
+def _verify(source: sqlite3.Connection, conn: PgConnection, counts: list[Any]) -> None:
     wrong = []
     for copied in counts:
         count = "SELECT count(*) FROM " + copied.table  # noqa: S608
         here = source.execute(count).fetchone()[0]
-        there = await conn.fetchval(count)
+        there = _count(conn, count)
         if here != there:
             wrong.append(f"{copied.table} has {there} rows in PostgreSQL, {here} in SQLite")
     if wrong:

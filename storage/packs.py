@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 
 from roundtable.packs.model import DuplicatePack, PackInUse, PackRecord
+from storage.connection import Row
 from storage.database import Database
 
 # The nouns are the core's (roundtable.packs.model); named here for the repository's callers.
 __all__ = ["DuplicatePack", "PackInUse", "PackRecord", "PackRepository"]
 
 
-def _record(row: sqlite3.Row) -> PackRecord:
+def _record(row: Row) -> PackRecord:
     return PackRecord(
         id=row["id"],
         guild_id=row["guild_id"],

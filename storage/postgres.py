@@ -1,43 +1,56 @@
-"""PostgreSQL for large deployments (`DATABASE_URL=postgresql://...`), through asyncpg.
+"""PostgreSQL for large deployments (`DATABASE_URL=postgresql://...`), through psycopg 3: the
+`Database` protocol's second implementation, beside SQLite's (storage/database.py).
 
-The same `Database` as SQLite's, so nothing outside `storage/` knows which one it has:
-
-- Writes: the same group-committing `Writer` thread (`storage/writer.py`) runs the same plain
-  `job(conn)` functions. Its connection here is `PgConnection`, a bridge with the surface of
-  sqlite3's that the jobs use (`execute`, `executemany`, `fetchone`, `rowcount`), which runs each
-  statement on one asyncpg connection owned by a private event loop thread. The bot's own loop
-  never waits on it.
-- Reads: an asyncpg pool on the bot's loop; each read one round trip.
+- Writes: the same group-committing `Writer` thread (storage/writer.py) runs the same plain
+  `job(conn)` functions on a psycopg connection, a real DB-API connection in autocommit mode on
+  which the writer's BEGIN, SAVEPOINT and COMMIT are plain statements. `executemany` is
+  psycopg's (pipelined, one round trip for the batch) and `rowcount` its own. `PgConnection`
+  subclasses psycopg's connection only to speak storage's SQL (`?` and `:name` placeholders,
+  through storage/dialect.py) and to have the `executemany` and `in_transaction` that sqlite3's
+  has. When the server cut the connection (a restart, a network blip), the writer's BEGIN
+  connects again: nothing of the batch has run yet, so trying again is safe.
+- Reads: psycopg_pool's pool of read-only connections, each read one hop to a reader thread
+  (as SQLite's reads are one call to aiosqlite's thread); a read cut by a restart runs once
+  more.
 - Exports: one REPEATABLE READ, READ ONLY transaction with a server-side cursor.
+- Types: times are `timestamptz`, JSON is `jsonb` (so the server compares instants, not text).
+  Both are read back as the text SQLite keeps (UTC ISO 8601 as `datetime.isoformat()` writes it;
+  JSON text): one row mapper serves both backends.
 - Migrations: `migrations/postgresql/NNN_*.sql` where PostgreSQL's SQL differs, the shared file
   where it does not; applied under an advisory lock (several processes may start at once), each
   in its own transaction, recorded in `roundtable_schema`.
-
-Statements are written once (`storage/dialect.py` turns placeholders into `$n`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar, cast
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, ClassVar, TypeVar, cast
 
-import asyncpg
+import psycopg
+from psycopg import pq
+from psycopg.adapt import AdaptersMap, Loader
+from psycopg.rows import tuple_row
+from psycopg.types.string import TextLoader
+from psycopg_pool import ConnectionPool
 
+from storage.connection import Row
 from storage.database import (
     MIGRATIONS_DIR,
-    Database,
     DatabaseError,
     Migration,
     Snapshot,
     discover_migrations,
 )
-from storage.dialect import bind, to_postgres
-from storage.writer import Writer
+from storage.dialect import to_postgres
+from storage.writer import Writer, WritesThroughWriter
 
 log = logging.getLogger(__name__)
 
@@ -45,25 +58,12 @@ T = TypeVar("T")
 PG_MIGRATIONS_DIR = MIGRATIONS_DIR / "postgresql"
 POOL_SIZE = 10
 RECONNECT_WAITS = (0.2, 1.0, 3.0, None)  # then the batch fails (its callers say so)
-# What a connection cut by the server (a restart, a network blip) raises.
-CUT = (
-    OSError,
-    asyncpg.InterfaceError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-)
-STATEMENT_CACHE = 512
+CONNECT_TIMEOUT = 10
+MANY_CHUNK = 250  # rows per pipelined round of executemany
+# Times come out in UTC and ISO form, whatever the server's defaults (IsoTimeLoader reads them).
+SESSION = ("SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO'")
 # Any fixed number: every Roundtable process migrating the same database takes this lock.
 _MIGRATION_LOCK = 0x52_54_42_4C  # "RTBL"
-_CONTROL = {
-    "BEGIN IMMEDIATE": "BEGIN",
-    "BEGIN": "BEGIN",
-    "COMMIT": "COMMIT",
-    "ROLLBACK": "ROLLBACK",
-    "SAVEPOINT job": "SAVEPOINT job",
-    "RELEASE job": "RELEASE job",
-    "ROLLBACK TO job": "ROLLBACK TO job",
-}
 
 
 def pg_migrations() -> list[Migration]:
@@ -71,189 +71,209 @@ def pg_migrations() -> list[Migration]:
     return discover_migrations(MIGRATIONS_DIR, overrides=PG_MIGRATIONS_DIR)
 
 
-class _IoLoop:
-    """An event loop on its own thread, for the writer's asyncpg connection."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(
-            target=self.loop.run_forever, name="postgres-io", daemon=True
-        )
-        self._thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        """Run `coro` there and wait for it (from any thread but that one)."""
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self._thread.join()
-        self.loop.close()
+# -- rows and types ---------------------------------------------------------------------------
 
 
-class PgCursor:
-    """A statement's rows, read in full (what the jobs use of sqlite3's cursor)."""
+class PgRow(tuple[Any, ...]):
+    """A row by position or by column name, like sqlite3.Row (and `dict(row)` works)."""
 
-    lastrowid = None  # PostgreSQL has none: the statements say RETURNING id
+    __slots__ = ()
+    _index: ClassVar[dict[str, int]] = {}
 
-    def __init__(self, rows: list[asyncpg.Record], rowcount: int):
-        self._rows = rows
-        self._next = 0
-        self.rowcount = rowcount
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            key = self._index[key]
+        return tuple.__getitem__(self, key)
 
-    def fetchone(self) -> asyncpg.Record | None:
-        if self._next >= len(self._rows):
-            return None
-        self._next += 1
-        return self._rows[self._next - 1]
-
-    def fetchall(self) -> list[asyncpg.Record]:
-        rows, self._next = self._rows[self._next :], len(self._rows)
-        return rows
-
-    def __iter__(self) -> Any:
-        return iter(self.fetchall())
+    def keys(self) -> list[str]:
+        return list(self._index)
 
 
-def _rowcount(status: str | None, rows: int) -> int:
-    """`UPDATE 3`, `DELETE 0`, `INSERT 0 1` -> the count (what sqlite3 calls rowcount)."""
-    if not status:
-        return rows
-    last = status.rsplit(" ", 1)[-1]
-    return int(last) if last.isdigit() else rows
+@lru_cache(maxsize=512)
+def _row_class(names: tuple[str, ...]) -> type[PgRow]:
+    return type("PgRow", (PgRow,), {"__slots__": (), "_index": {n: i for i, n in enumerate(names)}})
 
 
-class PgConnection:
-    """sqlite3.Connection's surface that the writer and its jobs use, on asyncpg.
+def pg_row(cursor: Any) -> Callable[[Sequence[Any]], Any]:
+    """psycopg's row factory for PgRow (one class per list of columns, cached)."""
+    description = cursor.description
+    if description is None:
+        return tuple
+    return _row_class(tuple(column.name for column in description))
 
-    Used by the writer thread only; each statement is one call to the I/O loop's thread."""
 
-    def __init__(self, io: _IoLoop, url: str, conn: asyncpg.Connection):
-        self._io = io
-        self._url = url
-        self._conn = conn
-        self._statements: dict[str, Any] = {}
-        self.trace: Callable[[str], None] | None = None
-        self.total_changes = 0  # rows inserted, updated or deleted, as sqlite3 counts them
+class IsoTimeLoader(Loader):
+    """timestamptz -> the text SQLite keeps: `datetime.isoformat()` of the UTC instant."""
+
+    def load(self, data: Any) -> str:
+        moment = datetime.fromisoformat(bytes(data).decode())  # PostgreSQL's ISO output
+        return moment.astimezone(UTC).isoformat()
+
+
+def _adapters() -> AdaptersMap:
+    adapters = AdaptersMap(psycopg.adapters)
+    adapters.register_loader("timestamptz", IsoTimeLoader)
+    adapters.register_loader("jsonb", TextLoader)
+    adapters.register_loader("json", TextLoader)
+    return adapters
+
+
+ADAPTERS = _adapters()
+
+
+def _values(params: Any) -> Any:
+    """Values as psycopg takes them: a mapping for `:name`, a sequence for `?`."""
+    if params is None:
+        return ()
+    if isinstance(params, Mapping):
+        return params
+    return tuple(params)
+
+
+# -- the writer's connection ------------------------------------------------------------------
+
+
+class PgCursor(psycopg.Cursor[Any]):
+    """psycopg's cursor, given storage's statements as written."""
+
+    def execute(self, query: Any, params: Any = None, **kw: Any) -> PgCursor:
+        sql = to_postgres(query)
+        trace = getattr(self.connection, "trace", None)
+        if trace is not None:
+            trace(f"{sql} {params!r}")
+        super().execute(sql, _values(params), **kw)
+        return self
+
+    def executemany(self, query: Any, params_seq: Iterable[Any], **kw: Any) -> None:
+        sql = to_postgres(query)
+        values = [_values(p) for p in params_seq]
+        trace = getattr(self.connection, "trace", None)
+        if trace is not None:
+            trace(f"{sql} x{len(values)}")
+        super().executemany(sql, values, **kw)
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    rowcount: int
+
+
+class PgConnection(psycopg.Connection[Any]):
+    """psycopg's connection, with the two things of sqlite3's that storage's jobs use."""
+
+    trace: Callable[[str], None] | None = None
+    url = ""  # to connect again after a cut
 
     @property
     def in_transaction(self) -> bool:
-        return not self._conn.is_closed() and self._conn.is_in_transaction()
+        return self.info.transaction_status != pq.TransactionStatus.IDLE
 
-    def execute(self, sql: str, params: Iterable[Any] | Mapping[str, Any] = ()) -> PgCursor:
-        control = _CONTROL.get(sql)
-        if control is not None:
-            if self.trace:
-                self.trace(control)
-            if control == "BEGIN":
-                self._begin()
-            else:
-                self._io.run(self._conn.execute(control))
-            return PgCursor([], -1)
-        query, names = to_postgres(sql)
-        args = bind(names, params)
-        if self.trace:
-            self.trace(f"{query} {args!r}")
-        rows, count = self._io.run(self._fetch(query, args))
-        return PgCursor(rows, count)
+    def executemany(self, sql: str, params: Iterable[Any], /) -> Changed:
+        """The rows in pipelined rounds of MANY_CHUNK (one round trip each); `rowcount` is the
+        rows the statements changed, summed (a conflict that did nothing does not count).
 
-    def executemany(self, sql: str, seq: Iterable[Iterable[Any]]) -> PgCursor:
-        """Every row in one pipelined round of the statement (asyncpg's fetchmany). A row
-        each statement changed comes back (`RETURNING 1` is added), so the rows changed are
-        counted as sqlite3 counts them (a conflict that did nothing is not)."""
-        query, names = to_postgres(sql)
-        args = [bind(names, params) for params in seq]
-        if self.trace:
-            self.trace(f"{query} x{len(args)}")
-        if not args:
-            return PgCursor([], 0)
-        changes = query.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
-        if changes and "RETURNING" not in query.upper():
-            query += " RETURNING 1"
-        count = len(self._io.run(self._conn.fetchmany(query, args)))
-        if changes:
-            self.total_changes += count
-        return PgCursor([], count)
-
-    async def _fetch(self, query: str, args: tuple[Any, ...]) -> tuple[list[Any], int]:
-        statement = self._statements.get(query)
-        if statement is None:
-            statement = await self._conn.prepare(query)
-            if len(self._statements) >= STATEMENT_CACHE:
-                self._statements.clear()
-            self._statements[query] = statement
-        rows = await statement.fetch(*args)
-        status = statement.get_statusmsg()
-        count = _rowcount(status, len(rows))
-        if status and status.split(" ", 1)[0] in ("INSERT", "UPDATE", "DELETE"):
-            self.total_changes += count
-        return rows, count
+        Between rounds the thread gives up the GIL: psycopg builds a round in Python without
+        waiting on the network, and a 500-row batch in one go kept the event loop's thread
+        from running for whole switch intervals (5 ms), which members' clicks felt during a
+        burst of replies."""
+        rows = list(params)
+        changed = 0
+        with self.cursor() as cursor:
+            for start in range(0, len(rows), MANY_CHUNK):
+                cursor.executemany(sql, rows[start : start + MANY_CHUNK])
+                changed += max(cursor.rowcount, 0)
+                time.sleep(0)
+        return Changed(changed)
 
     def set_trace_callback(self, callback: Callable[[str], None] | None) -> None:
         self.trace = callback
 
-    def _begin(self) -> None:
-        """BEGIN; when the connection was cut (the server restarted, a network blip), connect
-        again first: nothing of the batch has run yet, so trying again is safe."""
-        for wait in RECONNECT_WAITS:
-            try:
-                if self._conn.is_closed():
-                    log.warning("The writer's PostgreSQL connection was closed: connecting again")
-                    self._statements.clear()
-                    self._conn = self._io.run(asyncpg.connect(self._url))
-                self._io.run(self._conn.execute("BEGIN"))
-                return
-            except CUT as exc:
-                if wait is None:
-                    raise
-                log.warning("PostgreSQL: %s; trying again in %.1f s", exc, wait)
-                self._io.run(self._drop())  # closed: the next try connects afresh
-                time.sleep(wait)
 
-    async def _drop(self) -> None:
-        self._conn.terminate()  # on the I/O loop, which owns the connection
+def connect(url: str) -> PgConnection:
+    """A writer connection: autocommit (the writer says BEGIN), UTC, rows as PgRow."""
+    conn = PgConnection.connect(
+        url,
+        autocommit=True,
+        cursor_factory=PgCursor,
+        row_factory=pg_row,
+        context=ADAPTERS,
+        connect_timeout=CONNECT_TIMEOUT,
+    )
+    for statement in SESSION:
+        conn.execute(statement)
+    conn.url = url
+    return conn
 
-    def close(self) -> None:
-        if not self._conn.is_closed():
-            self._io.run(self._conn.close())
+
+def begin(conn: PgConnection) -> PgConnection:
+    """BEGIN for the writer; when the server cut the connection, connect again first."""
+    for wait in RECONNECT_WAITS:
+        try:
+            if conn.closed or conn.broken:
+                log.warning("The writer's PostgreSQL connection was cut: connecting again")
+                conn.close()
+                conn = connect(conn.url)
+            conn.execute("BEGIN")
+            return conn
+        except psycopg.OperationalError as exc:
+            if wait is None:
+                raise
+            log.warning("PostgreSQL: %s; trying again in %.1f s", exc, wait)
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+# -- reads ------------------------------------------------------------------------------------
+
+
+def _configure_reader(conn: psycopg.Connection[Any]) -> None:
+    for statement in (*SESSION, "SET default_transaction_read_only = on"):  # reads never write
+        conn.execute(statement)
 
 
 class PgSnapshot:
-    def __init__(self, conn: asyncpg.Connection):
+    """One REPEATABLE READ, READ ONLY transaction on a reader connection; each call one hop
+    to the reader threads."""
+
+    def __init__(self, conn: PgConnection, run: Callable[..., Any]):
         self._conn = conn
+        self._run = run
 
     async def all(self, sql: str, params: Iterable[Any]) -> list[Any]:
-        query, names = to_postgres(sql)
-        return list(await self._conn.fetch(query, *bind(names, params)))
+        return await self._run(lambda: self._conn.execute(sql, _values(params)).fetchall())
 
     async def batches(
         self, sql: str, params: Iterable[Any], size: int
     ) -> AsyncIterator[list[tuple[Any, ...]]]:
-        query, names = to_postgres(sql)
-        cursor = await self._conn.cursor(query, *bind(names, params))
-        while rows := await cursor.fetch(size):
-            yield [tuple(r) for r in rows]
+        cursor = self._conn.cursor(name="export", row_factory=tuple_row)
+        try:
+            await self._run(cursor.execute, to_postgres(sql), _values(params))
+            while rows := await self._run(cursor.fetchmany, size):
+                yield rows
+        finally:
+            await self._run(cursor.close)
 
 
-class PostgresDatabase(Database):
+class PostgresDatabase(WritesThroughWriter):
     """`Database` on PostgreSQL. Open with `async with PostgresDatabase.connect(url)`."""
+
+    backend = "postgresql"
 
     def __init__(
         self,
         writer: Writer,
-        pool: asyncpg.Pool,
+        pool: ConnectionPool[Any],
+        readers: ThreadPoolExecutor,
         url: str,
         *,
-        applied_migrations: int = 0,
+        applied_migrations: int,
     ):
-        self._writer = writer
+        super().__init__(writer)
         self._pool = pool
+        self._readers = readers
         self.url = url
-        self.path = None  # type: ignore[assignment]  # no file
         self.applied_migrations = applied_migrations
         self._trace: Callable[[str], None] | None = None
-
-    backend = "postgresql"
 
     @classmethod
     @asynccontextmanager
@@ -262,81 +282,112 @@ class PostgresDatabase(Database):
     ) -> AsyncIterator[PostgresDatabase]:
         """Connect, migrate, yield, and close on exit."""
         db_migrations = pg_migrations() if migrations is None else list(migrations)
-        io = _IoLoop()
         try:
-            try:
-                conn = io.run(asyncpg.connect(url))
-            except (OSError, asyncpg.PostgresError) as exc:
-                raise DatabaseError(f"Cannot connect to PostgreSQL (DATABASE_URL): {exc}") from exc
-            try:
-                applied = io.run(apply_pg_migrations(conn, db_migrations))
-                # Reads never write (like SQLite's query_only reader).
-                pool = await asyncpg.create_pool(
-                    url,
-                    min_size=1,
-                    max_size=pool_size,
-                    server_settings={"default_transaction_read_only": "on"},
-                )
-            except BaseException:
-                io.run(conn.close())
-                raise
+            conn = await asyncio.to_thread(connect, url)
+        except psycopg.Error as exc:
+            raise DatabaseError(f"Cannot connect to PostgreSQL (DATABASE_URL): {exc}") from exc
+        try:
+            applied = await asyncio.to_thread(apply_pg_migrations, conn, db_migrations)
+            pool: ConnectionPool[Any] = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=pool_size,
+                open=False,
+                connection_class=PgConnection,
+                kwargs={
+                    "autocommit": True,
+                    "cursor_factory": PgCursor,
+                    "row_factory": pg_row,
+                    "context": ADAPTERS,
+                    "connect_timeout": CONNECT_TIMEOUT,
+                },
+                configure=_configure_reader,
+            )
+            await asyncio.to_thread(pool.open, wait=True)
         except BaseException:
-            io.stop()
+            await asyncio.to_thread(conn.close)
             raise
-        bridge = PgConnection(io, url, conn)
-        writer = Writer(cast(Any, bridge), name="postgres-writer")
+        writer = Writer(conn, name="postgres-writer", begin=begin)
         writer.start()
+        readers = ThreadPoolExecutor(pool_size, thread_name_prefix="postgres-reader")
         try:
-            yield cls(writer, pool, url, applied_migrations=applied)
+            yield cls(writer, pool, readers, url, applied_migrations=applied)
         finally:
-            await pool.close()
+            await asyncio.to_thread(readers.shutdown)
+            await asyncio.to_thread(pool.close)
             await asyncio.to_thread(writer.close)
-            io.stop()
 
     async def optimize(self) -> None:
         """Refresh the planner's statistics (autovacuum does too; this is the bot's 6-hourly)."""
         await self.write(lambda conn: conn.execute("ANALYZE"))
 
     async def trace(self, callback: Callable[[str], None] | None) -> None:
-        await self.write(lambda conn: cast(Any, conn).set_trace_callback(callback))
+        await self.write(lambda conn: cast(PgConnection, conn).set_trace_callback(callback))
         self._trace = callback
 
-    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Any:
+    async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> Row | None:
         rows = await self.fetch_all(sql, params)
         return rows[0] if rows else None
 
-    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-        query, names = to_postgres(sql)
-        args = bind(names, params)
+    async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[Row]:
+        # One hop to a reader thread for the whole read (taking a connection, the statement,
+        # its rows, giving the connection back): under a burst, every turn of the event loop
+        # waits behind the gateway's backlog, so a read costs one turn, not one per step.
+        values = _values(params)
         if self._trace:
-            self._trace(f"{query} {args!r}")
+            self._trace(f"{to_postgres(sql)} {values!r}")
+        return await self._run(self._read, sql, values)
+
+    def _read(self, sql: str, values: Any) -> list[Any]:
         try:
-            return list(await self._pool.fetch(query, *args))
-        except CUT as exc:  # a connection the server cut (a restart): a read may run again
+            with self._pool.connection() as conn:
+                return conn.execute(sql, values).fetchall()
+        except psycopg.OperationalError as exc:  # a connection the server cut: read again
             log.warning("PostgreSQL read on a cut connection (%s): reading again", exc)
-            return list(await self._pool.fetch(query, *args))
+            self._pool.check()  # a restart cut the idle ones too: drop them first
+            with self._pool.connection() as conn:
+                return conn.execute(sql, values).fetchall()
+
+    def _run(self, work: Callable[..., T], *args: Any) -> asyncio.Future[T]:
+        return asyncio.get_running_loop().run_in_executor(self._readers, work, *args)
 
     async def user_version(self) -> int:
-        return int(await self._pool.fetchval("SELECT max(version) FROM roundtable_schema") or 0)
+        row = await self.fetch_one("SELECT max(version) FROM roundtable_schema")
+        return int(row[0] or 0) if row else 0
 
     @asynccontextmanager
     async def snapshot(self) -> AsyncIterator[Snapshot]:
-        async with self._pool.acquire() as conn:
-            async with conn.transaction(isolation="repeatable_read", readonly=True):
-                yield PgSnapshot(conn)
+        def begin_snapshot() -> PgConnection:
+            conn = self._pool.getconn()
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return conn
+
+        def end_snapshot(conn: PgConnection) -> None:
+            try:
+                conn.execute("ROLLBACK")  # it only read
+            finally:
+                self._pool.putconn(conn)
+
+        conn = await self._run(begin_snapshot)
+        try:
+            yield PgSnapshot(conn, self._run)
+        finally:
+            await self._run(end_snapshot, conn)
 
 
-async def apply_pg_migrations(conn: asyncpg.Connection, migrations: Sequence[Migration]) -> int:
+def apply_pg_migrations(conn: psycopg.Connection[Any], migrations: Sequence[Migration]) -> int:
     """Bring the database to the newest migration, each in its own transaction, while holding
     an advisory lock (processes starting together migrate one after the other)."""
-    await conn.execute("SELECT pg_advisory_lock($1)", _MIGRATION_LOCK)
+    raw: psycopg.Cursor[Any] = psycopg.Cursor(conn)  # the migrations' SQL, sent as written
+    raw.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
     try:
-        await conn.execute(
+        raw.execute(
             "CREATE TABLE IF NOT EXISTS roundtable_schema ("
             "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
             "applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
         )
-        current = int(await conn.fetchval("SELECT max(version) FROM roundtable_schema") or 0)
+        found = raw.execute("SELECT max(version) FROM roundtable_schema").fetchone()
+        current = int(found[0] or 0) if found else 0
         newest = migrations[-1].version if migrations else 0
         if current > newest:
             raise DatabaseError(
@@ -349,17 +400,16 @@ async def apply_pg_migrations(conn: asyncpg.Connection, migrations: Sequence[Mig
             if migration.version <= current:
                 continue
             try:
-                async with conn.transaction():
-                    await conn.execute(migration.sql)
-                    await conn.execute(
-                        "INSERT INTO roundtable_schema (version, name) VALUES ($1, $2)",
-                        migration.version,
-                        migration.name,
+                with conn.transaction():
+                    raw.execute(migration.sql.encode())  # several statements, no values
+                    raw.execute(
+                        "INSERT INTO roundtable_schema (version, name) VALUES (%s, %s)",
+                        (migration.version, migration.name),
                     )
-            except asyncpg.PostgresError as exc:
+            except psycopg.Error as exc:
                 raise DatabaseError(f"Migration {migration.name} failed: {exc}.") from exc
             log.info("Applied migration %s (PostgreSQL)", migration.name)
             applied += 1
         return applied
     finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", _MIGRATION_LOCK)
+        raw.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))

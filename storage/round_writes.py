@@ -1,17 +1,18 @@
 """The writes members cause, as jobs for the writer thread (`Database.write`).
 
-Each job runs inside the writer's transaction, on its own sqlite3 connection, and returns rows
-(the repository turns them into records): no second round trip to read back what was written.
+Each job runs inside the writer's transaction, on the writer's connection
+(storage/connection.py), and returns rows (the repository turns them into records): no second
+round trip to read back what was written.
 Captured thread events come in batches (`apply_captured`): one job, one commit, for hundreds.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from roundtable.rounds.model import Applied, Captured, Edit, Reply, RoundNotOpen
+from storage.connection import Connection, Row
 
 RESPONSE_SELECT = (
     "SELECT id, round_id, user_id, kind, question, content, message_id, reply_to_id, "
@@ -24,7 +25,7 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def remember_name(conn: sqlite3.Connection, guild_id: int, user_id: int, name: str | None) -> None:
+def remember_name(conn: Connection, guild_id: int, user_id: int, name: str | None) -> None:
     """Keep the member's display name for exports (inside the caller's transaction)."""
     if not name or not name.strip():
         return
@@ -36,7 +37,7 @@ def remember_name(conn: sqlite3.Connection, guild_id: int, user_id: int, name: s
     )
 
 
-def require_open(conn: sqlite3.Connection, guild_id: int, round_id: int) -> None:
+def require_open(conn: Connection, guild_id: int, round_id: int) -> None:
     row = conn.execute(
         "SELECT status FROM rounds WHERE id = ? AND guild_id = ?", (round_id, guild_id)
     ).fetchone()
@@ -44,9 +45,7 @@ def require_open(conn: sqlite3.Connection, guild_id: int, round_id: int) -> None
         raise RoundNotOpen(round_id)
 
 
-def answers_of(
-    conn: sqlite3.Connection, guild_id: int, round_id: int, user_id: int
-) -> list[sqlite3.Row]:
+def answers_of(conn: Connection, guild_id: int, round_id: int, user_id: int) -> list[Row]:
     return conn.execute(
         RESPONSE_SELECT + "WHERE guild_id = ? AND round_id = ? AND user_id = ? "
         "AND kind = 'answer' ORDER BY question",
@@ -55,13 +54,13 @@ def answers_of(
 
 
 def save_answers(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     round_id: int,
     user_id: int,
     answers: dict[int, str],
     name: str | None,
-) -> list[sqlite3.Row]:
+) -> list[Row]:
     """Insert or replace the member's answers (earlier texts kept as history)."""
     now = now_iso()
     require_open(conn, guild_id, round_id)
@@ -83,9 +82,7 @@ def save_answers(
     return answers_of(conn, guild_id, round_id, user_id)
 
 
-def _replace_content(
-    conn: sqlite3.Connection, response_id: int, old: str, new: str, now: str
-) -> None:
+def _replace_content(conn: Connection, response_id: int, old: str, new: str, now: str) -> None:
     conn.execute(
         "INSERT INTO response_edits (response_id, content, replaced_at) VALUES (?, ?, ?)",
         (response_id, old, now),
@@ -95,9 +92,7 @@ def _replace_content(
     )
 
 
-def withdraw(
-    conn: sqlite3.Connection, guild_id: int, round_id: int, user_id: int
-) -> list[sqlite3.Row]:
+def withdraw(conn: Connection, guild_id: int, round_id: int, user_id: int) -> list[Row]:
     """Delete the member's answers in a round; returns what was deleted."""
     gone = answers_of(conn, guild_id, round_id, user_id)
     if gone:  # stored summaries may quote the withdrawn answers
@@ -112,7 +107,7 @@ def withdraw(
     return gone
 
 
-def set_message(conn: sqlite3.Connection, response_ids: Iterable[int], message_id: int) -> None:
+def set_message(conn: Connection, response_ids: Iterable[int], message_id: int) -> None:
     conn.executemany(
         "UPDATE responses SET message_id = ? WHERE id = ?",
         [(message_id, rid) for rid in response_ids],
@@ -120,13 +115,13 @@ def set_message(conn: sqlite3.Connection, response_ids: Iterable[int], message_i
 
 
 def set_stance(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     round_id: int,
     user_id: int,
     label: str,
     name: str | None,
-) -> sqlite3.Row:
+) -> Row:
     require_open(conn, guild_id, round_id)
     remember_name(conn, guild_id, user_id, name)
     row = conn.execute(
@@ -145,31 +140,7 @@ def set_stance(
 # -- replies in round threads ------------------------------------------------------------------
 
 
-def add_reply(conn: sqlite3.Connection, reply: Reply) -> sqlite3.Row | None:
-    """Store a thread reply while the round is open (a replayed message is stored once)."""
-    try:
-        require_open(conn, reply.guild_id, reply.round_id)
-    except RoundNotOpen:
-        return None
-    remember_name(conn, reply.guild_id, reply.user_id, reply.name)
-    return conn.execute(
-        "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
-        "reply_to_id, created_at) VALUES (?, ?, ?, 'reply', ?, ?, ?, ?) "
-        "ON CONFLICT (message_id) WHERE kind = 'reply' DO NOTHING RETURNING id, round_id, "
-        "user_id, kind, question, content, message_id, reply_to_id, created_at, edited_at",
-        (
-            reply.round_id,
-            reply.guild_id,
-            reply.user_id,
-            reply.content,
-            reply.message_id,
-            reply.reply_to_id,
-            reply.created_at.astimezone(UTC).isoformat(),
-        ),
-    ).fetchone()
-
-
-def edit_reply(conn: sqlite3.Connection, guild_id: int, message_id: int, content: str) -> bool:
+def edit_reply(conn: Connection, guild_id: int, message_id: int, content: str) -> bool:
     """A stored reply edited; an edit to nothing but blanks deletes it."""
     if not content.strip():
         return delete_reply(conn, guild_id, message_id)
@@ -184,7 +155,7 @@ def edit_reply(conn: sqlite3.Connection, guild_id: int, message_id: int, content
     return True
 
 
-def delete_reply(conn: sqlite3.Connection, guild_id: int, message_id: int) -> bool:
+def delete_reply(conn: Connection, guild_id: int, message_id: int) -> bool:
     cursor = conn.execute(
         "DELETE FROM responses WHERE guild_id = ? AND message_id = ? AND kind = 'reply'",
         (guild_id, message_id),
@@ -192,7 +163,7 @@ def delete_reply(conn: sqlite3.Connection, guild_id: int, message_id: int) -> bo
     return cursor.rowcount > 0
 
 
-def apply_captured(conn: sqlite3.Connection, events: Sequence[Captured]) -> Applied:
+def apply_captured(conn: Connection, events: Sequence[Captured]) -> Applied:
     """Replies, edits and deletions from round threads, in the order they happened: one job.
 
     Replies of open rounds go in with one statement per run of replies; an edit or a delete is
@@ -207,8 +178,7 @@ def apply_captured(conn: sqlite3.Connection, events: Sequence[Captured]) -> Appl
             return
         rows = [r for r in run if _is_open(conn, open_rounds, r)]
         names = {(r.guild_id, r.user_id): r.name for r in rows if r.name and r.name.strip()}
-        before = conn.total_changes
-        conn.executemany(
+        inserted = conn.executemany(
             "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
             "reply_to_id, created_at) VALUES (?, ?, ?, 'reply', ?, ?, ?, ?) "
             "ON CONFLICT (message_id) WHERE kind = 'reply' DO NOTHING",
@@ -225,7 +195,7 @@ def apply_captured(conn: sqlite3.Connection, events: Sequence[Captured]) -> Appl
                 for r in rows
             ],
         )
-        applied.added += conn.total_changes - before
+        applied.added += inserted.rowcount  # the conflicts that did nothing do not count
         for (guild_id, user_id), name in names.items():
             remember_name(conn, guild_id, user_id, name)
         run.clear()
@@ -248,7 +218,7 @@ def apply_captured(conn: sqlite3.Connection, events: Sequence[Captured]) -> Appl
     return applied
 
 
-def _is_open(conn: sqlite3.Connection, seen: dict[tuple[int, int], bool], reply: Reply) -> bool:
+def _is_open(conn: Connection, seen: dict[tuple[int, int], bool], reply: Reply) -> bool:
     key = (reply.guild_id, reply.round_id)
     if key not in seen:
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
@@ -22,6 +21,7 @@ from roundtable.rounds.model import (
     StanceRecord,
 )
 from storage import round_writes as writes
+from storage.connection import Row
 from storage.database import Database
 from storage.shards import Shards, owned
 from storage.writer import SessionConnection
@@ -37,7 +37,7 @@ def _when(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def _round(row: sqlite3.Row) -> RoundRecord:
+def _round(row: Row) -> RoundRecord:
     return RoundRecord(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -63,7 +63,7 @@ def _round(row: sqlite3.Row) -> RoundRecord:
     )
 
 
-def _response(row: sqlite3.Row) -> ResponseRecord:
+def _response(row: Row) -> ResponseRecord:
     return ResponseRecord(
         id=row["id"],
         round_id=row["round_id"],
@@ -78,7 +78,7 @@ def _response(row: sqlite3.Row) -> ResponseRecord:
     )
 
 
-def _stance(row: sqlite3.Row) -> StanceRecord:
+def _stance(row: Row) -> StanceRecord:
     return StanceRecord(
         round_id=row["round_id"],
         user_id=row["user_id"],
@@ -409,11 +409,6 @@ class RoundRepository:
             partial(writes.withdraw, guild_id=guild_id, round_id=round_id, user_id=user_id)
         )
         return [_response(r) for r in rows]
-
-    async def add_reply(self, reply: Reply) -> ResponseRecord | None:
-        """Store a thread reply while the round is open (a replayed message is stored once)."""
-        row = await self._db.write(partial(writes.add_reply, reply=reply))
-        return _response(row) if row else None
 
     async def apply_captured(self, events: Sequence[Captured]) -> Applied:
         """Replies, edits and deletions from round threads, in order, as one bulk write."""

@@ -3,12 +3,12 @@ member or moderator reaches it; the scheduler's queries span guilds."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 
 from roundtable.rounds.model import NewRound
 from roundtable.series.model import Claim, NewSeries, SeriesExists, SeriesMoved, SeriesRecord
+from storage.connection import Row
 from storage.database import Database
 from storage.rounds import insert_round
 from storage.shards import Shards, owned
@@ -28,7 +28,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def _series(row: sqlite3.Row) -> SeriesRecord:
+def _series(row: Row) -> SeriesRecord:
     return SeriesRecord(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -53,7 +53,7 @@ def _series(row: sqlite3.Row) -> SeriesRecord:
     )
 
 
-def _claim(row: sqlite3.Row) -> Claim:
+def _claim(row: Row) -> Claim:
     return Claim(
         series_id=row["series_id"],
         occurrence=datetime.fromisoformat(row["occurrence"]),

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import UTC, datetime
 
 from roundtable.summaries.model import SummaryRecord
+from storage.connection import Row
 from storage.database import Database
 
 # The noun is the core's (roundtable.summaries.model); named here for the repository's callers.
 __all__ = ["SummaryRecord", "SummaryRepository"]
 
 
-def _record(row: sqlite3.Row) -> SummaryRecord:
+def _record(row: Row) -> SummaryRecord:
     return SummaryRecord(
         id=row["id"],
         round_id=row["round_id"],

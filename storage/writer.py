@@ -1,6 +1,8 @@
 """One writer thread that group-commits: every write of the bot goes through it.
 
-A write is a plain function run on the thread's own sqlite3 connection, `job(conn) -> value`.
+A write is a plain function run on the thread's own connection, `job(conn) -> value`: a DB-API
+connection in autocommit mode (sqlite3's, or psycopg's for PostgreSQL, storage/postgres.py) on
+which the thread issues BEGIN, SAVEPOINT and COMMIT itself.
 Whatever is queued when the thread comes round is committed in one transaction (each job inside
 its own SAVEPOINT, so one failing job rolls back only itself), and each caller's future is
 resolved after the COMMIT: "Recorded" still means committed, but a burst of replies costs one
@@ -20,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
-import sqlite3
 import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -28,10 +29,21 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from storage.connection import Job
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Job = Callable[[sqlite3.Connection], T]
+
+
+Begin = Callable[[Any], Any]  # begin(conn) -> the connection the transaction runs on
+
+
+def begin_immediate(conn: Any) -> Any:
+    """SQLite: take the write lock at BEGIN, so a batch never fails half-way on a busy lock."""
+    conn.execute("BEGIN IMMEDIATE")
+    return conn
+
 
 INTERACTIVE = 0
 BULK = 1
@@ -87,10 +99,12 @@ def _deliver(
 class Writer:
     """Owns the write connection and the thread. `start()`, then `submit()`, then `close()`."""
 
-    def __init__(self, conn: sqlite3.Connection, *, name: str = "sqlite-writer"):
-        """`conn`: a connection in autocommit mode that this thread alone will use (SQLite's,
-        or `storage/postgres.py`'s bridge to PostgreSQL, which has the same surface)."""
+    def __init__(self, conn: Any, *, name: str = "sqlite-writer", begin: Begin = begin_immediate):
+        """`conn`: a connection in autocommit mode that this thread alone will use. `begin`
+        starts each transaction and returns the connection to run it on (PostgreSQL's connects
+        again first when the server cut the connection: nothing of the batch has run yet)."""
         self._conn = conn
+        self._begin = begin
         self._lanes: tuple[deque[_Pending[Any] | _Session], ...] = (deque(), deque())
         self._ready = threading.Condition()
         self._closing = False
@@ -98,7 +112,7 @@ class Writer:
         self.stats = WriterStats()
 
     @property
-    def connection(self) -> sqlite3.Connection:
+    def connection(self) -> Any:
         """For migrations before `start()` only."""
         return self._conn
 
@@ -181,7 +195,7 @@ class Writer:
         conn = self._conn
         results: list[tuple[asyncio.Future[Any], Any, BaseException | None]] = []
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn = self._conn = self._begin(conn)
             for pending in batch:
                 conn.execute("SAVEPOINT job")
                 try:
@@ -214,7 +228,7 @@ class Writer:
     def _run_session(self, session: _Session) -> None:
         conn = self._conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
+            conn = self._conn = self._begin(conn)
         except Exception as exc:
             _deliver(session.loop, [(session.started, None, exc)])
             return
@@ -236,10 +250,11 @@ class Writer:
                     value = None
                 elif op == "many":
                     cursor = conn.executemany(sql, params)
-                    value = Result([], cursor.rowcount, cursor.lastrowid)
+                    value = Result([], cursor.rowcount)
                 else:
                     cursor = conn.execute(sql, params)
-                    value = Result(cursor.fetchall(), cursor.rowcount, cursor.lastrowid)
+                    rows = cursor.fetchall() if cursor.description is not None else []
+                    value = Result(rows, cursor.rowcount)
             except Exception as exc:
                 if op == "commit" and conn.in_transaction:
                     conn.execute("ROLLBACK")
@@ -253,19 +268,18 @@ class Writer:
 class Result:
     """A statement's rows, read in full on the writer thread (cursor-like, for sessions)."""
 
-    def __init__(self, rows: list[sqlite3.Row], rowcount: int, lastrowid: int | None):
+    def __init__(self, rows: list[Any], rowcount: int):
         self._rows = rows
         self._next = 0
         self.rowcount = rowcount
-        self.lastrowid = lastrowid
 
-    async def fetchone(self) -> sqlite3.Row | None:
+    async def fetchone(self) -> Any:
         if self._next >= len(self._rows):
             return None
         self._next += 1
         return self._rows[self._next - 1]
 
-    async def fetchall(self) -> list[sqlite3.Row]:
+    async def fetchall(self) -> list[Any]:
         rows, self._next = self._rows[self._next :], len(self._rows)
         return rows
 
@@ -303,3 +317,31 @@ class SessionConnection:
 
     def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> _Statement:
         return _Statement(self.request("many", sql, [tuple(p) for p in params]))
+
+
+class WritesThroughWriter:
+    """The write half of a `Database`, the same on both backends: every write goes through
+    one `Writer` (SqliteDatabase and PostgresDatabase build theirs and pass it here)."""
+
+    def __init__(self, writer: Writer) -> None:
+        self._writer = writer
+
+    def write(self, job: Job[T], *, bulk: bool = False) -> asyncio.Future[T]:
+        """Run `job(conn)` on the writer thread; the future resolves after its COMMIT (or with
+        its exception, having rolled back only this job). `bulk` jobs wait for interactive
+        ones."""
+        return self._writer.submit(job, lane=BULK if bulk else INTERACTIVE)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SessionConnection]:
+        """BEGIN ... COMMIT, or ROLLBACK on any exception (nothing half-written)."""
+        async with self._writer.session() as conn:
+            yield conn
+
+    @property
+    def queued_writes(self) -> int:
+        return self._writer.depth
+
+    @property
+    def writer_stats(self) -> WriterStats:
+        return self._writer.stats

@@ -11,7 +11,7 @@ import pytest
 
 from sandbox import Sandbox
 from sandbox.fake_openai import FakeOpenAI
-from storage.database import Database
+from storage.database import Database, SqliteDatabase
 from storage.postgres import PostgresDatabase
 from tests.harness import World, running_bot
 from tests.postgres import PostgresServer, PostgresUnavailable
@@ -27,7 +27,7 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def db(db_path: Path) -> AsyncIterator[Database]:
-    async with Database.open(db_path) as database:
+    async with SqliteDatabase.open(db_path) as database:
         yield database
 
 
@@ -49,7 +49,7 @@ def postgres() -> Iterator[PostgresServer]:
 async def backend_db(request: pytest.FixtureRequest, db_path: Path) -> AsyncIterator[Database]:
     """The database on each backend in turn: a SQLite file, then a new PostgreSQL database."""
     if request.param == "sqlite":
-        async with Database.open(db_path) as database:
+        async with SqliteDatabase.open(db_path) as database:
             yield database
     else:
         server: PostgresServer = request.getfixturevalue("postgres")

@@ -15,7 +15,7 @@ from roundtable.clock import Clock
 from roundtable.llm import open_llm
 from roundtable.settings import load_settings
 from sandbox import Channel, Guild, Sandbox, User
-from storage.database import Database
+from storage.database import Database, SqliteDatabase
 
 # The database each running test bot writes to: tests read it back to see what was stored
 # (the Bot itself is handed only services, never the database).
@@ -33,7 +33,7 @@ async def running_bot(
     """The bot connected to `sandbox`, its commands synced, closed cleanly afterwards."""
     settings = load_settings({**sandbox.bot_env(), "DATABASE_PATH": str(db_path), **env})
     point_at_discord_compatible_server(settings)
-    async with Database.open(settings.database_path) as db, open_llm(settings) as llm:
+    async with SqliteDatabase.open(settings.database_path) as db, open_llm(settings) as llm:
         # Built as app.py builds them for `make run`: the same services on the same stores.
         services = build_services(settings, db, llm, clock)
         bot = RoundtableBot(settings=settings, services=services, guild_ready_timeout=0.05)

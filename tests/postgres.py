@@ -175,3 +175,14 @@ class PostgresServer:
                 pass
         shutil.rmtree(self._root, ignore_errors=True)
         self._root = None
+
+
+def run_sql(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """One statement on a connection of its own (what another client of the server sees), its
+    rows as tuples (none for a statement without a result). Synchronous: a test may call it
+    where it must not give the event loop a turn."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        cursor = conn.execute(sql, params or None)
+        return [tuple(r) for r in cursor.fetchall()] if cursor.description else []

@@ -357,32 +357,6 @@ class RoundService:
         record = await self.open_round(guild_id, round_id, known=known)
         return record, await self._repo.withdraw(guild_id, round_id, user_id)
 
-    async def capture_reply(
-        self,
-        guild_id: int,
-        thread_id: int,
-        *,
-        user_id: int,
-        content: str,
-        message_id: int,
-        reply_to_id: int | None,
-        created_at: datetime,
-        name: str | None = None,
-    ) -> ResponseRecord | None:
-        """A member's message in an open round's thread, stored now; None when it is not one.
-        (Live messages go through `roundtable.rounds.capture`, in batches.)"""
-        reply = self.reply_of(
-            guild_id,
-            thread_id,
-            user_id=user_id,
-            content=content,
-            message_id=message_id,
-            reply_to_id=reply_to_id,
-            created_at=created_at,
-            name=name,
-        )
-        return await self._repo.add_reply(reply) if reply is not None else None
-
     def reply_of(
         self,
         guild_id: int,
@@ -415,13 +389,6 @@ class RoundService:
         round's state is checked in the same transaction: a reply to a round closed meanwhile
         is not stored)."""
         return await self._repo.apply_captured(events)
-
-    async def reply_edited(self, guild_id: int, message_id: int, content: str) -> None:
-        """A recorded reply was edited (an edit to nothing but blanks deletes it)."""
-        await self._repo.edit_reply(guild_id, message_id, content)
-
-    async def reply_deleted(self, guild_id: int, message_id: int) -> None:
-        await self._repo.delete_reply(guild_id, message_id)
 
     async def open_with_threads(self) -> list[RoundRecord]:
         """Open rounds with a thread, in every guild: start-up reads what their threads got

@@ -11,7 +11,6 @@ from roundtable.rounds.model import (
     Applied,
     Captured,
     NewRound,
-    Reply,
     ResponseRecord,
     RoundRecord,
     StanceRecord,
@@ -104,10 +103,6 @@ class RoundStore(Protocol):
 
     async def withdraw(self, guild_id: int, round_id: int, user_id: int) -> list[ResponseRecord]:
         """Delete the member's answers in a round; returns what was deleted."""
-        ...
-
-    async def add_reply(self, reply: Reply) -> ResponseRecord | None:
-        """Store a thread reply while the round is open (a replayed message is stored once)."""
         ...
 
     async def apply_captured(self, events: Sequence[Captured]) -> Applied:

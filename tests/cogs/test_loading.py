@@ -101,9 +101,9 @@ def test_start_up_does_not_load_matplotlib(tmp_path) -> None:
     code = (
         "import sys, asyncio\n"
         "from tests.cogs.test_loading import _bot\n"
-        "from storage.database import Database\n"
+        "from storage.database import SqliteDatabase\n"
         "async def main():\n"
-        f"    async with Database.open({str(tmp_path / 'db.sqlite')!r}) as db:\n"
+        f"    async with SqliteDatabase.open({str(tmp_path / 'db.sqlite')!r}) as db:\n"
         "        bot = _bot(db)\n"
         "        async with bot:\n"
         "            await bot.setup_hook()\n"

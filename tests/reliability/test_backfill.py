@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sandbox import Sandbox
-from storage.database import Database
+from storage.database import SqliteDatabase
 from tests.cogs.rounds.test_rounds import start
 from tests.conftest import small_world
 from tests.harness import database_of, running_bot, until
@@ -16,7 +16,7 @@ CONTENT = {"MESSAGE_CONTENT_INTENT": "true"}
 
 
 async def stored_replies(db_path: Path) -> dict[int, str]:
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         rows = await db.fetch_all("SELECT message_id, content FROM responses WHERE kind = 'reply'")
     return {r["message_id"]: r["content"] for r in rows}
 

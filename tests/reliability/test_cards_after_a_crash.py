@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sandbox import Sandbox
-from storage.database import Database
+from storage.database import SqliteDatabase
 from tests.cogs.rounds.test_rounds import start
 from tests.cogs.test_summaries import answer
 from tests.conftest import small_world
@@ -24,7 +24,7 @@ def cards(sb: Sandbox, thread) -> list:
 
 async def forget_card_ids(db_path: Path) -> None:
     """What a kill between posting a card and saving its id leaves behind."""
-    async with Database.open(db_path) as db, db.transaction() as conn:
+    async with SqliteDatabase.open(db_path) as db, db.transaction() as conn:
         await conn.execute("UPDATE responses SET message_id = NULL WHERE kind = 'answer'")
 
 

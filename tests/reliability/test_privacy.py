@@ -9,6 +9,7 @@ import pytest
 
 from roundtable.exports.model import Request, Scope
 from roundtable.exports.service import ExportService
+from roundtable.rounds.model import Delete
 from storage.database import Database
 from storage.exports import ExportStorage
 from tests.fixtures.discussions import ADA, DEE, GUILD, fixed_round, services
@@ -24,7 +25,7 @@ async def test_forgotten_and_deleted_text_is_gone_everywhere(
     round_id = await fixed_round(db)
     s = await services(db)
     await s.privacy.forget(GUILD, ADA)
-    await s.rounds.reply_deleted(GUILD, 805)  # Dee deletes her reply in Discord
+    await s.rounds.apply_captured([Delete(GUILD, 805)])  # Dee deletes her reply in Discord
     for table in ("responses", "stances", "member_names"):
         rows = await db.fetch_all(f"SELECT * FROM {table} WHERE user_id = ?", (ADA,))  # noqa: S608
         assert rows == [], table

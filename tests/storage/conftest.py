@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.database import Database
+from storage.database import Database, SqliteDatabase
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ async def db(backend_db: Database) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def sqlite_db(db_path: Path) -> AsyncIterator[Database]:
-    async with Database.open(db_path) as database:
+    async with SqliteDatabase.open(db_path) as database:
         yield database
 
 

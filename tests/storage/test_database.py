@@ -10,6 +10,7 @@ from storage.database import (
     Database,
     DatabaseError,
     Migration,
+    SqliteDatabase,
     discover_migrations,
 )
 
@@ -26,7 +27,7 @@ def _user_version(path: Path) -> int:
 
 
 async def test_fresh_file_gets_every_migration(db_path: Path) -> None:
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         assert await db.user_version() == len(discover_migrations())
         assert db.applied_migrations == len(discover_migrations())
     assert "guild_settings" in _tables(db_path)
@@ -34,24 +35,24 @@ async def test_fresh_file_gets_every_migration(db_path: Path) -> None:
 
 
 async def test_reopening_applies_nothing_and_keeps_rows(db_path: Path) -> None:
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         async with db.transaction() as conn:
             await conn.execute(
                 "INSERT INTO guild_settings (guild_id, updated_at) VALUES (1, '2026-01-01')"
             )
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         assert db.applied_migrations == 0
         rows = await db.fetch_all("SELECT guild_id FROM guild_settings")
     assert [r["guild_id"] for r in rows] == [1]
 
 
 async def test_database_newer_than_the_code_is_refused(db_path: Path) -> None:
-    async with Database.open(db_path):
+    async with SqliteDatabase.open(db_path):
         pass
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA user_version = 999")
     with pytest.raises(DatabaseError, match=r"newer Roundtable \(schema version 999"):
-        async with Database.open(db_path):
+        async with SqliteDatabase.open(db_path):
             pass
 
 
@@ -59,7 +60,7 @@ async def test_failing_migration_leaves_nothing_half_applied(db_path: Path) -> N
     good = Migration(1, "001_a", "CREATE TABLE a (x INTEGER);")
     bad = Migration(2, "002_b", "CREATE TABLE b (x INTEGER); INSERT INTO nowhere VALUES (1);")
     with pytest.raises(DatabaseError, match="Migration 002_b failed: no such table: nowhere"):
-        async with Database.open(db_path, migrations=[good, bad]):
+        async with SqliteDatabase.open(db_path, migrations=[good, bad]):
             pass
     assert _user_version(db_path) == 1
     assert _tables(db_path) == {"a"}
@@ -107,7 +108,7 @@ async def test_a_row_just_committed_is_read_back_while_another_read_is_under_way
 ) -> None:
     """Reads share one connection: a read queued behind another's must not share its older
     snapshot (the timer reading while a moderator's command writes, then reads back)."""
-    async with Database.open(tmp_path / "db.sqlite") as db:
+    async with SqliteDatabase.open(tmp_path / "db.sqlite") as db:
         async with db.transaction() as conn:
             await conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
             await conn.execute(

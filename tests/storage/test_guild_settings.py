@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from storage.database import Database
+from storage.database import Database, SqliteDatabase
 from storage.guild_settings import GuildSettings, GuildSettingsRepository
 
 
@@ -37,7 +37,7 @@ async def test_guilds_are_separate(db: Database) -> None:
 
 
 async def test_settings_survive_reopening(db_path: Path) -> None:
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         await GuildSettingsRepository(db).update(9, by=3, discussion_channel_id=77)
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         assert (await GuildSettingsRepository(db).get(9)).discussion_channel_id == 77

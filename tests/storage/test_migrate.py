@@ -14,16 +14,15 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import asyncpg
 import pytest
 
 from roundtable.exports.service import ExportService
-from storage.database import Database, DatabaseError
+from storage.database import Database, DatabaseError, SqliteDatabase
 from storage.exports import ExportStorage
 from storage.migrate import TABLES, copy_sqlite_to_postgres
 from storage.postgres import PostgresDatabase
 from tests.fixtures.discussions import GUILD, OTHER_GUILD, fixed_round, services
-from tests.postgres import PostgresServer
+from tests.postgres import PostgresServer, run_sql
 
 ROOT = Path(__file__).resolve().parents[2]
 MADE_AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -44,17 +43,13 @@ def _counts(path: Path) -> dict[str, int]:
 
 
 async def _pg_counts(url: str) -> dict[str, int]:
-    conn = await asyncpg.connect(url)
-    try:
-        return {t: await conn.fetchval("SELECT count(*) FROM " + t) for t, _, _ in TABLES}  # noqa: S608
-    finally:
-        await conn.close()
+    return {t: run_sql(url, "SELECT count(*) FROM " + t)[0][0] for t, _, _ in TABLES}  # type: ignore[misc]  # noqa: S608
 
 
 async def test_a_copied_database_reads_the_same_and_a_second_copy_doubles_nothing(
     postgres: PostgresServer, db_path: Path, tmp_path: Path
 ) -> None:
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         round_id = await fixed_round(db)
         await fixed_round(db, guild=OTHER_GUILD, section=3)
         s = await services(db)
@@ -74,9 +69,7 @@ async def test_a_copied_database_reads_the_same_and_a_second_copy_doubles_nothin
     again = await copy_sqlite_to_postgres(db_path, url)
     assert {c.table: c.rows for c in again} == counts
     assert await _pg_counts(url) == counts
-    conn = await asyncpg.connect(url)
-    names = {r[0] for r in await conn.fetch("SELECT name FROM member_names")}
-    await conn.close()
+    names = {r[0] for r in run_sql(url, "SELECT name FROM member_names")}
     assert "Ada L." in names and "Ada Lovelace" not in names
 
     async with PostgresDatabase.connect(url) as pg:
@@ -98,7 +91,7 @@ async def test_a_copied_database_reads_the_same_and_a_second_copy_doubles_nothin
 async def test_a_postgres_database_with_other_rows_is_refused_and_left_as_it_was(
     postgres: PostgresServer, db_path: Path
 ) -> None:
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         await fixed_round(db)
     url = postgres.create_database()
     async with PostgresDatabase.connect(url) as pg:  # a bot already ran on it
@@ -130,7 +123,7 @@ def test_the_command_copies_and_the_export_command_reads_the_copy(
     postgres: PostgresServer, db_path: Path, tmp_path: Path
 ) -> None:
     async def make() -> int:
-        async with Database.open(db_path) as db:
+        async with SqliteDatabase.open(db_path) as db:
             return await fixed_round(db)
 
     round_id = asyncio.run(make())

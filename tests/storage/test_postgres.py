@@ -7,28 +7,28 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-import asyncpg
 import pytest
 
-from storage.database import Database, DatabaseError, Migration, discover_migrations
-from storage.dialect import bind, to_postgres
-from storage.postgres import PostgresDatabase, pg_migrations
-from tests.postgres import PostgresServer
+from storage.database import DatabaseError, Migration, SqliteDatabase, discover_migrations
+from storage.dialect import to_postgres
+from storage.postgres import PG_MIGRATIONS_DIR, PostgresDatabase, pg_migrations
+from tests.postgres import PostgresServer, run_sql
 
 
 async def _columns(url: str) -> dict[str, dict[str, str]]:
-    conn = await asyncpg.connect(url)
-    try:
-        rows = await conn.fetch(
-            "SELECT table_name, column_name, data_type FROM information_schema.columns "
-            "WHERE table_schema = 'public' AND table_name != 'roundtable_schema'"
-        )
-    finally:
-        await conn.close()
+    rows = await asyncio.to_thread(
+        run_sql,
+        url,
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'public' AND table_name != 'roundtable_schema'",
+    )
     tables: dict[str, dict[str, str]] = {}
-    for r in rows:
-        tables.setdefault(r["table_name"], {})[r["column_name"]] = r["data_type"]
+    for table, column, kind in rows:
+        tables.setdefault(str(table), {})[str(column)] = str(kind)
     return tables
+
+
+JSON_COLUMNS = {"rounds": ("questions", "stances", "posts", "close_steps"), "summaries": ("body",)}
 
 
 def _sqlite_columns(path: Path) -> dict[str, dict[str, str]]:
@@ -47,7 +47,7 @@ async def test_both_backends_have_the_same_tables_columns_and_types(
     async with PostgresDatabase.connect(url) as pg:
         assert pg.applied_migrations == len(discover_migrations())
         assert await pg.user_version() == len(discover_migrations())
-    async with Database.open(db_path):
+    async with SqliteDatabase.open(db_path):
         pass
     pg_tables = await _columns(url)
     sqlite_tables = _sqlite_columns(db_path)
@@ -57,15 +57,27 @@ async def test_both_backends_have_the_same_tables_columns_and_types(
     for table, columns in sqlite_tables.items():
         assert pg_tables[table].keys() == columns.keys(), table
         for column, kind in columns.items():
-            # Discord's ids are 64-bit: every INTEGER must be a bigint in PostgreSQL.
+            # Discord's ids are 64-bit: every INTEGER must be a bigint in PostgreSQL; times and
+            # JSON have their own types there (migration 009), SQLite keeps them as TEXT.
             expected = {"INTEGER": "bigint", "TEXT": "text"}[kind]
+            if kind == "TEXT" and column in JSON_COLUMNS.get(table, ()):
+                expected = "jsonb"
+            elif kind == "TEXT" and (column.endswith("_at") or column == "occurrence"):
+                expected = "timestamp with time zone"
             assert pg_tables[table][column] == expected, (table, column)
 
 
 def test_migration_numbers_and_names_match() -> None:
     assert [m.name for m in pg_migrations()] == [m.name for m in discover_migrations()]
-    # Where the SQL is the same, the shared file is used.
-    assert pg_migrations()[-1].sql == discover_migrations()[-1].sql
+    # Where the SQL is the same, the shared file is used; PostgreSQL's own only where it differs.
+    shared = {m.name for m in pg_migrations()} & {m.name for m in discover_migrations()}
+    same = {
+        m.name
+        for m, s in zip(pg_migrations(), discover_migrations(), strict=True)
+        if m.sql == s.sql
+    }
+    assert "008_round_indexes" in same and "009_typed_times_and_json" not in same
+    assert same == shared - {p.stem for p in PG_MIGRATIONS_DIR.glob("*.sql")}
 
 
 async def test_reopening_applies_nothing_and_keeps_rows(postgres: PostgresServer) -> None:
@@ -97,9 +109,7 @@ async def test_database_newer_than_the_code_is_refused(postgres: PostgresServer)
     url = postgres.create_database()
     async with PostgresDatabase.connect(url):
         pass
-    conn = await asyncpg.connect(url)
-    await conn.execute("INSERT INTO roundtable_schema (version, name) VALUES (999, 'future')")
-    await conn.close()
+    run_sql(url, "INSERT INTO roundtable_schema (version, name) VALUES (999, 'future')")
     with pytest.raises(DatabaseError, match=r"newer Roundtable \(schema version 999"):
         async with PostgresDatabase.connect(url):
             pass
@@ -122,23 +132,58 @@ async def test_an_unreachable_server_is_one_clear_error(postgres: PostgresServer
             pass
 
 
-def test_placeholders_become_numbered_outside_quotes_and_comments() -> None:
-    sql, names = to_postgres("SELECT '?', \"a?\" FROM t WHERE a = ? -- what?\n AND b = ?")
-    assert sql == "SELECT '?', \"a?\" FROM t WHERE a = $1 -- what?\n AND b = $2"
-    assert names is None
-    sql, names = to_postgres("UPDATE t SET a = :a, b = CASE WHEN :set THEN :a END, c = 'x:y'")
-    assert sql == "UPDATE t SET a = $1, b = CASE WHEN $2 THEN $1 END, c = 'x:y'"
-    assert names == ("a", "set")
-    assert bind(names, {"set": True, "a": 5}) == (5, True)
-    assert to_postgres("SELECT CAST(x AS TEXT)::text")[0] == "SELECT CAST(x AS TEXT)::text"
+def test_placeholders_become_psycopgs_outside_quotes_and_comments() -> None:
+    sql = to_postgres("SELECT '?', \"a?\" FROM t WHERE a = ? -- what?\n AND b = ?")
+    assert sql == "SELECT '?', \"a?\" FROM t WHERE a = %s -- what?\n AND b = %s"
+    sql = to_postgres("UPDATE t SET a = :a, b = CASE WHEN :set THEN :a END, c = 'x:y'")
+    assert sql == "UPDATE t SET a = %(a)s, b = CASE WHEN %(set)s THEN %(a)s END, c = 'x:y'"
+    assert to_postgres("SELECT CAST(x AS TEXT)::text") == "SELECT CAST(x AS TEXT)::text"
+    # A literal % is doubled, in quotes too (psycopg reads placeholders everywhere).
+    assert to_postgres("SELECT 7 % 2 WHERE n LIKE 'a%'") == "SELECT 7 %% 2 WHERE n LIKE 'a%%'"
+    with pytest.raises(ValueError, match="mixes"):
+        to_postgres("SELECT ? WHERE a = :a")
 
 
 def test_a_json_array_of_ids_becomes_a_table_of_bigints() -> None:
-    sql, _ = to_postgres("SELECT u.value FROM json_each(?) AS u WHERE u.value > ?")
+    sql = to_postgres("SELECT u.value FROM json_each(?) AS u WHERE u.value > ?")
     assert sql == (
         "SELECT u.value FROM (SELECT CAST(value AS BIGINT) AS value FROM "
-        "json_array_elements_text(CAST($1 AS json))) AS u WHERE u.value > $2"
+        "json_array_elements_text(CAST(%s AS json))) AS u WHERE u.value > %s"
     )
+
+
+async def test_times_and_json_come_back_as_sqlite_keeps_them_and_compare_as_instants(
+    postgres: PostgresServer,
+) -> None:
+    """timestamptz and jsonb in the server, the same text as SQLite's in the rows: one row
+    mapper for both backends. An instant written with another offset still compares right,
+    and a server whose defaults are another time zone and date style changes nothing."""
+    url = postgres.create_database()
+    name = url.rsplit("/", 1)[1]
+    run_sql(url, f"ALTER DATABASE {name} SET TimeZone = 'America/New_York'")
+    run_sql(url, f"ALTER DATABASE {name} SET DateStyle = 'SQL, DMY'")
+    async with PostgresDatabase.connect(url) as pg:
+        await pg.write(
+            lambda c: c.execute(
+                "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, ?), (?, ?)",
+                (1, "2026-03-02T09:00:00+00:00", 2, "2026-03-02T10:30:00.250000+01:00"),
+            )
+        )
+        rows = await pg.fetch_all(
+            "SELECT guild_id, updated_at FROM guild_settings WHERE updated_at < ? ORDER BY 1",
+            ("2026-03-02T09:45:00+00:00",),
+        )
+        # 10:30+01:00 is 09:30 UTC: before 09:45 UTC (as text, "10:30" would sort after it).
+        assert [(r["guild_id"], r["updated_at"]) for r in rows] == [
+            (1, "2026-03-02T09:00:00+00:00"),
+            (2, "2026-03-02T09:30:00.250000+00:00"),
+        ]
+        kinds = run_sql(
+            pg.url,
+            "SELECT pg_typeof(questions)::text, pg_typeof(closes_at)::text FROM rounds "
+            "RIGHT JOIN (SELECT 1) one ON true",
+        )
+        assert kinds == [("jsonb", "timestamp with time zone")]
 
 
 async def test_after_the_server_restarts_reads_and_writes_work_again(
@@ -152,14 +197,14 @@ async def test_after_the_server_restarts_reads_and_writes_work_again(
         async with PostgresDatabase.connect(server.create_database()) as pg:
             await pg.write(
                 lambda c: c.execute(
-                    "INSERT INTO guild_settings (guild_id, updated_at) VALUES (1, 'x')"
+                    "INSERT INTO guild_settings (guild_id, updated_at) VALUES (1, now())"
                 )
             )
             await asyncio.to_thread(server.restart)
             for guild in (2, 3, 4):
                 await pg.write(
                     lambda c, g=guild: c.execute(
-                        "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, 'x')", (g,)
+                        "INSERT INTO guild_settings (guild_id, updated_at) VALUES (?, now())", (g,)
                     )
                 )
             rows = await pg.fetch_all("SELECT guild_id FROM guild_settings ORDER BY 1")

@@ -172,9 +172,10 @@ async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
 ) -> None:
     record = await create(repo)
     reply = Reply(1, record.id, 5, "hi", message_id=42, reply_to_id=None, created_at=NOW)
-    stored = await repo.add_reply(reply)
-    assert stored is not None and (stored.kind, stored.created_at) == ("reply", NOW)
-    assert await repo.add_reply(reply) is None  # replayed
+    assert (await repo.apply_captured([reply])).added == 1
+    assert (await repo.apply_captured([reply])).added == 0  # replayed
+    (stored,) = await repo.responses(1, record.id)
+    assert (stored.kind, stored.content, stored.created_at) == ("reply", "hi", NOW)
     assert await repo.edit_reply(1, 42, "hello") is True
     assert await repo.edit_reply(1, 42, "hello") is False  # unchanged
     assert await repo.edit_reply(2, 42, "intruder") is False  # another guild
@@ -183,7 +184,22 @@ async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
     assert await repo.delete_reply(2, 42) is False
     assert await repo.delete_reply(1, 42) is True
     await repo.finish(1, record.id, status="closed", by=None, now=NOW)
-    assert await repo.add_reply(replace(reply, message_id=43)) is None
+    assert (await repo.apply_captured([replace(reply, message_id=43)])).added == 0
+    assert await repo.responses(1, record.id) == []
+
+
+async def test_a_burst_larger_than_one_round_trip_is_counted_exactly(
+    repo: RoundRepository,
+) -> None:
+    """PostgreSQL sends a long run of replies in several pipelined rounds: every reply is
+    stored once and counted once, replayed ones across the rounds' edges included."""
+    record = await create(repo)
+    burst = [Reply(1, record.id, 5, f"r{i}", 1000 + i, None, NOW) for i in range(250)]
+    assert (await repo.apply_captured(burst)).added == 250
+    new = Reply(1, record.id, 6, "new", 5000, None, NOW)
+    assert (await repo.apply_captured([*burst[95:205], new])).added == 1  # 110 replayed
+    stored = await repo.responses(1, record.id)
+    assert len(stored) == 251 and len({r.message_id for r in stored}) == 251
 
 
 async def test_captured_events_are_applied_in_order_as_one_job(repo: RoundRepository) -> None:

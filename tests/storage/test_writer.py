@@ -4,17 +4,16 @@ database: what is committed, together, in which order, and what a failing job le
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
 
-import asyncpg
 import pytest
 
-from storage.database import Database
+from storage.database import Database, SqliteDatabase
 from storage.postgres import PostgresDatabase
+from tests.postgres import run_sql
 
 
 def _rows(db: Database) -> list[str]:
@@ -22,16 +21,7 @@ def _rows(db: Database) -> list[str]:
     in a future's done callback, before anything else on the loop)."""
     sql = "SELECT name FROM notes ORDER BY id"
     if isinstance(db, PostgresDatabase):
-
-        async def read() -> list[str]:
-            conn = await asyncpg.connect(db.url)
-            try:
-                return [r[0] for r in await conn.fetch(sql)]
-            finally:
-                await conn.close()
-
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, read()).result()
+        return [str(r[0]) for r in run_sql(db.url, sql)]
     with sqlite3.connect(db.path) as conn:
         return [r[0] for r in conn.execute(sql)]
 
@@ -140,7 +130,7 @@ async def test_a_session_waits_for_its_turn_and_rolls_back_whole(notes: Database
 
 
 async def test_closing_writes_what_was_queued(db_path: Path) -> None:
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         await db.write(lambda c: c.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, name)"))
         release = await _held(db)
         pending = [db.write(_insert(f"n{i}")) for i in range(5)]

@@ -8,7 +8,7 @@ import asyncio
 from pathlib import Path
 
 from sandbox import Message, Perm, Sandbox
-from storage.database import Database
+from storage.database import SqliteDatabase
 from tests.cogs.rounds.test_rounds import start
 from tests.conftest import small_world
 from tests.harness import World, database_of, running_bot, until
@@ -42,7 +42,7 @@ async def test_a_close_stopped_half_way_is_completed_at_start_up(
         await until(summary_recorded, what="the summary step recorded")
         owner = world.owner
     sb.rest.slow.clear()
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         stored = await db.fetch_one("SELECT status, close_steps, close_pending FROM rounds")
     assert stored["status"] == "closed" and stored["close_pending"] == 1
     assert stored["close_steps"] == '["stances", "cards", "message", "summary"]'
@@ -85,7 +85,7 @@ async def test_close_completes_an_interrupted_close_when_a_moderator_asks(
         )
         sb.rest.slow.clear()
         owner = world.owner
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         stored = await db.fetch_one("SELECT status, close_pending FROM rounds")
     assert tuple(stored) == ("closed", 1)
     # On start-up the timer takes up the close; Discord is slow, and a moderator asks meanwhile.

@@ -340,9 +340,9 @@ async def test_buttons_and_deadlines_survive_a_restart(sandbox: Sandbox, db_path
 
 
 async def _open_db(path: Path):
-    from storage.database import Database
+    from storage.database import SqliteDatabase
 
-    return Database.open(path)
+    return SqliteDatabase.open(path)
 
 
 async def test_two_moderators_starting_the_same_round_get_one(world: World) -> None:

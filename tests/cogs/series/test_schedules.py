@@ -15,7 +15,7 @@ import pytest
 from roundtable.clock import ManualClock
 from roundtable.series.recurrence import Recurrence, zone
 from sandbox import Channel, Message, Perm, Sandbox
-from storage.database import Database
+from storage.database import SqliteDatabase
 from tests.harness import World, database_of, running_bot
 
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
@@ -216,7 +216,7 @@ async def test_restarts_at_random_points_never_post_twice_or_skip(
         world = World(sb, bot, guild, owner, member, general)
         await tick(world, clock, end, lambda: posted_rounds(sb, general) == 26)
         await asyncio.sleep(0.2)
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         rows = await db.fetch_all(
             "SELECT occurrence, state FROM series_posts WHERE series_id = ? ORDER BY occurrence",
             (series,),
@@ -399,7 +399,7 @@ async def test_a_post_discord_made_before_a_long_outage_is_found_not_repeated(
     sb.rest.slow.clear()
     sb.world.nonce_seconds = 0  # the outage outlasted Discord's memory of the nonce
     assert len(sb.messages(general)) == 1
-    async with Database.open(db_path) as db:
+    async with SqliteDatabase.open(db_path) as db:
         assert (await db.fetch_one("SELECT state FROM series_posts"))["state"] == "claimed"
     async with running_bot(sb, db_path, clock=clock) as bot:
         world = World(sb, bot, guild, owner, member, general)

@@ -131,7 +131,7 @@ async def test_participation_and_the_closing_message(service: RoundService) -> N
     await service.stance(1, record.id, 5, 0)
     await service.stance(1, record.id, 6, 1)
     await service.stance(1, record.id, 6, 0)
-    await service.capture_reply(
+    elsewhere = service.reply_of(
         1,
         777,
         user_id=7,
@@ -140,6 +140,7 @@ async def test_participation_and_the_closing_message(service: RoundService) -> N
         reply_to_id=None,
         created_at=datetime.now(UTC),
     )
+    assert elsewhere is None  # no round's thread: not a reply, and no query made
     plan = await service.close(1, record.id, by=9)
     p = plan.participation
     assert (p.members, p.answers, p.replies) == (2, 2, 0)  # no answer card was ever posted
@@ -161,11 +162,17 @@ async def test_replies_are_stored_once_and_only_in_open_round_threads(
         "reply_to_id": None,
         "created_at": now,
     }
-    assert await service.capture_reply(1, 555, **kwargs) is not None
-    assert await service.capture_reply(1, 555, **kwargs) is None  # replayed after a resume
-    assert await service.capture_reply(2, 555, **{**kwargs, "message_id": 43}) is None
+
+    async def capture(guild: int, **changes: object) -> int:
+        """Taken in as the bot takes in a thread message; how many replies were stored."""
+        reply = service.reply_of(guild, 555, **{**kwargs, **changes})  # type: ignore[arg-type]
+        return (await service.apply_captured([reply])).added if reply is not None else 0
+
+    assert await capture(1) == 1
+    assert await capture(1) == 0  # replayed after a resume
+    assert await capture(2, message_id=43) == 0  # another guild's thread of that id
     await service.close(1, record.id, by=9)
-    assert await service.capture_reply(1, 555, **{**kwargs, "message_id": 44}) is None
+    assert await capture(1, message_id=44) == 0  # the round closed
     assert [r.message_id for r in await service.responses(record)] == [42]
 
 
