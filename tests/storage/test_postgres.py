@@ -4,6 +4,7 @@ processes starting together, refused when newer; and the statements' translation
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from pathlib import Path
 
@@ -211,3 +212,62 @@ async def test_after_the_server_restarts_reads_and_writes_work_again(
             assert [r[0] for r in rows] == [1, 2, 3, 4]
     finally:
         server.stop()
+
+
+async def test_a_database_of_text_times_and_json_is_converted_in_place(
+    postgres: PostgresServer,
+) -> None:
+    """Migration 009 on a database that a bot used before it: the rows written as text (any
+    offset) come back as the same instants and the same JSON, now typed."""
+    url = postgres.create_database()
+    before = pg_migrations()[:8]
+    async with PostgresDatabase.connect(url, migrations=before) as old:
+        assert await old.user_version() == 8
+        await old.write(
+            lambda c: c.execute(
+                "INSERT INTO packs (id, guild_id, slug, title, body, sections, created_at, "
+                "updated_at) VALUES (1, 5, 'p', 'P', '{}', 1, ?, ?)",
+                ("2026-03-02T09:00:00+00:00", "2026-03-02T11:00:00+02:00"),
+            )
+        )
+        await old.write(
+            lambda c: c.execute(
+                "INSERT INTO rounds (id, guild_id, pack_id, section_number, section_title, "
+                "questions, stances, channel_id, posts, status, opened_by, opened_at, "
+                "closes_at, close_steps) VALUES (1, 5, 1, 1, 'S', ?, ?, 7, ?, 'open', 9, ?, ?, "
+                "'[]')",
+                (
+                    '["Why?", "How?"]',
+                    '["Agree", "Disagree"]',
+                    "[[7, 8]]",
+                    "2026-03-02T09:00:00+00:00",
+                    "2026-03-09T09:00:00.500000+00:00",
+                ),
+            )
+        )
+    async with PostgresDatabase.connect(url) as pg:
+        assert pg.applied_migrations == 1
+        row = await pg.fetch_one(
+            "SELECT questions, posts, opened_at, closes_at FROM rounds WHERE id = 1"
+        )
+        assert row is not None
+        assert json.loads(row["questions"]) == ["Why?", "How?"]
+        assert json.loads(row["posts"]) == [[7, 8]]
+        assert (row["opened_at"], row["closes_at"]) == (
+            "2026-03-02T09:00:00+00:00",
+            "2026-03-09T09:00:00.500000+00:00",
+        )
+        pack = await pg.fetch_one("SELECT updated_at FROM packs WHERE id = 1")
+        assert pack is not None and pack["updated_at"] == "2026-03-02T09:00:00+00:00"
+        due = await pg.fetch_all(
+            "SELECT id FROM rounds WHERE closes_at <= ?", ("2026-03-09T08:30:00-01:00",)
+        )
+        assert [r["id"] for r in due] == [1]  # 09:30 UTC, written another way (as text: "08:30")
+    kinds = dict(
+        run_sql(
+            url,
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'rounds' AND column_name IN ('posts', 'closes_at')",
+        )
+    )
+    assert kinds == {"posts": "jsonb", "closes_at": "timestamp with time zone"}
