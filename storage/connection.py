@@ -1,9 +1,11 @@
 """What storage's SQL runs on, whichever the backend: the writer's connection a job is given, its
-cursors, and the rows both backends return (sqlite3.Row; storage/postgres.py's PgRow)."""
+cursors, the rows both backends return (sqlite3.Row; storage/postgres.py's PgRow), and how a
+time is kept in them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
@@ -44,3 +46,12 @@ class Connection(Protocol):
 
 
 Job = Callable[[Connection], T]
+
+
+# Times are kept as UTC ISO 8601 text (PostgreSQL keeps timestamptz and gives the same text back).
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def when(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

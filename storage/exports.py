@@ -29,17 +29,13 @@ from roundtable.exports.model import (
 from roundtable.guild_config.model import GuildSettings
 from roundtable.packs.model import PackRecord
 from roundtable.series.model import SeriesRecord
-from storage.connection import Row
+from storage.connection import Row, when
 from storage.database import Database, Snapshot
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
 from storage.series import SeriesRepository
 
 BATCH = 2000
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def _author(row: Row, prefix: str = "") -> Author:
@@ -120,9 +116,9 @@ class ExportReader:
                 thread_id=r["thread_id"],
                 status=r["status"],
                 opened_at=datetime.fromisoformat(r["opened_at"]),
-                closed_at=_when(r["closed_at"]),
+                closed_at=when(r["closed_at"]),
                 series_id=r["series_id"],
-                closes_at=_when(r["closes_at"]),
+                closes_at=when(r["closes_at"]),
             )
             for r in rows
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 
 from roundtable.rounds.model import (
@@ -21,7 +21,7 @@ from roundtable.rounds.model import (
     StanceRecord,
 )
 from storage import round_writes as writes
-from storage.connection import Row
+from storage.connection import Row, iso, when
 from storage.database import Database
 from storage.shards import Shards, owned
 from storage.writer import SessionConnection
@@ -31,10 +31,6 @@ __all__ = [
     "Applied", "Captured", "Delete", "Edit", "NewRound", "Reply", "ResponseRecord",
     "RoundAlreadyOpen", "RoundNotOpen", "RoundRecord", "RoundRepository", "StanceRecord",
 ]  # fmt: skip
-
-
-def _when(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
 
 
 def _round(row: Row) -> RoundRecord:
@@ -52,14 +48,14 @@ def _round(row: Row) -> RoundRecord:
         status=row["status"],
         opened_by=row["opened_by"],
         opened_at=datetime.fromisoformat(row["opened_at"]),
-        closes_at=_when(row["closes_at"]),
-        closed_at=_when(row["closed_at"]),
+        closes_at=when(row["closes_at"]),
+        closed_at=when(row["closed_at"]),
         closed_by=row["closed_by"],
         close_steps=tuple(json.loads(row["close_steps"])),
         close_pending=bool(row["close_pending"]),
         series_id=row["series_id"],
-        remind_at=_when(row["remind_at"]),
-        reminded_at=_when(row["reminded_at"]),
+        remind_at=when(row["remind_at"]),
+        reminded_at=when(row["reminded_at"]),
     )
 
 
@@ -74,7 +70,7 @@ def _response(row: Row) -> ResponseRecord:
         message_id=row["message_id"],
         reply_to_id=row["reply_to_id"],
         created_at=datetime.fromisoformat(row["created_at"]),
-        edited_at=_when(row["edited_at"]),
+        edited_at=when(row["edited_at"]),
     )
 
 
@@ -94,14 +90,8 @@ _ROUND_SELECT = (
     "channel_id, thread_id, posts, status, opened_by, opened_at, closes_at, closed_at, "
     "closed_by, close_steps, close_pending, series_id, remind_at, reminded_at FROM rounds "
 )
-_RESPONSE_SELECT = (
-    "SELECT id, round_id, user_id, kind, question, content, message_id, reply_to_id, "
-    "created_at, edited_at FROM responses "
-)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
+_RESPONSE_SELECT = writes.RESPONSE_SELECT  # one column list for every reader of a response
+_STANCE_SELECT = "SELECT " + writes.STANCE_COLUMNS + " FROM stances "  # noqa: S608 (constants)
 
 
 async def insert_round(conn: SessionConnection, new: NewRound) -> int:
@@ -128,10 +118,10 @@ async def insert_round(conn: SessionConnection, new: NewRound) -> int:
             json.dumps(list(new.stances)),
             new.channel_id,
             new.opened_by,
-            _iso(new.opened_at),
-            _iso(new.closes_at),
+            iso(new.opened_at),
+            iso(new.closes_at),
             new.series_id,
-            _iso(new.remind_at),
+            iso(new.remind_at),
         ),
     ) as cursor:
         row = await cursor.fetchone()
@@ -184,7 +174,7 @@ class RoundRepository:
                 "AND NOT EXISTS (SELECT 1 FROM stances WHERE stances.round_id = rounds.id)"
                 + mine
                 + " RETURNING id",
-                (_iso(before), *shards),
+                (iso(before), *shards),
             ) as cursor:
                 return [row["id"] for row in await cursor.fetchall()]
 
@@ -244,7 +234,7 @@ class RoundRepository:
             + "WHERE status = 'open' AND closes_at <= ? AND thread_id IS NOT NULL"
             + mine
             + " ORDER BY closes_at, id LIMIT ?",
-            (_iso(now), *shards, limit),
+            (iso(now), *shards, limit),
         )
         return [_round(r) for r in rows]
 
@@ -255,7 +245,7 @@ class RoundRepository:
             "AND thread_id IS NOT NULL" + mine,
             shards,
         )
-        return _when(row[0]) if row else None
+        return when(row[0]) if row else None
 
     async def claim_reminder(self, now: datetime) -> RoundRecord | None:
         """The open round whose reminder is due first, marked as reminded (once, ever)."""
@@ -267,7 +257,7 @@ class RoundRepository:
                     "AND thread_id IS NOT NULL AND remind_at <= ?"
                     + mine
                     + " ORDER BY remind_at, id LIMIT 1",
-                    (_iso(now), *shards),
+                    (iso(now), *shards),
                 ) as cursor:
                     row = await cursor.fetchone()
                 if row is None:
@@ -276,7 +266,7 @@ class RoundRepository:
                 # lets it read too): only the one whose UPDATE changed the row reminds.
                 claimed = await conn.execute(
                     "UPDATE rounds SET reminded_at = ? WHERE id = ? AND reminded_at IS NULL",
-                    (_iso(now), row["id"]),
+                    (iso(now), row["id"]),
                 )
             if claimed.rowcount:
                 return await self.get(row["guild_id"], row["id"])
@@ -316,7 +306,7 @@ class RoundRepository:
             "AND thread_id IS NOT NULL" + mine,
             shards,
         )
-        return _when(row[0]) if row else None
+        return when(row[0]) if row else None
 
     async def finish(
         self, guild_id: int, round_id: int, *, status: str, by: int | None, now: datetime
@@ -332,7 +322,7 @@ class RoundRepository:
                 "UPDATE rounds SET status = ?, closed_at = ?, closed_by = ?, "
                 "close_steps = '[\"stances\"]', close_pending = 1 "
                 "WHERE id = ? AND guild_id = ? AND status = 'open'",
-                (status, _iso(now), by, round_id, guild_id),
+                (status, iso(now), by, round_id, guild_id),
             )
             if cursor.rowcount == 0:
                 return None
@@ -359,7 +349,7 @@ class RoundRepository:
                 "UPDATE rounds SET status = 'open', closed_at = NULL, closed_by = NULL, "
                 "close_steps = '[]', close_pending = 0, closes_at = ? "
                 "WHERE id = ? AND guild_id = ? AND status != 'open'",
-                (_iso(closes_at), round_id, guild_id),
+                (iso(closes_at), round_id, guild_id),
             )
             if cursor.rowcount == 0:
                 return None
@@ -458,16 +448,14 @@ class RoundRepository:
 
     async def stances(self, guild_id: int, round_id: int) -> list[StanceRecord]:
         rows = await self._db.fetch_all(
-            "SELECT round_id, user_id, opening, current, closing, changes FROM stances "
-            "WHERE guild_id = ? AND round_id = ? ORDER BY user_id",
+            _STANCE_SELECT + "WHERE guild_id = ? AND round_id = ? ORDER BY user_id",
             (guild_id, round_id),
         )
         return [_stance(r) for r in rows]
 
     async def stance_of(self, guild_id: int, round_id: int, user_id: int) -> StanceRecord | None:
         row = await self._db.fetch_one(
-            "SELECT round_id, user_id, opening, current, closing, changes FROM stances "
-            "WHERE guild_id = ? AND round_id = ? AND user_id = ?",
+            _STANCE_SELECT + "WHERE guild_id = ? AND round_id = ? AND user_id = ?",
             (guild_id, round_id, user_id),
         )
         return _stance(row) if row else None

@@ -4,11 +4,11 @@ member or moderator reaches it; the scheduler's queries span guilds."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 
 from roundtable.rounds.model import NewRound
 from roundtable.series.model import Claim, NewSeries, SeriesExists, SeriesMoved, SeriesRecord
-from storage.connection import Row
+from storage.connection import Row, iso, when
 from storage.database import Database
 from storage.rounds import insert_round
 from storage.shards import Shards, owned
@@ -22,10 +22,6 @@ _SELECT = (
     "round_minutes, remind_minutes, ping_role_id, catch_up, loop, next_section, next_at, status, "
     "paused_reason, created_by, created_at FROM series "
 )
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
 
 
 def _series(row: Row) -> SeriesRecord:
@@ -98,9 +94,9 @@ class SeriesRepository:
                     new.catch_up,
                     int(new.loop),
                     new.next_section,
-                    _iso(new.next_at),
+                    iso(new.next_at),
                     new.created_by,
-                    _iso(now),
+                    iso(now),
                 ),
             ) as cursor:
                 row = await cursor.fetchone()
@@ -129,7 +125,7 @@ class SeriesRepository:
         row = await self._db.fetch_one(
             _SELECT + "WHERE status = 'active' AND next_at <= ?" + mine + " ORDER BY next_at, id "
             "LIMIT 1",
-            (_iso(now), *shards),
+            (iso(now), *shards),
         )
         return _series(row) if row else None
 
@@ -139,7 +135,7 @@ class SeriesRepository:
             "SELECT min(next_at) FROM series WHERE status = 'active'" + mine,  # noqa: S608 (the shard filter)
             shards,
         )
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        return when(row[0]) if row else None
 
     async def claim(
         self,
@@ -161,10 +157,10 @@ class SeriesRepository:
                 "WHERE id = ? AND status = 'active' AND next_at = ? AND next_section = ?",
                 (
                     next_section,
-                    _iso(next_at),
+                    iso(next_at),
                     "active" if next_at else "finished",
                     series.id,
-                    _iso(series.next_at),
+                    iso(series.next_at),
                     series.next_section,
                 ),
             )
@@ -174,7 +170,7 @@ class SeriesRepository:
                 await conn.execute(
                     "INSERT INTO series_posts (series_id, occurrence, state, claimed_at, done_at) "
                     "VALUES (?, ?, 'skipped', ?, ?) ON CONFLICT DO NOTHING",
-                    (series.id, _iso(missed), _iso(now), _iso(now)),
+                    (series.id, iso(missed), iso(now), iso(now)),
                 )
             round_id = await insert_round(conn, new_round) if new_round else None
             await conn.execute(
@@ -182,12 +178,12 @@ class SeriesRepository:
                 "state, claimed_at, done_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     series.id,
-                    _iso(occurrence),
+                    iso(occurrence),
                     new_round.section_number if new_round else None,
                     round_id,
                     "claimed" if new_round else "skipped",
-                    _iso(now),
-                    None if new_round else _iso(now),
+                    iso(now),
+                    None if new_round else iso(now),
                 ),
             )
         return round_id
@@ -197,7 +193,7 @@ class SeriesRepository:
             await conn.execute(
                 "UPDATE series_posts SET state = 'posted', done_at = ? "
                 "WHERE series_id = ? AND occurrence = ? AND state = 'claimed'",
-                (_iso(now), series_id, _iso(occurrence)),
+                (iso(now), series_id, iso(occurrence)),
             )
 
     async def claimed(self) -> list[Claim]:
@@ -232,12 +228,12 @@ class SeriesRepository:
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "SELECT section_number FROM series_posts WHERE series_id = ? AND occurrence = ?",
-                (series_id, _iso(occurrence)),
+                (series_id, iso(occurrence)),
             ) as cursor:
                 row = await cursor.fetchone()
             await conn.execute(
                 "DELETE FROM series_posts WHERE series_id = ? AND occurrence = ?",
-                (series_id, _iso(occurrence)),
+                (series_id, iso(occurrence)),
             )
             if round_id is not None:
                 await conn.execute(
@@ -247,7 +243,7 @@ class SeriesRepository:
             await conn.execute(
                 "UPDATE series SET status = 'paused', paused_reason = ?, "
                 "next_section = coalesce(?, next_section), next_at = ? WHERE id = ?",
-                (reason, section, _iso(occurrence), series_id),
+                (reason, section, iso(occurrence), series_id),
             )
 
     async def set_status(
@@ -264,7 +260,7 @@ class SeriesRepository:
             cursor = await conn.execute(
                 "UPDATE series SET status = ?, paused_reason = ?, next_at = coalesce(?, next_at) "
                 "WHERE id = ? AND guild_id = ? AND status != 'finished'",
-                (status, reason, _iso(next_at), series_id, guild_id),
+                (status, reason, iso(next_at), series_id, guild_id),
             )
             return cursor.rowcount > 0
 
@@ -290,8 +286,8 @@ class SeriesRepository:
                     timezone,
                     round_minutes,
                     remind_minutes,
-                    _iso(next_at),
-                    _iso(next_at),
+                    iso(next_at),
+                    iso(next_at),
                     series_id,
                     guild_id,
                 ),

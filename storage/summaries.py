@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 
 from roundtable.summaries.model import SummaryRecord
-from storage.connection import Row
+from storage.connection import Row, when
 from storage.database import Database
 
 # The noun is the core's (roundtable.summaries.model); named here for the repository's callers.
@@ -93,4 +93,4 @@ class SummaryRepository:
         row = await self._db.fetch_one(
             "SELECT max(created_at) FROM summaries WHERE guild_id = ?", (guild_id,)
         )
-        return datetime.fromisoformat(row[0]) if row and row[0] else None
+        return when(row[0]) if row else None
