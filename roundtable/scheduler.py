@@ -38,6 +38,11 @@ class Scheduler:
         """Some source's next moment may have changed: the timer looks again now."""
         self._changed.set()
 
+    def pass_begins(self) -> None:
+        """The timer is about to look at every source afresh: a wake from before this moment is
+        answered by that look (a wake during the pass still ends the next sleep at once)."""
+        self._changed.clear()
+
     @property
     def woken(self) -> bool:
         return self._changed.is_set()

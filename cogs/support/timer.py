@@ -86,6 +86,7 @@ class Timer:
     async def pass_once(self) -> bool:
         """Start-up work first, then each stage's handlers on one moment (later work is the next
         pass's). True when some handler failed."""
+        self.scheduler.pass_begins()
         failed = False
         while self._start_up:
             work = self._start_up.pop(0)

@@ -63,3 +63,20 @@ async def test_a_wake_before_the_sleep_is_not_lost() -> None:
     scheduler.wake()
     await asyncio.wait_for(scheduler.sleep(3600), timeout=5)
     assert not scheduler.woken
+
+
+async def test_a_wake_before_a_pass_is_answered_by_it_one_during_it_is_kept() -> None:
+    """Cogs wake the scheduler as they register at start-up: the first pass answers that, and
+    the timer then sleeps (one pass, not two). A deadline changed while a pass runs is seen
+    by another pass at once."""
+    scheduler = Scheduler(ManualClock(NOW))
+    scheduler.wake()  # before the pass
+    scheduler.pass_begins()
+    assert not scheduler.woken
+    sleeping = asyncio.create_task(scheduler.sleep(3600))
+    await asyncio.sleep(0.01)
+    assert not sleeping.done()  # nothing new: the timer sleeps
+    sleeping.cancel()
+    scheduler.pass_begins()
+    scheduler.wake()  # during the pass
+    await asyncio.wait_for(scheduler.sleep(3600), timeout=5)  # the next pass comes at once
