@@ -188,18 +188,33 @@ async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
     assert await repo.responses(1, record.id) == []
 
 
-async def test_a_burst_larger_than_one_round_trip_is_counted_exactly(
+async def test_a_burst_of_replies_is_stored_in_order_verbatim_and_counted_exactly(
     repo: RoundRepository,
 ) -> None:
-    """PostgreSQL sends a long run of replies in several pipelined rounds: every reply is
-    stored once and counted once, replayed ones across the rounds' edges included."""
+    """A long run of replies is one statement (on PostgreSQL, pipelined rounds of 250): every
+    reply stored once, in the order it came, its text as typed (tabs, new lines, backslashes),
+    replayed ones across the rounds' edges not counted."""
     record = await create(repo)
-    burst = [Reply(1, record.id, 5, f"r{i}", 1000 + i, None, NOW) for i in range(250)]
-    assert (await repo.apply_captured(burst)).added == 250
+    hostile = [
+        "tab\there",
+        "two\nlines\r\n",
+        "back\\slash \\N",
+        "\\.",
+        "\\N",
+        "emoji 🧐 — “quotes”",
+    ]
+    burst = [
+        Reply(1, record.id, 5, f"r{i} {hostile[i % len(hostile)]}", 1000 + i, None, NOW)
+        for i in range(600)
+    ]
+    assert (await repo.apply_captured(burst)).added == 600
     new = Reply(1, record.id, 6, "new", 5000, None, NOW)
     assert (await repo.apply_captured([*burst[95:205], new])).added == 1  # 110 replayed
-    stored = await repo.responses(1, record.id)
-    assert len(stored) == 251 and len({r.message_id for r in stored}) == 251
+    stored = await repo.responses(1, record.id)  # one created_at: in the order of their ids
+    assert [(r.message_id, r.content) for r in stored] == [
+        *((r.message_id, r.content) for r in burst),
+        (5000, "new"),
+    ]
 
 
 async def test_captured_events_are_applied_in_order_as_one_job(repo: RoundRepository) -> None:
