@@ -11,6 +11,7 @@ class Paragraph:
     line: int  # 1-based line (or page, for a PDF) of its first line in the file
     single_line: bool
     heading_level: int | None = None  # a marked heading (Markdown, HTML, EPUB chapter title)
+    wrapped: bool = False  # a heading-like line that wrapped onto a second (joined in `text`)
 
 
 @dataclass(frozen=True, slots=True)

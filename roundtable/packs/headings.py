@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from roundtable.packs.blocks import Paragraph
 
 _TERMINAL = ".,;:!?…"
-_CLOSERS = "\"'”’»)]"
+_CLOSERS = "\"'”’»)]_*"  # after a sentence's end: quotes, brackets, emphasis marks
 
 _WORD_NUMBER = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth"
 )
 _NAMED = re.compile(
-    rf"^(volume|book|part|epoch|chapter|section|article|act|scene|lesson|unit|canto|letter)\s+"
+    rf"^(volume|book|part|epoch|chapter|chap\.|section|article|act|scene|lesson|unit|canto|letter"
+    rf"|lecture|essay|episode|sermon|discourse)\s+"
     rf"(the\s+)?(\d+|[ivxlcdm]+|{_WORD_NUMBER})\b\.?\s*[:.\-–—]?\s*(.*)$",
     re.IGNORECASE,
 )
@@ -34,8 +35,14 @@ _MATTER = re.compile(
     r"|^appendix(\s+[a-z0-9]{1,4})?([.:]?\s+[A-Z][\w ,'-]{0,60})?$",
     re.IGNORECASE,
 )
+# A footnote's mark on a heading or a title ("272.[1]", "Ertmann.[1]").
+NOTE_MARK = re.compile(r"\s*\[(\d{1,3}|[A-Z*†‡])\]")
 _BARE_NUMBER = re.compile(r"^(\d{1,3}|[IVXLC]{1,7})\.?$")
-_BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+)+$")
+# "by Ada Example", "BY A. EXAMPLE", "Edited by ...": who wrote it, never a heading.
+BYLINE = re.compile(
+    r"^((?i:edited|translated|written|compiled|selected|introduced)\s+)?(?i:by)\s+"
+    r"([A-Z][\w.'’-]+(\s+(?:[A-Z][\w.'’-]+|de|van|von|of|and|&))*\s+[A-Z][\w.'’-]+)$"
+)
 _DATE = re.compile(r"\b(19|20)\d{2}\b.*\d|^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 _MONTHS = (
     r"jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sep(t(ember)?)?"
@@ -51,39 +58,130 @@ FIGURE_OR_DATE = re.compile(
 )
 
 
+# A line standing alone is a heading up to this long; one wrapped onto a second line, or a
+# chapter's title on the line below its number when that wrapped, up to the longer limits.
+HEADING_CHARS, HEADING_WORDS = 70, 10
+WRAPPED_CHARS, WRAPPED_WORDS = 150, 24
+# A heading's first line wrapped because it was long: at least this long, at most a line's width.
+WRAPPED_FIRST_LINE = (30, 75)
+SMALL_WORDS = frozenset(
+    "a an and as at but by for from in into nor of on or the to upon with".split()
+)
+_DAY = (
+    rf"(({_MONTHS})\.?\s+\d{{1,2}}(st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+\d{{4}})"
+)
+# "Boston, March 3, 1850", "Geneva, 14 May 2026": where and when a letter or a release was written.
+DATELINE = re.compile(
+    rf"^[A-Z][\w.'’ -]{{0,40}}(,\s*[A-Z][\w.'’ -]{{0,40}})?,\s+{_DAY}\.?$", re.IGNORECASE
+)
+# An e-text's margin note or picture standing alone: "[Sidenote: The book's appeal.]".
+_ANNOTATION = re.compile(
+    r"^\[(sidenote|illustration|picture|figure|plate)\b[^\]]*\]$", re.IGNORECASE
+)
+# A letter's salutation and closing: never a heading, nor the start of one.
+SALUTATION = re.compile(
+    r"^(my(\s+[\w.'’]+){1,3}|(dear|dearest)\b.{0,40}|sir|madam|gentlemen|to whom it may concern)"
+    r"\s*[,:!](\s*(--|—|–))?$",
+    re.IGNORECASE,
+)
+_CLOSING = re.compile(
+    r"^(yours|your\s+\w+|sincerely|faithfully|respectfully|cordially|affectionately"
+    r"|(with\s+)?(love|thanks|regards)|(best|kind|warm)\s+(regards|wishes))\b.*,$",
+    re.IGNORECASE,
+)
+
+
 def _ends_open(line: str) -> bool:
     """No closing punctuation (a sentence ends with . ! ? or a quote after one)."""
     stripped = line.rstrip(_CLOSERS)
     return not stripped or stripped[-1] not in _TERMINAL
 
 
-def heading_like(line: str) -> bool:
-    words = line.split()
+def heading_like(line: str, *, chars: int = HEADING_CHARS, words: int = HEADING_WORDS) -> bool:
     return (
-        2 <= len(line) <= 70
-        and len(words) <= 10
+        2 <= len(line) <= chars
+        and len(line.split()) <= words
         and _ends_open(line)
         and (line[0].isupper() or line[0].isdigit())
-        and not _BYLINE.match(line)
+        and not BYLINE.match(line)
         and not _DATE.search(line)
         and not FIGURE_OR_DATE.match(line)
+        and not DATELINE.match(line)
     )
 
 
-def _numbered(line: str) -> tuple[str, str] | None:
+def _para_heading_like(para: Paragraph) -> bool:
+    if para.wrapped:
+        return heading_like(para.text, chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
+    return heading_like(para.text)
+
+
+def _case(line: str) -> str:
+    """caps | title | sentence: how a line's words are capitalised (small words aside)."""
+    words = re.findall(r"[^\W\d_][\w'’]*", line)
+    if not words:
+        return "none"
+    if not any(c.islower() for c in line):
+        return "caps"
+    if all(w[0].isupper() or w.lower() in SMALL_WORDS for w in words):
+        return "title"
+    return "sentence"
+
+
+def wrapped_heading(first: str, second: str) -> bool:
+    """Two lines standing alone that are one heading wrapped: the first long enough to have
+    wrapped, both capitalised alike (capitals, or title case), and the two together a heading
+    but for their length; never a letter's closing and signature ("Yours Truly," / a name)."""
+    shortest, longest = WRAPPED_FIRST_LINE
+    case = _case(first)
+    return (
+        shortest <= len(first) <= longest
+        and len(second) <= longest
+        and case in ("caps", "title")
+        and _case(second) == case
+        and not _CLOSING.match(first)
+        and first.rstrip(_CLOSERS)[-1:] not in ".!?"
+        and heading_like(f"{first} {second}", chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
+    )
+
+
+def epigraph_line(text: str) -> bool:
+    """A quotation standing alone, or its attribution ("— An Old Saying")."""
+    return text[:1] in "\"“‘'" or text[:1] in "—–―" or text.startswith("--")
+
+
+def between_heading_and_body(para: Paragraph) -> bool:
+    """A line that may stand between a heading and its text: a figure or a date, a dateline,
+    a salutation ("CHAPTER IV" / "Boston, March 3, 1850" / "My dear friend," / the letter),
+    an e-text's margin note or illustration ("[Sidenote: The book's appeal.]")."""
+    text = para.text.strip()
+    return para.single_line and bool(
+        FIGURE_OR_DATE.match(text)
+        or DATELINE.match(text)
+        or SALUTATION.match(text)
+        or _ANNOTATION.match(text)
+    )
+
+
+def _numbered(line: str, limit: int = 80) -> tuple[str, str] | None:
     """(title, style) for a numbered or named heading line, or None. Headings of one style are
     one level of the text ("chapter", "roman", "arabic 2" for "1.2 ...")."""
-    if len(line) > 80:
+    line = NOTE_MARK.sub("", line)
+    if len(line) > limit:
         return None
     named = _NAMED.match(line)
     if named:
         word, the, number, rest = named.groups()
+        word = "chapter" if word.lower() == "chap." else word  # "CHAP. II."
         if _is_roman(number):
             number = number.upper()
         elif not number.isdigit():
             number = ("the " if the else "") + number.capitalize()
         label = f"{word.capitalize()} {number}"
         title = f"{label}: {rest.strip()}" if rest.strip() else label
+        if len(rest.split()) > WRAPPED_WORDS:
+            return None
         return (title, word.lower()) if _ends_open(rest) or not rest.strip() else None
     sign = _PARAGRAPH_SIGN.match(line)
     if sign:
@@ -98,6 +196,10 @@ def _numbered(line: str) -> tuple[str, str] | None:
     if bare:
         return line.rstrip("."), "roman" if _is_roman(bare.group(1)) else "arabic 1"
     return None
+
+
+def _numbered_para(para: Paragraph) -> tuple[str, str] | None:
+    return _numbered(para.text, WRAPPED_CHARS if para.wrapped else 80)
 
 
 def numbered_or_named(line: str) -> bool:
@@ -162,32 +264,42 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
             elif nxt is not None and nxt.single_line and after is not None and body_like(after):
                 found[i] = Heading(i, title, None)  # "Appendix A" above "A.1 Licence"
             continue
-        numbered = _numbered(para.text)
+        numbered = _numbered_para(para)
         if numbered is None:
             continue
         title, style = numbered
         nxt = paras[i + 1] if i + 1 < len(paras) else None
         if nxt is None:
             continue
+        # A letter's dateline and salutation may stand between its heading and its text.
+        body = _body_from(paras, i + 1)
         # "CHAPTER IV" then a short title line: one heading "Chapter IV: Title".
         if _title_line(nxt) and ":" not in title and not _heading_at(paras, i + 1):
-            after = paras[i + 2] if i + 2 < len(paras) else None
+            after = paras[_body_from(paras, i + 2)] if i + 2 < len(paras) else None
             deeper = found.get(i + 2)
             if after is not None and (
                 (body_like(after) and deeper is None)
                 or (deeper is not None and deeper.style not in (None, style))
             ):
-                label = f"{title}: {nxt.text.rstrip('.').strip()}"
+                label = f"{title}: {unemphasised(nxt.text).rstrip('.').strip()}"
                 found[i] = Heading(i, label, style, absorbs_next=True)
                 continue
         below = found.get(i + 1)
         if below is not None and below.style is not None and below.style != style:
             found[i] = Heading(i, title, style)  # a book heading directly above its chapter
-        elif body_like(nxt) and _numbered(nxt.text) is None:
+        elif body_like(paras[body]) and _numbered_para(paras[body]) is None:
             found[i] = Heading(i, title, style)
         elif _first_subsection(para.text, nxt):
             found[i] = Heading(i, title, style)  # "4 Function reference" above "4.1 Parsing"
     return _in_sequence([found[i] for i in sorted(found)], paras)
+
+
+def _body_from(paras: list[Paragraph], index: int) -> int:
+    """The first paragraph from `index` on that is not a dateline, a salutation or a margin
+    note (the last paragraph at the latest)."""
+    while index + 1 < len(paras) and between_heading_and_body(paras[index]):
+        index += 1
+    return index
 
 
 _WORD_VALUES = {
@@ -203,6 +315,7 @@ _WORD_VALUES = {
 
 def _ordinal(line: str) -> int | None:
     """The number a numbered heading line carries (the last part of "1.2"), if it has one."""
+    line = NOTE_MARK.sub("", line)
     named = _NAMED.match(line)
     token = named.group(3) if named else line.split()[0].rstrip(".):") if line.split() else ""
     token = token.split(".")[-1] if "." in token and token.replace(".", "").isdigit() else token
@@ -222,18 +335,28 @@ def _roman_value(token: str) -> int:
     return total
 
 
+LOOKAHEAD = 50  # headings looked through for the next of a style (bounded on any input)
+
+
 def _in_sequence(found: list[Heading], paras: list[Paragraph]) -> list[Heading]:
-    """Numbered headings count up, one by one, each style on its own (starting again at 1 is
-    allowed): a number out of sequence is a figure or a table row standing alone ("100",
-    "4 Card32 offset"), not a heading."""
+    """Numbered headings count up, each style on its own (starting again at 1 is allowed, and
+    a number or two may be missing): a number out of sequence is a figure or a table row
+    standing alone ("100", "4 Card32 offset"), not a heading."""
+    numbers = [_ordinal(paras[h.index].text) if h.style is not None else None for h in found]
     last: dict[str, int] = {}
     kept = []
-    for heading in found:
-        number = _ordinal(paras[heading.index].text) if heading.style is not None else None
+    for n, heading in enumerate(found):
+        number = numbers[n]
         if number is not None and heading.style is not None:
             before = last.get(heading.style)
             if before is not None and number not in (before + 1, 1):
-                continue
+                # A number or two missing ("271", "273", "274"): only if the count goes on.
+                ahead = range(n + 1, min(len(found), n + 1 + LOOKAHEAD))
+                later = (k for k in ahead if found[k].style == heading.style)
+                after = next(later, None)
+                following = numbers[after] if after is not None else None
+                if not (before < number <= before + 3 and following == number + 1):
+                    continue
             last[heading.style] = number
         kept.append(heading)
     return kept
@@ -245,25 +368,55 @@ def _first_subsection(line: str, nxt: Paragraph) -> bool:
     return bool(number and below and below.group(1) == f"{number.group(1).rstrip('.')}.1")
 
 
+_EMPHASIS = re.compile(r"([_*]{1,2})(?=\S)(.+?)(?<=\S)\1")
+
+
+def unemphasised(line: str) -> str:
+    """A line without the emphasis marks around the whole of it (an e-text's `_Introduction_`)."""
+    match = _EMPHASIS.fullmatch(line.strip())
+    return match.group(2) if match else line
+
+
 def _title_line(para: Paragraph) -> bool:
     """A chapter's title on the line below its number ("The Widow and her Child.")."""
-    return para.single_line and heading_like(para.text.rstrip(".").strip())
+    if not para.single_line or SALUTATION.match(para.text):
+        return False
+    title = unemphasised(para.text).rstrip(".").strip()
+    if para.wrapped:
+        return heading_like(title, chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
+    return heading_like(title)
 
 
 def _heading_at(paras: list[Paragraph], index: int) -> bool:
     para = paras[index]
-    return para.single_line and (_numbered(para.text) is not None or bool(_MATTER.match(para.text)))
+    return para.single_line and (_numbered_para(para) is not None or bool(_MATTER.match(para.text)))
+
+
+def _signature(para: Paragraph, before: Paragraph) -> bool:
+    """A name or initials alone under a paragraph of prose: the end of a letter or foreword."""
+    return (
+        para.single_line
+        and len(para.text.split()) <= 4
+        and body_like(before)
+        and (len(before.text) >= 80)
+    )
 
 
 def _unmarked_candidates(paras: list[Paragraph]) -> list[Heading]:
     found: list[Heading] = []
     for i, para in enumerate(paras):
-        if not (para.single_line and heading_like(para.text)):
+        if not (para.single_line and _para_heading_like(para)):
             continue
-        prev = paras[i - 1] if i > 0 else None
-        # The body may start after a figure or date standing alone ("Funding" / "$4.2 million").
+        k = i - 1  # past a picture or a margin note standing above the heading
+        while k > 0 and _ANNOTATION.match(paras[k].text.strip()):
+            k -= 1
+        if k > 0 and _signature(paras[k], paras[k - 1]):
+            k -= 1  # the section before ends with its author's name ("LYONESSE")
+        prev = paras[k] if k >= 0 else None
+        # The body may start after a figure or a date standing alone ("Funding" / "$4.2
+        # million"), a dateline or a salutation.
         j = i + 1
-        while j < len(paras) and FIGURE_OR_DATE.match(paras[j].text.strip()):
+        while j < len(paras) and between_heading_and_body(paras[j]):
             j += 1
         nxt = paras[j] if j < len(paras) else None
         if nxt is None:
@@ -286,6 +439,8 @@ def _choose_level(
     """The shallowest level of headings whose sections are a comfortable round (median at
     most `round_chars`), going no deeper than sections of `min_chars`; a level needs at least
     two headings (one, for marked headings)."""
+    everything = candidates
+    candidates = _without_front_matter(candidates, paras)
     styles: list[str] = []
     for heading in candidates:
         if heading.style is not None and heading.style not in styles:
@@ -314,9 +469,36 @@ def _choose_level(
     outer = tuple(h for h in chosen if h.index not in starts)
     hidden = {h.index + 1 for h in chosen if h.absorbs_next}
     kept = {h.index for h in chosen}
-    deeper = [h for h in candidates if h.index not in kept]
+    deeper = [h for h in everything if h.index not in kept]
     sub = {h.index for h in deeper} | {h.index + 1 for h in deeper if h.absorbs_next}
     return Headings(kind, starts, frozenset(hidden), frozenset(sub - hidden), outer)
+
+
+_UNNAMED = ("roman", "arabic", "§")
+
+
+def _without_front_matter(candidates: list[Heading], paras: list[Paragraph]) -> list[Heading]:
+    """Without the numbered parts of an editor's introduction: a style of bare numbers ("I.",
+    "II.") used only before the first heading of a named style ("CHAPTER 1.") that divides
+    more of the text is the front matter's own numbering, not the book's divisions (those
+    headings stay in the text as sub-headings)."""
+    before = list(itertools.accumulate((len(p.text) for p in paras), initial=0))
+    spans: dict[str, tuple[int, int, int]] = {}  # style -> first, last, characters between
+    for heading in candidates:
+        if heading.style is None:
+            continue
+        first, _, _ = spans.get(heading.style, (heading.index, 0, 0))
+        spans[heading.style] = (first, heading.index, before[heading.index] - before[first])
+    front = {
+        style
+        for style, (_, last, divided) in spans.items()
+        if style.startswith(_UNNAMED)
+        and any(
+            not other.startswith(_UNNAMED) and last < start and other_divided > divided
+            for other, (start, _, other_divided) in spans.items()
+        )
+    }
+    return [h for h in candidates if h.style not in front] if front else candidates
 
 
 def _divides(above: list[Heading], below: list[Heading]) -> bool:
@@ -341,6 +523,25 @@ def find_headings(paras: list[Paragraph], *, round_chars: int, min_chars: int) -
         candidates = finder(paras)
         if candidates:
             found = _choose_level(paras, candidates, kind, round_chars, min_chars)
+            if kind == "numbered" and _too_coarse(paras, found, round_chars):
+                # "VOLUME ONE" and a "FOREWORD" above twelve legends headed in capitals: the
+                # legends' own headings divide the book, the two numbered ones do not.
+                named = {h.index for h in candidates}
+                unmarked = [h for h in _unmarked_candidates(paras) if h.index not in named]
+                if unmarked:
+                    both = sorted([*candidates, *unmarked], key=lambda h: h.index)
+                    below = _choose_level(paras, both, "unmarked", round_chars, min_chars)
+                    if len(below.starts) > len(found.starts):
+                        return below
             if found.starts:
                 return found
     return Headings("none")
+
+
+def _too_coarse(paras: list[Paragraph], found: Headings, round_chars: int) -> bool:
+    """Two sections or fewer, one of them longer than three rounds."""
+    if len(found.starts) > 2:
+        return False
+    sizes = [len(p.text) for p in paras]
+    cuts = sorted({*found.starts, *(h.index for h in found.outer)})
+    return any(size > 3 * round_chars for size in _lengths(sizes, cuts or [0]))

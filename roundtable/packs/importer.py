@@ -15,11 +15,18 @@ from dataclasses import dataclass, field, replace
 from roundtable.packs.blocks import Document, LeftOut, Meta, Paragraph, excerpt
 from roundtable.packs.format import PackError, Problem
 from roundtable.packs.headings import (
+    BYLINE,
+    DATELINE,
     FIGURE_OR_DATE,
+    NOTE_MARK,
+    SMALL_WORDS,
     Headings,
+    between_heading_and_body,
     body_like,
+    epigraph_line,
     find_headings,
     numbered_or_named,
+    unemphasised,
 )
 from roundtable.packs.headings import heading_like as _heading_like
 from roundtable.packs.model import MAX_SECTION_TITLE, MAX_SECTIONS
@@ -39,6 +46,7 @@ ROUND_CHARS = 24_000
 COMFORTABLE_ROUND = 12_000
 SHORTEST_ROUND = 1_500
 INTRODUCTION = "Introduction"
+OPENING = "Opening"  # text before the first heading, when a heading is "Introduction"
 MAX_WORD = 1_000  # characters without a space; a round's parts are cut between words
 # A book or part heading whose own text is only a few short lines (a date, a motto) has no
 # section of its own; those lines are listed as left out.
@@ -167,6 +175,7 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
                 doc.place(para.line),
             )
     title, paras = _title(doc, paras, fallback_title)
+    doc.meta.author = doc.meta.author or _byline(paras[:3])
     titled = title != _short_title(fallback_title.strip() or "Imported text")
     found = find_headings(paras, round_chars=COMFORTABLE_ROUND, min_chars=SHORTEST_ROUND)
     paras = [
@@ -216,17 +225,59 @@ def _title(doc: Document, paras: list[Paragraph], fallback: str) -> tuple[str, l
     if doc.meta.title:
         return _short_title(doc.meta.title), paras
     if (
-        not levels
-        and len(paras) > 1
+        len(paras) > 1
+        and first.heading_level is None
         and first.single_line
         and _heading_like(first.text)
         and len(first.text.split()) >= 3
-        and (body_like(paras[1]) or bool(FIGURE_OR_DATE.match(paras[1].text.strip())))
+        and (body_like(paras[1]) or _front_line(paras[1]))
         and not numbered_or_named(first.text)
+        and not any(p.heading_level is not None and p.heading_level <= 2 for p in paras[1:])
     ):
-        # A title line above the text (a press release's or article's headline).
+        # A title line above the text (a press release's or article's headline), or above
+        # its byline, dateline or epigraph.
         return _short_title(first.text), paras[1:]
     return _short_title(fallback.strip() or "Imported text"), paras
+
+
+def _front_line(para: Paragraph) -> bool:
+    """What stands between a title and the text: a byline, a date or dateline, an epigraph,
+    a press release's marker."""
+    text = para.text.split("\n")[0].strip()
+    return bool(between_heading_and_body(para) or BYLINE.match(text) or epigraph_line(text)) or (
+        para.single_line and text.isupper() and len(text.split()) <= 4
+    )
+
+
+def _byline(paras: list[Paragraph]) -> str:
+    """The author a byline near the start names ("BY A. EXAMPLE": "A. Example")."""
+    for para in paras:
+        match = BYLINE.match(para.text.strip())
+        if match:
+            name = match.group(2)
+            return " ".join(w[:1] + w[1:].lower() for w in name.split()) if name.isupper() else name
+    return ""
+
+
+def _front_reason(para: Paragraph) -> str | None:
+    text = para.text.strip()
+    if BYLINE.match(text):
+        return "byline"
+    if DATELINE.match(text) or FIGURE_OR_DATE.match(text):
+        return "dateline"
+    if epigraph_line(text):
+        return "epigraph"
+    if para.single_line and text.isupper() and len(text.split()) <= 6:
+        return "title page"  # "LEGEND LAND", "VOLUME ONE" above a book's first heading
+    return None
+
+
+def _front_matter(intro: list[Paragraph]) -> bool:
+    """Only a byline, a dateline or an epigraph before the first heading: no section of
+    their own (each is listed as left out, saying which it is)."""
+    return sum(len(p.text) for p in intro) < TITLE_PAGE_CHARS and all(
+        _front_reason(p) is not None for p in intro
+    )
 
 
 def _sections(
@@ -241,8 +292,15 @@ def _sections(
         left_out.append(
             LeftOut("title page", intro[0].line, excerpt(" / ".join(p.text for p in intro)))
         )
+    elif intro and _front_matter(intro):
+        left_out += [LeftOut(_front_reason(p) or "", p.line, excerpt(p.text)) for p in intro]
     elif intro:
-        sections.append(FoundSection(INTRODUCTION, _join(intro), intro[0].line))
+        # The text's own "Introduction" heading keeps the name; the opening is then "Opening".
+        named = any(
+            _short_title(t).casefold() == INTRODUCTION.casefold() for t in found.starts.values()
+        )
+        opening = OPENING if named else INTRODUCTION
+        sections.append(FoundSection(opening, _join(intro), intro[0].line))
     within = ""
     for n, start in enumerate(order):
         end = order[n + 1] if n + 1 < len(order) else len(paras)
@@ -407,32 +465,57 @@ def _balanced(text: str, pieces: int) -> list[str]:
     ]
 
 
-_SMALL_WORDS = frozenset("a an and as at but by for in nor of on or the to with".split())
-
-
 def _readable_case(title: str) -> str:
     """ALL-CAPS headings ("CHAPTER IV: THE OLD MINT") in title case ("... The Old Mint"),
-    Roman numerals kept."""
-    if ": " in title:
-        return ": ".join(_readable_case(part) for part in title.split(": "))
-    letters = [c for c in title if c.isalpha()]
-    if sum(1 for w in title.split() if sum(c.isalpha() for c in w) >= 2) < 2 or any(
-        c.islower() for c in letters
-    ):
-        return title  # one word in capitals is likely an acronym ("IDLE", "NATO")
+    Roman numerals kept; a typed dash ("RULES--THE BEGINNING") becomes a dash. A short word in
+    capitals alone is likely an acronym ("IDLE", "NATO", "UNESCO") and is kept."""
+    title = re.sub(r",?\s*--\s*", "—", title)
+    parts = re.split(r"(: |—)", title)
+    whole = _shouting(title)
+    return "".join(
+        part if n % 2 or not (whole or _shouting(part)) else _title_case(part)
+        for n, part in enumerate(parts)
+    )
+
+
+def _shouting(text: str) -> bool:
+    """In capitals, with two words or more ("OPERA (Continued)" and "SONG vs. SPEECH" too:
+    a word or two in small letters among them), or one long word ("VARIABLES"; a short one
+    alone is likely an acronym)."""
+    bare = re.sub(r"\([^()]*\)", " ", text)  # "(Continued)" does not count
+    words = [w for w in bare.split() if sum(c.isalpha() for c in w) >= 2]
+    capitals = [w for w in words if not any(c.islower() for c in w)]
+    if len(words) == 1 and capitals:
+        return sum(c.isalpha() for c in words[0]) >= 7
+    return len(capitals) >= 2 and len(capitals) >= 0.75 * len(words)
+
+
+_NAME_PREFIX = re.compile(r"^([DLO])['’](\w)")  # D'Arezzo, L'Estrange, O'Brien
+
+
+def _title_case(text: str) -> str:
     words: list[str] = []
-    for n, word in enumerate(title.split(" ")):
+    for n, word in enumerate(text.split(" ")):
+        lower = word.lower()
         if re.fullmatch(r"[IVXLCDM]+[.:,]?", word):
             words.append(word)
-        elif n > 0 and word.lower() in _SMALL_WORDS and not words[-1].endswith((".", ":")):
-            words.append(word.lower())
+        elif n > 0 and lower in SMALL_WORDS and not words[-1].endswith((".", ":")):
+            words.append(lower)
+        elif any(c.islower() for c in word):
+            words.append(word)  # written in small letters: kept ("vs.", "(Continued)")
         else:
-            words.append(word[:1] + word[1:].lower())
+            first = next((i for i, c in enumerate(lower) if c.isalpha()), 0)
+            word = lower[:first] + lower[first : first + 1].upper() + lower[first + 1 :]
+            words.append(_NAME_PREFIX.sub(lambda m: f"{m[1]}'{m[2].upper()}", word))
     return " ".join(words)
 
 
 def _short_title(title: str) -> str:
-    title = _readable_case(title.strip().strip("#").strip())
+    marked = NOTE_MARK.sub("", title).strip()
+    if marked != title.strip() and marked.endswith(".") and not marked.endswith(".."):
+        marked = marked[:-1]  # "To the Philharmonic Society in Laibach.[1]"
+    title = marked
+    title = _readable_case(unemphasised(title.strip("#").strip()))
     if len(title) <= MAX_SECTION_TITLE:
         return title
     return title[: MAX_SECTION_TITLE - 1].rsplit(" ", 1)[0] + "…"

@@ -92,7 +92,13 @@ def strip_ebook_wrapper(text: str) -> tuple[str, list[LeftOut]]:
 _SEPARATOR = re.compile(r"^\s*(?:([#*_~=\-])\s*)\1(?:\s*\1)+\s*$")
 
 
-_CONTENTS = re.compile(r"^(table of )?contents\.?:?$|^inhalt(sverzeichnis)?\.?$", re.IGNORECASE)
+_CONTENTS = re.compile(
+    r"^(table of |list of )?contents( and illustrations)?\.?:?$|^inhalt(sverzeichnis)?\.?$",
+    re.IGNORECASE,
+)
+_INDEX = re.compile(r"^(general |subject )?index\.?$", re.IGNORECASE)
+# An index's lines: "Accents, 92.", "Bach, J.S., 136, 185-187", "A." (a letter's heading).
+_INDEX_LINE = re.compile(r"(\d+(\s*[-–]\s*\d+)?|\b[ivxlc]+)\.?$|^[A-Z]\.?$")
 _TRANSCRIBER = re.compile(r"^\[?\s*transcriber[’']?s?[’']? notes?\b", re.IGNORECASE)
 _NOTES_TITLE = re.compile(r"^(foot|end)?notes\.?:?$", re.IGNORECASE)
 _FOOTNOTE = re.compile(
@@ -106,6 +112,9 @@ _NAV_WORDS = re.compile(
     re.IGNORECASE,
 )
 _NAV_SPLIT = re.compile(r"\s+[|·•»›/]\s+")
+_PRESS = re.compile(
+    r"^(for immediate release|embargoed (until|till)\b.{0,60}|-\s*(ends|30)\s*-)$", re.IGNORECASE
+)
 
 
 def _key(text: str) -> str:
@@ -151,6 +160,18 @@ def _contents(paras: list[Paragraph]) -> set[int]:
     return out
 
 
+def _index(paras: list[Paragraph]) -> set[int]:
+    """A book's index at its end: an "Index" line in the last third, and after it lines that
+    mostly end in page numbers, to the end of the text."""
+    for start in range(len(paras) - 2, len(paras) * 2 // 3 - 1, -1):
+        if not (paras[start].single_line and _INDEX.match(paras[start].text)):
+            continue
+        lines = [line for p in paras[start + 1 :] for line in p.text.split("\n")]
+        if lines and sum(1 for line in lines if _INDEX_LINE.search(line)) >= 0.6 * len(lines):
+            return set(range(start, len(paras)))
+    return set()
+
+
 def _notes(paras: list[Paragraph]) -> dict[int, str]:
     """Transcriber's notes and footnote blocks (with a "Notes" or "Footnotes" line above)."""
     out: dict[int, str] = {}
@@ -175,6 +196,8 @@ def _page_furniture(text: str) -> str | None:
         return "cookie notice"
     if _NAV_WORDS.match(text.strip()):
         return "navigation"
+    if _PRESS.match(text.strip()):
+        return "press release marker"
     items = _NAV_SPLIT.split(text.strip())
     if "\n" not in text and len(items) >= 3 and all(len(i.split()) <= 4 for i in items):
         return "navigation"
@@ -205,11 +228,12 @@ def left_out_runs(paras: list[Paragraph], reasons: dict[int, str]) -> list[LeftO
 
 
 def strip_boilerplate(paras: list[Paragraph]) -> tuple[list[Paragraph], list[LeftOut]]:
-    """Leave out separator lines (`***`, `###`, `* * *`), tables of contents, transcriber's
-    notes, footnotes, cookie notices and navigation anywhere, and closing appeals, disclaimers
-    and licence lines at the very end (and start)."""
+    """Leave out separator lines (`***`, `###`, `* * *`), tables of contents, a book's index,
+    transcriber's notes, footnotes, cookie notices, navigation and press release markers
+    anywhere, and closing appeals, disclaimers and licence lines at the very end (and start)."""
     reasons: dict[int, str] = dict.fromkeys(_contents(paras), "table of contents")
     reasons.update(_notes(paras))
+    reasons.update(dict.fromkeys(_index(paras), "index"))
     for index, para in enumerate(paras[:10]):
         if _CREDITS.match(para.text):
             reasons[index] = "e-book credits"

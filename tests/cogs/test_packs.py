@@ -411,3 +411,28 @@ async def test_an_upload_bigger_than_it_says_is_stopped_at_the_limit(world: Worl
         "forged.txt is more than 1,000,000 bytes, the limit (its declared size was wrong)."
     )
     assert await guild_packs(world) == []
+
+
+async def test_a_book_of_lectures_with_wrapped_headings_imports_by_its_lectures(
+    world: World,
+) -> None:
+    """A real shape (issue #25): long lecture titles wrap onto a second line; each is still a
+    section of its own, the byline gives the author and is listed as left out."""
+    sb = world.sandbox
+    data = documents.lectures_with_wrapped_headings().encode()
+    reply = await sb.slash(world.owner, "pack import", world.general, file=("lectures.txt", data))
+    [preview] = reply.messages
+    embed = preview.embeds[0]
+    assert embed["title"] == "Import preview: Lectures on Reading Together"
+    assert "Found 6 sections (a plain text, by numbered headings)" in embed["description"]
+    assert (
+        "**4. IV: The Societies of Mutual Improvement and Their Rules—The Beginning"
+        in (embed["description"])
+    )
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Left out (check these)"] == "• line 3, byline: BY A. EXAMPLE"
+    pack = parse_pack(preview.attachments[0].data.decode())
+    assert pack.author == "A. Example"
+    saved = await sb.click(world.owner, preview, sb.button(preview, "Save pack"))
+    assert saved.original.content.startswith("Saved **Lectures on Reading Together**")
+    assert await guild_packs(world) == ["lectures-on-reading-together"]

@@ -92,17 +92,39 @@ def _walk(element: HtmlElement, out: list[Paragraph], line: int) -> None:
     elif tag in TEXT_BLOCKS and not _has_blocks(element):
         _add(out, inline(element), element, line, None)
     else:
-        if element.text and element.text.strip():
-            _add(out, _spaces(element.text), element, line, None)
+        # Text and inline elements between blocks are one paragraph ("text <a>link</a> text"),
+        # read as Markdown when they hold a Markdown heading (ReSpec's Markdown sections).
+        run: list[str] = [element.text or ""]
         for child in element:
             if not _tag(child):
                 pass  # a comment or processing instruction: no text, but its tail is
             elif _tag(child) in BLOCKS or _tag(child) in SKIPPED:
+                _add_loose(out, "".join(run), element, line)
+                run = []
                 _walk(child, out, line)
             else:
-                _add(out, inline(child), child, line, None)
-            if child.tail and child.tail.strip():
-                _add(out, _spaces(child.tail), element, line, None)
+                run.append(_piece(child))
+            run.append(child.tail or "")
+        _add_loose(out, "".join(run), element, line)
+
+
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(\{#[\w-]+\})?\s*$", re.MULTILINE)
+
+
+def _add_loose(out: list[Paragraph], text: str, element: HtmlElement, line: int) -> None:
+    """Loose text in a block element: one paragraph; or, when it holds Markdown headings
+    ("## Introduction {#intro}"), its headings and the paragraphs between its blank lines."""
+    if not text.strip():
+        return
+    if not _MARKDOWN_HEADING.search(text):
+        _add(out, _spaces(text), element, line, None)
+        return
+    for chunk in re.split(r"\n\s*\n", text):
+        heading = _MARKDOWN_HEADING.match(chunk.strip())
+        if heading:
+            _add(out, heading.group(2), element, line, len(heading.group(1)))
+        elif chunk.strip():
+            _add(out, _spaces(chunk), element, line, None)
 
 
 def _has_blocks(element: HtmlElement) -> bool:
@@ -113,26 +135,30 @@ def inline(element: HtmlElement) -> str:
     """An element's text with its inline formatting as Discord shows it."""
     parts: list[str] = [_spaces(element.text)]
     for child in element:
-        tag = _tag(child)
-        if tag in SKIPPED or not tag:
-            pass
-        elif tag == "br":
-            parts.append("\n")
-        elif tag == "img":
-            alt = (child.get("alt") or "").strip()
-            parts.append(f"(image: {alt})" if alt else "")
-        elif tag == "a":
-            label = inline(child)
-            href = (child.get("href") or "").strip()
-            web = href.startswith(("http://", "https://"))
-            parts.append(f"{label} ({href})" if web and label.strip() != href else label)
-        elif tag in _INLINE_MARK and inline(child).strip():
-            mark = _INLINE_MARK[tag]
-            parts.append(f"{mark}{inline(child).strip()}{mark}")
-        else:
-            parts.append(inline(child))
+        parts.append(_piece(child))
         parts.append(_spaces(child.tail))
     return re.sub(r" *\n *", "\n", "".join(parts))
+
+
+def _piece(child: HtmlElement) -> str:
+    """One inline element as it reads in its paragraph (without its tail)."""
+    tag = _tag(child)
+    if tag in SKIPPED or not tag:
+        return ""
+    if tag == "br":
+        return "\n"
+    if tag == "img":
+        alt = (child.get("alt") or "").strip()
+        return f"(image: {alt})" if alt else ""
+    if tag == "a":
+        label = inline(child)
+        href = (child.get("href") or "").strip()
+        web = href.startswith(("http://", "https://"))
+        return f"{label} ({href})" if web and label.strip() != href else label
+    if tag in _INLINE_MARK and inline(child).strip():
+        mark = _INLINE_MARK[tag]
+        return f"{mark}{inline(child).strip()}{mark}"
+    return inline(child)
 
 
 def _spaces(text: str | None) -> str:

@@ -64,7 +64,7 @@ def _pages(data: bytes) -> tuple[list[str], Meta]:
             raise error(f"this PDF has {len(reader.pages):,} pages; the limit is {MAX_PAGES:,}")
         info = reader.metadata
         meta = Meta(
-            title=" ".join(str(info.title or "").split()) if info else "",
+            title=meta_title(str(info.title or "")) if info else "",
             author=" ".join(str(info.author or "").split()) if info else "",
         )
         return [_page_text(page) for page in reader.pages], meta
@@ -73,6 +73,26 @@ def _pages(data: bytes) -> tuple[list[str], Meta]:
             "this PDF could not be read (damaged, incomplete or not really a PDF): save it "
             "again or import a text version"
         ) from exc
+
+
+_EBOOK_PREFIX = re.compile(r"^the project gutenberg e-?book,?\s*(#\d+)?\s*(:|,|of)?\s*", re.I)
+# What a word processor or a typesetter writes when the author set no title.
+_NO_TITLE = re.compile(
+    r"^(microsoft (word|powerpoint|excel)\s*-|untitled\b|document\s*\d*$|slide\s*\d*$)"
+    r"|\.(docx?|odt|rtf|tex|pdf|pptx?|indd)$",
+    re.IGNORECASE,
+)
+
+
+def meta_title(raw: str) -> str:
+    """The metadata's title as a reader would write it: without an e-book's "The Project
+    Gutenberg eBook #41568:" or a closing full stop; nothing when it is a file name or a word
+    processor's placeholder (the title then comes from the first page)."""
+    title = " ".join(raw.split())
+    if _NO_TITLE.search(title):
+        return ""
+    title = _EBOOK_PREFIX.sub("", title)
+    return title[:-1] if title.endswith(".") and not title.endswith("..") else title
 
 
 def _page_text(page: PageObject) -> str:

@@ -13,7 +13,7 @@ import unicodedata
 
 from roundtable.packs.blocks import Paragraph
 from roundtable.packs.format import PackError, Problem
-from roundtable.packs.headings import heading_like
+from roundtable.packs.headings import heading_like, wrapped_heading
 from roundtable.text import INVISIBLE
 
 MAX_IMPORT_BYTES = 1_000_000
@@ -100,15 +100,19 @@ def paragraphs(text: str, *, marked: bool = True) -> list[Paragraph]:
         if marked and len(lines) == 2 and _SETEXT.match(lines[1]) and not _ATX.match(lines[0]):
             level = 1 if lines[1].startswith("=") else 2
             result.append(Paragraph(lines[0], first, True, level))
+        elif len(lines) == 2 and wrapped_heading(lines[0], lines[1]):
+            result.append(Paragraph(" ".join(lines), first, True, wrapped=True))
         elif max(len(line) for line in lines) > 100:
             # One paragraph a line (articles copied from the web).
             for number, line in block:
                 result.extend(_one_line(line, number, marked))
-        elif is_wrapped(lines):
-            result.append(Paragraph(" ".join(lines), first, False))
-        elif len(lines) > 1 and heading_like(lines[0]) and is_wrapped(lines[1:]):
+        elif _heading_above(lines):
+            # A heading directly above its text, no blank line between (a PDF's "VARIABLES"
+            # over its chapter's first line).
             result.extend(_one_line(lines[0], first, marked))
             result.append(Paragraph(" ".join(lines[1:]), block[1][0], False))
+        elif is_wrapped(lines):
+            result.append(Paragraph(" ".join(lines), first, False))
         elif len(lines) == 1:
             result.extend(_one_line(lines[0], first, marked))
         else:
@@ -127,6 +131,22 @@ def paragraphs(text: str, *, marked: bool = True) -> list[Paragraph]:
             flush()
     flush()
     return result
+
+
+_LEADER = re.compile(r"(\.\s?){4,}")
+
+
+def _heading_above(lines: list[str]) -> bool:
+    """A short heading-like first line over hard-wrapped prose: shorter than half the lines
+    below it, or in capitals and shorter than most of them (a wrapped paragraph's first line
+    is as long as the rest)."""
+    if len(lines) < 3 or not heading_like(lines[0]) or not is_wrapped(lines[1:]):
+        return False
+    if any(_LEADER.search(line) for line in lines[1:]):
+        return False  # a contents page's entries under its title
+    below = sorted(len(line) for line in lines[1:-1])
+    typical = below[len(below) // 2]
+    return len(lines[0]) < typical / 2 or (lines[0].isupper() and len(lines[0]) < typical * 0.8)
 
 
 def _one_line(line: str, number: int, marked: bool) -> list[Paragraph]:

@@ -67,6 +67,9 @@ def read(data: bytes) -> Document:
         own = html_blocks.paragraphs(marked)
         if _lost_a_section(found, own) or _chars(found) < KEPT_SHARE * _chars(own):
             found = own
+    scope_element = marked if marked is not None else page.find("body")
+    if scope_element is not None:
+        found = _restore_dropped(found, html_blocks.paragraphs(scope_element), page)
     lines = _source_lines(page)
     paras = [
         Paragraph(p.text, lines.get(_key(p.text), p.line), p.single_line, p.heading_level)
@@ -115,6 +118,40 @@ def _lost_a_section(found: list[Paragraph], own: list[Paragraph]) -> bool:
         if under >= LOST_SECTION_CHARS:
             return True
     return False
+
+
+def _restore_dropped(
+    found: list[Paragraph], source: list[Paragraph], page: HtmlElement
+) -> list[Paragraph]:
+    """Put back what readability dropped from between two blocks it kept when it starts with
+    a heading: a heading whose text is all link (ReSpec's), or a whole section of notes and
+    lists it scored low. Without them a section's text runs into the one before. Page
+    furniture (<nav>, <header>, <footer>, <aside>) stays out."""
+    position: dict[str, int] = {}
+    for index, para in enumerate(found):
+        position.setdefault(_key(para.text), index)
+    furniture = _furniture_by_line(page)
+    before: dict[int, list[Paragraph]] = {}  # position in `found` -> blocks to put before it
+    run: list[Paragraph] = []
+    seen_kept = False
+    for para in source:
+        key = _key(para.text)
+        if key in position:
+            if run and seen_kept:
+                before.setdefault(position[key], []).extend(run)
+            run, seen_kept = [], True
+        elif key and seen_kept and (run or para.heading_level is not None):
+            if furniture.get(para.line, "outside the article") != "outside the article":
+                run = []  # a menu or a footer: never the article's
+            else:
+                run.append(para)
+    if not before:
+        return found
+    out: list[Paragraph] = []
+    for index, para in enumerate(found):
+        out += before.get(index, [])
+        out.append(para)
+    return out
 
 
 def _chars(paras: list[Paragraph]) -> int:

@@ -161,8 +161,9 @@ async def test_a_book_in_books_with_contents_notes_and_footnotes() -> None:
         "Book II: The City, Chapter II",
     ]
     # A run of paragraphs left out for one reason is one entry saying how many.
+    assert result.pack.author == "Ada Example"  # from the byline under the title
     assert [(item.reason, item.line) for item in result.left_out] == [
-        ("title page", 1),
+        ("title page", 3),  # the title line above it is the title
         ("transcriber's note", 8),
         ("table of contents", 10),
         ("footnote", 94),
@@ -300,6 +301,9 @@ def body(seed: int) -> str:
         ]),
         (["§ 1 Scope", "§ 2 Members"], ["§ 1 Scope", "§ 2 Members"]),
         (["Section 1", "Section 2"], ["Section 1", "Section 2"]),
+        (["LECTURE I.", "LECTURE II."], ["Lecture I", "Lecture II"]),
+        (["Episode 1", "Episode 2"], ["Episode 1", "Episode 2"]),
+        (["CHAP. I.", "CHAP. II."], ["Chapter I", "Chapter II"]),
         (["THE BEGINNING", "THE MIDDLE", "THE END"], ["The Beginning", "The Middle", "The End"]),
         (["Foreword", "Chapter 1", "Chapter 2"], ["Foreword", "Chapter 1", "Chapter 2"]),
     ],

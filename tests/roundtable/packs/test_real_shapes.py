@@ -1,0 +1,300 @@
+"""Shapes real texts come in that were read wrong (issue #25), each in a document written for
+the test (tests/fixtures/documents.py), read as `pack check` and `/pack import` read it: the
+sections a reader sees, the title and author, and what was left out and why."""
+
+from __future__ import annotations
+
+from roundtable.packs.importer import import_text
+from roundtable.packs.library import ImportPreview, prepare_import
+from roundtable.packs.readers.plain import paragraphs
+from roundtable.packs.writers import TemplateWriter
+from tests.fixtures import documents
+
+
+async def preview(text: str | bytes, filename: str) -> ImportPreview:
+    data = text.encode() if isinstance(text, str) else text
+    return await prepare_import(data, filename=filename, title=None, writer=TemplateWriter())
+
+
+def titles(result: ImportPreview) -> list[str]:
+    return [s.title for s in result.pack.sections]
+
+
+def left(result: ImportPreview) -> list[tuple[str, int, str]]:
+    return [(item.reason, item.line, item.excerpt) for item in result.left_out]
+
+
+async def test_a_heading_that_wraps_onto_a_second_line_is_one_heading() -> None:
+    result = await preview(documents.lectures_with_wrapped_headings(), "lectures.txt")
+    assert titles(result) == [
+        "I: The Origin of the Reading Circle",
+        "II: The Pamphlet and the Public",
+        "III: Clubs, Salons and Coffee Houses",
+        "IV: The Societies of Mutual Improvement and Their Rules—The Beginning of the Debate",
+        "V: Lending Libraries",
+        "VI: The Letters of the Corresponding Societies, Their Readers and Their Critics",
+    ]
+    # Nothing of one lecture ran into the one before.
+    sections = result.pack.sections
+    assert not any("OF THE DEBATE" in s.text or "THEIR CRITICS" in s.text for s in sections)
+    assert (result.pack.title, result.pack.author) == ("Lectures on Reading Together", "A. Example")
+    assert left(result) == [("byline", 3, "BY A. EXAMPLE")]
+
+
+async def test_a_wrapped_title_case_heading_without_a_number() -> None:
+    result = await preview(documents.pamphlet_with_wrapped_headings(), "plea.txt")
+    assert result.pack.title == "A Plea for Evening Classes"
+    assert titles(result) == [
+        "Introduction",
+        "Why the Working Day Leaves No Hour for Study, and What the Parish Might Do",
+        "The Cost of Candles",
+        "An Answer to Those Who Say That Reading Unsettles the Labourer",
+    ]
+
+
+def test_two_lines_are_a_heading_only_when_they_read_as_one() -> None:
+    def read(*lines: str) -> list[tuple[str, bool]]:
+        return [(p.text, p.wrapped) for p in paragraphs("\n".join(lines))]
+
+    heading = ("THE SOCIETIES OF MUTUAL IMPROVEMENT AND THEIR RULES", "OF THE DEBATE")
+    assert read(*heading) == [(" ".join(heading), True)]
+    for lines in (
+        ("Yours Very Truly, and With Every Good Wish for the New Year,", "Jonas Example"),
+        ("THE SOCIETIES OF MUTUAL IMPROVEMENT MET ON TUESDAYS.", "THE RULES"),  # a sentence
+        ("The Societies of Mutual Improvement and Their Rules", "of the debate"),  # unlike
+        ("LONDON", "EXAMPLE AND SONS"),  # a title page's lines: the first never wrapped
+        ("The societies of mutual improvement met on Tuesday", "and argued about the rules"),
+    ):
+        assert [wrapped for _, wrapped in read(*lines)] != [True], lines
+
+
+async def test_chapters_win_over_the_numbered_parts_of_an_editors_introduction() -> None:
+    result = await preview(documents.novel_with_an_editors_introduction(), "harbour.txt")
+    assert titles(result) == [
+        "Introduction",
+        "Chapter 1: The Arrival",
+        "Chapter 2: A Quarrel at the Quay",
+        "Chapter 3: The Winter Fair",
+        "Chapter 4: What the Miller Knew",
+        "Chapter 5: The Long Night",
+        "Chapter 6: Morning",
+    ]
+    # The introduction keeps its own parts, as sub-headings.
+    intro = result.pack.sections[0].text
+    assert intro.startswith("### I.\n\n") and "\n\n### II.\n\n" in intro
+    assert (result.pack.title, result.pack.author) == ("The Harbour", "A. Example")
+
+
+async def test_datelines_salutations_and_epigraphs_are_never_titles() -> None:
+    result = await preview(documents.letters_with_datelines(), "letters.txt")
+    assert result.pack.title == "Letters from the North"
+    assert titles(result) == ["Letter I", "Letter II", "Letter III", "Letter IV"]
+    first = result.pack.sections[0].text
+    assert first.startswith("Boston, March 3, 1850\n\nMy dear friend,\n\n")  # kept as text
+    assert first.endswith("Yours faithfully,\nJonas Example")
+    assert left(result) == [
+        ("epigraph", 3, "“A letter is a conversation with the absent.” — An Old Saying")
+    ]
+
+
+async def test_markdown_like_headings_in_a_statement_copied_from_the_web() -> None:
+    result = await preview(documents.joint_statement(), "statement.txt")
+    assert result.pack.title == "Joint Statement on Open Reading Rooms"
+    assert titles(result) == [
+        "Our Shared Commitment",
+        "Access for Every Reader",
+        "Funding and Oversight",
+        "Next Steps",
+    ]
+    assert left(result) == [("dateline", 3, "Geneva, 14 May 2026")]
+
+
+async def test_a_press_release_by_its_title_case_headings() -> None:
+    result = await preview(documents.press_release_with_title_case_headings(), "release.txt")
+    assert result.pack.title == "City Libraries Extend Evening Hours for Reading Groups"
+    assert titles(result) == [
+        "Introduction",
+        "What Changes in July",
+        "Who Can Book a Room",
+        "What Readers Said",
+        "About the City Libraries",
+    ]
+    assert result.pack.sections[0].text.startswith("Lakeside, June 2, 2026 — Reading groups")
+    assert left(result) == [("press release marker", 3, "FOR IMMEDIATE RELEASE")]
+
+
+def test_a_books_index_is_left_out_not_read_as_a_section() -> None:
+    body = "\n\n".join(documents.prose(400 + n, 4)[0] for n in range(12))
+    text = "\n\n".join(
+        [
+            "CHAPTER I.\n\nThe Start.", body, "CHAPTER II.\n\nThe End.", body,
+            "INDEX", "A.", "Accents, 92.\nAdagio, 189.\nAlberti bass, 197.",
+            "I.", "Idle, 12, 40.\nIndex, 3.",
+        ]
+    )  # fmt: skip
+    result = import_text(text, fallback_title="Book")
+    assert [s.title for s in result.sections] == ["Chapter I: The Start", "Chapter II: The End"]
+    assert [(o.reason, o.excerpt) for o in result.left_out] == [
+        ("index", "INDEX (and 4 more paragraphs)")
+    ]
+    assert "Accents" not in result.sections[-1].text
+
+
+def test_a_chapter_title_in_emphasis_marks_below_its_number() -> None:
+    body = "\n\n".join(documents.prose(410, 3))
+    text = "\n\n".join(
+        f"{n}\n\n_{name}_\n\n[Sidenote: _A note in the margin._]\n\n{body}"
+        for n, name in (("I", "Introduction"), ("II", "The Elements"), ("III", "The Kinds"))
+    )
+    result = import_text(text, fallback_title="Listening")
+    assert [s.title for s in result.sections] == [
+        "I: Introduction",
+        "II: The Elements",
+        "III: The Kinds",
+    ]
+    assert result.sections[0].text.startswith("[Sidenote: _A note in the margin._]\n\n")
+
+
+def test_numbered_letters_with_footnote_marks_salutations_and_a_missing_number() -> None:
+    """A volume of letters as e-texts print them: the letter's number (one with a footnote's
+    mark, one missing), "TO ..." on the line below, a date or dateline, a salutation."""
+    body = "\n\n".join(documents.prose(420, 2))
+    letters = [
+        ("216.", "TO STEINER & CO.", "Vienna, March 1, 1817.", "DEAR SIRS,--"),
+        ("217.[1]", "TO THE SAME.", "Wednesday, July 3, 1817.", "MY GOOD ADJUTANT,--"),
+        ("219.", "TO ZMESKALL.", "1819.", "Dear Zmeskall,"),  # 218 is not in this volume
+        ("220.", "TO F. RIES,--LONDON.", "Vienna, July 9, 1817.", "MY DEAR FRIEND,--"),
+    ]
+    text = "\n\n".join("\n\n".join([*letter, body]) for letter in letters)
+    result = import_text(text, fallback_title="Letters")
+    assert [s.title for s in result.sections] == [
+        "216: To Steiner & Co",
+        "217: To the Same",
+        "219: To Zmeskall",
+        "220: To F. Ries—London",
+    ]
+    assert result.sections[1].text.startswith("Wednesday, July 3, 1817.\n\nMY GOOD ADJUTANT,--")
+
+
+async def test_a_pdf_books_chapter_titles_and_its_metadata_title() -> None:
+    result = await preview(documents.pdf_book(), "book.pdf")
+    assert (result.pack.title, result.pack.author) == ("A Short Book of Questions", "Ada Example")
+    assert titles(result) == [
+        "Chapter I: The Abstract Nature of Questions",
+        "Chapter II: Variables",
+        "Chapter III: Debates",
+    ]
+    assert not any(s.text.startswith(("VARIABLES", "DEBATES")) for s in result.pack.sections)
+
+
+def test_a_pdfs_metadata_title_as_a_reader_would_write_it() -> None:
+    from roundtable.packs.readers.pdf import meta_title
+
+    assert meta_title("The Project Gutenberg eBook #41568: An Introduction to Mathematics.") == (
+        "An Introduction to Mathematics"
+    )
+    assert meta_title("Reading Groups Quarterly: why groups argue") == (
+        "Reading Groups Quarterly: why groups argue"
+    )
+    for placeholder in ("Microsoft Word - draft3.docx", "Untitled", "report-final.pdf"):
+        assert meta_title(placeholder) == ""
+
+
+async def test_a_specification_page_keeps_every_principle_readability_dropped() -> None:
+    """ReSpec's headings sit in a wrapper with a self-link, and one is all link: the article
+    extractor dropped the headings and ran each principle into the one before."""
+    result = await preview(documents.spec_page(), "principles.html")
+    assert result.pack.title == "Reading Together Principles"
+    assert [s.title for s in result.pack.sections] == [
+        "2.1 Principle 1: Read the whole text",
+        "2.2 Principle 2: Quote before you judge",
+        "Principle 3: Name the claim",
+        "2.4 Principle 4: Let the quiet speak",
+    ]
+    third = result.pack.sections[2].text
+    assert third.startswith("Note: a claim is what the text commits its author to.")
+    assert "a claim is what" not in result.pack.sections[1].text  # nothing glued to it
+    # What the extractor left out before and after the principles is listed, not lost.
+    assert [(o.reason, o.line, o.excerpt) for o in result.left_out] == [
+        ("outside the article", 4, "Reading Together Principles (and 3 more paragraphs)"),
+        ("outside the article", 11, "Acknowledgements (and 1 more paragraph)"),
+    ]
+
+
+def test_every_block_of_a_web_page_is_kept_or_listed_as_left_out() -> None:
+    """Nothing is dropped silently: each block of the page's body is in the text, or in a
+    left-out entry (a run of N blocks is one entry "(and N-1 more paragraphs)")."""
+    import re
+
+    import lxml.html
+
+    from roundtable.packs.readers import html_blocks, web
+
+    for data in (documents.web_page(), documents.spec_page(), documents.docs_page()):
+        doc = web.read(data)
+        body = lxml.html.document_fromstring(data.decode()).find("body")
+        blocks = html_blocks.paragraphs(body)
+        kept = {web._key(p.text) for p in doc.paragraphs or []}
+        missing = [b for b in blocks if web._key(b.text) and web._key(b.text) not in kept]
+        listed = 0
+        for item in doc.left_out:
+            more = re.search(r"\(and (\d+) more paragraphs?\)$", item.excerpt)
+            listed += 1 + (int(more.group(1)) if more else 0)
+        assert listed == len(missing), [b.text[:40] for b in missing]
+
+
+def test_markdown_inside_html_and_loose_links_read_as_a_reader_sees_them() -> None:
+    """ReSpec's source keeps sections in Markdown inside the HTML (`## Introduction {#intro}`),
+    and text with links not in <p>: headings stay headings, a sentence with a link is one
+    paragraph (it was cut in three at the link)."""
+    import lxml.html
+
+    from roundtable.packs.readers import html_blocks
+
+    page = lxml.html.document_fromstring(
+        "<html><body><section><p>Status of this document.</p></section>\n"
+        "## Introduction {#intro}\n\nThe web should be for "
+        '<a href="https://example.org/all">everyone</a>, everywhere.\nIt has been so.\n\n'
+        "### Purpose {#purpose}\n\nThis is a statement.\n"
+        "<p>A paragraph of its own.</p>Loose text after it, <em>one</em> paragraph.</body></html>"
+    )
+    assert [(p.text, p.heading_level) for p in html_blocks.paragraphs(page.find("body"))] == [
+        ("Status of this document.", None),
+        ("Introduction", 2),
+        (
+            "The web should be for everyone (https://example.org/all), everywhere. It has been so.",
+            None,
+        ),
+        ("Purpose", 3),
+        ("This is a statement.", None),
+        ("A paragraph of its own.", None),
+        ("Loose text after it, *one* paragraph.", None),
+    ]
+
+
+def test_text_before_a_heading_named_introduction_is_the_opening() -> None:
+    text = "\n\n".join(
+        ["## Introduction", documents.prose(450, 1)[0], "## Principles", documents.prose(451, 1)[0]]
+    )
+    result = import_text(documents.prose(452, 1)[0] + "\n\n" + text, fallback_title="Notes")
+    assert [s.title for s in result.sections] == ["Opening", "Introduction", "Principles"]
+
+
+async def test_a_collection_of_legends_by_their_titles_not_by_its_volume_and_foreword() -> None:
+    """ "VOLUME ONE" and "FOREWORD" are the only numbered or named headings; they used to win,
+    and the foreword ran on over every legend. The signature and the pictures between do not
+    hide the next title."""
+    result = await preview(documents.legends(), "legends.txt")
+    assert titles(result) == [
+        "Foreword",
+        "The Mermaid of Zennor",
+        "The Stone Men",
+        "How the Lake Began",
+        "The Lost Child",
+    ]
+    assert result.pack.sections[0].text.endswith("LYONESSE\n\n[Illustration]")
+    assert [(o.reason, o.line) for o in result.left_out] == [
+        ("title page", 1),
+        ("title page", 3),
+        ("table of contents", 5),
+    ]
