@@ -381,7 +381,7 @@ def _title_line(para: Paragraph) -> bool:
     """A chapter's title on the line below its number ("The Widow and her Child.")."""
     if not para.single_line or SALUTATION.match(para.text):
         return False
-    title = unemphasised(para.text).rstrip(".").strip()
+    title = unemphasised(para.text).rstrip(".").strip().strip('"“”')  # '"I WILL TAKE CARE"'
     if para.wrapped:
         return heading_like(title, chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
     return heading_like(title)

@@ -295,12 +295,7 @@ def _sections(
     elif intro and _front_matter(intro):
         left_out += [LeftOut(_front_reason(p) or "", p.line, excerpt(p.text)) for p in intro]
     elif intro:
-        # The text's own "Introduction" heading keeps the name; the opening is then "Opening".
-        named = any(
-            _short_title(t).casefold() == INTRODUCTION.casefold() for t in found.starts.values()
-        )
-        opening = OPENING if named else INTRODUCTION
-        sections.append(FoundSection(opening, _join(intro), intro[0].line))
+        sections.append(_opening(intro, found))
     within = ""
     for n, start in enumerate(order):
         end = order[n + 1] if n + 1 < len(order) else len(paras)
@@ -324,6 +319,24 @@ def _sections(
         else:
             left_out.append(LeftOut("heading without text of its own", heading.line, title))
     return sections
+
+
+_ABSTRACT = re.compile(r"^(abstract|summary)[.:]?$", re.IGNORECASE)
+_NUMBER_FIRST = re.compile(r"^([\dIVX]+(\.\d+)*\.?)\s+")
+
+
+def _opening(intro: list[Paragraph], found: Headings) -> FoundSection:
+    """The text before the first heading: its own "Abstract" when it says so (a paper's);
+    "Opening" when a heading of the text is its introduction ("1. Introduction"), so that
+    two sections are not both "Introduction"; otherwise "Introduction"."""
+    if len(intro) > 1 and intro[0].single_line and _ABSTRACT.match(intro[0].text.strip()):
+        title = intro[0].text.strip().rstrip(".:").capitalize()
+        return FoundSection(title, _join(intro[1:]), intro[0].line)
+    named = any(
+        _NUMBER_FIRST.sub("", _short_title(t)).casefold() == INTRODUCTION.casefold()
+        for t in found.starts.values()
+    )
+    return FoundSection(OPENING if named else INTRODUCTION, _join(intro), intro[0].line)
 
 
 _TITLE_PAGE_LINE = re.compile(
@@ -467,8 +480,8 @@ def _balanced(text: str, pieces: int) -> list[str]:
 
 def _readable_case(title: str) -> str:
     """ALL-CAPS headings ("CHAPTER IV: THE OLD MINT") in title case ("... The Old Mint"),
-    Roman numerals kept; a typed dash ("RULES--THE BEGINNING") becomes a dash. A short word in
-    capitals alone is likely an acronym ("IDLE", "NATO", "UNESCO") and is kept."""
+    Roman numerals kept; a typed dash ("RULES--THE BEGINNING") becomes a dash. A word of four
+    letters or fewer in capitals alone is likely an acronym ("IDLE", "NATO") and is kept."""
     title = re.sub(r",?\s*--\s*", "—", title)
     parts = re.split(r"(: |—)", title)
     whole = _shouting(title)
@@ -480,17 +493,22 @@ def _readable_case(title: str) -> str:
 
 def _shouting(text: str) -> bool:
     """In capitals, with two words or more ("OPERA (Continued)" and "SONG vs. SPEECH" too:
-    a word or two in small letters among them), or one long word ("VARIABLES"; a short one
-    alone is likely an acronym)."""
-    bare = re.sub(r"\([^()]*\)", " ", text)  # "(Continued)" does not count
-    words = [w for w in bare.split() if sum(c.isalpha() for c in w) >= 2]
+    a word or two in small letters among them), or one word of five letters or more
+    ("VARIABLES"; a shorter one alone is likely an acronym: "NATO"). Roman numerals do not
+    count."""
+    bare = re.sub(r"\([^()]*\)", " ", text)  # "(Continued)" does not count, nor "XIV:"
+    words = [
+        w
+        for w in bare.split()
+        if sum(c.isalpha() for c in w) >= 2 and not re.fullmatch(r"[IVXLCDM]+[.:,]?", w)
+    ]
     capitals = [w for w in words if not any(c.islower() for c in w)]
     if len(words) == 1 and capitals:
-        return sum(c.isalpha() for c in words[0]) >= 7
+        return sum(c.isalpha() for c in words[0]) >= 5
     return len(capitals) >= 2 and len(capitals) >= 0.75 * len(words)
 
 
-_NAME_PREFIX = re.compile(r"^([DLO])['’](\w)")  # D'Arezzo, L'Estrange, O'Brien
+_NAME_PREFIX = re.compile(r"^([DLO]['’]|Mc)(\w)")  # D'Arezzo, L'Estrange, O'Brien, McDermott
 
 
 def _title_case(text: str) -> str:
@@ -506,7 +524,7 @@ def _title_case(text: str) -> str:
         else:
             first = next((i for i, c in enumerate(lower) if c.isalpha()), 0)
             word = lower[:first] + lower[first : first + 1].upper() + lower[first + 1 :]
-            words.append(_NAME_PREFIX.sub(lambda m: f"{m[1]}'{m[2].upper()}", word))
+            words.append(_NAME_PREFIX.sub(lambda m: f"{m[1]}{m[2].upper()}", word))
     return " ".join(words)
 
 

@@ -304,6 +304,9 @@ def body(seed: int) -> str:
         (["LECTURE I.", "LECTURE II."], ["Lecture I", "Lecture II"]),
         (["Episode 1", "Episode 2"], ["Episode 1", "Episode 2"]),
         (["CHAP. I.", "CHAP. II."], ["Chapter I", "Chapter II"]),
+        (['I\n\n"I WILL STAY"', 'II\n\n"THE ROAD HOME"'], [
+            'I: "I Will Stay"', 'II: "The Road Home"'
+        ]),
         (["THE BEGINNING", "THE MIDDLE", "THE END"], ["The Beginning", "The Middle", "The End"]),
         (["Foreword", "Chapter 1", "Chapter 2"], ["Foreword", "Chapter 1", "Chapter 2"]),
     ],

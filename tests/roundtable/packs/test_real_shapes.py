@@ -298,3 +298,45 @@ async def test_a_collection_of_legends_by_their_titles_not_by_its_volume_and_for
         ("title page", 3),
         ("table of contents", 5),
     ]
+
+
+def test_a_papers_abstract_is_its_own_section_beside_its_numbered_introduction() -> None:
+    def paper(opening: list[str]) -> list[str]:
+        body = [documents.prose(470 + n, 2)[1] for n in range(3)]
+        text = "\n\n".join(
+            [*opening, "1. Introduction", body[0], "2. Method", body[1], "3. Results", body[2]]
+        )
+        return [s.title for s in import_text(text, fallback_title="Paper").sections]
+
+    abstract = documents.prose(480, 1)[0]
+    assert paper(["Abstract", abstract]) == [
+        "Abstract",
+        "1. Introduction",
+        "2. Method",
+        "3. Results",
+    ]
+    assert paper([abstract])[0] == "Opening"  # never two sections called "Introduction"
+
+
+def test_titles_in_capitals_read_in_title_case() -> None:
+    text = "\n\n".join(
+        f"{number}\n\n{title}\n\n{documents.prose(490 + n, 1)[0]}"
+        for n, (number, title) in enumerate(
+            [
+                ("I", "GUIDO D'AREZZO--THE BEGINNING OF COUNTERPOINT"),
+                ("II", "OPERA (Continued)"),
+                ("III", "ORIGIN OF SONG vs. ORIGIN OF SPEECH"),
+                ("IV", "DERMOTT MCDERMOTT"),
+                ("V", "VARIABLES"),
+                ("VI", "NATO"),
+            ]
+        )
+    )
+    assert [s.title for s in import_text(text, fallback_title="Titles").sections] == [
+        "I: Guido D'Arezzo—The Beginning of Counterpoint",
+        "II: Opera (Continued)",
+        "III: Origin of Song vs. Origin of Speech",
+        "IV: Dermott McDermott",
+        "V: Variables",
+        "VI: NATO",  # four letters or fewer in capitals alone: an acronym, kept
+    ]
