@@ -93,6 +93,16 @@ async def test_bad_files_get_one_clear_message_and_nothing_is_stored(world: Worl
         (("empty.txt", b""), "This text has 1 problem:\n- the file is empty"),
         (("scan.pdf", documents.pdf(scanned=True)), "this PDF has no text layer"),
         (("broken.pdf", b"%PDF-1.7\x00\x00\x01"), "this PDF could not be read"),
+        (("locked.pdf", documents.locked_pdf()), "this PDF is protected by a password"),
+        (("broken.epub", documents.broken_epub()), "this EPUB could not be read (damaged"),
+        (
+            ("cut.epub", documents.epub()[:3000]),
+            "this EPUB is not a complete zip file: download it again",
+        ),
+        (
+            ("menu.html", b"<html><body><nav><a href='/'>Home</a></nav><p>Hi.</p></body></html>"),
+            "no usable text was found",
+        ),
         (("notes.docx", b"PK\x03\x04zip"), "this is a Word file, which Roundtable cannot read"),
         (("latin.txt", "Caf\u00e9".encode("latin-1")), "line 1: the file is not UTF-8"),
         (

@@ -69,6 +69,10 @@ def kind_of(data: bytes, filename: str) -> str:
 
 
 def _is_epub(data: bytes) -> bool:
+    """The zip says so; or its first entry, stored as an EPUB's must be, is the EPUB mimetype
+    (a file cut short, without the zip's directory at its end, is still an EPUB, a broken one)."""
+    if data[30:38] == b"mimetype" and data[38:58] == b"application/epub+zip":
+        return True
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             return archive.read("mimetype").strip() == b"application/epub+zip"
