@@ -189,16 +189,20 @@ class PgConnection(psycopg.Connection[Any]):
         self.trace = callback
 
 
+# Every connection, the writer's and the readers' pool: autocommit (the writer says BEGIN;
+# reads are single statements or a snapshot's own BEGIN), storage's SQL, rows as PgRow.
+CONNECTION: dict[str, Any] = {
+    "autocommit": True,
+    "cursor_factory": PgCursor,
+    "row_factory": pg_row,
+    "context": ADAPTERS,
+    "connect_timeout": CONNECT_TIMEOUT,
+}
+
+
 def connect(url: str) -> PgConnection:
     """A writer connection: autocommit (the writer says BEGIN), UTC, rows as PgRow."""
-    conn = PgConnection.connect(
-        url,
-        autocommit=True,
-        cursor_factory=PgCursor,
-        row_factory=pg_row,
-        context=ADAPTERS,
-        connect_timeout=CONNECT_TIMEOUT,
-    )
+    conn = PgConnection.connect(url, **CONNECTION)
     for statement in SESSION:
         conn.execute(statement)
     conn.url = url
@@ -294,13 +298,7 @@ class PostgresDatabase(WritesThroughWriter):
                 max_size=pool_size,
                 open=False,
                 connection_class=PgConnection,
-                kwargs={
-                    "autocommit": True,
-                    "cursor_factory": PgCursor,
-                    "row_factory": pg_row,
-                    "context": ADAPTERS,
-                    "connect_timeout": CONNECT_TIMEOUT,
-                },
+                kwargs=CONNECTION,
                 configure=_configure_reader,
             )
             await asyncio.to_thread(pool.open, wait=True)
