@@ -8,7 +8,7 @@ RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 CLI := $(VENV)/bin/roundtable
 
-.PHONY: setup screenshots chromium faketime test-clocks soak run sync test typecheck seed-check lint lock format demo bench bench-quick bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-import-loop clean
+.PHONY: setup screenshots chromium faketime test-clocks soak run sync test typecheck seed-check lint lock format demo bench bench-quick bench-gateway bench-summaries bench-imports bench-exports bench-summaries-eval bench-questions bench-import-loop clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -145,6 +145,9 @@ bench-import-loop: $(DEV)
 
 bench-summaries-eval: $(DEV)
 	$(PY) bench/summaries_evaluation.py
+
+bench-questions: $(DEV)
+	$(PY) bench/questions.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -107,6 +107,12 @@ class ImportedText:
 # -- sections -------------------------------------------------------------------------------
 
 
+def _quotation(para: Paragraph) -> Paragraph:
+    """An indented block (a quoted letter, speech or poem) as a Markdown block quote: shown as
+    one in Discord, and never taken for the author's own words by the questions."""
+    return replace(para, text="\n".join(f"> {line}" for line in para.text.split("\n")))
+
+
 def _join(paras: list[Paragraph]) -> str:
     """Paragraphs as section text; a deeper heading stays a (Discord) heading."""
     return "\n\n".join(f"### {p.text}" if p.heading_level else p.text for p in paras)
@@ -152,9 +158,12 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
             "pages): import a part of it"
         )
     left_out = list(doc.left_out)
+    quoted: set[int] = set()
     if doc.paragraphs is not None:
         paras = list(doc.paragraphs)
     else:
+        if doc.kind == "text":
+            quoted = plain.indented_lines(doc.text or "")
         text = normalise(doc.text or "")
         fields = ebook_fields(text)
         doc.meta.title = doc.meta.title or fields.get("title", "")
@@ -180,6 +189,11 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     found = find_headings(paras, round_chars=COMFORTABLE_ROUND, min_chars=SHORTEST_ROUND)
     paras = [
         replace(p, heading_level=3) if i in found.sub and p.heading_level is None else p
+        for i, p in enumerate(paras)
+    ]
+    headings = set(found.starts) | set(found.hidden) | {h.index for h in found.outer}
+    paras = [
+        _quotation(p) if p.line in quoted and i not in headings and not p.heading_level else p
         for i, p in enumerate(paras)
     ]
     sections = _sections(paras, found, left_out) if found.starts else _split_evenly(paras)
@@ -259,8 +273,15 @@ def _byline(paras: list[Paragraph]) -> str:
     return ""
 
 
+# "- Feature Name: x", "Status: draft", "Start Date: 2019-09-20": a document's details.
+_DETAIL = re.compile(r"^\s*([-*•]\s+)?[A-Z][\w ./-]{0,30}:\s+\S")
+
+
 def _front_reason(para: Paragraph) -> str | None:
     text = para.text.strip()
+    lines = text.split("\n")
+    if all(_DETAIL.match(line) for line in lines) and (len(lines) >= 2 or len(text) <= 80):
+        return "document details"  # a proposal's or a paper's header, not its text
     if BYLINE.match(text):
         return "byline"
     if DATELINE.match(text) or FIGURE_OR_DATE.match(text):
@@ -273,11 +294,11 @@ def _front_reason(para: Paragraph) -> str | None:
 
 
 def _front_matter(intro: list[Paragraph]) -> bool:
-    """Only a byline, a dateline or an epigraph before the first heading: no section of
-    their own (each is listed as left out, saying which it is)."""
-    return sum(len(p.text) for p in intro) < TITLE_PAGE_CHARS and all(
-        _front_reason(p) is not None for p in intro
-    )
+    """Only a byline, a dateline, an epigraph or the document's details before the first
+    heading: no section of their own (each is listed as left out, saying which it is)."""
+    reasons = [_front_reason(p) for p in intro]
+    short = sum(len(p.text) for p, r in zip(intro, reasons, strict=True) if r != "document details")
+    return short < TITLE_PAGE_CHARS and None not in reasons
 
 
 def _sections(

@@ -43,7 +43,7 @@ async def test_import_shows_what_was_found_and_saves_only_on_confirm(world: Worl
         in embed["description"]
     )
     assert (
-        "**2. Licences that expire**: 2,075 characters, 1 part, 3 questions" in embed["description"]
+        "**2. Licences that expire**: 2,075 characters, 1 part, 2 questions" in embed["description"]
     )
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert "donation appeal" in fields["Left out (check these)"]

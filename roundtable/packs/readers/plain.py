@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 
 from roundtable.packs.blocks import Paragraph
 from roundtable.packs.format import PackError, Problem
@@ -70,6 +71,28 @@ def normalise(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(INVISIBLE)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return "\n".join(lines)
+
+
+def indented_lines(text: str) -> set[int]:
+    """The line numbers of a plain text's block quotations: paragraphs of two lines or more,
+    every line indented at least two spaces deeper than the text's body (the indentation most
+    of its lines have). E-texts set quoted letters, speeches and verse so."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8).split("\n")
+    depth = [len(line) - len(line.lstrip(" ")) for line in lines]
+    indents = Counter(d for d, line in zip(depth, lines, strict=True) if line.strip())
+    if not indents:
+        return set()
+    body = indents.most_common(1)[0][0]
+    found: set[int] = set()
+    block: list[int] = []
+    for number, line in enumerate([*lines, ""], start=1):
+        if line.strip():
+            block.append(number)
+            continue
+        if len(block) >= 2 and all(depth[n - 1] >= body + 2 for n in block):
+            found.update(block)
+        block = []
+    return found
 
 
 # -- paragraphs -----------------------------------------------------------------------------

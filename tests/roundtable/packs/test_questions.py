@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
+from roundtable.packs.claims import read
 from roundtable.packs.importer import decode, import_text
 from roundtable.packs.model import MAX_QUESTION_CHARS
-from roundtable.packs.questions import claims, quotable, sentences, template_questions
+from roundtable.packs.questions import (
+    GENERIC_OPENERS,
+    claims,
+    quotable,
+    sentences,
+    template_questions,
+)
 from tests.seed import OP_ED
 
 KIND_OPENERS = (
@@ -15,9 +22,12 @@ KIND_OPENERS = (
     "The text argues",
     "The text predicts",
     "The text gives a cause",
+    "The text concludes",
     "The text makes a comparison",
-    "The text quotes",
     "The text judges",
+    "The text holds",
+    "This section keeps returning to",
+    "What does the section claim about",
     "What is the main claim of",
     "What evidence would change your mind about the argument",
 )
@@ -35,14 +45,17 @@ def test_every_op_ed_section_gets_questions_that_quote_whole_sentences(index: in
     openers = [next(o for o in KIND_OPENERS if q.startswith(o)) for q in questions]
     assert len(set(openers)) == len(questions)  # each of a different kind
     whole = {s for s, _, _ in sentences(section.text)}
-    generic = ("What is the main claim of", "What evidence would change your mind about the arg")
-    quoted = [quoted_sentence(q) for q in questions if not q.startswith(generic)]
+    quoting = [q for q in questions if "“" in q and not q.startswith(GENERIC_OPENERS)]
+    quoted = [quoted_sentence(q) for q in quoting]
     assert len(set(quoted)) == len(quoted)  # each about a different claim
-    for q, sentence in zip(questions, quoted, strict=False):
-        assert q.endswith("?") and len(q) <= MAX_QUESTION_CHARS
+    for sentence in quoted:
         assert sentence in whole, sentence  # a whole sentence of the section, never a fragment
-    if len(quoted) < len(questions):
-        assert not [c for c in claims(section.text) if c.arguable]
+    for q in questions:
+        assert q.endswith("?") and len(q) <= MAX_QUESTION_CHARS
+    # Questions that quote nothing come last, and only when claims ran out.
+    assert questions[: len(quoting)] == quoting
+    if len(quoting) < len(questions):
+        assert len(quoting) < 2
 
 
 def quoted_sentence(question: str) -> str:
@@ -54,12 +67,12 @@ def quoted_sentence(question: str) -> str:
 def test_a_reported_figure_is_weighed_not_agreed_with() -> None:
     text = (
         "DeepSeek-R1 was reportedly trained for just under $6 million. "
-        "Critics say the bans must stay in place for years to come."
+        "The bans must stay in place for years to come, whatever the cost to trade."
     )
     questions = template_questions("Costs", text)
     assert questions[0] == (
-        "The text says: “Critics say the bans must stay in place for years to come.” "
-        "Do you agree? Why or why not?"
+        "The text says: “The bans must stay in place for years to come, whatever the cost to "
+        "trade.” Do you agree? Why or why not?"
     )
     assert questions[1] == (
         "The text reports: “DeepSeek-R1 was reportedly trained for just under $6 million.” "
@@ -83,18 +96,21 @@ def test_a_bare_fact_is_never_asked_to_be_agreed_with(fact: str) -> None:
             assert fact.rstrip(".") not in question
 
 
-def test_quoted_sentences_are_attributed_as_quotes() -> None:
+def test_other_peoples_words_are_never_asked_to_be_agreed_with() -> None:
     text = (
         "The founder said: “We are done following the others in this field forever.” "
-        "The author thinks the export bans were far more costly than anyone admits."
+        "The author thinks the export bans were far more costly than anyone admits. "
+        "I think the export bans were far more costly than anyone admits."
     )
-    kinds = {c.sentence: c.kind for c in claims(text)}
+    kinds = {s.text: s.kind for s in read(text)}
     assert kinds == {
         "The founder said: “We are done following the others in this field forever.”": "quote",
-        "The author thinks the export bans were far more costly than anyone admits.": (
-            "comparison"
-        ),
+        "The author thinks the export bans were far more costly than anyone admits.": "set-up",
+        "I think the export bans were far more costly than anyone admits.": "arguable",
     }
+    assert [c.sentence for c in claims(text)] == [
+        "I think the export bans were far more costly than anyone admits."
+    ]
 
 
 def test_fragments_lists_code_and_long_sentences_are_never_quoted() -> None:

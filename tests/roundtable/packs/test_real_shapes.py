@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from roundtable.packs.importer import import_text
 from roundtable.packs.library import ImportPreview, prepare_import
+from roundtable.packs.questions import template_questions
 from roundtable.packs.readers.plain import paragraphs
 from roundtable.packs.writers import TemplateWriter
 from tests.fixtures import documents
@@ -340,3 +341,62 @@ def test_titles_in_capitals_read_in_title_case() -> None:
         "V: Variables",
         "VI: NATO",  # four letters or fewer in capitals alone: an acronym, kept
     ]
+
+
+async def test_a_proposals_details_header_is_left_out_not_asked_about() -> None:
+    text = (
+        "- Feature Name: `shared_settings`\n"
+        "- Start Date: 2026-03-02\n"
+        "- Proposal PR: example/proposals#41 (https://example.org/proposals/41)\n\n"
+        "## Summary\n\n"
+        "Settings files should be able to include one another, so that a workspace states "
+        "each setting once.\n\n"
+        "## Motivation\n\n"
+        "Copying settings by hand is the main source of drift between packages, and drift "
+        "makes builds fail in ways nobody can reproduce.\n"
+    )
+    result = await preview(text, "0041-shared-settings.md")
+    assert titles(result) == ["Summary", "Motivation"]
+    assert left(result) == [
+        (
+            "document details",
+            1,
+            "- Feature Name: `shared_settings` - Start Date: 2026-03-02 - Proposal PR: "
+            "example/proposals#41…",  # shortened as every excerpt in the preview
+        )
+    ]
+    assert result.pack.sections[0].questions[0] == (
+        "The text says: “Settings files should be able to include one another, so that a "
+        "workspace states each setting once.” Do you agree? Why or why not?"
+    )
+
+
+def test_an_indented_quotation_in_a_plain_text_is_a_block_quote_never_asked_about() -> None:
+    body = (
+        "The village school was founded by subscription, and its founders said plainly what\n"
+        "they hoped from it. Their circular to the parish is worth reading in full:\n\n"
+        "    Every child of this parish should be taught to read and to write, and\n"
+        "    the cost must be borne by those who can best afford it, because\n"
+        "    ignorance is the dearest thing a parish can keep.\n\n"
+        "    Lord of the harvest, hear our song,\n"
+        "    The fields are wide, the days are long.\n\n"
+        "The founders were wrong about the cost, which fell on the poorest families after\n"
+        "all, and a school that depends on charity will always close in a bad year.\n"
+    )
+    text = "CHAPTER I.\n\nTHE SCHOOL\n\n" + body + "\nCHAPTER II.\n\nTHE MASTER\n\n" + body
+    result = import_text(text, fallback_title="school.txt")
+    section = result.sections[0]
+    assert [s.title for s in result.sections] == ["Chapter I: The School", "Chapter II: The Master"]
+    assert section.text.split("\n\n")[1:3] == [
+        "> Every child of this parish should be taught to read and to write, and the cost must "
+        "be borne by those who can best afford it, because ignorance is the dearest thing a "
+        "parish can keep.",
+        "> Lord of the harvest, hear our song,\n> The fields are wide, the days are long.",
+    ]
+    questions = template_questions(section.title, section.text)
+    assert questions[0] == (
+        "The text says: “The founders were wrong about the cost, which fell on the poorest "
+        "families after all, and a school that depends on charity will always close in a bad "
+        "year.” Do you agree? Why or why not?"
+    )
+    assert not any("Every child" in q or "Lord of the harvest" in q for q in questions)

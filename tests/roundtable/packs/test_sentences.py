@@ -31,16 +31,16 @@ def test_closing_quotes_and_brackets_stay_with_their_sentence() -> None:
 
 def test_template_questions_quote_whole_sentences_not_fragments() -> None:
     text = (
-        "Mr. Smith told the U.S. Senate that export controls on advanced chips would slow "
-        "China's progress for a decade or more. Critics said the opposite would happen, and "
-        "that engineers in Hangzhou would learn to do more with less compute than before."
+        "The controls that the U.S. Senate passed on Jan. 3 will slow China's progress on "
+        "advanced chips for a decade or more. We believe the opposite will happen, and that "
+        "engineers in Hangzhou will learn to do more with less compute than before."
     )
     found = {c.sentence for c in claims(text)}
     assert found == {
-        "Mr. Smith told the U.S. Senate that export controls on advanced chips would slow "
-        "China's progress for a decade or more.",
-        "Critics said the opposite would happen, and that engineers in Hangzhou would learn to "
-        "do more with less compute than before.",
+        "The controls that the U.S. Senate passed on Jan. 3 will slow China's progress on "
+        "advanced chips for a decade or more.",
+        "We believe the opposite will happen, and that engineers in Hangzhou will learn to do "
+        "more with less compute than before.",
     }
     questions = template_questions("Controls", text)
-    assert all("“Senate that" not in q and "“S. Senate" not in q for q in questions)
+    assert all("“S. Senate" not in q and "“3 will slow" not in q for q in questions)

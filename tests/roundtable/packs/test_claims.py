@@ -1,0 +1,203 @@
+"""What a sentence commits its author to, read before any question is written: only the
+author's own arguable claims are asked to be agreed with, figures are weighed as evidence, and
+set-ups, other voices, narrative, citations, code and boilerplate are never quoted."""
+
+from __future__ import annotations
+
+import pytest
+
+from roundtable.packs.claims import classify, key_phrases, read
+from roundtable.packs.questions import GENERIC_OPENERS, snippet, template_questions
+from tests.fixtures.question_texts import evaluation_set, judge
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        # The author's own claims.
+        (
+            "Every school board ought to publish its budget before the vote, not after it.",
+            "arguable",
+        ),
+        (
+            "If nothing changes, the river will flood the lower town again within ten years.",
+            "arguable",
+        ),
+        (
+            "The strike failed because the union never explained what it wanted to the public.",
+            "arguable",
+        ),
+        (
+            "Rail freight is cheaper than road freight over any distance longer than a day's drive.",
+            "arguable",
+        ),
+        ("We believe that the archive belongs to the people whose letters fill it.", "arguable"),
+        ("Let every member read the minutes before the meeting and not during it.", "arguable"),
+        (
+            "The vote was therefore a verdict on the mayor rather than on the plan itself.",
+            "arguable",
+        ),
+        # Figures: weighed as evidence, even beside "must".
+        (
+            "The hospital treated 41,000 patients last winter, a third more than the year before.",
+            "figure",
+        ),
+        ("Each licence allows 30 loans; after that the school must buy the title again.", "figure"),
+        (
+            "The parish spent six hundred pounds upon the new roof and nothing upon the school.",
+            "figure",
+        ),
+        # Positions set up to be answered, and other people's claims.
+        ("Some say that a longer school day would solve the problem of homework.", "set-up"),
+        ("It is often argued that rents fall when more offices are built in the centre.", "set-up"),
+        ("We are told that the market will sort out the shortage of nurses by itself.", "set-up"),
+        ("THIRDLY – That the poor would squander any money given to them.", "set-up"),
+        ("The minister insisted that the new tax would be paid by the richest alone.", "set-up"),
+        (
+            "A bigger stadium brings more visitors, its backers say, so the town will prosper.",
+            "set-up",
+        ),
+        # Not claims at all.
+        (
+            "“Nobody reads the small print,” the clerk said with a shrug at the counter.",
+            "narrative",
+        ),
+        ("She walked to the harbour and waited there until the boats came in.", "narrative"),
+        ("This result agrees with earlier surveys of rural libraries (Moreau, 2018).", "citation"),
+        ("Earlier trials found the same effect in three other regions [2, 5].", "citation"),
+        ("Call `archive.open(path, mode='r')` and then `reader.next()` in the loop.", "code"),
+        ("if archive.is_open(): reader.close()", "code"),
+        # Prose that names a command in passing is prose.
+        (
+            "We propose that `go` should know versions, because builds must be repeatable.",
+            "arguable",
+        ),
+        ("Licence: this page may be shared under the terms of CC BY-SA 4.0.", "boilerplate"),
+        ("Share this story with your friends and family on social media.", "boilerplate"),
+        ("We will now turn to the second objection, which concerns the cost.", "plain"),
+        ("It will be remembered that the council met twice in the spring of that year.", "plain"),
+        ("It must, however, be noted that the later letters are far longer.", "plain"),
+        ("The mayor, as will be seen in a later chapter, changed his mind.", "plain"),
+        ("THE ANNUAL REPORT OF THE SOCIETY FOR THE YEAR ENDING IN MARCH.", "fragment"),
+        ("and the ships that should have sailed with them never left the port.", "fragment"),
+    ],
+)
+def test_each_sentence_is_read_for_what_it_commits_the_author_to(sentence: str, kind: str) -> None:
+    assert classify(sentence) == kind
+
+
+def test_lines_of_verse_are_someone_elses_words() -> None:
+    text = (
+        "The song was printed in every almanac, and its chorus ran:\n\n"
+        "Ring out, ye bells, for the harvest home,\n"
+        "The barns are full and the carts must come;\n"
+        "Let every lad to the fair be gone,\n"
+        "And the best of the ale be drunk anon.\n\n"
+        "Such songs should be read as the record of a village that no longer exists."
+    )
+    kinds = [(s.text[:20], s.kind) for s in read(text)]
+    assert kinds == [
+        ("The song was printed", "fragment"),  # it ends in a colon
+        ("Ring out, ye bells, ", "quote"),
+        ("Such songs should be", "arguable"),
+    ]
+
+
+def test_a_claim_followed_by_its_rebuttal_is_a_set_up() -> None:
+    claim = "Building more roads will end the traffic jams on the ring road for good."
+    assert classify(claim) == "arguable"
+    assert classify(claim, following="That hope has proved wrong in every city.") == "set-up"
+    assert classify(claim, following="The ring road carries 80,000 cars a day.") == "arguable"
+
+
+def test_words_inside_a_quotation_do_not_make_the_author_argue() -> None:
+    sentence = "At the gate we found the old sign, 'Visitors must keep to the path at all times.'"
+    assert read(sentence)[0].marks == ()
+
+
+def test_the_central_claim_is_asked_first_not_the_aside() -> None:
+    text = (
+        "Small museums should charge nothing for entry. A free museum is visited by families "
+        "who would never pay, and those families are the museums' future members. Entry fees "
+        "raise little, because small museums earn most of their money from members and gifts. "
+        "Museums that dropped their fees saw their membership grow.\n\n"
+        "The café, by the way, should really serve better coffee."
+    )
+    questions = template_questions("Free entry", text)
+    # The aside has more marks of an argument (should, better) but is not what the section is
+    # about.
+    assert questions[0].startswith("The text says:") and "museums" in questions[0]
+    assert all("café" not in q for q in questions[:2])
+
+
+def test_two_sentences_that_say_the_same_thing_are_asked_about_once() -> None:
+    text = (
+        "The new bridge will bring more traffic into the old town. "
+        "The new bridge will bring far more traffic into the old town. "
+        "Shops on the square should get a say in how the bridge is built."
+    )
+    quoted = [q for q in template_questions("Bridge", text) if "new bridge will" in q]
+    assert len(quoted) == 1
+
+
+def test_a_section_without_claims_is_asked_about_what_it_keeps_returning_to() -> None:
+    text = (
+        "The harbour wall was begun in the spring. The harbour wall runs from the lighthouse "
+        "to the fish market. Stone for the harbour wall came from the quarry on the hill. "
+        "The quarry closed when the wall was finished."
+    )
+    questions = template_questions("The wall", text)
+    assert questions[0].startswith("This section keeps returning to ‘harbour wall’ and ‘")
+    assert not any(q.startswith(GENERIC_OPENERS) for q in questions)
+
+
+def test_a_story_is_asked_about_its_people_not_its_case() -> None:
+    text = (
+        "Anna opened the shop at seven. “You are late,” she said to the boy at the door. "
+        "Anna counted the coins twice and put them in the drawer. "
+        "“The cart lost a wheel,” the boy answered, looking at the floor."
+    )
+    questions = template_questions("Chapter 3", text)
+    assert any("‘Anna’" in q for q in questions)
+    assert not any("claim" in q or "case convince" in q for q in questions)
+
+
+def test_key_phrases_prefer_what_recurs_in_lower_case_and_skip_verbs() -> None:
+    text = (
+        "Public transport is slow here. Public transport stopped at nine. Nobody stopped "
+        "to ask why public transport stopped so early."
+    )
+    assert key_phrases(text) == ["public transport"]
+
+
+def test_emphasis_is_not_quoted_as_markup() -> None:
+    assert snippet("The board **must not** sit in *secret*, as the _Gazette_ says.") == (
+        "The board must not sit in secret, as the Gazette says."
+    )
+
+
+def test_a_long_claim_is_left_out_rather_than_cut_short() -> None:
+    long_claim = "The council should " + "keep every branch library open, " * 5 + "always."
+    text = f"{long_claim} Councillors must publish what each branch costs to run."
+    for question in template_questions("Branches", text):
+        assert question.endswith("?") and len(question) <= 300
+
+
+@pytest.mark.parametrize("text", evaluation_set(), ids=lambda t: t.name)
+def test_questions_on_the_labelled_texts_quote_only_claims_and_figures(text) -> None:
+    outcomes = []
+    for section in text.sections:
+        for question in template_questions(section.title, section.text):
+            outcomes.append(judge(question, section.labels, snippet))
+    bad = {"bare fact", "set-up or quote", "citation, code or boilerplate", "fragment"}
+    assert not bad & set(outcomes), outcomes
+    assert "generic" not in outcomes
+    good = outcomes.count("arguable") + outcomes.count("evidence")
+    if not text.story:  # a story's questions are about its people (key phrases)
+        assert good / len(outcomes) >= 0.8, outcomes
+
+
+def test_a_specifications_term_links_are_quoted_as_the_reader_sees_them() -> None:
+    assert snippet("The [=user agent=] should warn the [=person=] before {{fetch}} runs.") == (
+        "The user agent should warn the person before fetch runs."
+    )
