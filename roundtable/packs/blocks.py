@@ -50,6 +50,8 @@ class Document:
     left_out: list[LeftOut] = field(default_factory=list)
     unit: str = "line"  # "page": `pages` gives the page of each line of `text`
     pages: list[int] | None = None
+    # A PDF's lines set as headings (larger or bold): line of `text` -> level (1 the largest)
+    headings: dict[int, int] = field(default_factory=dict)
 
     def place(self, line: int) -> int:
         """Where a line of the text is, in the unit a moderator looks things up by."""

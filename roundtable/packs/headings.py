@@ -98,6 +98,29 @@ def _ends_open(line: str) -> bool:
     return not stripped or stripped[-1] not in _TERMINAL
 
 
+SHORT_TITLE_WORDS = 6
+
+
+def _title_after_number(rest: str) -> bool:
+    """A numbered heading's title: open-ended, or short and closed by one full stop as papers
+    set them ("2 Methods.", "III. The Origin."), not a numbered sentence."""
+    if len(rest.split()) > 12:
+        return False
+    if _ends_open(rest):
+        return True
+    body = rest[:-1]
+    return (
+        rest.endswith(".")
+        and len(rest.split()) <= SHORT_TITLE_WORDS
+        and _ends_open(body)
+        and not any(c in body for c in ".!?;:")
+    )
+
+
+def _without_full_stop(line: str) -> str:
+    return line[:-1] if line.endswith(".") and not line.endswith("..") else line
+
+
 def heading_like(line: str, *, chars: int = HEADING_CHARS, words: int = HEADING_WORDS) -> bool:
     return (
         2 <= len(line) <= chars
@@ -187,11 +210,11 @@ def _numbered(line: str, limit: int = 80) -> tuple[str, str] | None:
     if sign:
         return line, "§"
     roman = _ROMAN.match(line)
-    if roman and _ends_open(roman.group(2)) and len(roman.group(2).split()) <= 12:
-        return line, "roman"
+    if roman and _title_after_number(roman.group(2)):
+        return _without_full_stop(line), "roman"
     arabic = _NUMBERED.match(line)
-    if arabic and _ends_open(arabic.group(2)) and len(arabic.group(2).split()) <= 12:
-        return line, f"arabic {arabic.group(1).count('.') + 1}"
+    if arabic and _title_after_number(arabic.group(2)):
+        return _without_full_stop(line), f"arabic {arabic.group(1).count('.') + 1}"
     bare = _BARE_NUMBER.match(line)
     if bare:
         return line.rstrip("."), "roman" if _is_roman(bare.group(1)) else "arabic 1"
@@ -523,7 +546,7 @@ def find_headings(paras: list[Paragraph], *, round_chars: int, min_chars: int) -
         candidates = finder(paras)
         if candidates:
             found = _choose_level(paras, candidates, kind, round_chars, min_chars)
-            if kind == "numbered" and _too_coarse(paras, found, round_chars):
+            if kind == "numbered" and too_coarse(paras, found, round_chars):
                 # "VOLUME ONE" and a "FOREWORD" above twelve legends headed in capitals: the
                 # legends' own headings divide the book, the two numbered ones do not.
                 named = {h.index for h in candidates}
@@ -538,7 +561,7 @@ def find_headings(paras: list[Paragraph], *, round_chars: int, min_chars: int) -
     return Headings("none")
 
 
-def _too_coarse(paras: list[Paragraph], found: Headings, round_chars: int) -> bool:
+def too_coarse(paras: list[Paragraph], found: Headings, round_chars: int) -> bool:
     """Two sections or fewer, one of them longer than three rounds."""
     if len(found.starts) > 2:
         return False

@@ -26,6 +26,7 @@ from roundtable.packs.headings import (
     epigraph_line,
     find_headings,
     numbered_or_named,
+    too_coarse,
     unemphasised,
 )
 from roundtable.packs.headings import heading_like as _heading_like
@@ -51,6 +52,7 @@ MAX_WORD = 1_000  # characters without a space; a round's parts are cut between 
 # A book or part heading whose own text is only a few short lines (a date, a motto) has no
 # section of its own; those lines are listed as left out.
 TITLE_PAGE_CHARS = 200
+SUBTITLE_WORDS = 12
 # Text before a book's first chapter without one paragraph this long is its title page.
 TITLE_PAGE_PROSE = 400
 
@@ -187,6 +189,22 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     doc.meta.author = doc.meta.author or _byline(paras[:3])
     titled = title != _short_title(fallback_title.strip() or "Imported text")
     found = find_headings(paras, round_chars=COMFORTABLE_ROUND, min_chars=SHORTEST_ROUND)
+    guessed = found.kind in ("none", "unmarked") or too_coarse(paras, found, COMFORTABLE_ROUND)
+    if doc.headings and guessed:
+        # A PDF whose headings read as body text (a report's "Background and aims" in bold
+        # 14 pt): the lines set as headings divide it, rather than short lines guessed at.
+        marked = [
+            replace(p, heading_level=doc.headings[p.line])
+            if p.single_line
+            and p.line in doc.headings
+            and not p.heading_level
+            and p.text.casefold() != title.casefold()  # the first page's title is the pack's
+            else p
+            for p in paras
+        ]
+        by_layout = find_headings(marked, round_chars=COMFORTABLE_ROUND, min_chars=SHORTEST_ROUND)
+        if len(by_layout.starts) >= len(found.starts) and by_layout.starts:
+            paras, found = marked, by_layout
     paras = [
         replace(p, heading_level=3) if i in found.sub and p.heading_level is None else p
         for i, p in enumerate(paras)
@@ -237,7 +255,9 @@ def _title(doc: Document, paras: list[Paragraph], fallback: str) -> tuple[str, l
         if first.heading_level == min(levels) and not epub_chapter:
             return _short_title(doc.meta.title or first.text), paras[1:]
     if doc.meta.title:
-        return _short_title(doc.meta.title), paras
+        # The title line itself, at the start of the text (a PDF's first page), is not text.
+        same = " ".join(first.text.split()).casefold() == doc.meta.title.casefold()
+        return _short_title(doc.meta.title), paras[1:] if same and len(paras) > 1 else paras
     if (
         len(paras) > 1
         and first.heading_level is None
@@ -290,6 +310,8 @@ def _front_reason(para: Paragraph) -> str | None:
         return "epigraph"
     if para.single_line and text.isupper() and len(text.split()) <= 6:
         return "title page"  # "LEGEND LAND", "VOLUME ONE" above a book's first heading
+    if para.single_line and _heading_like(text) and len(text.split()) <= SUBTITLE_WORDS:
+        return "subtitle"  # "A survey of forty circles, spring 2026" under a report's title
     return None
 
 

@@ -2,6 +2,9 @@
 paragraphs), without running headers and footers (a line at a page's edge on most pages, or on
 consecutive pages with its page number changing: "Chapter 2: Parsing 7") and page numbers,
 with words hyphenated across a line break joined again and paragraphs continued across pages.
+Each line's font size and weight (readers/pdf_layout.py) mark the lines set as headings, keep a
+heading that opens a page from being taken for a running header, and give the title of a PDF
+whose metadata has none.
 
 Line numbers of what is left out are pages: a moderator finds things in a PDF by page.
 """
@@ -16,9 +19,10 @@ from pypdf import PageObject, PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 
 from roundtable.packs.blocks import Document, LeftOut, Meta, excerpt
+from roundtable.packs.readers import pdf_layout as layout
 from roundtable.packs.readers.plain import error, normalise
 
-MAX_PAGES = 600  # reading takes ~50 ms a page: at most half a minute
+MAX_PAGES = 600  # text and layout take ~40 ms a page: at most half a minute
 _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(page\s+)?(\d{1,4}|[ivxlc]{1,7})(\s+(of|/)\s+\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
@@ -27,20 +31,30 @@ EDGE = 3  # lines at the top and bottom of a page where headers and footers live
 
 
 def read(data: bytes) -> Document:
-    pages, meta = _pages(data)
+    pages, settings, meta = _pages(data)
     if sum(len(page.strip()) for page in pages) < 20:
         raise error(
             "this PDF has no text layer, only images of pages (a scan?): run it through text "
             "recognition (OCR) or import a text version"
         )
-    kept, left = _without_furniture([normalise(page).split("\n") for page in pages])
+    split = [normalise(page).split("\n") for page in pages]
+    body = layout.body_size(split, settings)
+    sizes = layout.heading_sizes(settings, body)
+    levels = [
+        [layout.heading_level(line, found.get(layout.key(line)), body, sizes) for line in lines]
+        for lines, found in zip(split, settings, strict=True)
+    ]
+    if not meta.title and split:
+        meta.title = layout.first_page_title(split[0], settings[0], body)
+    kept, left = _without_furniture(split, levels)
     text_lines: list[str] = []
     page_of_line: list[int] = []
-    for number, lines in enumerate(kept, start=1):
+    headings: dict[int, int] = {}
+    for number, (lines, level_of) in enumerate(kept, start=1):
         while lines and not lines[0]:
-            lines = lines[1:]
+            lines, level_of = lines[1:], level_of[1:]
         while lines and not lines[-1]:
-            lines = lines[:-1]
+            lines, level_of = lines[:-1], level_of[:-1]
         if not lines:
             continue
         # A sentence running on from the page before (no full stop there, a lower-case word
@@ -49,13 +63,17 @@ def read(data: bytes) -> Document:
         if text_lines and not (runs_on and lines[0][:1].islower()):
             text_lines.append("")
             page_of_line.append(number)
+        headings |= {len(text_lines) + 1 + i: lv for i, lv in enumerate(level_of) if lv}
         text_lines += lines
         page_of_line += [number] * len(lines)
     text = _join_hyphenated("\n".join(text_lines))
-    return Document("pdf", text=text, meta=meta, left_out=left, unit="page", pages=page_of_line)
+    return Document(
+        "pdf", text=text, meta=meta, left_out=left, unit="page", pages=page_of_line,
+        headings=headings,
+    )  # fmt: skip
 
 
-def _pages(data: bytes) -> tuple[list[str], Meta]:
+def _pages(data: bytes) -> tuple[list[str], list[dict[str, layout.Setting]], Meta]:
     try:
         reader = PdfReader(BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -67,7 +85,8 @@ def _pages(data: bytes) -> tuple[list[str], Meta]:
             title=meta_title(str(info.title or "")) if info else "",
             author=" ".join(str(info.author or "").split()) if info else "",
         )
-        return [_page_text(page) for page in reader.pages], meta
+        pages = list(reader.pages)
+        return [_page_text(p) for p in pages], [layout.page_settings(p) for p in pages], meta
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise error(
             "this PDF could not be read (damaged, incomplete or not really a PDF): save it "
@@ -106,10 +125,16 @@ def _shape(line: str) -> str:
     return re.sub(r"\d+", "#", line.casefold()).strip()
 
 
-def _without_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[LeftOut]]:
+def _without_furniture(
+    pages: list[list[str]], levels: list[list[int]]
+) -> tuple[list[tuple[list[str], list[int]]], list[LeftOut]]:
     """Lines at a page's top or bottom that repeat on most pages (a running header, a footer
-    with the page number) and page numbers alone are left out."""
+    with the page number) and page numbers alone are left out; each page's kept lines come
+    with their heading levels. A line set as a heading (larger than the body) is a heading,
+    even at the top of a page with its number changing from one to the next ("Section 5."),
+    unless the same line is on most pages."""
     edges: Counter[str] = Counter()
+    exact: Counter[str] = Counter(line.strip() for lines in pages for line in set(lines) if line)
     runs: Counter[str] = Counter()  # the longest run of consecutive pages a shape is on
     current: dict[str, int] = {}
     variants: dict[str, set[str]] = {}
@@ -136,24 +161,32 @@ def _without_furniture(pages: list[list[str]]) -> tuple[list[list[str]], list[Le
         for shape, n in edges.items()
         if len(pages) >= 2 and (n >= max(2, len(pages) / 2) or running_head(shape))
     }
-    kept: list[list[str]] = []
+    kept: list[tuple[list[str], list[int]]] = []
     left: list[LeftOut] = []
     reported: set[str] = set()
     numbers = False
-    for number, lines in enumerate(pages, start=1):
+    for number, (lines, level_of) in enumerate(zip(pages, levels, strict=True), start=1):
         filled = [i for i, line in enumerate(lines) if line]
         edge = set(filled[:EDGE] + filled[-EDGE:])
-        out = []
+        out: list[str] = []
+        out_levels: list[int] = []
         for index, line in enumerate(lines):
             shape = _shape(line)
-            if index in edge and line and (shape in repeated or _PAGE_NUMBER.match(line)):
+            heading = level_of[index] > 0 and exact[line.strip()] < max(2, len(pages) / 2)
+            if (
+                index in edge
+                and line
+                and not heading
+                and (shape in repeated or _PAGE_NUMBER.match(line))
+            ):
                 numbers = numbers or bool(_PAGE_NUMBER.match(line))
                 if shape not in reported and not _PAGE_NUMBER.match(line):
                     left.append(LeftOut("page header or footer", number, excerpt(line), "page"))
                     reported.add(shape)
             else:
                 out.append(line)
-        kept.append(out)
+                out_levels.append(level_of[index])
+        kept.append((out, out_levels))
     if numbers:
         left.append(
             LeftOut("page numbers", 1, "numbers alone at the top or bottom of pages", "page")

@@ -400,3 +400,36 @@ def test_an_indented_quotation_in_a_plain_text_is_a_block_quote_never_asked_abou
         "year.” Do you agree? Why or why not?"
     )
     assert not any("Every child" in q or "Lord of the harvest" in q for q in questions)
+
+
+async def test_a_reports_pdf_by_the_size_of_its_headings_and_its_first_pages_title() -> None:
+    result = await preview(documents.report_pdf(), "export.pdf")
+    assert result.pack.title == "Why reading groups stall"  # set large on page 1, no metadata
+    assert titles(result) == [
+        "What the survey asked",
+        "Who answers and who stays quiet",
+        "The length of a round",
+        "What moderators can change",
+    ]
+    assert left(result) == [
+        ("page header or footer", 1, "Reading Together: a report to members"),
+        ("page numbers", 1, "numbers alone at the top or bottom of pages"),
+        ("subtitle", 1, "A survey of forty circles, spring 2026"),
+    ]
+    assert not any("a report to members" in s.text for s in result.pack.sections)
+
+
+async def test_numbered_sections_that_open_pages_are_headings_not_running_headers() -> None:
+    result = await preview(documents.sections_pdf(), "circles.pdf")
+    assert titles(result) == [f"Section {n}" for n in range(1, 12)]
+    assert left(result) == [("page header or footer", 1, "Circles of readers 1")]
+    assert not any("Circles of readers" in s.text for s in result.pack.sections)
+
+
+def test_numbered_headings_closed_by_a_full_stop_as_papers_set_them() -> None:
+    names = ["Introduction", "Methods", "Data", "Results", "Discussion", "Limits"]
+    names += ["Related work", "Future work", "Ethics", "Conclusion", "Appendix"]
+    body = "\n\n".join(documents.prose(490, 3))
+    text = "\n\n".join(f"{n} {name}.\n\n{body}" for n, name in enumerate(names, start=1))
+    result = import_text(text, fallback_title="paper.txt")
+    assert [s.title for s in result.sections] == [f"{n} {name}" for n, name in enumerate(names, 1)]
