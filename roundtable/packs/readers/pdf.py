@@ -37,7 +37,7 @@ def read(data: bytes) -> Document:
             "this PDF has no text layer, only images of pages (a scan?): run it through text "
             "recognition (OCR) or import a text version"
         )
-    split = [normalise(page).split("\n") for page in pages]
+    split = [normalise(_columns(page)).split("\n") for page in pages]
     body = layout.body_size(split, settings)
     sizes = layout.heading_sizes(settings, body)
     levels = [
@@ -63,9 +63,11 @@ def read(data: bytes) -> Document:
         if text_lines and not (runs_on and lines[0][:1].islower()):
             text_lines.append("")
             page_of_line.append(number)
-        headings |= {len(text_lines) + 1 + i: lv for i, lv in enumerate(level_of) if lv}
-        text_lines += lines
-        page_of_line += [number] * len(lines)
+        for line, level in zip(*_apart(lines, level_of, len(sizes)), strict=True):
+            text_lines.append(line)
+            page_of_line.append(number)
+            if level:
+                headings[len(text_lines)] = level
     text = _join_hyphenated("\n".join(text_lines))
     return Document(
         "pdf", text=text, meta=meta, left_out=left, unit="page", pages=page_of_line,
@@ -98,7 +100,7 @@ _EBOOK_PREFIX = re.compile(r"^the project gutenberg e-?book,?\s*(#\d+)?\s*(:|,|o
 # What a word processor or a typesetter writes when the author set no title.
 _NO_TITLE = re.compile(
     r"^(microsoft (word|powerpoint|excel)\s*-|untitled\b|document\s*\d*$|slide\s*\d*$)"
-    r"|\.(docx?|odt|rtf|tex|pdf|pptx?|indd)$",
+    r"|\.(docx?|odt|rtf|tex|dvi|ps|pdf|pptx?|indd)$",
     re.IGNORECASE,
 )
 
@@ -119,6 +121,78 @@ def _page_text(page: PageObject) -> str:
         return page.extract_text(extraction_mode="layout") or ""
     except (PdfReadError, ValueError, KeyError, ZeroDivisionError):
         return page.extract_text() or ""
+
+
+def _apart(lines: list[str], levels: list[int], larger: int) -> tuple[list[str], list[int]]:
+    """A line set larger than the body (level `larger` or above) is a paragraph of its own: a
+    blank line before and after it (in two columns, and in tightly set papers, nothing else
+    parts it from the text). A bold line at the body's size is not parted: a keyword in a code
+    listing is bold too."""
+    out: list[str] = []
+    out_levels: list[int] = []
+    for index, (line, level) in enumerate(zip(lines, levels, strict=True)):
+        own = 0 < level <= larger
+        # A heading that wraps stays one paragraph: no blank between its lines.
+        if own and out and out[-1] and out_levels[-1] != level:
+            out.append("")
+            out_levels.append(0)
+        out.append(line)
+        out_levels.append(level)
+        following = levels[index + 1] if index + 1 < len(lines) else 0
+        if own and index + 1 < len(lines) and lines[index + 1] and following != level:
+            out.append("")
+            out_levels.append(0)
+    return out, out_levels
+
+
+GUTTER = 3  # blank characters between two columns, at least
+
+
+def _columns(page: str) -> str:
+    """A page set in two columns, one column after the other. pypdf's layout text keeps each
+    line's position, so the two columns of a paper come out side by side, a line of each on one
+    line of text; where most lines are blank at the same place near the middle and many have
+    text on both sides of it, that place is the gutter. Lines across it (a title, a wide
+    figure) stay whole where they are, the columns above them read first."""
+    lines = page.split("\n")
+    filled = [line for line in lines if line.strip()]
+    width = max((len(line) for line in filled), default=0)
+    if len(filled) < 10 or width < 60:
+        return page
+    gutter = _gutter(filled, width)
+    if gutter is None:
+        return page
+    result: list[str] = []
+    left: list[str] = []
+    right: list[str] = []
+    for line in lines:
+        before, after = line[:gutter], line[gutter:]
+        if before.strip() and after.strip() and not _blank(line, gutter):
+            result += [*left, "", *right, line] if left else [line]  # across the page
+            left, right = [], []
+        else:
+            left.append(before.rstrip())
+            right.append(after.strip())
+    return "\n".join([*result, *left, "", *right])
+
+
+def _blank(line: str, x: int) -> bool:
+    return not line[x - GUTTER + 1 : x + 1].strip()
+
+
+def _gutter(lines: list[str], width: int) -> int | None:
+    """The column where at least 85 % of the lines are blank and 40 % have text both sides;
+    of several, the one with the most such lines (then the one nearest the middle)."""
+    best: tuple[int, int, int] | None = None
+    for x in range(int(width * 0.3), int(width * 0.7)):
+        clear = sum(1 for line in lines if _blank(line, x))
+        if clear < 0.85 * len(lines):
+            continue
+        both = sum(1 for line in lines if _blank(line, x) and line[:x].strip() and line[x:].strip())
+        if both >= 0.4 * len(lines):
+            score = (both, -abs(x - width // 2), x)
+            best = score if best is None or score > best else best
+    return best[2] if best else None
 
 
 def _shape(line: str) -> str:

@@ -20,6 +20,7 @@ from pypdf.errors import PdfReadError
 LARGER = 1.15  # set this much larger than the body: a heading
 TITLE = 1.3  # the first page's largest line, this much larger than the body: the title
 HEADING_CHARS = 90
+MIN_TITLE_LETTERS = 5
 _NOT_WORD = re.compile(r"\W+")
 
 
@@ -57,20 +58,28 @@ def page_settings(page: PageObject) -> dict[str, Setting]:
     settings: dict[str, Setting] = {}
     for parts in runs.values():
         parts.sort(key=lambda part: part[0])
-        text = "".join(t for _, t, _, _ in parts).replace("\n", " ")
-        words = [(len(key(t)), s, b) for _, t, s, b in parts if key(t)]
+        words = [(key(t), s, b) for _, t, s, b in parts if key(t)]
         if not words:
             continue
-        chars = sum(n for n, _, _ in words)
-        # The size most of the line is set in: a heading in one column beside body text in
-        # the other is body; a superscript does not make a line larger.
-        by_size: Counter[float] = Counter()
-        for n, size, _ in words:
-            by_size[round(size, 1)] += n
-        size = by_size.most_common(1)[0][0]
-        bold = sum(n for n, _, b in words if b) >= 0.6 * chars  # not one bold word in a line
-        settings[key(text)] = Setting(size, bold)
+        settings[key("".join(k for k, _, _ in words))] = _setting(words)
+        # A line of each of two columns, side by side at the same height: each half is a line
+        # of the text once the columns are read one after the other (readers/pdf.py).
+        for cut in range(1, len(words)):
+            for half in (words[:cut], words[cut:]):
+                settings.setdefault("".join(k for k, _, _ in half), _setting(half))
     return settings
+
+
+def _setting(words: list[tuple[str, float, bool]]) -> Setting:
+    """The size most of a line's characters are set in (a heading in one column beside body
+    text in the other is body; a superscript does not make a line larger), and whether most
+    of it is bold (one bold word does not make a heading)."""
+    by_size: Counter[float] = Counter()
+    for text, size, _ in words:
+        by_size[round(size, 1)] += len(text)
+    chars = sum(len(text) for text, _, _ in words)
+    bold = sum(len(text) for text, _, b in words if b) >= 0.6 * chars
+    return Setting(by_size.most_common(1)[0][0], bold)
 
 
 def body_size(pages: list[list[str]], settings: list[dict[str, Setting]]) -> float:
@@ -120,7 +129,9 @@ def first_page_title(lines: list[str], settings: dict[str, Setting], body: float
             title.append(line)
         elif title:
             break
-    return _FOOTNOTE_MARK.sub("", " ".join(" ".join(title).split()))
+    found = _FOOTNOTE_MARK.sub("", " ".join(" ".join(title).split()))
+    # A logo's letters ("CM") or a page number set large are no title.
+    return found if sum(c.isalpha() for c in found) >= MIN_TITLE_LETTERS else ""
 
 
 _FOOTNOTE_MARK = re.compile(r"\s*[*∗†‡§¹²³]+$")

@@ -197,7 +197,10 @@ def test_a_pdfs_metadata_title_as_a_reader_would_write_it() -> None:
     assert meta_title("Reading Groups Quarterly: why groups argue") == (
         "Reading Groups Quarterly: why groups argue"
     )
-    for placeholder in ("Microsoft Word - draft3.docx", "Untitled", "report-final.pdf"):
+    for placeholder in (
+        "Microsoft Word - draft3.docx", "Untitled", "report-final.pdf", "ublcs-93-1.dvi",
+        "paper.ps",
+    ):  # fmt: skip
         assert meta_title(placeholder) == ""
 
 
@@ -433,3 +436,14 @@ def test_numbered_headings_closed_by_a_full_stop_as_papers_set_them() -> None:
     text = "\n\n".join(f"{n} {name}.\n\n{body}" for n, name in enumerate(names, start=1))
     result = import_text(text, fallback_title="paper.txt")
     assert [s.title for s in result.sections] == [f"{n} {name}" for n, name in enumerate(names, 1)]
+
+
+async def test_a_two_column_paper_is_read_one_column_after_the_other() -> None:
+    result = await preview(documents.two_column_pdf(), "paper.pdf")
+    assert result.pack.title == "Two Columns of Readers"
+    assert titles(result) == ["1 Introduction", "2 Methods", "3 Results", "4 Discussion"]
+    # Each section's text is its own prose, sentence after sentence as written (pypdf's layout
+    # text had put a line of the right column beside each line of the left).
+    for n, section in enumerate(result.pack.sections, start=1):
+        expected = " ".join(documents.prose(500 + n, 3))
+        assert " ".join(section.text.split()) == expected, section.title
