@@ -40,13 +40,14 @@ _FIGURE = re.compile(
     # A count of things: "62 words", "22 branches" (not "tier 1 target", "Rust 2018 may").
     r"|(?<!tier )(?<!version )(?<!edition )(?<!chapter )(?<!section )(?<!page )(?<!step )"
     r"(?<!level )(?<!phase )(?<!part )(?<!rule )(?<!item )(?<!no\. )(?<!vol\. )"
-    r"\b\d[\d,.]*\s+(?-i:[a-z]{2,}s)\b"
+    r"\b\d[\d,.]*\s+(?-i:[a-z]{2,}s)\b(?!\s+(ago|later|earlier|before|after|old)\b)"
     # Sums and shares in words: "four thousand pounds", "half of the", "two-thirds of".
     r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty"
     r"|seventy|eighty|ninety|a|one|several) (hundred|thousand|million) \w+"
     r"|\b(\w+ )?(hundred|thousand) (pounds|dollars|shillings|guineas|francs|crowns|marks)\b"
-    r"|\b(half|a third|a quarter|a tenth|two[- ]thirds|three[- ]quarters) of (the|all|its|our"
-    r"|their)\b)",
+    # Not "half of the world": a share is a third, a quarter… of something counted.
+    r"|\b(a third|a quarter|a tenth|a fifth|two[- ]thirds|three[- ]quarters) of (the|all|its"
+    r"|our|their)\b)",
     re.IGNORECASE,
 )
 _COMPARISON = re.compile(
@@ -302,6 +303,12 @@ _PRESENT = re.compile(
     r"|\b(I|we|you|they) (have|do|think|know|believe|find|see|want|hope|fear|say)\b",
     re.IGNORECASE,
 )
+# A verdict even about the past ("made the mistake of…"), unlike "an important link".
+_JUDGEMENT = re.compile(
+    r"\b(mistakes?|mistaken|wrong|wrongly|failure|failed|foolish|reckless|misguided|absurd"
+    r"|unfair|unjust|shameful|disastrous|blunder|folly|deserved?|harmful)\b",
+    re.IGNORECASE,
+)
 # Idioms that only look like judgements: "saw a good deal of him".
 _IDIOMS = re.compile(r"\ba good (deal|many|while|few)\b|\bbest[- ]known\b", re.IGNORECASE)
 _QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]|(?:^|(?<=[\s(—-]))['‘][^'‘’]*?['’](?=[\s).,;:!?—-]|$)")
@@ -344,8 +351,10 @@ def classify(sentence: str, *, quoted: bool = False, following: str = "") -> str
     own = _OPINION.search(sentence)
     if _DIALOGUE.search(sentence):
         return "narrative"
-    if _NARRATION.search(sentence) and not (_NORMATIVE.search(sentence) or own):
-        return "narrative"
+    if _NARRATION.search(sentence) and not (
+        _NORMATIVE.search(sentence) or own or _JUDGEMENT.search(sentence)
+    ):
+        return "narrative"  # "She walked to the harbour", not "They made the mistake of …"
     if not quotable(sentence):
         return "fragment"
     if quoted:
@@ -361,7 +370,7 @@ def classify(sentence: str, *, quoted: bool = False, following: str = "") -> str
         return "figure"  # "…lent 26 times; after that the library must pay again": a fact
     if not marks:
         return "plain"
-    weak = set(marks) <= {"evaluative", "comparison"}
+    weak = set(marks) <= {"evaluative", "comparison"} and not _JUDGEMENT.search(sentence)
     if weak and not own and _reports_the_past(sentence):
         return "narrative"  # "Haydn's approbation was an important link…": what happened
     return "arguable"

@@ -47,6 +47,12 @@ from tests.fixtures.question_texts import evaluation_set, judge
             "The parish spent six hundred pounds upon the new roof and nothing upon the school.",
             "figure",
         ),
+        # Not figures: a time ago, half of the world.
+        ("The gap that the minister spoke of 40 years ago has now been closed.", "plain"),
+        (
+            "They made the mistake of thinking that walling off half of the world would work.",
+            "arguable",
+        ),
         # Positions set up to be answered, and other people's claims.
         ("Some say that a longer school day would solve the problem of homework.", "set-up"),
         ("It is often argued that rents fall when more offices are built in the centre.", "set-up"),
