@@ -8,11 +8,13 @@ A sentence is read as one of:
 - **set-up**: a position the author reports in order to attack it ("Some say…", "It is objected
   that…", "FIRSTLY – That…", a claim followed by "That fear is wrong"), or someone else's claim
   ("Critics argue…", "The minister said…");
-- **quote**: someone else's words, in quotation marks;
-- **narrative**: what happened in a story (dialogue, "He walked…");
+- **quote**: someone else's words: in quotation marks, verse, an indented block quote;
+- **narrative**: what happened (dialogue, "He walked…", a report only in the past tense that
+  holds no verdict);
 - **citation**, **code**, **boilerplate** (status and licence lines, navigation, sharing);
-- **plain**: a statement with nothing to debate; **fragment**: not a whole sentence of prose that
-  fits a question (a list item, a heading, half a quotation, longer than a question allows).
+- **plain**: a statement with nothing to debate, or a signpost ("We will now turn to…");
+- **fragment**: not a whole sentence of prose that fits a question (a list item, a heading,
+  half a quotation, longer than a question allows).
 
 Only whole sentences of prose are read; centrality is the sentence's cosine similarity to its
 section (tf-idf over the section's own sentences), so the claims asked about first are the ones
@@ -41,7 +43,7 @@ _FIGURE = re.compile(
     r"|(?<!tier )(?<!version )(?<!edition )(?<!chapter )(?<!section )(?<!page )(?<!step )"
     r"(?<!level )(?<!phase )(?<!part )(?<!rule )(?<!item )(?<!no\. )(?<!vol\. )"
     r"\b\d[\d,.]*\s+(?-i:[a-z]{2,}s)\b(?!\s+(ago|later|earlier|before|after|old)\b)"
-    # Sums and shares in words: "four thousand pounds", "half of the", "two-thirds of".
+    # Sums and shares in words: "four thousand pounds", "two-thirds of the".
     r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty"
     r"|seventy|eighty|ninety|a|one|several) (hundred|thousand|million) \w+"
     r"|\b(\w+ )?(hundred|thousand) (pounds|dollars|shillings|guineas|francs|crowns|marks)\b"

@@ -183,4 +183,9 @@ async def test_closing_rounds_leaves_no_lock_behind(world: World) -> None:
         assert reply.messages[0].embeds or reply.messages[0].content
     closed = await world.db.fetch_all("SELECT id FROM rounds WHERE status = 'closed'")
     assert len(closed) == 3
-    assert cog.closer.in_progress == set()  # type: ignore[attr-defined]
+    # The timer may still be finishing a close it began for the last round (a no-op on a
+    # closed round, holding the lock a moment): every lock goes once no close is under way.
+    await sb.eventually(
+        lambda: cog.closer.in_progress == set(),  # type: ignore[attr-defined]
+        what="no close lock left",
+    )
