@@ -94,6 +94,7 @@ async def test_bad_files_get_one_clear_message_and_nothing_is_stored(world: Worl
         (("scan.pdf", documents.pdf(scanned=True)), "this PDF has no text layer"),
         (("broken.pdf", b"%PDF-1.7\x00\x00\x01"), "this PDF could not be read"),
         (("locked.pdf", documents.locked_pdf()), "this PDF is protected by a password"),
+        (("dvips.pdf", documents.undecodable_pdf()), "this PDF's text cannot be read: its fonts"),
         (("broken.epub", documents.broken_epub()), "this EPUB could not be read (damaged"),
         (
             ("cut.epub", documents.epub()[:3000]),

@@ -199,7 +199,7 @@ def test_a_pdfs_metadata_title_as_a_reader_would_write_it() -> None:
     )
     for placeholder in (
         "Microsoft Word - draft3.docx", "Untitled", "report-final.pdf", "ublcs-93-1.dvi",
-        "paper.ps",
+        "paper.ps", "arXiv:quant-ph/9508027v2  25 Jan 1996", "arXiv:2612.00001v1 [cs.CL] 6 Dec 2026",
     ):  # fmt: skip
         assert meta_title(placeholder) == ""
 
@@ -436,6 +436,47 @@ def test_numbered_headings_closed_by_a_full_stop_as_papers_set_them() -> None:
     text = "\n\n".join(f"{n} {name}.\n\n{body}" for n, name in enumerate(names, start=1))
     result = import_text(text, fallback_title="paper.txt")
     assert [s.title for s in result.sections] == [f"{n} {name}" for n, name in enumerate(names, 1)]
+
+
+async def test_words_placed_by_position_in_a_heading_are_not_glued() -> None:
+    result = await preview(documents.typeset_pdf(), "paper.pdf")
+    assert result.pack.title == "Reading by Position"  # not the stamp up the margin
+    assert titles(result) == [
+        "1 The memory layout",
+        "2 Where readers stop",
+        "3 A round of four weeks",
+    ]
+
+
+async def test_letters_pushed_apart_by_justification_stay_one_word() -> None:
+    # The headings' letters are as far apart as the typesetter's words above; the body, spaced
+    # the same way on every line, shows that these gaps are inside words.
+    result = await preview(documents.typeset_pdf(letter_spaced=True, titled=False), "paper.pdf")
+    assert result.pack.title == "Paper"  # the file name: the first heading is no title
+    assert titles(result) == [
+        "1 The memory layout",
+        "2 Where readers stop",
+        "3 A round of four weeks",
+    ]
+    assert result.pack.sections[0].text.startswith("The captain wrote down why the lamps")
+
+
+def test_a_first_pages_largest_line_is_no_title_when_headings_are_set_as_large() -> None:
+    from roundtable.packs.readers.pdf_layout import Setting, first_page_title, key
+
+    lines = ["Notes on reading", "", "Body text of the first section runs on here."]
+    sizes = {key(lines[0]): Setting(14.0, True), key(lines[2]): Setting(10.0, False)}
+    assert first_page_title(lines, sizes, 10.0) == "Notes on reading"
+    assert first_page_title(lines, sizes, 10.0, later=18.0) == ""  # larger headings later
+    assert first_page_title(lines, sizes, 10.0, later=14.0) == ""  # the sections' size
+    numbered = ["1 Notes on reading", *lines[1:]]
+    sizes[key(numbered[0])] = Setting(14.0, True)
+    assert first_page_title(numbered, sizes, 10.0) == ""  # a section's number: a heading
+    for name in ("1. Notes on reading", "IV. Notes on reading", "2.1 Notes on reading"):
+        sizes[key(name)] = Setting(14.0, True)
+        assert first_page_title([name, *lines[1:]], sizes, 10.0) == ""
+    sizes[key("I Know Why We Read")] = Setting(14.0, True)
+    assert first_page_title(["I Know Why We Read", *lines[1:]], sizes, 10.0) == "I Know Why We Read"
 
 
 async def test_a_two_column_paper_is_read_one_column_after_the_other() -> None:
