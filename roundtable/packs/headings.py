@@ -297,7 +297,12 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
         # A letter's dateline and salutation may stand between its heading and its text.
         body = _body_from(paras, i + 1)
         # "CHAPTER IV" then a short title line: one heading "Chapter IV: Title".
-        if _title_line(nxt) and ":" not in title and not _heading_at(paras, i + 1):
+        if (
+            _title_line(nxt)
+            and ":" not in title
+            and not _heading_at(paras, i + 1)
+            and not (_titled(title) and _sentence(nxt.text))
+        ):
             after = paras[_body_from(paras, i + 2)] if i + 2 < len(paras) else None
             deeper = found.get(i + 2)
             if after is not None and (
@@ -408,6 +413,34 @@ def _title_line(para: Paragraph) -> bool:
     if para.wrapped:
         return heading_like(title, chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
     return heading_like(title)
+
+
+_LABELS = frozenset(
+    "chapter book part section letter lecture canto act scene volume article no".split()
+)
+
+
+def _titled(title: str) -> bool:
+    """A numbered heading with a title of its own ("1 Introduction"), not a number alone
+    ("Chapter IV", "IX", "Book One")."""
+    words = [w.strip(".):[]").casefold() for w in NOTE_MARK.sub("", title).split()]
+    return any(
+        w and not (w in _LABELS or w.isdigit() or _STRICT_ROMAN.fullmatch(w) or w in _WORD_VALUES)
+        for w in words
+    )
+
+
+_STRICT_ROMAN = re.compile(r"m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
+
+
+def _sentence(line: str) -> bool:
+    """A line that says something ("The paper is organized as follows."), not a title: a
+    closing full stop or colon after a verb in lower case."""
+    text = unemphasised(line).strip()
+    return text.endswith((".", ":")) and bool(_VERB.search(text))
+
+
+_VERB = re.compile(r"\b(is|are|was|were|has|have|had|will|can|may|must|shall|should|does|do)\b")
 
 
 def _heading_at(paras: list[Paragraph], index: int) -> bool:

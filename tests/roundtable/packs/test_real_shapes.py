@@ -479,6 +479,20 @@ def test_a_first_pages_largest_line_is_no_title_when_headings_are_set_as_large()
     assert first_page_title(["I Know Why We Read", *lines[1:]], sizes, 10.0) == "I Know Why We Read"
 
 
+def test_a_sentence_under_a_numbered_heading_is_text_not_its_title() -> None:
+    body = "\n\n".join(documents.prose(491, 3))
+    text = (
+        f"1 Introduction\n\nThe paper is organized as follows.\n\n{body}\n\n"
+        f"2 Uses of the cache\n\n{body}\n\n3 Results\n\nThe Arrival\n\n{body}"
+    )
+    result = import_text(text, fallback_title="paper.txt")
+    # A title line that is no sentence is still read as the heading's title ("The Arrival").
+    assert [s.title for s in result.sections] == [
+        "1 Introduction", "2 Uses of the cache", "3 Results: The Arrival"
+    ]  # fmt: skip
+    assert result.sections[0].text.startswith("The paper is organized as follows.")
+
+
 async def test_a_two_column_paper_is_read_one_column_after_the_other() -> None:
     result = await preview(documents.two_column_pdf(), "paper.pdf")
     assert result.pack.title == "Two Columns of Readers"
