@@ -55,6 +55,16 @@ def read(data: bytes) -> Document:
         later = max((s.size for found in settings[1:] for s in found.values()), default=0.0)
         meta.title = layout.first_page_title(split[0], settings[0], body, later)
     kept, left = _without_furniture(split, levels)
+    authors = _author_block(*kept[0], meta.title) if kept and meta.title else None
+    if authors:
+        first, end, names = authors
+        lines, level_of = kept[0]
+        block = [line.strip() for line in lines[first:end] if line.strip()]
+        left.append(LeftOut("authors", 1, excerpt(" / ".join(block)), "page"))
+        kept[0] = (lines[:first] + lines[end:], level_of[:first] + level_of[end:])
+        # A metadata author the first page does not name is the PDF tool's user ("Bryan").
+        if not any(word in names for word in meta.author.split()):
+            meta.author = names
     text_lines: list[str] = []
     page_of_line: list[int] = []
     headings: dict[int, int] = {}
@@ -152,6 +162,93 @@ def _wordlike_share(pages: list[str], sample: int = 5000) -> float:
 RESPACED_BODY = 0.02  # at most this share of body lines spaced otherwise by the plain text
 
 
+AUTHOR_LINES = 12  # an author block on a paper's first page is at most this many lines
+_BLOCK_END = re.compile(
+    r"^\s*((\d{1,2}|[IVX]{1,4})\.?\s+[A-Z]|(abstract|summary|keywords|introduction|contents)\b)",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[(<]?\S+@\S+[)>]?")
+_NAME_SPLIT = re.compile(r"\s{3,}|,\s*|\s+and\s+|\s*&\s*|;\s*")
+_NAME_TOKEN = re.compile(r"(?:[A-Z][^\s,;()]*|van|von|de|der|da|di|du|le|la)$")
+_HONORIFIC = re.compile(r"^(by|prof\.?|professor|dr\.?)\s+", re.IGNORECASE)
+_NOT_A_NAME = re.compile(
+    r"\b(universit\w*|college|institut\w*|laborator\w*|lab|department|dept|school|cent(er|re)"
+    r"|research|inc|ltd|llc|gmbh|corporation|corp|company|foundation|technical|report"
+    r"|science|sciences|engineering|computer|computing|faculty|group|press|journal"
+    r"|conference|symposium|proceedings|society|usa|uk|street|road|avenue|ave)\b",
+    re.IGNORECASE,
+)
+
+
+def _author_block(lines: list[str], levels: list[int], title: str) -> tuple[int, int, str] | None:
+    """On a paper's first page, the lines between its title and its text (the authors, their
+    addresses and e-mails, a date, a report number): (first line, end, the authors' names).
+    None when the title is not at the top of the page, or the lines below it name nobody."""
+    end = _title_end(lines, title)
+    if end is None:
+        return None
+    block: list[int] = []
+    for index in range(end, len(lines)):
+        line = lines[index].strip()
+        if not line:
+            continue
+        # Authors and addresses are often set larger than the body, all in one size: a line
+        # set in another size than the block's first is a heading.
+        other_size = levels[index] and block and levels[index] != levels[block[0]]
+        if other_size or _BLOCK_END.match(line) or _prose(line):
+            break
+        block.append(index)
+        if len(block) > AUTHOR_LINES:
+            return None
+    names: list[str] = []
+    for index in block:
+        rest = _EMAIL.sub(" ", lines[index]).strip()
+        if layout.key(rest) == layout.key(title) or not rest:
+            continue  # the title again, or an e-mail address alone
+        found = [name for name in map(_name, _NAME_SPLIT.split(rest)) if name]
+        if not found:
+            break  # the names come first; an address's "Palo Alto" is no author
+        names += [name for name in found if name not in names]
+    if not block or not names:
+        return None
+    return block[0], block[-1] + 1, ", ".join(names[:8])
+
+
+def _title_end(lines: list[str], title: str) -> int | None:
+    """The index after the title's last line, when the title is set among the first lines."""
+    wanted = layout.key(title)
+    filled = [i for i, line in enumerate(lines) if line.strip()][:12]
+    for start in range(len(filled)):
+        joined = ""
+        for index in filled[start:]:
+            joined += layout.key(lines[index])
+            if joined.startswith(wanted) and len(joined) <= len(wanted) + 3:
+                return index + 1  # a footnote mark or two after the title ("Design1")
+            if not wanted.startswith(joined):
+                break
+    return None
+
+
+def _prose(line: str) -> bool:
+    """A line of running text: long, or six words or more, most in lower case."""
+    words = line.split()
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(line) > 110 or (len(words) >= 6 and lower * 2 >= len(words))
+
+
+def _name(part: str) -> str:
+    """A person's name as a paper prints it ("Peter W. Shor†", "J.H. Saltzer"), or ""."""
+    part = _HONORIFIC.sub("", re.sub(r"[*∗†‡§¹²³⁴\d]+(?=\s|$)", "", part.strip(" :"))).strip()
+    tokens = part.split()
+    if not 2 <= len(tokens) <= 5 or _NOT_A_NAME.search(part):
+        return ""
+    if not all(_NAME_TOKEN.match(t) for t in tokens) or not tokens[-1][:1].isupper():
+        return ""
+    if len(tokens) > 3 and part.isupper():
+        return ""  # a heading in capitals
+    return part
+
+
 def _respaced(
     pages: list[list[str]], levels: list[list[int]], settings: list[dict[str, layout.Setting]]
 ) -> list[list[str]]:
@@ -222,12 +319,24 @@ def _columns(page: str) -> str:
     for line in lines:
         before, after = line[:gutter], line[gutter:]
         if before.strip() and after.strip() and not _blank(line, gutter):
-            result += [*left, "", *right, line] if left else [line]  # across the page
+            result += [*_in_turn(left, right), line] if left else [line]
             left, right = [], []
         else:
             left.append(before.rstrip())
             right.append(after.strip())
-    return "\n".join([*result, *left, "", *right])
+    return "\n".join([*result, *_in_turn(left, right)])
+
+
+def _in_turn(left: list[str], right: list[str]) -> list[str]:
+    """The left column, then the right: a blank line between (a new paragraph), none when a
+    sentence runs on from the foot of the one to the head of the other."""
+    while left and not left[-1].strip():
+        left = left[:-1]
+    while right and not right[0].strip():
+        right = right[1:]
+    last = left[-1].rstrip("\"'”’)") if left else ""
+    runs_on = last and last[-1:] not in ".!?:" and right and right[0].strip()[:1].islower()
+    return [*left, *([] if runs_on else [""]), *right]
 
 
 def _blank(line: str, x: int) -> bool:

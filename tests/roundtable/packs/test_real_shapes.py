@@ -496,6 +496,10 @@ def test_a_sentence_under_a_numbered_heading_is_text_not_its_title() -> None:
 async def test_a_two_column_paper_is_read_one_column_after_the_other() -> None:
     result = await preview(documents.two_column_pdf(), "paper.pdf")
     assert result.pack.title == "Two Columns of Readers"
+    assert result.pack.author == "Ada Example, Ben Sample"  # the first page's names
+    assert left(result) == [
+        ("authors", 1, "Ada Example, Ben Sample / Reading Together Institute / ada@example.org")
+    ]
     assert titles(result) == ["1 Introduction", "2 Methods", "3 Results", "4 Discussion"]
     # Each section's text is its own prose, sentence after sentence as written (pypdf's layout
     # text had put a line of the right column beside each line of the left).
