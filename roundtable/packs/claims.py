@@ -67,7 +67,8 @@ _COMPARISON = re.compile(
 )
 _NORMATIVE = re.compile(
     # Not "must have been", "should have restored": a guess about the past, not an ought.
-    r"\b(must(?! have)|should(?! have)|ought|need to|needs to|cannot afford|can no longer afford"
+    r"\b(must(?! have)|should(?! have)|ought|(?<!that )(?<!which )(?<!who )(need to|needs to)"
+    r"|cannot afford|can no longer afford"
     r"|it is (long |high |about )?(past )?time"
     r"|will have to|(does not|do not|doesn't|don't|need not|needn't) have to)\b"
     r"|^Let (us|the|them|every|each|no|our)\b",
@@ -89,12 +90,17 @@ _CAUSAL = re.compile(
 # Not "thus": in narration it mostly means "in this way" ("thus giving us our modern staff").
 _INFERENCE = re.compile(r"\b(therefore|hence|it follows that|which is why)\b", re.IGNORECASE)
 _EVALUATIVE = re.compile(
-    r"\b(good|bad|better|worse|best|worst|wrong|right|fair|fairer|unfair|important|dangerous"
+    r"\b(good|bad|better|worse|best|worst|wrong|fair|fairer|unfair|important|dangerous"
     r"|mistake|mistakes|mistaken|confuses|ignores|overlooks|failure|failed|success|successful"
     r"|absurd|foolish|wise|wiser|unwise|reckless|misguided|deserve[sd]?|harm(ful|s)?"
     r"|benefit(s|ed)?|gain|waste|wasteful|worth|worthless|worthwhile|threat|crisis|serious"
-    r"|harder|easier|simpler|clearer|clearly|obviously|surely|arguably|in fact|the real|merely"
-    r"|no more than|proves too much)\b"
+    r"|harder|easier|simpler|clearer|in fact|the real|no more than|proves too much)\b"
+    # "right", "merely" and "clearly" as verdicts ("is right", "is merely a habit", "Clearly,
+    # …"), not "his upper right pocket", "merely tablets", "a tone clearly uttered".
+    r"|\b(is|are|was|were|be|been) (quite |entirely |not |absolutely )?(right|merely|clearly"
+    r"|obviously|surely|arguably)\b|\bright to\b|\b(not|but) merely\b"
+    r"|\bthe right (thing|way|choice|course|one|answer|name|word|term|to)\b"
+    r"|^(Clearly|Obviously|Surely|Arguably)\b"
     r"|\bthe (\w+est|most \w+|least \w+) (way|means|thing|choice|option|reason|course)\b"
     r"|\bthe (main|chief|principal|root|real|only) (cause|source|reason|problem|obstacle)\b",
     re.IGNORECASE,
@@ -156,7 +162,9 @@ _SIGNPOST = re.compile(
     r"|\bas (we|I) (hope|shall|will|have) (to )?(show|see|seen|shown)\b"
     r"|\bas (will|shall|has|was) (be |been )?(seen|mentioned|shown|noted|explained|said)\b"
     r"|\b(something|a word|a few words) (should|must) be said\b"
-    r"|\blet us (assume|suppose|consider|take|look|turn|now|return|begin|see)\b",
+    r"|\blet us (assume|suppose|consider|take|look|turn|now|return|begin|see)\b"
+    r"|\b(I|we) (merely |only |simply )?meant (to|that)\b|\bby this (I|we) (do not |don't )?mean\b"
+    r"|\bshould be (mentioned|noted|said|added|observed)\b",
     re.IGNORECASE,
 )
 # Code outside `inline code` spans (a sentence of prose may name `go` or `open()` in one).
@@ -312,13 +320,33 @@ _JUDGEMENT = re.compile(
     re.IGNORECASE,
 )
 # Idioms that only look like judgements: "saw a good deal of him".
-_IDIOMS = re.compile(r"\ba good (deal|many|while|few)\b|\bbest[- ]known\b", re.IGNORECASE)
+_IDIOMS = re.compile(
+    r"\ba good (deal|many|while|few)\b|\bbest[- ]known\b|\bgood[- ]?by(e)?\b"
+    r"|\bgood (morning|evening|night|day)\b",
+    re.IGNORECASE,
+)
 _QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]|(?:^|(?<=[\s(—-]))['‘][^'‘’]*?['’](?=[\s).,;:!?—-]|$)")
 
 
+# What someone said or wanted, reported: "he demanded of his pupils that they should…".
+_REPORTED_CLAUSE = re.compile(
+    r"\b(demanded|insisted|required|urged|asked|wished|wanted|said|declared|thought|believed"
+    r"|argued|felt|held|maintained|claimed)(\s+(of|from|to|upon|on)(\s+\w+){1,3}?)?,?\s+that\b[^.;]*"
+)
+# A hedge set off by commas in a story ("whither, I think, he had carried…"): no opinion.
+_HEDGE = re.compile(r",\s*(I|we) (think|believe|suppose|fancy|imagine|suspect),")
+# Telling what the narrator did: "I saw one of the windows", "we repeatedly assured…".
+_FIRST_PERSON_PAST = re.compile(
+    r"\b(I|we)\s+(\w+ly\s+)?(was|were|had|did|saw|went|came|drove|rode|walked|found|felt|knew"
+    r"|heard|met|left|sat|stood|took|made|got|told|asked|said|[a-z]{2,}ed)\b"
+)
+
+
 def arguable_marks(sentence: str) -> tuple[str, ...]:
-    """What makes a sentence arguable, read in the author's words only (not in a quotation)."""
+    """What makes a sentence arguable, read in the author's words only (not in a quotation,
+    not in what someone was reported to have said or wanted)."""
     sentence = _IDIOMS.sub("…", _QUOTATION.sub("…", sentence))
+    sentence = _REPORTED_CLAUSE.sub("…", sentence)
     found = {
         "normative": _NORMATIVE.search(sentence),
         "prediction": _PREDICTION.search(sentence),
@@ -350,7 +378,7 @@ def classify(sentence: str, *, quoted: bool = False, following: str = "") -> str
         return "boilerplate"
     if _CITATION.search(sentence):
         return "citation"
-    own = _OPINION.search(sentence)
+    own = _OPINION.search(_HEDGE.sub(",", sentence))
     if _DIALOGUE.search(sentence):
         return "narrative"
     if _NARRATION.search(sentence) and not (
@@ -372,14 +400,30 @@ def classify(sentence: str, *, quoted: bool = False, following: str = "") -> str
         return "figure"  # "…lent 26 times; after that the library must pay again": a fact
     if not marks:
         return "plain"
+    if marks == ("prediction",) and _INLINE_CODE.search(sentence):
+        return "plain"  # a proposal's design: "the `//` operator will return the floor"
+    if _narrated(sentence, marks):
+        return "narrative"  # "Looking past it, I saw one of the windows; it was therefore…"
     weak = set(marks) <= {"evaluative", "comparison"} and not _JUDGEMENT.search(sentence)
     if weak and not own and _reports_the_past(sentence):
         return "narrative"  # "Haydn's approbation was an important link…": what happened
     return "arguable"
 
 
+def _narrated(sentence: str, marks: tuple[str, ...]) -> bool:
+    """The narrator telling what happened, in the past, with no ought, forecast, verdict or
+    opinion of the present: a story's sentence whatever "because" or "therefore" it holds."""
+    unhedged = _HEDGE.sub(",", _QUOTATION.sub("…", sentence))
+    return (
+        bool(_FIRST_PERSON_PAST.search(unhedged))
+        and not _PRESENT.search(unhedged)
+        and not {"normative", "prediction"} & set(marks)
+        and not _JUDGEMENT.search(unhedged)
+    )
+
+
 def _reports_the_past(sentence: str) -> bool:
-    unquoted = _QUOTATION.sub("…", sentence)
+    unquoted = _HEDGE.sub(",", _QUOTATION.sub("…", sentence))
     return bool(_PAST.search(unquoted)) and not _PRESENT.search(unquoted)
 
 

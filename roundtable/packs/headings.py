@@ -298,7 +298,7 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
         body = _body_from(paras, i + 1)
         # "CHAPTER IV" then a short title line: one heading "Chapter IV: Title".
         if (
-            _title_line(nxt)
+            (_title_line(nxt) or (not _titled(title) and _question_title(nxt)))
             and ":" not in title
             and not _heading_at(paras, i + 1)
             and not (_titled(title) and _sentence(nxt.text))
@@ -323,11 +323,31 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
 
 
 def _body_from(paras: list[Paragraph], index: int) -> int:
-    """The first paragraph from `index` on that is not a dateline, a salutation or a margin
-    note (the last paragraph at the latest)."""
-    while index + 1 < len(paras) and between_heading_and_body(paras[index]):
-        index += 1
+    """The first paragraph from `index` on that is not a dateline, a salutation, a margin
+    note or an epigraph (the last paragraph at the latest)."""
+    while index + 1 < len(paras):
+        if between_heading_and_body(paras[index]):
+            index += 1
+        elif index + 2 < len(paras) and _epigraph_at(paras, index):
+            index += 2
+        else:
+            break
     return index
+
+
+def _epigraph_at(paras: list[Paragraph], index: int) -> bool:
+    """A short quotation and, on its own, its attribution ("--SIDNEY LANIER."): a chapter's
+    epigraph, between its title and its text."""
+    quote, source = paras[index], paras[index + 1].text.strip()
+    return (
+        len(quote.text) <= EPIGRAPH_CHARS
+        and paras[index + 1].single_line
+        and len(source) <= 60
+        and (source[:1] in "—–―" or source.startswith("--"))
+    )
+
+
+EPIGRAPH_CHARS = 400
 
 
 _WORD_VALUES = {
@@ -441,6 +461,17 @@ def _sentence(line: str) -> bool:
 
 
 _VERB = re.compile(r"\b(is|are|was|were|has|have|had|will|can|may|must|shall|should|does|do)\b")
+
+
+def _question_title(para: Paragraph) -> bool:
+    """A chapter's title that asks ("ARE WE STANDARDIZED?", "What Is a Reading Circle?")."""
+    text = unemphasised(para.text).strip()
+    return (
+        para.single_line
+        and text.endswith(("?", "!"))
+        and heading_like(text.rstrip("?!").strip())
+        and _case(text) in ("caps", "title")
+    )
 
 
 def _heading_at(paras: list[Paragraph], index: int) -> bool:

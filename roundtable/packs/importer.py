@@ -185,6 +185,7 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
                 "file or an encoded picture?)",
                 doc.place(para.line),
             )
+    _from_details(paras, doc.meta)
     title, paras = _title(doc, paras, fallback_title)
     doc.meta.author = doc.meta.author or _byline(paras[:3])
     titled = title != _short_title(fallback_title.strip() or "Imported text")
@@ -297,10 +298,42 @@ def _byline(paras: list[Paragraph]) -> str:
 _DETAIL = re.compile(r"^\s*([-*•]\s+)?[A-Z][\w ./-]{0,30}:\s+\S")
 
 
+def _details(para: Paragraph) -> dict[str, str]:
+    """A document's details ("PEP: 238", "Title: …", "Author: A, <a@x>,"), key by key (lower
+    case), when every line of the paragraph is one or continues the one before (a line after
+    a comma, or set in); {} otherwise."""
+    found: dict[str, str] = {}
+    last = ""
+    for line in para.text.split("\n"):
+        match = _DETAIL.match(line)
+        if match:
+            name, _, value = line.partition(":")
+            last = name.strip(" -*•").casefold()
+            found[last] = value.strip()
+        elif last and (line[:1].isspace() or found[last].endswith(",")):
+            found[last] += " " + line.strip()
+        else:
+            return {}
+    return found
+
+
+def _from_details(paras: list[Paragraph], meta: Meta) -> None:
+    """A title and authors named in the details at a document's head (a PEP's or an RFC's
+    header) when nothing else gave them; e-mail addresses dropped."""
+    for para in paras[:2]:
+        details = _details(para)
+        if len(details) < 2:
+            continue
+        meta.title = meta.title or details.get("title", "")
+        author = details.get("author") or details.get("authors") or ""
+        author = re.sub(r"\s*<[^>]*>", "", author).strip(" ,")
+        meta.author = meta.author or re.sub(r"\s*,\s*", ", ", author)
+
+
 def _front_reason(para: Paragraph) -> str | None:
     text = para.text.strip()
     lines = text.split("\n")
-    if all(_DETAIL.match(line) for line in lines) and (len(lines) >= 2 or len(text) <= 80):
+    if _details(para) and (len(lines) >= 2 or len(text) <= 80):
         return "document details"  # a proposal's or a paper's header, not its text
     if BYLINE.match(text):
         return "byline"

@@ -84,6 +84,46 @@ from tests.fixtures.question_texts import evaluation_set, judge
         ("It will be remembered that the council met twice in the spring of that year.", "plain"),
         ("It must, however, be noted that the later letters are far longer.", "plain"),
         ("The mayor, as will be seen in a later chapter, changed his mind.", "plain"),
+        # A narrator telling what happened, whatever "therefore" or "because" it holds.
+        (
+            "Looking round the door, I saw the piano; the hall was therefore smaller than it looked.",
+            "narrative",
+        ),
+        (
+            "As we drove home that night, we solemnly agreed that we had seen no ghost at all.",
+            "narrative",
+        ),
+        (  # "I think" set off by commas is a hedge in the story, not an opinion
+            "Presently, as we crossed the hall, the cook came up from the cellar, whither, I "
+            "think, she had taken the jam.",
+            "narrative",
+        ),
+        # Words that only look like verdicts; the narrator's asides; a design in the future tense.
+        (
+            "I found the tickets in my upper right pocket after the train had left the city.",
+            "plain",
+        ),
+        (
+            "Beside the door are portraits of the founders, or merely cards with their names.",
+            "plain",
+        ),
+        (
+            "At last we hear a single note clearly sung, and recognisable as the opening tune.",
+            "plain",
+        ),
+        ("I merely meant to show that a grocer talks about apples unlike a jeweller.", "plain"),
+        ("The `//` operator will return the floor of the quotient for any two integers.", "plain"),
+        ("The proposals that need to be read before the meeting are listed on the board.", "plain"),
+        # What someone wanted, reported, is not the author's ought.
+        (
+            "He carried this into his classes, for he demanded of his pupils that they should "
+            "think for themselves.",
+            "plain",
+        ),
+        # The same words as verdicts are claims.
+        ("The committee is right to publish the accounts before the vote.", "arguable"),
+        ("Their so-called reform is merely the old tax under a new name.", "arguable"),
+        ("Clearly, a library that closes at five serves nobody who works.", "arguable"),
         ("THE ANNUAL REPORT OF THE SOCIETY FOR THE YEAR ENDING IN MARCH.", "fragment"),
         ("and the ships that should have sailed with them never left the port.", "fragment"),
     ],

@@ -98,6 +98,35 @@ async def test_datelines_salutations_and_epigraphs_are_never_titles() -> None:
     ]
 
 
+async def test_a_proposals_header_gives_its_title_and_authors() -> None:
+    body = "\n\n".join(documents.prose(550, 3))
+    text = (
+        "PEP: 9001\nTitle: Reading Rounds Close on Time\n"
+        "Author: Ada Example <ada@example.org>,\n        Ben Sample <ben@example.org>\n"
+        "Status: Draft\nCreated: 06-Dec-2026\n\n\n"
+        f"Abstract\n========\n\n{body}\n\n\nMotivation\n==========\n\n{body}\n"
+    )
+    result = await preview(text, "pep-9001.rst")
+    assert result.pack.title == "Reading Rounds Close on Time"  # not "Pep 9001"
+    assert result.pack.author == "Ada Example, Ben Sample"
+    assert titles(result) == ["Abstract", "Motivation"]  # no "Introduction" of the header
+    assert left(result)[0][:2] == ("document details", 1)
+
+
+async def test_a_chapter_title_above_an_epigraph_or_asking_a_question() -> None:
+    result = await preview(documents.travels_with_epigraphs(), "travels.txt")
+    assert titles(result) == [
+        "Chapter I: On Journeys Through the States",
+        "Chapter II: Where the Climates Meet",
+        "Chapter III: Are We Standardized?",
+        "Chapter IV: A Rare Old Town",
+    ]
+    # The epigraph stays at the head of its chapter's text.
+    second = result.pack.sections[1].text
+    assert second.startswith("> Here, where the roads and rivers meet,"), second[:120]
+    assert "--A. POET." in second[:200]
+
+
 async def test_markdown_like_headings_in_a_statement_copied_from_the_web() -> None:
     result = await preview(documents.joint_statement(), "statement.txt")
     assert result.pack.title == "Joint Statement on Open Reading Rooms"

@@ -19,6 +19,19 @@ def test_abbreviations_and_initials_do_not_end_a_sentence() -> None:
     ]
 
 
+def test_a_common_word_before_a_full_stop_ends_a_sentence() -> None:
+    # Punkt took "so." for an abbreviation and ran the two sentences together.
+    text = "Once I did not know the town, but that is no longer so. And I think I know it now."
+    assert split_sentences(text) == [
+        "Once I did not know the town, but that is no longer so.",
+        "And I think I know it now.",
+    ]
+    # An abbreviation of the same shape is left to Punkt ("cf. Smith" goes on).
+    assert split_sentences("On the sonata cf. Smith and Jones, who disagree.") == [
+        "On the sonata cf. Smith and Jones, who disagree."
+    ]
+
+
 def test_closing_quotes_and_brackets_stay_with_their_sentence() -> None:
     text = "He said, “We lost the race.” Then he left (for good.) It was 1978… Deng visited."
     assert split_sentences(text) == [
