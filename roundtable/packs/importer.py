@@ -220,6 +220,7 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
         title = _short_title(paras[0].text.split("\n")[0])  # the title page's first line
     if not sections:
         raise error("no usable text was found (only headings, boilerplate or a few words)")
+    sections = _without_scraps(sections, left_out)
     sections = [replace(s, text=_canonical(s.text)) for s in _unique_titles(sections)]
     sections, split = split_long(sections)
     sections, joined = join_short(sections)
@@ -429,6 +430,58 @@ def _title_page(intro: list[Paragraph]) -> bool:
         return False
     lines = [line.strip("_*[] ") for p in intro for line in p.text.split("\n")]
     return sum(1 for line in lines if _TITLE_PAGE_LINE.match(line)) >= 2
+
+
+def _without_scraps(sections: list[FoundSection], left_out: list[LeftOut]) -> list[FoundSection]:
+    """Scraps before the first real section or after the last are no rounds of their own: a
+    one-line abstract or an "Unresolved questions" of two lines joins its neighbour (under
+    its own heading), while one with no sentence of prose (a picture's caption before the
+    title page, an author's block, a contents entry taken for a heading, "Copyright") is
+    listed as left out. A short section between real ones (a letter of two lines, a song's
+    verse in a book about songs) stays as it is."""
+    real = [i for i, s in enumerate(sections) if len(s.text) >= SHORTEST_ROUND]
+    if not real:
+        return sections
+    first, last = real[0], real[-1]
+    kept: list[FoundSection] = []
+    waiting: list[FoundSection] = []  # scraps before the first kept section, to join it
+    for index, section in enumerate(sections):
+        scrap = not first <= index <= last and len(section.text.strip()) < TITLE_PAGE_CHARS
+        if not scrap:
+            for early in waiting:
+                section = replace(section, text=f"{_under_heading(early)}\n\n{section.text}")
+            kept.append(section)
+            waiting = []
+        elif _prose_sentence(section.text) and not _LICENCE_HEADING.match(section.title):
+            if index < first:
+                waiting.append(section)
+            else:
+                kept[-1] = replace(kept[-1], text=f"{kept[-1].text}\n\n{_under_heading(section)}")
+        else:
+            text = f"{section.title}: {section.text}" if section.text.strip() else section.title
+            left_out.append(LeftOut("too short for a round", section.line, excerpt(text)))
+    return kept
+
+
+def _under_heading(section: FoundSection) -> str:
+    return f"### {section.title}\n\n{section.text.strip()}"
+
+
+_LICENCE_HEADING = re.compile(r"^(copyright|licen[cs]e|legal|acknowledg(e)?ments?)\b", re.I)
+
+
+def _prose_sentence(text: str) -> bool:
+    """A sentence of six words or more, most of them in lower case, closed by . ? or !."""
+    for sentence in re.split(r"(?<=[.?!])\s+", " ".join(text.split())):
+        words = sentence.split()
+        lower = sum(1 for w in words if w[:1].islower())
+        if (
+            len(words) >= 6
+            and lower * 2 > len(words)
+            and sentence.rstrip("*_)\"'”’").endswith((".", "?", "!"))
+        ):
+            return True
+    return False
 
 
 def _canonical(text: str) -> str:

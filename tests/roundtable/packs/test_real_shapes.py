@@ -113,6 +113,34 @@ async def test_a_proposals_header_gives_its_title_and_authors() -> None:
     assert left(result)[0][:2] == ("document details", 1)
 
 
+async def test_scraps_before_the_first_section_and_after_the_last_are_no_rounds() -> None:
+    body = "\n\n".join(documents.prose(560, 4))
+    text = (
+        "## The Line to Reading Land\n\nTHE HURLERS Page 8\nPERRAN SANDS Page 12\n\n"
+        "## Abstract\n\nWe propose that every round closes on the hour it was given.\n\n"
+        f"## Background\n\n{body}\n\n## Proposal\n\n{body}\n\n"
+        "## Unresolved questions\n\nShould a moderator be able to extend a round once it "
+        "has started?\n\n## Copyright\n\nThis document has been placed in the public domain.\n"
+    )
+    result = await preview(text, "proposal.md")
+    assert titles(result) == ["Background", "Proposal"]
+    background, proposal = (s.text for s in result.pack.sections)
+    # A line of prose joins its neighbour under its own heading; a caption or a licence line
+    # is listed as left out, never dropped silently.
+    assert background.startswith("### Abstract\n\nWe propose that every round closes")
+    assert proposal.endswith(
+        "### Unresolved questions\n\nShould a moderator be able to extend a round once it has "
+        "started?"
+    )
+    assert [(reason, text) for reason, _, text in left(result)] == [
+        (
+            "too short for a round",
+            "The Line to Reading Land: THE HURLERS Page 8 PERRAN SANDS Page 12",
+        ),
+        ("too short for a round", "Copyright: This document has been placed in the public domain."),
+    ]
+
+
 async def test_a_chapter_title_above_an_epigraph_or_asking_a_question() -> None:
     result = await preview(documents.travels_with_epigraphs(), "travels.txt")
     assert titles(result) == [
