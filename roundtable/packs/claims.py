@@ -337,7 +337,7 @@ _REPORTED_CLAUSE = re.compile(
 _HEDGE = re.compile(r",\s*(I|we) (think|believe|suppose|fancy|imagine|suspect),")
 # Telling what the narrator did: "I saw one of the windows", "we repeatedly assured…".
 _FIRST_PERSON_PAST = re.compile(
-    r"\b(I|we)\s+(\w+ly\s+)?(was|were|had|did|saw|went|came|drove|rode|walked|found|felt|knew"
+    r"\b(I|[Ww]e)\s+(\w+ly\s+)?(was|were|had|did|saw|went|came|drove|rode|walked|found|felt|knew"
     r"|heard|met|left|sat|stood|took|made|got|told|asked|said|[a-z]{2,}ed)\b"
 )
 

@@ -17,6 +17,7 @@ async def check_bytes(data: bytes, filename: str) -> ImportPreview:
 def as_json(preview: ImportPreview) -> dict[str, Any]:
     return {
         "title": preview.pack.title,
+        "author": preview.pack.author,
         "read_as": preview.found_by,
         "sections": [
             {"title": s.title, "chars": s.chars, "parts": s.parts, "questions": list(s.questions)}
@@ -40,7 +41,7 @@ def as_json(preview: ImportPreview) -> dict[str, Any]:
 def as_text(preview: ImportPreview) -> str:
     pack = preview.pack
     lines = [
-        f"{pack.title}",
+        f"{pack.title}" + (f", by {pack.author}" if pack.author else ""),
         f"{len(pack.sections)} section(s), read as {preview.found_by}; "
         f"{preview.generated_questions} question(s) written from templates.",
         "",

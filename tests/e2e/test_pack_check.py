@@ -27,7 +27,7 @@ def test_an_op_ed_as_json(tmp_path: Path) -> None:
     result = pack_check(str(OP_ED), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"title", "read_as", "sections", "left_out", "split", "joined"}
+    assert set(data) == {"title", "author", "read_as", "sections", "left_out", "split", "joined"}
     assert data["read_as"] == "a plain text, by short heading lines between paragraphs"
     assert data["split"] == []
     assert [s["title"] for s in data["sections"]] == OP_ED_SECTIONS
@@ -111,6 +111,16 @@ def test_every_kind_of_file_as_json(tmp_path: Path) -> None:
         assert found["read_as"].startswith(kind)
         assert len(found["sections"]) >= 3
         assert {item["unit"] for item in found["left_out"]} == {unit}
+    # A paper's authors, read from its first page, are the pack's author.
+    paper = tmp_path / "paper.pdf"
+    paper.write_bytes(documents.two_column_pdf())
+    found = json.loads(pack_check(str(paper), "--json", cwd=tmp_path).stdout)
+    assert (found["title"], found["author"]) == (
+        "Two Columns of Readers",
+        "Ada Example, Ben Sample",
+    )
+    text = pack_check(str(paper), cwd=tmp_path).stdout
+    assert text.startswith("Two Columns of Readers, by Ada Example, Ben Sample\n")
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(documents.pdf(scanned=True))
     result = pack_check(str(scan), "--json", cwd=tmp_path)

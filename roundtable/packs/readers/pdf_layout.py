@@ -42,8 +42,6 @@ def page_settings(page: PageObject) -> dict[str, Setting]:
     runs: dict[float, list[tuple[float, str, float, bool]]] = {}
 
     def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
-        # Text set sideways (an arXiv stamp up the margin, a table's rotated labels) is no
-        # heading and no title.
         if not text.strip():
             return
         scale = math.sqrt(abs(tm[0] * tm[3] - tm[1] * tm[2])) or 1.0

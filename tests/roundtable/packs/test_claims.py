@@ -90,6 +90,10 @@ from tests.fixtures.question_texts import evaluation_set, judge
             "narrative",
         ),
         (
+            "We repeatedly assured each other on the way home that the bridge was therefore safe.",
+            "narrative",
+        ),
+        (
             "As we drove home that night, we solemnly agreed that we had seen no ghost at all.",
             "narrative",
         ),
