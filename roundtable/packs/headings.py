@@ -305,9 +305,18 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
         ):
             after = paras[_body_from(paras, i + 2)] if i + 2 < len(paras) else None
             deeper = found.get(i + 2)
-            if after is not None and (
-                (body_like(after) and deeper is None)
-                or (deeper is not None and deeper.style not in (None, style))
+            # Not when the next chapter's number follows, or the last one's came just before
+            # with its title: a table of contents' entry.
+            listed = (i >= 2 and _next_number(paras[i - 2], para, style)) or (
+                after is not None and _next_number(para, after, style)
+            )
+            if (
+                after is not None
+                and not listed
+                and (
+                    (body_like(after) and deeper is None)
+                    or (deeper is not None and deeper.style not in (None, style))
+                )
             ):
                 label = f"{title}: {unemphasised(nxt.text).rstrip('.').strip()}"
                 found[i] = Heading(i, label, style, absorbs_next=True)
@@ -320,6 +329,19 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
         elif _first_subsection(para.text, nxt):
             found[i] = Heading(i, title, style)  # "4 Function reference" above "4.1 Parsing"
     return _in_sequence([found[i] for i in sorted(found)], paras)
+
+
+def _next_number(para: Paragraph, nxt: Paragraph, style: str) -> bool:
+    """`nxt` is the heading numbered next after `para`, in the same style ("CHAPTER III." then
+    "CHAPTER IV.")."""
+    first, numbered, number = _numbered_para(para), _numbered_para(nxt), _ordinal(para.text)
+    return (
+        first is not None
+        and numbered is not None
+        and first[1] == numbered[1] == style
+        and number is not None
+        and _ordinal(nxt.text) == number + 1
+    )
 
 
 def _body_from(paras: list[Paragraph], index: int) -> int:
@@ -430,7 +452,9 @@ def _title_line(para: Paragraph) -> bool:
     if not para.single_line or SALUTATION.match(para.text):
         return False
     title = unemphasised(para.text).rstrip(".").strip().strip('"“”')  # '"I WILL TAKE CARE"'
-    if para.wrapped:
+    # A long title set on one line in capitals or title case, as a wrapped one may be ("OF THE
+    # LIMITS TO THE AUTHORITY OF SOCIETY OVER THE INDIVIDUAL.").
+    if para.wrapped or _case(title) in ("caps", "title"):
         return heading_like(title, chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
     return heading_like(title)
 

@@ -123,18 +123,20 @@ def _join(paras: list[Paragraph]) -> str:
 def _split_evenly(paras: list[Paragraph]) -> list[FoundSection]:
     total = sum(len(p.text) for p in paras)
     parts = max(1, round(total / TARGET_PART_CHARS))
-    target = total / parts
     sections: list[FoundSection] = []
     current: list[Paragraph] = []
-    size = 0
+    size = done = 0
     for para in paras:
         current.append(para)
         size += len(para.text)
-        if size >= target * (len(sections) + 1) - len(para.text) / 2 and len(sections) < parts - 1:
+        # What is left shared among the parts left: a long paragraph that overran one part
+        # makes the next ones longer, not a part of one line ("We think not.").
+        left = parts - len(sections)
+        if left > 1 and size >= (total - done) / left - len(para.text) / 2:
             sections.append(
                 FoundSection(f"Part {len(sections) + 1}", _join(current), current[0].line)
             )
-            current = []
+            current, done, size = [], done + size, 0
     if current:
         sections.append(FoundSection(f"Part {len(sections) + 1}", _join(current), current[0].line))
     if len(sections) == 1:

@@ -151,13 +151,19 @@ def _contents(paras: list[Paragraph]) -> set[int]:
             if entry.single_line and len(entry.text) > 80:
                 break
             key = _key(lines[0])
-            if key and any(e.startswith(key) or key.startswith(e) for e in entries if e):
+            if key and any(_same_entry(key, e) for e in entries if e):
                 break
             entries += [_key(line) for line in lines]
             index += 1
         if index > start + 1:
             out.update(range(start, index))
     return out
+
+
+def _same_entry(key: str, entry: str) -> bool:
+    """One is the other, or its first words ("chapter i" and "chapter i introductory"; not
+    "chapter i" and "chapter ii")."""
+    return key == entry or key.startswith(entry + " ") or entry.startswith(key + " ")
 
 
 def _index(paras: list[Paragraph]) -> set[int]:

@@ -86,6 +86,33 @@ async def test_chapters_win_over_the_numbered_parts_of_an_editors_introduction()
     assert (result.pack.title, result.pack.author) == ("The Harbour", "A. Example")
 
 
+async def test_a_table_of_contents_with_titles_and_pages_is_left_out_not_a_chapter() -> None:
+    text = documents.essay_with_contents()
+    result = await preview(text, "reading-aloud.txt")
+    assert titles(result) == [
+        "Introduction",
+        "Chapter I: Introductory",
+        "Chapter II: Of the Freedom of the Press",
+        "Chapter III: Of the Limits to the Power of the Town Over the Reader",
+        # Eleven words in capitals on one line below its number: still its title.
+        "Chapter IV: Of the Limits to the Authority of the Council Over the Members of the Club",
+    ]
+    contents = text.split("\n").index("CONTENTS.") + 1
+    assert ("table of contents", contents, "CONTENTS. (and 7 more paragraphs)") in left(result)
+    assert not any("PAGE" in s.text or "103" in s.text for s in result.pack.sections)
+
+
+def test_a_text_without_headings_has_no_part_of_one_line() -> None:
+    # A long paragraph overran its part: the parts after it share what is left, so the short
+    # line after it is not a part of its own.
+    paragraphs = [*documents.prose(580, 4), " ".join(documents.prose(581, 12)), "We think not.",
+                  *documents.prose(582, 6)]  # fmt: skip
+    result = import_text("\n\n".join(paragraphs), fallback_title="essay")
+    sizes = [len(s.text) for s in result.sections]
+    assert len(sizes) == 3 and min(sizes) > 500, sizes
+    assert not any(s.text == "We think not." for s in result.sections)
+
+
 async def test_datelines_salutations_and_epigraphs_are_never_titles() -> None:
     result = await preview(documents.letters_with_datelines(), "letters.txt")
     assert result.pack.title == "Letters from the North"
