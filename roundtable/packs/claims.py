@@ -42,7 +42,9 @@ _FIGURE = re.compile(
     # A count of things: "62 words", "22 branches" (not "tier 1 target", "Rust 2018 may").
     r"|(?<!tier )(?<!version )(?<!edition )(?<!chapter )(?<!section )(?<!page )(?<!step )"
     r"(?<!level )(?<!phase )(?<!part )(?<!rule )(?<!item )(?<!no\. )(?<!vol\. )"
-    r"\b\d[\d,.]*\s+(?-i:[a-z]{2,}s)\b(?!\s+(ago|later|earlier|before|after|old)\b)"
+    # Not a stretch of time: "we are 15 years down the road".
+    r"\b\d[\d,.]*\s+(?!(years|months|weeks|days|hours|minutes|decades|centuries)\b)"
+    r"(?-i:[a-z]{2,}s)\b(?!\s+(ago|later|earlier|before|after|old)\b)"
     # Sums and shares in words: "four thousand pounds", "two-thirds of the".
     r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty"
     r"|seventy|eighty|ninety|a|one|several) (hundred|thousand|million) \w+"
@@ -131,7 +133,15 @@ _SET_UP = re.compile(
     r"|\bthe (usual|common|conventional|standard|popular|received|familiar) (view|wisdom"
     r"|argument|objection|answer|story|belief|complaint)\b"
     r"|\b(one|you|someone|a critic|a reader) (may|might|could|will) (object|say|argue|reply)\b"
+    r"|\((\w+ ){1,3}(may|might|would|will) (say|object|argue|reply)\)"
     r"|\b(the|this) argument goes\b|\baccording to (critics|opponents|some|many)\b",
+)
+# A sentence announcing the objection the rest of its paragraph states: "The objection likely
+# to be made to this argument would take some such form as the following."
+_ANNOUNCED = re.compile(
+    r"\b(objection|objector|opponent|critic|adversar|other side)\w*\b.{0,80}\b(the following"
+    r"|as follows|some such form|in these words)\b",
+    re.IGNORECASE,
 )
 # Someone else's claim, reported: "The mayor argues that…", "Smith told the Senate…".
 _REPORTED = re.compile(
@@ -140,6 +150,7 @@ _REPORTED = re.compile(
     r"\s(says?|said|argues?|argued"
     r"|claims?|claimed|insists?|insisted|contends?|contended|warns?|warned|believes?|believed"
     r"|told|tells?|maintains?|maintained|asserts?|asserted|declared|wrote|writes?|recommended"
+    r"|think that|fear that"
     r"|demanded|proposed|urged|taught|held that|thinks|thought that|felt that|points? out"
     r"|pointed out"
     r"|repl(y|ies|ied)|counter(s|ed)?|answer(s|ed)?)\b"
@@ -164,7 +175,12 @@ _SIGNPOST = re.compile(
     r"|\b(something|a word|a few words) (should|must) be said\b"
     r"|\blet us (assume|suppose|consider|take|look|turn|now|return|begin|see)\b"
     r"|\b(I|we) (merely |only |simply )?meant (to|that)\b|\bby this (I|we) (do not |don't )?mean\b"
-    r"|\bshould be (mentioned|noted|said|added|observed)\b",
+    r"|\bshould be (mentioned|noted|said|added|observed)\b"
+    # What the author will not go into: "it would be out of place to examine here whether…".
+    r"|\b(examine|discuss|consider|enter into|enter upon|inquire into|dwell on|go into) (here"
+    r"|in this place|at present)\b"
+    # Courtesies: "we look forward to…", "We thank…".
+    r"|\b(I|we) (look forward to|thank|are grateful|would like to thank)\b",
     re.IGNORECASE,
 )
 # Code outside `inline code` spans (a sentence of prose may name `go` or `open()` in one).
@@ -245,15 +261,21 @@ def sentences(text: str) -> list[tuple[str, bool, int]]:
         if block_quote:
             paragraph = re.sub(r"^> ?", "", paragraph, flags=re.MULTILINE)
         verse = block_quote or _verse(paragraph)
+        straight = False  # inside a quotation opened with a straight quote mark
         for sentence in split_sentences(paragraph.replace("\n", " ")):
             sentence = sentence.strip()
             if not sentence:
                 continue
             opens = sentence.count("“")
             quoted = (
-                verse or depth > 0 or sentence.startswith(("“", '"')) or _mostly_quoted(sentence)
+                verse
+                or depth > 0
+                or straight
+                or sentence.startswith(("“", '"'))
+                or _mostly_quoted(sentence)
             )
             depth = max(0, depth + opens - sentence.count("”"))
+            straight ^= sentence.count('"') % 2 == 1
             found.append((sentence, quoted, number))
     return found
 
@@ -285,6 +307,7 @@ def quotable(sentence: str) -> bool:
         and bool(_SENTENCE_END.search(sentence))
         and not _NOT_PROSE.search(sentence)
         and sentence.count("“") == sentence.count("”")
+        and sentence.count('"') % 2 == 0
         and len(_OPENING_SINGLE.findall(sentence)) == len(_CLOSING_SINGLE.findall(sentence))
         and sentence.count("(") == sentence.count(")")
         and not _shouting(sentence)
@@ -331,8 +354,16 @@ _QUOTATION = re.compile(r"[“\"][^”\"]*[”\"]|(?:^|(?<=[\s(—-]))['‘][^'�
 # What someone said or wanted, reported: "he demanded of his pupils that they should…".
 _REPORTED_CLAUSE = re.compile(
     r"\b(demanded|insisted|required|urged|asked|wished|wanted|said|declared|thought|believed"
-    r"|argued|felt|held|maintained|claimed)(\s+(of|from|to|upon|on)(\s+\w+){1,3}?)?,?\s+that\b[^.;]*"
+    r"|argued|felt|held|maintained|claimed|learnt|learned|taught)(\s+(of|from|to|upon|on)"
+    r"(\s+\w+){1,3}?)?,?\s+that\b[^.;]*"
+    # "What was now wanted was, that the rulers should…": a want of the past, reported.
+    r"|\b(wanted|desired|demanded|needed|required)\s+(was|were),?\s+that\b[^.]*"
+    # "The hope was that … we should be able to…", "The aim, therefore, of patriots, was to…".
+    r"|\b(hope|aim|idea|plan|intention|expectation|goal|object)\b[^.;]{0,40}?\b(was|were"
+    r"|had been),?\s+(that|to)\b[^.]*"
 )
+_ASIDE = re.compile(r"\([^()]*\)")
+_THAT_SHOULD = re.compile(r"\bthat\b[^.;]*?\bshould\b(?! have)[^.;]*")
 # A hedge set off by commas in a story ("whither, I think, he had carried…"): no opinion.
 _HEDGE = re.compile(r",\s*(I|we) (think|believe|suppose|fancy|imagine|suspect),")
 # Telling what the narrator did: "I saw one of the windows", "we repeatedly assured…".
@@ -347,6 +378,13 @@ def arguable_marks(sentence: str) -> tuple[str, ...]:
     not in what someone was reported to have said or wanted)."""
     sentence = _IDIOMS.sub("…", _QUOTATION.sub("…", sentence))
     sentence = _REPORTED_CLAUSE.sub("…", sentence)
+    # An aside in brackets ("(perhaps that will change at some point)") is not the claim.
+    sentence = _ASIDE.sub("…", sentence)
+    # In a report of the past, "that their governors should be…" is what was thought or
+    # required then, not the author's ought.
+    unbound = _THAT_SHOULD.sub("…", sentence)
+    if unbound != sentence and _reports_the_past(unbound):
+        sentence = unbound
     found = {
         "normative": _NORMATIVE.search(sentence),
         "prediction": _PREDICTION.search(sentence),
@@ -431,9 +469,14 @@ def read(text: str) -> list[Sentence]:
     """Every sentence of a text with its kind and its centrality to the text."""
     found = sentences(text)
     kinds = []
+    announced = -1  # the paragraph whose rest states an objection announced in it
     for i, (sentence, quoted, paragraph) in enumerate(found):
         following = found[i + 1][0] if i + 1 < len(found) else ""
         kind = classify(sentence, quoted=quoted, following=following)
+        if paragraph == announced and kind in ("arguable", "figure", "plain"):
+            kind = "set-up"
+        if _ANNOUNCED.search(sentence):
+            announced = paragraph
         marks = arguable_marks(sentence) if kind == "arguable" else ()
         kinds.append((sentence, kind, marks, paragraph))
     central = centrality([s for s, *_ in kinds])

@@ -124,6 +124,51 @@ from tests.fixtures.question_texts import evaluation_set, judge
             "think for themselves.",
             "plain",
         ),
+        # What someone learnt, wanted or hoped, reported; an ought bound in a report of the past.
+        (
+            "It is true that the young clerk had learnt that every debt ought to be paid at once.",
+            "plain",
+        ),
+        (
+            "What was then wanted was, that the council should answer to the town; that its "
+            "purse should be the town's purse.",
+            "plain",
+        ),
+        (
+            "The hope was that by borrowing a known design we should at last make some progress.",
+            "plain",
+        ),
+        (
+            "A day came when the guilds ceased to think it natural that their masters should "
+            "rule them.",
+            "plain",
+        ),
+        # Others' opinion, reported; an aside in brackets; a stretch of time is no figure.
+        (
+            "They think that, if they should strike, the cure would be worse than the disease.",
+            "set-up",
+        ),
+        (
+            "The elders do not agree on the way forward (perhaps that will change in time).",
+            "plain",
+        ),
+        (
+            "But we are 15 years down the road, and the old ledger is still the best way to keep "
+            "accounts.",
+            "arguable",
+        ),
+        # Signposts: what the author will not go into here; a courtesy.
+        (
+            "It would, therefore, be out of place to examine here whether the old charter was "
+            "ever lawful.",
+            "plain",
+        ),
+        ("Until then, we look forward to making the library better for every reader.", "plain"),
+        # A quotation left open runs on into the next sentence: not a whole sentence to quote.
+        (
+            'Then, after a pause, I added as an afterthought: "I suppose the ferry will be late.',
+            "fragment",
+        ),
         # The same words as verdicts are claims.
         ("The committee is right to publish the accounts before the vote.", "arguable"),
         ("Their so-called reform is merely the old tax under a new name.", "arguable"),
@@ -158,6 +203,26 @@ def test_a_claim_followed_by_its_rebuttal_is_a_set_up() -> None:
     assert classify(claim) == "arguable"
     assert classify(claim, following="That hope has proved wrong in every city.") == "set-up"
     assert classify(claim, following="The ring road carries 80,000 cars a day.") == "arguable"
+
+
+def test_an_objection_announced_and_a_quotation_left_open_are_not_the_authors() -> None:
+    # The rest of a paragraph that announces an objection states it; the author answers it in
+    # the next one.
+    text = (
+        "The objection likely to be made to this argument would take some such form as the "
+        "following. Judgement is given to councils that they may use it. If councils were never "
+        "to act on their plans, because those plans may be wrong, every bridge would fall.\n\n"
+        "I answer that it is assuming very much more than that, and that councils should say so."
+    )
+    kinds = [s.kind for s in read(text)]
+    assert kinds == ["plain", "set-up", "set-up", "arguable"]
+    # Straight quotation marks opened in one sentence and closed in a later one.
+    text = (
+        'But, some one may say, "Let them be taught the reasons for the rule. It does not follow '
+        "that rules must be merely obeyed because they are never questioned. Nobody needs to "
+        'hear the other side." The town should hear every side before it votes.'
+    )
+    assert [s.kind for s in read(text)] == ["fragment", "quote", "fragment", "arguable"]
 
 
 def test_words_inside_a_quotation_do_not_make_the_author_argue() -> None:
