@@ -420,15 +420,24 @@ def _opening(intro: list[Paragraph], found: Headings) -> FoundSection:
 
 _TITLE_PAGE_LINE = re.compile(
     r"^(by\b|vol(ume)?\b|(first |second |\w+ )?(edition|impression)\b|printed\b|published\b"
-    r"|all rights reserved|copyright|\(?c\)|©|(1[5-9]|20)\d\d\.?$)",
+    r"|all rights reserved|copyright|\(?c\)|©|(1[5-9]|20)\d\d\.?$"
+    r"|with an? (introduction|preface|foreword|memoir)\b|translated\b|edited\b"
+    r"|.*\b(publishing|publishers|co\., ltd)\b)",
+    re.IGNORECASE,
+)
+# A book's dedication, on the title page's side of the first chapter: "To the beloved memory
+# of…", "…I dedicate this volume."
+_DEDICATION = re.compile(
+    r"^[_*]?(to (the|my|her|his|our)\b|dedicated\b|inscribed\b)|\bI (dedicate|inscribe)\b",
     re.IGNORECASE,
 )
 
 
 def _title_page(intro: list[Paragraph]) -> bool:
-    """A book's title page, printing history and motto: no long paragraph, and at least two
-    lines such as "BY ...", "1908", "Tenth impression", "All rights reserved"."""
-    if any(len(p.text) >= TITLE_PAGE_PROSE for p in intro):
+    """A book's title page, printing history, motto and dedication: no long paragraph but the
+    dedication, and at least two lines such as "BY ...", "1908", "Tenth impression", "All
+    rights reserved", "The Walter Scott Publishing Co., Ltd."."""
+    if any(len(p.text) >= TITLE_PAGE_PROSE and not _DEDICATION.search(p.text) for p in intro):
         return False
     lines = [line.strip("_*[] ") for p in intro for line in p.text.split("\n")]
     return sum(1 for line in lines if _TITLE_PAGE_LINE.match(line)) >= 2

@@ -141,29 +141,62 @@ def _contents(paras: list[Paragraph]) -> set[int]:
     for start, para in enumerate(paras):
         if not (para.single_line and _CONTENTS.match(para.text)):
             continue
-        entries: list[str] = []
+        # Entries seen so far: those before the first part, and those of the part listed now
+        # (a book in parts may number its chapters from I again in each).
+        front: list[str] = []
+        entries = front
+        count = 0
         index = start + 1
-        while index < len(paras) and len(entries) < MAX_CONTENTS_ENTRIES:
+        while index < len(paras) and count < MAX_CONTENTS_ENTRIES:
             entry = paras[index]
             lines = entry.text.split("\n")
-            if entry.heading_level is not None or max(len(line) for line in lines) > 90:
+            if entry.heading_level is not None:
                 break
-            if entry.single_line and len(entry.text) > 80:
+            topics = _topics(entry.text)  # a chapter's topics: long lines, never a heading
+            long_lines = max(len(line) for line in lines) > 90 or (
+                entry.single_line and len(entry.text) > 80
+            )
+            if long_lines and not topics:
                 break
             key = _key(lines[0])
-            if key and any(_same_entry(key, e) for e in entries if e):
+            if key and not topics and any(_same_entry(key, e) for e in {*front, *entries} if e):
                 break
-            entries += [_key(line) for line in lines]
+            if _PART_ENTRY.match(key):
+                entries = []
+            if not topics:
+                entries += [_key(line) for line in lines]
+            count += len(lines)
             index += 1
         if index > start + 1:
             out.update(range(start, index))
     return out
 
 
+def _topics(text: str) -> bool:
+    """A chapter's topics listed under its entry: "Organic Apparatus of the Voice--The Voice in
+    Relation to Compass--Practical Conclusions" (three or more, capitalised, no sentence)."""
+    flat = " ".join(text.split())
+    topics = [t.strip() for t in re.split(r"--|—|–", flat)]
+    words = [w for w in re.findall(r"[^\W\d_]{4,}", flat)]
+    return (
+        len(topics) >= 3
+        and not any(_PAGE_AT_END.search(line) for line in text.split("\n"))  # entries
+        and all(t[:1].isupper() for t in topics)
+        and not _SENTENCE_INSIDE.search(flat)
+        and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    )
+
+
+_PAGE_AT_END = re.compile(r"\s(\d+|[ivxlc]+)\.?$", re.IGNORECASE)
+_SENTENCE_INSIDE = re.compile(r"[a-z][.!?]\s+[A-Z]")
+_PART_ENTRY = re.compile(r"^(part|book|volume)\b")
+
+
 def _same_entry(key: str, entry: str) -> bool:
     """One is the other, or its first words ("chapter i" and "chapter i introductory"; not
     "chapter i" and "chapter ii")."""
-    return key == entry or key.startswith(entry + " ") or entry.startswith(key + " ")
+    short, long = sorted((key, entry), key=len)
+    return short == long or long.startswith(short + " ")
 
 
 def _index(paras: list[Paragraph]) -> set[int]:

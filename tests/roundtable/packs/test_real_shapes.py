@@ -100,6 +100,28 @@ async def test_a_table_of_contents_with_titles_and_pages_is_left_out_not_a_chapt
     contents = text.split("\n").index("CONTENTS.") + 1
     assert ("table of contents", contents, "CONTENTS. (and 7 more paragraphs)") in left(result)
     assert not any("PAGE" in s.text or "103" in s.text for s in result.pack.sections)
+    # The title page and the dedication before the introduction are no round of their own.
+    (reason, line, excerpt), *_ = left(result)
+    assert (reason, line) == ("title page", 3)
+    assert excerpt.startswith("BY A. EXAMPLE / With an Introduction by B. Sample. / The Harbour")
+    assert not any("To the memory" in s.text for s in result.pack.sections)
+
+
+async def test_a_book_in_parts_whose_contents_number_chapters_again_and_list_topics() -> None:
+    text = documents.book_in_parts_with_topics()
+    result = await preview(text, "speaking.txt")
+    assert titles(result) == [
+        "Preface",
+        "Part First: Voice, Chapter I: Of Breathing",
+        "Part First: Voice, Chapter II: Of Pitch",
+        "Part Second: Gesture, Chapter I: Of Gesture in General",
+        "Part Second: Gesture, Chapter II: Of the Hands",
+    ]
+    # The whole contents page is left out: its second "Chapter I." and the topics' long lines
+    # are entries, not the text's own headings.
+    contents = text.split("\n").index("CONTENTS.") + 1
+    assert ("table of contents", contents, "CONTENTS. (and 12 more paragraphs)") in left(result)
+    assert not any("Of Pointing at the Audience" in s.text for s in result.pack.sections)
 
 
 def test_a_text_without_headings_has_no_part_of_one_line() -> None:
