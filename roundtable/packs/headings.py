@@ -25,6 +25,10 @@ _NAMED = re.compile(
     rf"(the\s+)?(\d+|[ivxlcdm]+|{_WORD_NUMBER})\b\.?\s*[:.\-–—]?\s*(.*)$",
     re.IGNORECASE,
 )
+# A series' name and number: "FEDERALIST No. 10", "Paper Number 3".
+_SERIES = re.compile(
+    r"^([A-Za-z]{3,20})\s+(?:No\.|Number|Nr\.)\s*(\d{1,4})\b\.?\s*[:.\-–—]?\s*(.*)$"
+)
 _NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)[.)]?\s+(\S.*)$")
 _ROMAN = re.compile(r"^([IVXLC]{1,7})[.)]\s+(\S.*)$")
 _PARAGRAPH_SIGN = re.compile(r"^(§{1,2})\s*(\d{1,3}[a-z]?)\.?\s*[:.\-–—]?\s*(.*)$")
@@ -81,7 +85,8 @@ _ANNOTATION = re.compile(
 )
 # A letter's salutation and closing: never a heading, nor the start of one.
 SALUTATION = re.compile(
-    r"^(my(\s+[\w.'’]+){1,3}|(dear|dearest)\b.{0,40}|sir|madam|gentlemen|to whom it may concern)"
+    r"^(my(\s+[\w.'’]+){1,3}|(dear|dearest)\b.{0,40}|sir|madam|gentlemen|to whom it may concern"
+    r"|to (the|my|our|all)\b.{0,60})"  # "To the People of the State of New York:"
     r"\s*[,:!](\s*(--|—|–))?$",
     re.IGNORECASE,
 )
@@ -184,7 +189,21 @@ def between_heading_and_body(para: Paragraph) -> bool:
         or DATELINE.match(text)
         or SALUTATION.match(text)
         or _ANNOTATION.match(text)
+        or _PUBLISHED.match(text)
     )
+
+
+# Where and when a paper or letter first appeared: "For the Independent Journal. Saturday,
+# October 27, 1787".
+_PUBLISHED = re.compile(
+    rf"^(for|from|in) the [^.]{{3,60}}\.?\s+(\w+day,?\s+)?{_DAY}\.?$", re.IGNORECASE
+)
+# Its author's name in capitals below that line: "HAMILTON", "JAY", "MADISON, WITH HAMILTON".
+_SIGNED = re.compile(r"^[A-Z][A-Z.'’ -]{1,30}(,? (WITH|AND) [A-Z][A-Z.'’ -]{1,30})?\.?$")
+
+
+# Words before "No." that make a sentence, not a series: "There is No. 5 here".
+_NOT_SERIES = frozenset("the and was were see for with from that this there".split())
 
 
 def _numbered(line: str, limit: int = 80) -> tuple[str, str] | None:
@@ -206,6 +225,13 @@ def _numbered(line: str, limit: int = 80) -> tuple[str, str] | None:
         if len(rest.split()) > WRAPPED_WORDS:
             return None
         return (title, word.lower()) if _ends_open(rest) or not rest.strip() else None
+    series = _SERIES.match(line)
+    if series and series.group(1).lower() not in _NOT_SERIES:
+        word, number, rest = series.groups()
+        label = f"{word.capitalize()} No. {number}"
+        if _ends_open(rest) and len(rest.split()) <= WRAPPED_WORDS:
+            return (f"{label}: {rest.strip()}" if rest.strip() else label), f"{word.lower()} no"
+        return None
     sign = _PARAGRAPH_SIGN.match(line)
     if sign:
         return line, "§"
@@ -347,9 +373,17 @@ def _next_number(para: Paragraph, nxt: Paragraph, style: str) -> bool:
 def _body_from(paras: list[Paragraph], index: int) -> int:
     """The first paragraph from `index` on that is not a dateline, a salutation, a margin
     note or an epigraph (the last paragraph at the latest)."""
+    first = index
     while index + 1 < len(paras):
         if between_heading_and_body(paras[index]):
             index += 1
+        elif (
+            index > first
+            and _PUBLISHED.match(paras[index - 1].text)
+            and paras[index].single_line
+            and _SIGNED.match(paras[index].text)
+        ):
+            index += 1  # the author's name below where the paper was published
         elif index + 2 < len(paras) and _epigraph_at(paras, index):
             index += 2
         else:
@@ -386,7 +420,9 @@ _WORD_VALUES = {
 def _ordinal(line: str) -> int | None:
     """The number a numbered heading line carries (the last part of "1.2"), if it has one."""
     line = NOTE_MARK.sub("", line)
-    named = _NAMED.match(line)
+    named, series = _NAMED.match(line), _SERIES.match(line)
+    if series and not named:
+        return int(series.group(2))
     token = named.group(3) if named else line.split()[0].rstrip(".):") if line.split() else ""
     token = token.split(".")[-1] if "." in token and token.replace(".", "").isdigit() else token
     if token.isdigit():

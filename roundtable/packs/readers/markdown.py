@@ -51,7 +51,8 @@ def read(text: str) -> Document:
         line = token.map[0] + 1 if token.map else 1
         if token.type == "heading_open":
             level = int(token.tag[1])
-            doc.paragraphs.append(Paragraph(_inline(tokens[index + 1]), line, True, level))
+            title = _HEADING_ATTRIBUTES.sub("", _inline(tokens[index + 1]))
+            doc.paragraphs.append(Paragraph(title, line, True, level))
         elif token.type == "hr":
             doc.left_out.append(LeftOut("separator line", line, token.markup))
         elif token.type == "html_block":
@@ -71,6 +72,9 @@ def read(text: str) -> Document:
         index = end + 1
     return doc
 
+
+# A heading's id or class as Hugo, kramdown and Pandoc write them: "## Testing {#testing}".
+_HEADING_ATTRIBUTES = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
 
 # Static-site template tags ("{{< figure src=x >}}", "{{% note %}}", "{% include x %}"): the
 # site's machinery, not the article's text.

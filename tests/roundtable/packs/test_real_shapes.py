@@ -135,6 +135,32 @@ def test_a_text_without_headings_has_no_part_of_one_line() -> None:
     assert not any(s.text == "We think not." for s in result.sections)
 
 
+async def test_papers_of_a_series_by_their_numbers_never_by_their_signature() -> None:
+    result = await preview(documents.papers_in_a_series(), "lakeside.txt")
+    assert titles(result) == [
+        "Essayist No. 1: General Introduction",
+        "Essayist No. 2: Concerning the Dangers of a Closed Library",
+        "Essayist No. 3: The Same Subject Continued (Concerning the Dangers of a Closed Library)",
+    ]
+    # Where it appeared, its author and its address stay at the head of its text.
+    first = result.pack.sections[0].text
+    assert first.startswith(
+        "For the Harbour Gazette. Saturday, October 21, 1787\n\nEXAMPLE\n\n"
+        "To the People of the Town of Lakeside:\n\n"
+    )
+    assert first.endswith("PUBLIUS.")
+
+
+async def test_a_markdown_headings_id_is_not_part_of_its_title() -> None:
+    text = "\n\n".join(
+        ["# Keeping It Boring", *documents.prose(610, 2), "## Compatibility {#compat}",
+         *documents.prose(611, 6), "## An Update {#update .note}", *documents.prose(612, 6)]
+    )  # fmt: skip
+    result = await preview(text, "boring.md")
+    assert result.pack.title == "Keeping It Boring"
+    assert titles(result) == ["Introduction", "Compatibility", "An Update"]
+
+
 async def test_datelines_salutations_and_epigraphs_are_never_titles() -> None:
     result = await preview(documents.letters_with_datelines(), "letters.txt")
     assert result.pack.title == "Letters from the North"
