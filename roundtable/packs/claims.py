@@ -44,7 +44,11 @@ _FIGURE = re.compile(
     r"(?<!level )(?<!phase )(?<!part )(?<!rule )(?<!item )(?<!no\. )(?<!vol\. )"
     # Not a stretch of time: "we are 15 years down the road".
     r"\b\d[\d,.]*\s+(?!(years|months|weeks|days|hours|minutes|decades|centuries)\b)"
-    r"(?-i:[a-z]{2,}s)\b(?!\s+(ago|later|earlier|before|after|old)\b)"
+    # Nor a version's verb ("Go 1.6 starts using", "2017 has"), nor "address".
+    r"(?!(has|was|does|goes|says|makes|takes|gives|uses|includes|starts|causes|needs|seems"
+    r"|means|comes|becomes|remains|returns|runs|works|adds|breaks|changes|allows|requires"
+    r"|supports|provides|introduces|fixes|ships|brings)\b)"
+    r"(?-i:[a-z]+[a-rt-z]s)\b(?!\s+(ago|later|earlier|before|after|old)\b)"
     # Sums and shares in words: "four thousand pounds", "two-thirds of the".
     r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty"
     r"|seventy|eighty|ninety|a|one|several) (hundred|thousand|million) \w+"
@@ -127,7 +131,8 @@ _SET_UP = re.compile(
     r"|insisted|tell us|believe|believes)\s*[,;]"
     r"|(?i:\b(it is|it has been|it was|it will be|it may be|it might be)\s+(often |widely "
     r"|commonly |sometimes |frequently |generally |usually |also |further )?(said|argued|claimed"
-    r"|held|believed|thought|suggested|objected|urged|alleged|assumed|supposed|asserted)\b)"
+    r"|held|believed|thought|suggested|objected|urged|alleged|assumed|supposed|asserted"
+    r"|contended|maintained|insisted|pretended|affirmed|alleged)\b)"
     r"|(?i:\b(we are|we have been|you are|you have been|we were)\s+(often |always |constantly "
     r"|repeatedly |so often )?(told|assured|warned)\b)"
     r"|\bthe (usual|common|conventional|standard|popular|received|familiar) (view|wisdom"
@@ -176,6 +181,14 @@ _SIGNPOST = re.compile(
     r"|\blet us (assume|suppose|consider|take|look|turn|now|return|begin|see)\b"
     r"|\b(I|we) (merely |only |simply )?meant (to|that)\b|\bby this (I|we) (do not |don't )?mean\b"
     r"|\bshould be (mentioned|noted|said|added|observed)\b"
+    r"|\bas (we['’]ll|we will|we shall|you['’]ll|you will) see\b"
+    # The text about itself: "This post is about…", "The three last numbers of this paper have
+    # been dedicated to…", "It will be of use to begin by examining…".
+    r"|\b(this|the present|the foregoing|the preceding|the (two |three |four )?last)"
+    r" (\w+ )?(posts?|papers?|essays?|articles?|chapters?|books?|sections?|numbers?|letters?"
+    r"|lectures?|pages?)( of this \w+)? (is|are|was|were|has been|have been|will be|deals?"
+    r"|treats?|describes?|discusses?|explains?|looks)\b"
+    r"|\bto (begin|proceed|go on|turn) (by|to) (examin|consider|inquir|discuss|review)"
     # What the author will not go into: "it would be out of place to examine here whether…".
     r"|\b(examine|discuss|consider|enter into|enter upon|inquire into|dwell on|go into) (here"
     r"|in this place|at present)\b"
@@ -434,7 +447,7 @@ def classify(sentence: str, *, quoted: bool = False, following: str = "") -> str
     if _SIGNPOST.search(sentence):
         return "plain"
     marks = arguable_marks(sentence)
-    if _FIGURE.search(sentence) and not own:
+    if _figure(sentence) and not own:
         return "figure"  # "…lent 26 times; after that the library must pay again": a fact
     if not marks:
         return "plain"
@@ -446,6 +459,26 @@ def classify(sentence: str, *, quoted: bool = False, following: str = "") -> str
     if weak and not own and _reports_the_past(sentence):
         return "narrative"  # "Haydn's approbation was an important link…": what happened
     return "arguable"
+
+
+def _figure(sentence: str) -> bool:
+    """A reported figure: a sum, a share or a count of things, not a name's version number
+    ("Go 1.21 includes…", "There will not be a Go 2 that breaks Go 1 programs")."""
+    for found in _FIGURE.finditer(sentence):
+        named = _NAME_BEFORE.search(sentence, 0, found.start())
+        if sentence[found.start()].isdigit() and named and named.group(1) not in _NOT_NAMES:
+            continue
+        return True
+    return False
+
+
+_NAME_BEFORE = re.compile(r"\b([A-Z][\w+#/.-]*)\s+$")
+_NOT_NAMES = frozenset(
+    """A An The In On At By Of For From To With About Around Over Under Nearly Almost Some Only
+    Just Exactly Roughly Approximately More Fewer Less All Since After Before Until Between
+    Below Above Of Within Per Each Every Another Those These Its Their Our His Her My Your
+    We They It He She I And But Or So Yet""".split()
+)
 
 
 def _narrated(sentence: str, marks: tuple[str, ...]) -> bool:

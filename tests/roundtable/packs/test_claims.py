@@ -169,6 +169,27 @@ from tests.fixtures.question_texts import evaluation_set, judge
             'Then, after a pause, I added as an afterthought: "I suppose the ferry will be late.',
             "fragment",
         ),
+        # A position reported with "It is contended"; the text speaking of itself.
+        (
+            "It is contended that the council ought to have no say in the rules of the market.",
+            "set-up",
+        ),
+        ("This essay is about the important work we did to keep the reading room quiet.", "plain"),
+        (
+            "The three last numbers of this paper have been given to the dangers we should face "
+            "alone.",
+            "plain",
+        ),
+        (
+            "It will therefore be of use to begin by examining the costs that every town will "
+            "bear.",
+            "plain",
+        ),
+        ("As we’ll see later, the index must be rebuilt whenever the shelves are moved.", "plain"),
+        # A name's version is no figure; a count of people is.
+        ("Reader 2.0 includes a far better index than the old release does.", "arguable"),
+        ("There will not be a Reader 2 that breaks the files of Reader 1 users.", "arguable"),
+        ("About 40 readers came to the first meeting, and half of them came back.", "figure"),
         # The same words as verdicts are claims.
         ("The committee is right to publish the accounts before the vote.", "arguable"),
         ("Their so-called reform is merely the old tax under a new name.", "arguable"),
