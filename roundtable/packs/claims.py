@@ -100,7 +100,9 @@ _EVALUATIVE = re.compile(
     r"|mistake|mistakes|mistaken|confuses|ignores|overlooks|failure|failed|success|successful"
     r"|absurd|foolish|wise|wiser|unwise|reckless|misguided|deserve[sd]?|harm(ful|s)?"
     r"|benefit(s|ed)?|gain|waste|wasteful|worth|worthless|worthwhile|threat|crisis|serious"
-    r"|harder|easier|simpler|clearer|in fact|the real|no more than|proves too much)\b"
+    r"|harder|easier|simpler|clearer|in fact|the real|no more than|proves too much|valuable"
+    r"|useful|useless|effective|ineffective|necessary|unnecessary|essential|crucial|vital"
+    r"|reasonable|unreasonable|sensible|appropriate|inappropriate|no wonder)\b"
     # "right", "merely" and "clearly" as verdicts ("is right", "is merely a habit", "Clearly,
     # …"), not "his upper right pocket", "merely tablets", "a tone clearly uttered".
     r"|\b(is|are|was|were|be|been) (quite |entirely |not |absolutely )?(right|merely|clearly"
@@ -189,6 +191,12 @@ _SIGNPOST = re.compile(
     r"|lectures?|pages?)( of this \w+)? (is|are|was|were|has been|have been|will be|deals?"
     r"|treats?|describes?|discusses?|explains?|looks)\b"
     r"|\bto (begin|proceed|go on|turn) (by|to) (examin|consider|inquir|discuss|review)"
+    # "It is scarcely necessary to add…", "it is necessary to bear in mind…", "it is hardly
+    # necessary to say": the author steering, not claiming.
+    r"|\b(it is|it's|it would be|it were) (\w+ )?(unnecessary|needless|necessary|superfluous"
+    r"|useless|useful) to (add|say|urge|state|mention|remark|point out|criticize|criticise"
+    r"|examine|dwell|repeat|observe|bear in mind|keep in mind|remember|recall|explain|note)\b"
+    r"|\b(hardly|scarcely) (necessary|needful) to (add|say|state|mention|remark)\b"
     # What the author will not go into: "it would be out of place to examine here whether…".
     r"|\b(examine|discuss|consider|enter into|enter upon|inquire into|dwell on|go into) (here"
     r"|in this place|at present)\b"
@@ -315,7 +323,7 @@ def quotable(sentence: str) -> bool:
     """A whole sentence of prose that fits a question unabridged."""
     return (
         len(sentence) <= SNIPPET_CHARS
-        and len(sentence.split()) >= MIN_WORDS
+        and (len(sentence.split()) >= MIN_WORDS or _short_claim(sentence))
         and bool(_SENTENCE_START.match(sentence))
         and bool(_SENTENCE_END.search(sentence))
         and not _NOT_PROSE.search(sentence)
@@ -325,6 +333,25 @@ def quotable(sentence: str) -> bool:
         and sentence.count("(") == sentence.count(")")
         and not _shouting(sentence)
     )
+
+
+def _short_claim(sentence: str) -> bool:
+    """A short sentence that is a whole verdict, not a reply leaning on the one before:
+    "Boring is good.", "More precision is better." (not "That is wrong.")."""
+    words = sentence.split()
+    return (
+        len(words) >= SHORT_CLAIM_WORDS
+        and words[0].strip("“\"'‘(").lower() not in _LEANING
+        and not _SUPPOSING.search(sentence)  # "But even suppose blood should flow."
+        and bool(_EVALUATIVE.search(sentence) or _NORMATIVE.search(sentence))
+    )
+
+
+SHORT_CLAIM_WORDS = 3
+_SUPPOSING = re.compile(r"\b(suppose|supposing|imagine|if|unless|when|whether)\b", re.IGNORECASE)
+_LEANING = frozenset(
+    "that this it these those they he she so such which yes no and or then there here".split()
+)
 
 
 def _shouting(sentence: str) -> bool:

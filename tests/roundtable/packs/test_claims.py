@@ -190,6 +190,15 @@ from tests.fixtures.question_texts import evaluation_set, judge
         ("Reader 2.0 includes a far better index than the old release does.", "arguable"),
         ("There will not be a Reader 2 that breaks the files of Reader 1 users.", "arguable"),
         ("About 40 readers came to the first meeting, and half of them came back.", "figure"),
+        # Short verdicts are claims; a short supposition or reply is not.
+        ("But quiet can be good.", "arguable"),
+        ("More light is better.", "arguable"),
+        ("That is wrong.", "fragment"),
+        ("But suppose the bridge should fall.", "fragment"),
+        # Verdicts of use and need; the same words steering the reader.
+        ("It would be valuable to include readers from other towns in the committee.", "arguable"),
+        ("It is scarcely necessary to add that the minutes of that meeting are lost.", "plain"),
+        ("That reading aloud helps, it is hardly necessary to say to this audience.", "plain"),
         # The same words as verdicts are claims.
         ("The committee is right to publish the accounts before the vote.", "arguable"),
         ("Their so-called reform is merely the old tax under a new name.", "arguable"),
