@@ -22,7 +22,7 @@ _WORD_NUMBER = (
 _NAMED = re.compile(
     rf"^(volume|book|part|epoch|chapter|chap\.|section|article|act|scene|lesson|unit|canto|letter"
     rf"|lecture|essay|episode|sermon|discourse)\s+"
-    rf"(the\s+)?(\d+|[ivxlcdm]+|{_WORD_NUMBER})\b\.?\s*[:.\-–—]?\s*(.*)$",
+    rf"(the\s+)?(\d+|[ivxlcdm]+|{_WORD_NUMBER})\b\.?\s*(?:--|[:.\-–—])?\s*(.*)$",
     re.IGNORECASE,
 )
 # A series' name and number: "FEDERALIST No. 10", "Paper Number 3".
@@ -36,11 +36,11 @@ _PARAGRAPH_SIGN = re.compile(r"^(§{1,2})\s*(\d{1,3}[a-z]?)\.?\s*[:.\-–—]?\s
 _MATTER = re.compile(
     r"^(preamble|introduction|foreword|preface|prologue|prelude|epilogue|afterword|conclusion"
     r"|postscript|author'?s note|a note on the text)\s*[.:]?$"
-    r"|^appendix(\s+[a-z0-9]{1,4})?([.:]?\s+[A-Z][\w ,'-]{0,60})?$",
+    r"|^appendix(\s+[a-z0-9]{1,4})?([.:]?\s+[A-Z][\w ,'-]{0,60}|[.:])?$",
     re.IGNORECASE,
 )
 # A footnote's mark on a heading or a title ("272.[1]", "Ertmann.[1]").
-NOTE_MARK = re.compile(r"\s*\[(\d{1,3}|[A-Z*†‡])\]")
+NOTE_MARK = re.compile(r"\s*\[(\d{1,3}|[A-Z*†‡])\]|\(\*{1,3}\)")
 _BARE_NUMBER = re.compile(r"^(\d{1,3}|[IVXLC]{1,7})\.?$")
 # "by Ada Example", "BY A. EXAMPLE", "Edited by ...": who wrote it, never a heading.
 BYLINE = re.compile(
@@ -85,9 +85,9 @@ _ANNOTATION = re.compile(
 )
 # A letter's salutation and closing: never a heading, nor the start of one.
 SALUTATION = re.compile(
-    r"^(my(\s+[\w.'’]+){1,3}|(dear|dearest)\b.{0,40}|sir|madam|gentlemen|to whom it may concern"
-    r"|to (the|my|our|all)\b.{0,60})"  # "To the People of the State of New York:"
-    r"\s*[,:!](\s*(--|—|–))?$",
+    r"^(my(\s+[\w.'’]+){1,3}|(dear|dearest)\b.{0,40}|sir|madam|gentlemen|to whom it may concern)"
+    r"\s*[,:!](\s*(--|—|–))?$"
+    r"|^to (the|my|our|all)\b.{0,60}:$",  # "To the People of the State of New York:"
     re.IGNORECASE,
 )
 _CLOSING = re.compile(
@@ -140,9 +140,29 @@ def heading_like(line: str, *, chars: int = HEADING_CHARS, words: int = HEADING_
 
 
 def _para_heading_like(para: Paragraph) -> bool:
+    text = _caps_without_close(para.text)
     if para.wrapped:
-        return heading_like(para.text, chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
-    return heading_like(para.text)
+        return heading_like(text, chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
+    return heading_like(text)
+
+
+def _caps_without_full_stop(line: str) -> str:
+    """A heading in capitals as old books set them, closed by a full stop ("OF MONARCHY AND
+    HEREDITARY SUCCESSION.", "APPENDIX."), without it: a sentence is not set in capitals."""
+    if _case(line) != "caps" or not line.endswith("."):
+        return line
+    words = _without_full_stop(line).split()
+    named = len(words) <= 3 and not any(w.lower() in SMALL_WORDS for w in words)
+    # Not a name signing a preface or an epigraph ("THOMAS CARLYLE.", "PUBLIUS.").
+    return line if named and not _MATTER.match(line) else _without_full_stop(line)
+
+
+def _caps_without_close(line: str) -> str:
+    """A heading in capitals as read for its shape: without the full stop or question mark
+    that closes it ("ARE FORTRESSES … ADVANTAGEOUS OR HURTFUL?")."""
+    if _case(line) == "caps" and line.endswith("?") and not line.endswith("??"):
+        return line[:-1]
+    return _caps_without_full_stop(line)
 
 
 def _case(line: str) -> str:
@@ -170,7 +190,9 @@ def wrapped_heading(first: str, second: str) -> bool:
         and _case(second) == case
         and not _CLOSING.match(first)
         and first.rstrip(_CLOSERS)[-1:] not in ".!?"
-        and heading_like(f"{first} {second}", chars=WRAPPED_CHARS, words=WRAPPED_WORDS)
+        and heading_like(
+            _caps_without_close(f"{first} {second}"), chars=WRAPPED_CHARS, words=WRAPPED_WORDS
+        )
     )
 
 
@@ -224,7 +246,9 @@ def _numbered(line: str, limit: int = 80) -> tuple[str, str] | None:
         title = f"{label}: {rest.strip()}" if rest.strip() else label
         if len(rest.split()) > WRAPPED_WORDS:
             return None
-        return (title, word.lower()) if _ends_open(rest) or not rest.strip() else None
+        # A title may ask its question: "ARE FORTRESSES … ADVANTAGEOUS OR HURTFUL?".
+        closed = not _ends_open(rest) and not rest.rstrip().endswith("?")
+        return (title, word.lower()) if not closed or not rest.strip() else None
     series = _SERIES.match(line)
     if series and series.group(1).lower() not in _NOT_SERIES:
         word, number, rest = series.groups()
@@ -354,7 +378,26 @@ def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:
             found[i] = Heading(i, title, style)
         elif _first_subsection(para.text, nxt):
             found[i] = Heading(i, title, style)  # "4 Function reference" above "4.1 Parsing"
-    return _in_sequence([found[i] for i in sorted(found)], paras)
+    kept = _in_sequence([found[i] for i in sorted(found)], paras)
+    return kept + _appended_works(paras, kept[-1].index) if kept else kept
+
+
+def _appended_works(paras: list[Paragraph], last: int) -> list[Heading]:
+    """Other works printed after a book's last chapter, each under its title in capitals and
+    a byline ("THE LIFE OF CASTRUCCIO CASTRACANI OF LUCCA" / "WRITTEN BY NICOLO
+    MACHIAVELLI"; a title over three lines / "BY" / "NICOLO MACHIAVELLI"): sections of their
+    own, not the last chapter's text."""
+    found = []
+    for i in range(last + 2, len(paras) - 2):
+        text = " ".join(paras[i].text.split())
+        if _case(text) != "caps" or not heading_like(
+            _caps_without_close(text), chars=2 * WRAPPED_CHARS, words=2 * WRAPPED_WORDS
+        ):
+            continue
+        below, then = paras[i + 1].text.strip(), paras[i + 2].text.strip()
+        if BYLINE.match(below) or (below.casefold() == "by" and _case(then) == "caps"):
+            found.append(Heading(i, text, None))
+    return found
 
 
 def _next_number(para: Paragraph, nxt: Paragraph, style: str) -> bool:
@@ -557,6 +600,7 @@ def _unmarked_candidates(paras: list[Paragraph]) -> list[Heading]:
         k = i - 1  # past a picture or a margin note standing above the heading
         while k > 0 and _ANNOTATION.match(paras[k].text.strip()):
             k -= 1
+        above = paras[k] if k >= 0 else None
         if k > 0 and _signature(paras[k], paras[k - 1]):
             k -= 1  # the section before ends with its author's name ("LYONESSE")
         prev = paras[k] if k >= 0 else None
@@ -569,9 +613,12 @@ def _unmarked_candidates(paras: list[Paragraph]) -> list[Heading]:
         if nxt is None:
             continue
         # The first line is a heading too when the text's title came from elsewhere (a title
-        # line above it is taken as the title before headings are looked for).
-        if (prev is None or body_like(prev)) and body_like(nxt):
-            found.append(Heading(i, para.text, "unmarked"))
+        # line above it is taken as the title before headings are looked for). A line that
+        # ends the sentence running into it ("… of which Class is the" / "AUTHOR") is none.
+        runs_on = above is not None and len(above.text) >= 80 and _ends_open(above.text)
+        matter = bool(_MATTER.match(para.text))  # "INTRODUCTION." under a title page
+        if (prev is None or body_like(prev) or matter) and body_like(nxt) and not runs_on:
+            found.append(Heading(i, _caps_without_full_stop(para.text), "unmarked"))
     # Short lines everywhere (dialogue, verse, lists) are not headings.
     return found if found and len(found) <= max(1, len(paras) // 3) else []
 

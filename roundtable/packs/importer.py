@@ -190,7 +190,11 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     _from_details(paras, doc.meta)
     title, paras = _title(doc, paras, fallback_title)
     doc.meta.author = doc.meta.author or _byline(paras[:3])
-    titled = title != _short_title(fallback_title.strip() or "Imported text")
+    # Titled by the document itself (its metadata, a heading or a headline), even when that
+    # is also the file's name ("utilitarianism.txt" titled "Utilitarianism").
+    titled = bool(doc.meta.title) or title != _short_title(
+        fallback_title.strip() or "Imported text"
+    )
     found = find_headings(paras, round_chars=COMFORTABLE_ROUND, min_chars=SHORTEST_ROUND)
     guessed = found.kind in ("none", "unmarked") or too_coarse(paras, found, COMFORTABLE_ROUND)
     if doc.headings and guessed:
@@ -218,8 +222,10 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
         for i, p in enumerate(paras)
     ]
     sections = _sections(paras, found, left_out) if found.starts else _split_evenly(paras)
-    if not titled and found.starts and _title_page(paras[: min(found.starts)]):
-        title = _short_title(paras[0].text.split("\n")[0])  # the title page's first line
+    front = paras[: min(found.starts)] if found.starts else []
+    if not titled and front and (_title_page(front) or _set_in_short_lines(front)):
+        # The title page's first line ("PLAIN TALK;").
+        title = _short_title(paras[0].text.split("\n")[0].rstrip(";:,"))
     if not sections:
         raise error("no usable text was found (only headings, boilerplate or a few words)")
     sections = _without_scraps(sections, left_out)
@@ -366,7 +372,7 @@ def _sections(
     order = sorted(set(found.starts) | set(outer))
     sections: list[FoundSection] = []
     intro = paras[: order[0]]
-    if intro and found.kind == "numbered" and _title_page(intro):
+    if intro and ((found.kind == "numbered" and _title_page(intro)) or _set_in_short_lines(intro)):
         # A book's title page, printing history and motto before its first chapter.
         left_out.append(
             LeftOut("title page", intro[0].line, excerpt(" / ".join(p.text for p in intro)))
@@ -441,6 +447,22 @@ def _title_page(intro: list[Paragraph]) -> bool:
         return False
     lines = [line.strip("_*[] ") for p in intro for line in p.text.split("\n")]
     return sum(1 for line in lines if _TITLE_PAGE_LINE.match(line)) >= 2
+
+
+def _set_in_short_lines(intro: list[Paragraph]) -> bool:
+    """A title page set as a pamphlet's was, a few words to a line ("COMMON SENSE;" /
+    "addressed to the" / "INHABITANTS" / "of" / "AMERICA,"): most of its paragraphs are five
+    words or fewer, none is a long paragraph, and it is short."""
+    short = sum(1 for p in intro if p.single_line and len(p.text.split()) <= 5)
+    return (
+        len(intro) >= 4
+        and short >= 0.6 * len(intro)
+        and sum(len(p.text) for p in intro) <= SHORT_LINES_PAGE_CHARS
+        and not any(len(p.text) >= TITLE_PAGE_PROSE for p in intro)
+    )
+
+
+SHORT_LINES_PAGE_CHARS = 1_200
 
 
 def _without_scraps(sections: list[FoundSection], left_out: list[LeftOut]) -> list[FoundSection]:

@@ -151,6 +151,40 @@ async def test_papers_of_a_series_by_their_numbers_never_by_their_signature() ->
     assert first.endswith("PUBLIUS.")
 
 
+async def test_a_pamphlets_headings_in_capitals_closed_by_a_full_stop() -> None:
+    text = documents.pamphlet_in_capitals()
+    result = await preview(text, "plain-talk.txt")
+    assert result.pack.title == "Plain Talk"  # the title page's first line
+    assert titles(result) == [
+        "Introduction",
+        "Of the Origin and Design of Libraries in General, with Concise Remarks on the Old Charter",
+        "Of Lending and Borrowing",
+        "Appendix",
+    ]
+    (reason, line, excerpt), *_ = left(result)
+    assert (reason, line) == ("title page", 1)
+    assert excerpt.startswith("PLAIN TALK; / addressed to the / READERS / of / LAKESIDE,")
+    # The word that ends the preface's last sentence and the epigraph's author are text.
+    intro = result.pack.sections[0].text
+    assert "is the\n\nAUTHOR\n\nP.S." in intro
+    assert intro.endswith("every page is weak.\n\nTHOMAS EXAMPLE.")
+
+
+async def test_chapter_titles_after_a_double_dash_and_works_appended_after_the_last() -> None:
+    result = await preview(documents.treatise_with_appended_works(), "club.txt")
+    assert titles(result) == [
+        "Chapter I: How Many Kinds of Clubs There Are",
+        "Chapter II: Concerning Hereditary Clubs",  # its note mark "(*)" dropped
+        # A title asking its question over two lines.
+        "Chapter III: Are Libraries, and Many Other Things to Which Clubs Often Resort,…",
+        "Description of the Methods Adopted by the Treasurer When Closing the North Reading Room,…",
+        "The Life of a Librarian of Lakeside",
+    ]
+    appended = result.pack.sections[3].text
+    assert appended.startswith("BY\n\nA. EXAMPLE\n\n")
+    assert "THE LIFE OF A LIBRARIAN" not in appended  # the last chapter's text ends before it
+
+
 async def test_a_markdown_headings_id_is_not_part_of_its_title() -> None:
     text = "\n\n".join(
         ["# Keeping It Boring", *documents.prose(610, 2), "## Compatibility {#compat}",
@@ -638,3 +672,18 @@ async def test_a_two_column_paper_is_read_one_column_after_the_other() -> None:
     for n, section in enumerate(result.pack.sections, start=1):
         expected = " ".join(documents.prose(500 + n, 3))
         assert " ".join(section.text.split()) == expected, section.title
+
+
+def test_an_e_books_own_title_is_kept_when_it_is_also_the_files_name() -> None:
+    text = (
+        "Title: Utilitarianism\nAuthor: A. Example\n\n"
+        "*** START OF THIS PROJECT GUTENBERG EBOOK UTILITARIANISM ***\n\n"
+        "UTILITARIANISM\n\nBY\n\nA. EXAMPLE\n\nSEVENTH EDITION\n\nLONDON\n\n1879\n\n\n"
+        + "\n\n".join(
+            f"CHAPTER {n}.\n\n" + "\n\n".join(documents.prose(650 + k, 12))
+            for k, n in enumerate(("I", "II"))
+        )
+    )
+    result = import_text(text, fallback_title="Utilitarianism")  # as from utilitarianism.txt
+    assert result.title == "Utilitarianism"  # not "BY", the title page's next line
+    assert [s.title for s in result.sections] == ["Chapter I", "Chapter II"]
