@@ -51,7 +51,8 @@ _FIGURE = re.compile(
     r"(?-i:[a-z]+[a-rt-z]s)\b(?!\s+(ago|later|earlier|before|after|old)\b)"
     # Sums and shares in words: "four thousand pounds", "two-thirds of the".
     r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|forty|fifty|sixty"
-    r"|seventy|eighty|ninety|a|one|several) (hundred|thousand|million) \w+"
+    r"|seventy|eighty|ninety|a|one|several) (hundred|thousand|million)"
+    r" (?!(years|months|weeks|days|hours|decades|centuries)\b)\w+"
     r"|\b(\w+ )?(hundred|thousand) (pounds|dollars|shillings|guineas|francs|crowns|marks)\b"
     # Not "half of the world": a share is a third, a quarter… of something counted.
     r"|\b(a third|a quarter|a tenth|a fifth|two[- ]thirds|three[- ]quarters) of (the|all|its"
@@ -122,12 +123,17 @@ _OPINION = re.compile(
 )
 # A position the author sets up in order to answer it, or someone else's claim.
 _SET_UP = re.compile(
-    r"^(FIRST(LY)?|SECOND(LY)?|THIRD(LY)?|FOURTH(LY)?|FIFTH(LY)?|LASTLY|OBJECTION)\b\W*(That)\b"
+    r"^(?i:FIRST(LY)?|SECOND(LY)?|THIRD(LY)?|FOURTH(LY)?|FIFTH(LY)?|LASTLY|OBJECTION)\b\W*(That)\b"
     r"|^(Objection|It is objected|Some|Many|Others|Critics|Opponents|Sceptics|Skeptics|Detractors"
     r"|Defenders|Supporters|Proponents|Advocates)\b[^.]{0,40}?\b(say|said|argue[sd]?|claim(ed)?"
     r"|believe[sd]?|insist(ed)?|contend(ed)?|object(ed)?|maintain(ed)?|suggest(ed)?|hold|held"
     r"|think|thought|warn(ed)?|tell us|assert(ed)?|complain(ed)?|call|point out|reply|counter"
     r"|answer)\b"
+    # A name, a clause set off by commas, then the verb: "Machiavelli, when commenting on this
+    # election, says that…".
+    r"|^((The|A|An|His|Her|Our|Their) [a-z]+|[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3}), [^,]{1,60},"
+    r" (says|said|argues|argued|writes|wrote"
+    r"|claims|claimed|tells us|told us|insists|insisted|maintains|maintained)\b"
     # An attribution inside the sentence: "…, they say, so a digital copy…".
     r"|,\s+(\w+\s+){1,2}?(say|says|said|argue|argues|argued|claim|claims|claimed|insist|insists"
     r"|insisted|tell us|believe|believes)\s*[,;]"
@@ -173,7 +179,10 @@ _REBUTTAL = re.compile(
 _SIGNPOST = re.compile(
     r"\b(we|I) (will|shall|must|can|may|now) (now |then |next |first |briefly )?(begin|turn"
     r"|pass|trace|consider|look|examine|quote|show|return|see|discuss|review|deal|remember"
-    r"|recall|note|include|keep in mind|bear in mind|not forget|distinguish|describe|outline)\b"
+    r"|recall|note|include|keep in mind|bear in mind|not forget|distinguish|describe|outline"
+    r"|leave out|omit|keep to|confine (myself|ourselves)|address (myself|ourselves)|treat of"
+    r"|speak of)\b"
+    r"|\b(I|we) have (already )?(dwelt|touched|spoken|written|insisted) (on|upon|of|at length)\b"
     r"|\bit (will|should|must|may)(,? (also|however|then),?)? be (remembered|noted|mentioned"
     r"|observed|understood|recalled|seen|noticed|stated|added|explained|said)\b"
     r"|\bmust (also )?be (made|mentioned|noted|said)\b|\bthe following\b"
@@ -560,7 +569,8 @@ STOPWORDS = frozenset(
     already around another came come comes get gets got going gone good great indeed know known
     little long look looked much nothing see seen seem seems shall take taken tell told time
     times two three four five six seven eight nine ten upon went whole yet via following
-    example instance case cases part order fact use used using""".split()
+    example instance case cases part order fact use used using unless although whereas
+    therefore hence moreover besides""".split()
 )
 
 

@@ -190,6 +190,27 @@ from tests.fixtures.question_texts import evaluation_set, judge
         ("Reader 2.0 includes a far better index than the old release does.", "arguable"),
         ("There will not be a Reader 2 that breaks the files of Reader 1 users.", "arguable"),
         ("About 40 readers came to the first meeting, and half of them came back.", "figure"),
+        # The points of a position under attack, someone's words with a clause between.
+        (
+            "Secondly.--That the committee is wiser and more worthy of trust than the members.",
+            "set-up",
+        ),
+        (
+            "The founder, when speaking of this vote, says that a club which forgets its debts "
+            "deceives itself.",
+            "set-up",
+        ),
+        # The author steering: what is left out, the order kept, what was dwelt on.
+        (
+            "I will leave out all discussion of the choirs, and will address myself to the readers.",
+            "plain",
+        ),
+        (
+            "I have dwelt on this point, as being a necessary part of a just account of the club.",
+            "plain",
+        ),
+        # A stretch of time in words is no figure.
+        ("The town lost in one day all that it had built in eight hundred years.", "plain"),
         # Short verdicts are claims; a short supposition or reply is not.
         ("But quiet can be good.", "arguable"),
         ("More light is better.", "arguable"),
