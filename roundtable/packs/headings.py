@@ -310,11 +310,25 @@ class Headings:
 
 
 def _marked(paras: list[Paragraph]) -> list[Heading]:
-    return [
-        Heading(i, p.text, f"h{p.heading_level}")
-        for i, p in enumerate(paras)
-        if p.heading_level is not None
-    ]
+    # Without the full stop an e-book closes its headings with ("Chapter I. Introductory."); a
+    # byline set as a heading ("by Nicolo Machiavelli") is none.
+    found = []
+    for i, para in enumerate(paras):
+        if para.heading_level is None or BYLINE.match(para.text.strip()):
+            continue
+        title = _without_full_stop(para.text)
+        nxt = paras[i + 1] if i + 1 < len(paras) else None
+        numbered = _numbered(title, WRAPPED_CHARS)
+        # "<h2>CHAPTER I.</h2>" over "<center>GENERAL REMARKS.</center>": one heading.
+        if numbered and ":" not in numbered[0] and nxt and nxt.heading_level is None:
+            if _title_line(nxt) and _case(nxt.text) in ("caps", "title"):
+                label = f"{title}: {unemphasised(nxt.text).rstrip('.').strip()}"
+                found.append(Heading(i, label, f"h{para.heading_level}", absorbs_next=True))
+                continue
+        if numbered and _NAMED.match(NOTE_MARK.sub("", title)):
+            title = numbered[0]  # "Chapter I. Introductory", "Chapter I — Of…": "Chapter I: …"
+        found.append(Heading(i, title, f"h{para.heading_level}"))
+    return found
 
 
 def _numbered_candidates(paras: list[Paragraph]) -> list[Heading]:

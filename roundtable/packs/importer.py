@@ -35,7 +35,12 @@ from roundtable.packs.readers import plain
 from roundtable.packs.readers.detect import read_string
 from roundtable.packs.readers.plain import MAX_IMPORT_BYTES, decode, error, normalise
 from roundtable.packs.sentences import split_sentences
-from roundtable.packs.wrappers import ebook_fields, strip_boilerplate, strip_ebook_wrapper
+from roundtable.packs.wrappers import (
+    ebook_fields,
+    strip_boilerplate,
+    strip_ebook_paragraphs,
+    strip_ebook_wrapper,
+)
 
 __all__ = ["MAX_IMPORT_BYTES", "ImportedText", "decode", "import_document", "import_text"]
 
@@ -164,7 +169,8 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     left_out = list(doc.left_out)
     quoted: set[int] = set()
     if doc.paragraphs is not None:
-        paras = list(doc.paragraphs)
+        paras, wrapper = strip_ebook_paragraphs(list(doc.paragraphs), doc.meta)
+        left_out += wrapper
     else:
         if doc.kind == "text":
             quoted = plain.indented_lines(doc.text or "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from roundtable.packs.blocks import LeftOut, Paragraph, excerpt
+from roundtable.packs.blocks import LeftOut, Meta, Paragraph, excerpt
 
 _GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
 _GUTENBERG_END = re.compile(r"^\*{3}\s*END OF (THE|THIS) PROJECT GUTENBERG", re.IGNORECASE)
@@ -89,6 +89,40 @@ def strip_ebook_wrapper(text: str) -> tuple[str, list[LeftOut]]:
     return "\n".join(lines), left
 
 
+def strip_ebook_paragraphs(
+    paras: list[Paragraph], meta: Meta
+) -> tuple[list[Paragraph], list[LeftOut]]:
+    """A Project Gutenberg header and licence footer in a web page's or Markdown file's
+    paragraphs (the header often one preformatted block): left out, the header's "Title:"
+    and "Author:" kept as the document's when it names none."""
+    marks = [line.strip() for p in paras for line in p.text.split("\n")]
+    if not any(_GUTENBERG_START.match(m.lstrip("`")) or _GUTENBERG_END.match(m) for m in marks):
+        return paras, []
+    left: list[LeftOut] = []
+    start = next((i for i, p in enumerate(paras) if _marked_by(p, _GUTENBERG_START)), None)
+    end = next((i for i, p in enumerate(paras) if _marked_by(p, _GUTENBERG_END)), None)
+    if end is not None and (start is None or end > start):
+        tail = paras[end:]
+        left.append(LeftOut("e-book licence footer", tail[0].line, excerpt(_joined(tail))))
+        paras = paras[:end]
+    if start is not None:
+        head = paras[: start + 1]
+        fields = ebook_fields(_joined(head))
+        meta.title = meta.title or fields.get("title", "")
+        meta.author = meta.author or fields.get("author", "")
+        left.insert(0, LeftOut("e-book licence header", head[0].line, excerpt(_joined(head))))
+        paras = paras[start + 1 :]
+    return paras, left
+
+
+def _marked_by(para: Paragraph, marker: re.Pattern[str]) -> bool:
+    return any(marker.match(line.strip().lstrip("`")) for line in para.text.split("\n"))
+
+
+def _joined(paras: list[Paragraph]) -> str:
+    return "\n".join(p.text for p in paras).replace("```", "")  # a <pre> block's fence
+
+
 _SEPARATOR = re.compile(r"^\s*(?:([#*_~=\-])\s*)\1(?:\s*\1)+\s*$")
 
 
@@ -156,7 +190,9 @@ def _contents(paras: list[Paragraph]) -> set[int]:
             long_lines = max(len(line) for line in lines) > 90 or (
                 entry.single_line and len(entry.text) > 80
             )
-            if long_lines and not topics:
+            # A web page's contents run together on one line: "CHAPTER I. … CHAPTER II. …".
+            listing = len(_ENTRY_LABELS.findall(entry.text)) >= 3
+            if long_lines and not topics and not listing:
                 break
             key = _key(lines[0])
             if key and not topics and any(_same_entry(key, e) for e in {*front, *entries} if e):
@@ -170,6 +206,9 @@ def _contents(paras: list[Paragraph]) -> set[int]:
         if index > start + 1:
             out.update(range(start, index))
     return out
+
+
+_ENTRY_LABELS = re.compile(r"\b(chapter|part|book|section|lecture|letter)\s+([ivxlc]+|\d+)\b", re.I)
 
 
 def _topics(text: str) -> bool:

@@ -45,9 +45,18 @@ def _add(
         out.append(Paragraph(text, where, "\n" not in text, level))
 
 
+def _page_number(element: HtmlElement) -> bool:
+    """A printed book's page number kept in the margin ("[Pg 12]", Project Gutenberg's
+    `<span class="pagenum">`): not the text."""
+    return bool(_PAGE_NUMBER_CLASS.search(element.get("class") or ""))
+
+
+_PAGE_NUMBER_CLASS = re.compile(r"\bpage-?(num|no|number)\w*\b", re.IGNORECASE)
+
+
 def _walk(element: HtmlElement, out: list[Paragraph], line: int) -> None:
     tag = _tag(element)
-    if tag in SKIPPED or not tag:
+    if tag in SKIPPED or not tag or _page_number(element):
         return
     if tag in HEADINGS:
         # Without the permalink sign documentation sites put after a heading ("Menus¶").
@@ -143,7 +152,7 @@ def inline(element: HtmlElement) -> str:
 def _piece(child: HtmlElement) -> str:
     """One inline element as it reads in its paragraph (without its tail)."""
     tag = _tag(child)
-    if tag in SKIPPED or not tag:
+    if tag in SKIPPED or not tag or _page_number(child):
         return ""
     if tag == "br":
         return "\n"

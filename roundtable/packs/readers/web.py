@@ -46,8 +46,13 @@ def decode_html(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+# An XHTML page's XML declaration ('<?xml version="1.0" encoding="us-ascii"?>', as Project
+# Gutenberg's pages start): lxml refuses it in text already decoded.
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def read(data: bytes) -> Document:
-    html = decode_html(data)
+    html = _XML_DECLARATION.sub("", decode_html(data), count=1)
     try:
         page = lxml.html.document_fromstring(html)
         marked = _marked_main(page)

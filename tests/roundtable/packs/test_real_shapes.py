@@ -185,6 +185,21 @@ async def test_chapter_titles_after_a_double_dash_and_works_appended_after_the_l
     assert "THE LIFE OF A LIBRARIAN" not in appended  # the last chapter's text ends before it
 
 
+async def test_a_project_gutenberg_web_page_as_its_reader_sees_the_book() -> None:
+    result = await preview(documents.gutenberg_html(), "plain-talk.htm")
+    assert (result.pack.title, result.pack.author) == ("Plain Talk", "A. Example")
+    assert titles(result) == ["Chapter I: Of Reading", "Chapter II: Of Lending",
+                              "Chapter III: Of Keeping"]  # fmt: skip
+    assert not any("[Pg" in s.text or "GUTENBERG" in s.text for s in result.pack.sections)
+    assert [reason for reason, *_ in left(result)] == [
+        "e-book licence header",
+        "e-book licence footer",
+        "table of contents",
+        "byline",
+    ]
+    assert left(result)[0][2].startswith("The Project Gutenberg EBook of Plain Talk")
+
+
 async def test_a_markdown_headings_id_is_not_part_of_its_title() -> None:
     text = "\n\n".join(
         ["# Keeping It Boring", *documents.prose(610, 2), "## Compatibility {#compat}",
