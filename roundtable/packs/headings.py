@@ -309,6 +309,9 @@ class Headings:
     outer: tuple[Heading, ...] = ()  # shallower headings (a book above its chapters)
 
 
+_NOTE_OF_YEAR = re.compile(r"^(1[5-9]|20)\d\d\b\s*[,.;:]")
+
+
 def _marked(paras: list[Paragraph]) -> list[Heading]:
     # Without the full stop an e-book closes its headings with ("Chapter I. Introductory."); a
     # byline set as a heading ("by Nicolo Machiavelli") is none.
@@ -316,6 +319,8 @@ def _marked(paras: list[Paragraph]) -> list[Heading]:
     for i, para in enumerate(paras):
         if para.heading_level is None or BYLINE.match(para.text.strip()):
             continue
+        if _NOTE_OF_YEAR.match(para.text.strip()):
+            continue  # "1849, original title: Resistance to Civil Government": a note, no part
         title = _without_full_stop(para.text)
         nxt = paras[i + 1] if i + 1 < len(paras) else None
         numbered = _numbered(title, WRAPPED_CHARS)

@@ -196,6 +196,7 @@ async def test_a_project_gutenberg_web_page_as_its_reader_sees_the_book() -> Non
         "e-book licence footer",
         "table of contents",
         "byline",
+        "subtitle",  # "1849, first titled: …", set as a heading: no section of its own
     ]
     assert left(result)[0][2].startswith("The Project Gutenberg EBook of Plain Talk")
 
