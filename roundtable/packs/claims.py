@@ -140,7 +140,7 @@ _SET_UP = re.compile(
     r"|(?i:\b(it is|it has been|it was|it will be|it may be|it might be)\s+(often |widely "
     r"|commonly |sometimes |frequently |generally |usually |also |further )?(said|argued|claimed"
     r"|held|believed|thought|suggested|objected|urged|alleged|assumed|supposed|asserted"
-    r"|contended|maintained|insisted|pretended|affirmed|alleged)\b)"
+    r"|contended|maintained|insisted|pretended|affirmed)\b)"
     r"|(?i:\b(we are|we have been|you are|you have been|we were)\s+(often |always |constantly "
     r"|repeatedly |so often )?(told|assured|warned)\b)"
     r"|\bthe (usual|common|conventional|standard|popular|received|familiar) (view|wisdom"
@@ -197,8 +197,9 @@ _SIGNPOST = re.compile(
     # been dedicated to…", "It will be of use to begin by examining…".
     r"|\b(this|the present|the foregoing|the preceding|the (two |three |four )?last)"
     r" (\w+ )?(posts?|papers?|essays?|articles?|chapters?|books?|sections?|numbers?|letters?"
-    r"|lectures?|pages?)( of this \w+)? (is|are|was|were|has been|have been|will be|deals?"
-    r"|treats?|describes?|discusses?|explains?|looks)\b"
+    r"|lectures?|pages?)( of this \w+)? ((is|are|was|were|has been|have been|will be) (about"
+    r"|dedicated|devoted|concerned|intended|meant|given|divided)|deals?|treats?|describes?"
+    r"|discusses?|explains?|looks)\b"
     r"|\bto (begin|proceed|go on|turn) (by|to) (examin|consider|inquir|discuss|review)"
     # "It is scarcely necessary to add…", "it is necessary to bear in mind…", "it is hardly
     # necessary to say": the author steering, not claiming.

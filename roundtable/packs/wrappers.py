@@ -216,7 +216,7 @@ def _topics(text: str) -> bool:
     Relation to Compass--Practical Conclusions" (three or more, capitalised, no sentence)."""
     flat = " ".join(text.split())
     topics = [t.strip() for t in re.split(r"--|—|–", flat)]
-    words = [w for w in re.findall(r"[^\W\d_]{4,}", flat)]
+    words = re.findall(r"[^\W\d_]{4,}", flat)
     return (
         len(topics) >= 3
         and not any(_PAGE_AT_END.search(line) for line in text.split("\n"))  # entries

@@ -175,6 +175,8 @@ from tests.fixtures.question_texts import evaluation_set, judge
             "set-up",
         ),
         ("This essay is about the important work we did to keep the reading room quiet.", "plain"),
+        # A verdict on a book is a claim, not the text speaking of itself.
+        ("This book is the best history of the lending libraries ever written.", "arguable"),
         (
             "The three last numbers of this paper have been given to the dangers we should face "
             "alone.",
