@@ -182,7 +182,8 @@ async def test_chapter_titles_after_a_double_dash_and_works_appended_after_the_l
     ]
     appended = result.pack.sections[3].text
     assert appended.startswith("BY\n\nA. EXAMPLE\n\n")
-    assert "THE LIFE OF A LIBRARIAN" not in appended  # the last chapter's text ends before it
+    assert "THE LIFE OF A LIBRARIAN" not in appended  # the first work ends before the second
+    assert "DESCRIPTION OF THE METHODS" not in result.pack.sections[2].text  # nor the chapter
 
 
 async def test_a_project_gutenberg_web_page_as_its_reader_sees_the_book() -> None:
