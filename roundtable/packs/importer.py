@@ -378,7 +378,8 @@ def _sections(
     order = sorted(set(found.starts) | set(outer))
     sections: list[FoundSection] = []
     intro = paras[: order[0]]
-    if intro and ((found.kind == "numbered" and _title_page(intro)) or _set_in_short_lines(intro)):
+    book_page = found.kind in ("numbered", "markdown") and _title_page(intro)
+    if intro and (book_page or _set_in_short_lines(intro)):
         # A book's title page, printing history and motto before its first chapter.
         left_out.append(
             LeftOut("title page", intro[0].line, excerpt(" / ".join(p.text for p in intro)))

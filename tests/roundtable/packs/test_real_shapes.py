@@ -196,9 +196,11 @@ async def test_a_project_gutenberg_web_page_as_its_reader_sees_the_book() -> Non
         "e-book licence header",
         "e-book licence footer",
         "table of contents",
-        "byline",
-        "subtitle",  # "1849, first titled: …", set as a heading: no section of its own
+        # The byline, the note of its year (set as headings: no sections of their own), the
+        # introduction's author and the publisher: the title page.
+        "title page",
     ]
+    assert left(result)[3][2].startswith("by A. Example / 1849, first titled: Talk in Company /")
     assert left(result)[0][2].startswith("The Project Gutenberg EBook of Plain Talk")
 
 
