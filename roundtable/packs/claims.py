@@ -78,6 +78,9 @@ _NORMATIVE = re.compile(
     r"|cannot afford|can no longer afford"
     r"|it is (long |high |about )?(past )?time"
     r"|will have to|(does not|do not|doesn't|don't|need not|needn't) have to)\b"
+    # A proposal is an ought: "I propose …", "This PEP proposes …".
+    r"|\b(I|we) (therefore |now |also |instead |would )?(propose|recommend)\b"
+    r"|\b[Tt]his (PEP|RFC|proposal|document|design|change|paper|memo) (proposes|recommends)\b"
     r"|^Let (us|the|them|every|each|no|our)\b",
     re.IGNORECASE,
 )
@@ -91,7 +94,7 @@ _PREDICTION = re.compile(
 )
 _CAUSAL = re.compile(
     r"\b(because|caused|causes|led to|leads to|lead to|result(ed|s)? in|due to|thanks to"
-    r"|backfired|drove|drives|as a result|forced|pushed)\b",
+    r"|backfired|drove|drives|as a result|forced|pushed|resolves|solves)\b",
     re.IGNORECASE,
 )
 # Not "thus": in narration it mostly means "in this way" ("thus giving us our modern staff").
@@ -111,11 +114,15 @@ _EVALUATIVE = re.compile(
     r"|\bthe right (thing|way|choice|course|one|answer|name|word|term|to)\b"
     r"|^(Clearly|Obviously|Surely|Arguably)\b"
     r"|\bthe (\w+est|most \w+|least \w+) (way|means|thing|choice|option|reason|course)\b"
-    r"|\bthe (main|chief|principal|root|real|only) (cause|source|reason|problem|obstacle)\b",
+    r"|\bthe (main|chief|principal|root|real|only) (cause|source|reason|problem|obstacle)\b"
+    r"|^The (only |real |main )?problem with\b",
     re.IGNORECASE,
 )
 _OPINION = re.compile(
-    r"\b(I|we) (do )?(think|believe|argue|suspect|doubt|fear|hope|hold|maintain|contend)\b"
+    r"\b(I|we) (do |don't |do not )?(think|believe|argue|suspect|doubt|fear|hope|hold|maintain"
+    r"|contend)\b"
+    # "I find this an odd name", not "we find him setting out for Vienna".
+    r"|\bI find (it|this|that|these|those)\b"
     r"|\bin (my|our) (view|opinion|judgement|judgment)\b"
     r"|\b(our|these|the) (results|data|findings|evidence|experience)\s+(suggest|show|prove"
     r"|indicate|demonstrate)s?\b",
@@ -163,7 +170,7 @@ _REPORTED = re.compile(
     r"\s(says?|said|argues?|argued"
     r"|claims?|claimed|insists?|insisted|contends?|contended|warns?|warned|believes?|believed"
     r"|told|tells?|maintains?|maintained|asserts?|asserted|declared|wrote|writes?|recommended"
-    r"|think that|fear that"
+    r"|think that|fear that|agrees? that"
     r"|demanded|proposed|urged|taught|held that|thinks|thought that|felt that|points? out"
     r"|pointed out"
     r"|repl(y|ies|ied)|counter(s|ed)?|answer(s|ed)?)\b"
@@ -219,13 +226,15 @@ _CODE = re.compile(
     r"```|^\s*[\w.]+\s*=\s*[\[{\"'\d]|[{};]\s*$|\w\(\)|::|=>|->|</?[a-z]+>"
     r"|^\s*(def|fn|let|const|var|import|from|class|return|if|for|while|pub|use)\s"
 )
-_INLINE_CODE = re.compile(r"`[^`]+`")
+# A code span opened and closed by runs of as many backticks: Markdown's `x` and ``x``,
+# reStructuredText's ``x``.
+_INLINE_CODE = re.compile(r"(`+)[^`](?:.*?[^`])?\1(?!`)")
 
 
 def _code(sentence: str) -> bool:
     """A line of code, or prose that is mostly code: more than a quarter of it in code spans,
     or three spans or more."""
-    spans = _INLINE_CODE.findall(sentence)
+    spans = [found.group() for found in _INLINE_CODE.finditer(sentence)]
     if len(spans) >= 3 or sum(len(s) for s in spans) > len(sentence) / 4:
         return True
     return bool(_CODE.search(_INLINE_CODE.sub("code", sentence)))

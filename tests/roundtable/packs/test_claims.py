@@ -228,6 +228,21 @@ from tests.fixtures.question_texts import evaluation_set, judge
         ("Clearly, a library that closes at five serves nobody who works.", "arguable"),
         ("THE ANNUAL REPORT OF THE SOCIETY FOR THE YEAR ENDING IN MARCH.", "fragment"),
         ("and the ships that should have sailed with them never left the port.", "fragment"),
+        # A proposal is the author's ought; someone else's is reported.
+        ("This proposal recommends a second reading room on the upper floor.", "arguable"),
+        ("We propose that the index be rebuilt from the cards every spring.", "arguable"),
+        ("The treasurer proposed a second reading room on the upper floor.", "set-up"),
+        # reStructuredText's ``literal`` is one code span, as Markdown's `literal` is.
+        (
+            "The ``shelve`` and ``pickle`` modules are the wrong tools for a catalogue that "
+            "members edit.",
+            "arguable",
+        ),
+        ("Most members agree that the Tuesday meeting is better than the Friday one.", "set-up"),
+        ("I don't think these rules are a burden to the members who join in winter.", "arguable"),
+        ("I find this an unattractive name for a room where people read.", "arguable"),
+        ("The problem with this is that every branch keeps its own list.", "arguable"),
+        ("Adding a single shared list to the catalogue resolves those quarrels.", "arguable"),
     ],
 )
 def test_each_sentence_is_read_for_what_it_commits_the_author_to(sentence: str, kind: str) -> None:
