@@ -172,15 +172,18 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
         paras, wrapper = strip_ebook_paragraphs(list(doc.paragraphs), doc.meta)
         left_out += wrapper
     else:
+        literal: list[plain.Literal] = []
         if doc.kind == "text":
-            quoted = plain.indented_lines(doc.text or "")
+            literal = plain.literal_blocks(doc.text or "")
+            code_lines = {n for block in literal for n in range(block.first, block.last + 1)}
+            quoted = plain.indented_lines(doc.text or "") - code_lines
         text = normalise(doc.text or "")
         fields = ebook_fields(text)
         doc.meta.title = doc.meta.title or fields.get("title", "")
         doc.meta.author = doc.meta.author or fields.get("author", "")
         text, wrapper = strip_ebook_wrapper(text)
         left_out += wrapper
-        paras = plain.paragraphs(text, marked=doc.kind != "pdf")
+        paras = plain.paragraphs(text, marked=doc.kind != "pdf", literal=literal)
     paras, boilerplate = strip_boilerplate(paras)
     left_out += boilerplate
     if not any(len(p.text) >= 20 for p in paras):

@@ -11,6 +11,7 @@ import codecs
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 
 from roundtable.packs.blocks import Paragraph
 from roundtable.packs.format import PackError, Problem
@@ -85,14 +86,72 @@ def indented_lines(text: str) -> set[int]:
     body = indents.most_common(1)[0][0]
     found: set[int] = set()
     block: list[int] = []
+    item_column = -1  # where the text of the list item above starts ("1) Should …", "- …")
     for number, line in enumerate([*lines, ""], start=1):
         if line.strip():
             block.append(number)
             continue
-        if len(block) >= 2 and all(depth[n - 1] >= body + 2 for n in block):
+        if not block:
+            continue
+        first = lines[block[0] - 1]
+        if depth[block[0] - 1] == body:
+            item = _LIST_ITEM.match(first)
+            item_column = item.end() if item else -1
+        continued = depth[block[0] - 1] == item_column  # the item's next paragraph
+        if len(block) >= 2 and not continued and all(depth[n - 1] >= body + 2 for n in block):
             found.update(block)
         block = []
     return found
+
+
+_LIST_ITEM = re.compile(r"\s*(\d+[.)]|\(\d+\)|[-*•+])\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A reStructuredText literal block: lines `first`..`last`, opened by line `opener`."""
+
+    opener: int
+    first: int
+    last: int
+    code: str  # indentation within the block kept, the block's own removed
+
+
+def literal_blocks(text: str) -> list[Literal]:
+    """reStructuredText's literal blocks (a PEP's code samples): the lines indented deeper
+    than a line ending in "::", after a blank line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8).split("\n")
+    depth = [len(line) - len(line.lstrip(" ")) for line in lines]
+    found: list[Literal] = []
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        number += 1
+        if not line.rstrip().endswith("::"):
+            continue
+        start = number
+        while start < len(lines) and not lines[start].strip():
+            start += 1
+        if start == number or start >= len(lines) or depth[start] <= depth[number - 1]:
+            continue  # RST wants a blank line, then text indented deeper
+        end = start
+        while end < len(lines) and (not lines[end].strip() or depth[end] > depth[number - 1]):
+            end += 1
+        while not lines[end - 1].strip():
+            end -= 1
+        block = lines[start:end]
+        cut = min(depth[i] for i in range(start, end) if lines[i].strip())
+        code = "\n".join(line[cut:].rstrip() for line in block)
+        found.append(Literal(number, start + 1, end, code))
+        number = end
+    return found
+
+
+def _literal_marker(line: str) -> str:
+    """The line that opens a literal block as a reader sees it: "the new type::" ends with
+    one colon, "is::" after a space with none, and "::" alone is no text at all."""
+    body = line[:-2]
+    return body.rstrip() if body.endswith(" ") or not body else body + ":"
 
 
 # -- paragraphs -----------------------------------------------------------------------------
@@ -109,11 +168,17 @@ def is_wrapped(lines: list[str]) -> bool:
     return sum(len(line) for line in body) / len(body) >= 45
 
 
-def paragraphs(text: str, *, marked: bool = True) -> list[Paragraph]:
+def paragraphs(
+    text: str, *, marked: bool = True, literal: list[Literal] | None = None
+) -> list[Paragraph]:
     """`marked`: lines marked as Markdown headings ("# Title", "Title" over "=====") are
-    headings; not in text taken from a PDF, where "#" starts a comment in a code sample."""
+    headings; not in text taken from a PDF, where "#" starts a comment in a code sample.
+    `literal`: reStructuredText's code blocks (literal_blocks), each kept whole as code."""
     result: list[Paragraph] = []
     block: list[tuple[int, str]] = []
+    starts = {found.first: found for found in literal or []}
+    openers = {found.opener for found in literal or []}
+    skip_to = 0
 
     def flush() -> None:
         if not block:
@@ -143,6 +208,15 @@ def paragraphs(text: str, *, marked: bool = True) -> list[Paragraph]:
         block.clear()
 
     for number, line in enumerate(text.split("\n"), start=1):
+        if number <= skip_to:
+            continue
+        if number in starts:
+            flush()
+            skip_to = starts[number].last
+            result.append(Paragraph("```\n" + starts[number].code + "\n```", number, False))
+            continue
+        if number in openers:
+            line = _literal_marker(line)
         if line:
             if marked and _ATX.match(line):
                 flush()

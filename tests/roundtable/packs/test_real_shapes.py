@@ -7,7 +7,7 @@ from __future__ import annotations
 from roundtable.packs.importer import import_text
 from roundtable.packs.library import ImportPreview, prepare_import
 from roundtable.packs.questions import template_questions
-from roundtable.packs.readers.plain import paragraphs
+from roundtable.packs.readers.plain import literal_blocks, paragraphs
 from roundtable.packs.writers import TemplateWriter
 from tests.fixtures import documents
 
@@ -706,3 +706,44 @@ def test_an_e_books_own_title_is_kept_when_it_is_also_the_files_name() -> None:
     result = import_text(text, fallback_title="Utilitarianism")  # as from utilitarianism.txt
     assert result.title == "Utilitarianism"  # not "BY", the title page's next line
     assert [s.title for s in result.sections] == ["Chapter I", "Chapter II"]
+
+
+async def test_a_proposal_in_restructuredtext_keeps_its_code_and_its_answers_whole() -> None:
+    result = await preview(documents.proposal_in_restructuredtext(), "pep-9001.rst")
+    assert result.pack.title == "A shared catalogue for the reading rooms"
+    # The comments in its code are no headings.
+    assert titles(result) == ["Abstract", "Rationale", "Specification", "Review"]
+    specification = result.pack.sections[2].text
+    assert "a small program reads it:\n\n```\ndef holdings(catalogue, title):\n" in specification
+    assert "        if row.title == title:\n" in specification  # its indentation kept
+    assert "\n    return found\n\n# Shelf marks stay as each branch wrote them\n" in specification
+    assert "::" not in specification
+    assert ("too short for a round", 79, "Copyright: This document has been placed in the "
+            "public domain.") in left(result)  # fmt: skip
+    # The answers indented under the review's questions are the author's, not quotations;
+    # the proposal itself is a claim to argue about.
+    questions = [q for s in result.pack.sections for q in s.questions]
+    assert any("“I think a small branch gains more from the shared list" in q for q in questions)
+    assert any("“I don't think a catalogue that anyone may change" in q for q in questions)
+    assert any("“This proposal recommends one shared catalogue" in q for q in questions)
+    assert not any("def holdings" in q or "Shelf marks stay" in q for q in questions)
+
+
+def test_a_literal_block_needs_its_opening_colons_a_blank_line_and_deeper_text() -> None:
+    text = (
+        "The rule ::\n\n    keep = True\n\nThe loop:\n\n::\n\n    for x in y:\n"
+        "        pass\n\nNo block here::\nkeep reading at the same depth.\n"
+    )
+    blocks = literal_blocks(text)
+    assert [(b.opener, b.first, b.last, b.code) for b in blocks] == [
+        (1, 3, 3, "keep = True"),
+        (7, 9, 10, "for x in y:\n    pass"),
+    ]
+    found = [p.text for p in paragraphs(text, literal=blocks)]
+    assert found == [
+        "The rule",  # "::" after a space shows nothing
+        "```\nkeep = True\n```",
+        "The loop:",
+        "```\nfor x in y:\n    pass\n```",  # the "::" line alone is gone
+        "No block here::\nkeep reading at the same depth.",
+    ]
