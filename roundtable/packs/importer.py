@@ -198,6 +198,15 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
             )
     _from_details(paras, doc.meta)
     title, paras = _title(doc, paras, fallback_title)
+    half_title = _half_title(paras, title)
+    if half_title:
+        # The title page, and the book's title again above its text (a web page's
+        # "COMMON SENSE;" / "addressed to the" / … / "Common Sense" / "By Thomas Paine").
+        page = paras[:half_title]
+        left_out.append(
+            LeftOut("title page", page[0].line, excerpt(" / ".join(p.text for p in page)))
+        )
+        paras = paras[half_title + 1 :]
     doc.meta.author = doc.meta.author or _byline(paras[:3])
     # Titled by the document itself (its metadata, a heading or a headline), even when that
     # is also the file's name ("utilitarianism.txt" titled "Utilitarianism").
@@ -291,6 +300,25 @@ def _title(doc: Document, paras: list[Paragraph], fallback: str) -> tuple[str, l
         # its byline, dateline or epigraph.
         return _short_title(first.text), paras[1:]
     return _short_title(fallback.strip() or "Imported text"), paras
+
+
+HALF_TITLE_WITHIN = 40  # paragraphs: a title page is a few dozen lines at most
+
+
+def _half_title(paras: list[Paragraph], title: str) -> int:
+    """Where the book's title stands again as a heading after its title page, with nothing
+    but title-page lines before it (no paragraph of prose); 0 if it does not."""
+    wanted = _words(title)
+    for index, para in enumerate(paras[:HALF_TITLE_WITHIN]):
+        if len(para.text) >= TITLE_PAGE_PROSE:
+            return 0
+        if index and para.heading_level is not None and _words(para.text) == wanted:
+            return index
+    return 0
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w\s]", " ", text.casefold()).split()
 
 
 def _front_line(para: Paragraph) -> bool:

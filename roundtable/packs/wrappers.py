@@ -172,6 +172,7 @@ def _contents(paras: list[Paragraph]) -> set[int]:
         if sum(1 for line in para.text.split("\n") if _DOT_LEADER.search(line))
         > len(para.text.split("\n")) / 2
     }  # entries with dot leaders to a page number, wherever they stand
+    out.update(i for i, para in enumerate(paras) if _contents_block(para.text))
     for start, para in enumerate(paras):
         if not (para.single_line and _CONTENTS.match(para.text)):
             continue
@@ -207,6 +208,20 @@ def _contents(paras: list[Paragraph]) -> set[int]:
             out.update(range(start, index))
     return out
 
+
+def _contents_block(text: str) -> bool:
+    """A contents page set as one block, its title the first line (a web page's
+    `<blockquote><b>CONTENTS</b><br>INTRODUCTION<br>…`)."""
+    lines = [_MARKUP.sub("", line).strip() for line in text.split("\n")]
+    return (
+        len(lines) >= 4
+        and bool(_CONTENTS.match(lines[0]))
+        and all(len(line) <= MAX_ENTRY_CHARS for line in lines[1:])
+    )
+
+
+MAX_ENTRY_CHARS = 200  # a chapter title in full, not a paragraph of prose
+_MARKUP = re.compile(r"^(>\s?)+|[*_]{2}")
 
 _ENTRY_LABELS = re.compile(r"\b(chapter|part|book|section|lecture|letter)\s+([ivxlc]+|\d+)\b", re.I)
 

@@ -91,9 +91,10 @@ def _walk(element: HtmlElement, out: list[Paragraph], line: int) -> None:
                 rows.append(" | ".join(cells))
         _add(out, "\n".join(rows), element, line, None)
     elif tag == "blockquote":
+        # Its paragraphs, or its lines when it has none (`<b>CONTENTS</b><br/>INTRODUCTION…`).
         inner: list[Paragraph] = []
-        for child in element:
-            _walk(child, inner, line)
+        if _has_blocks(element):
+            _walk_mixed(element, inner, line)
         text = "\n".join(p.text for p in inner) or inline(element)
         _add(out, "\n".join("> " + t for t in text.split("\n")), element, line, None)
     elif tag == "pre":
@@ -101,20 +102,25 @@ def _walk(element: HtmlElement, out: list[Paragraph], line: int) -> None:
     elif tag in TEXT_BLOCKS and not _has_blocks(element):
         _add(out, inline(element), element, line, None)
     else:
-        # Text and inline elements between blocks are one paragraph ("text <a>link</a> text"),
-        # read as Markdown when they hold a Markdown heading (ReSpec's Markdown sections).
-        run: list[str] = [element.text or ""]
-        for child in element:
-            if not _tag(child):
-                pass  # a comment or processing instruction: no text, but its tail is
-            elif _tag(child) in BLOCKS or _tag(child) in SKIPPED:
-                _add_loose(out, "".join(run), element, line)
-                run = []
-                _walk(child, out, line)
-            else:
-                run.append(_piece(child))
-            run.append(child.tail or "")
-        _add_loose(out, "".join(run), element, line)
+        _walk_mixed(element, out, line)
+
+
+def _walk_mixed(element: HtmlElement, out: list[Paragraph], line: int) -> None:
+    """A block holding blocks: text and inline elements between them are one paragraph
+    ("text <a>link</a> text"), read as Markdown when they hold a Markdown heading (ReSpec's
+    Markdown sections)."""
+    run: list[str] = [element.text or ""]
+    for child in element:
+        if not _tag(child):
+            pass  # a comment or processing instruction: no text, but its tail is
+        elif _tag(child) in BLOCKS or _tag(child) in SKIPPED:
+            _add_loose(out, "".join(run), element, line)
+            run = []
+            _walk(child, out, line)
+        else:
+            run.append(_piece(child))
+        run.append(child.tail or "")
+    _add_loose(out, "".join(run), element, line)
 
 
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*(\{#[\w-]+\})?\s*$", re.MULTILINE)

@@ -747,3 +747,29 @@ def test_a_literal_block_needs_its_opening_colons_a_blank_line_and_deeper_text()
         "```\nfor x in y:\n    pass\n```",  # the "::" line alone is gone
         "No block here::\nkeep reading at the same depth.",
     ]
+
+
+async def test_a_pamphlets_web_page_leaves_out_its_title_page_up_to_its_title_again() -> None:
+    result = await preview(documents.gutenberg_html_pamphlet(), "plain-reading.htm")
+    assert (result.pack.title, result.pack.author) == ("Plain Reading", "A. Example")
+    assert titles(result) == ["Introduction", "Of Reading in Public", "Of the Reading Room",
+                              "Of the Present State of the Club"]  # fmt: skip
+    reasons = {reason: excerpt for reason, _, excerpt in left(result)}
+    # The title page with its "SUBJECTS" heading and imprint is no section of its own.
+    assert reasons["title page"].startswith("PLAIN READING; / addressed to the / MEMBERS /")
+    assert reasons["byline"] == "By A. Example"
+    # The contents, a quoted block of lines under "CONTENTS" in bold, every line of it.
+    assert reasons["table of contents"].startswith("> **CONTENTS** > INTRODUCTION > PART I OF")
+    assert not any("SUBJECTS" in s.text or "CONTENTS" in s.text for s in result.pack.sections)
+
+
+async def test_a_quotation_with_emphasis_keeps_every_word_and_line() -> None:
+    quoted = "<blockquote>They said <em>read it aloud</em> and then<br/>read it again.</blockquote>"
+    page = (
+        "<html><body><article><h1>On Reading Aloud</h1>"
+        + "".join(f"<p>{text}</p>" for text in documents.prose(680, 3))
+        + quoted
+        + "".join(f"<p>{text}</p>" for text in documents.prose(681, 3))
+    )
+    result = await preview(page + "</article></body></html>", "aloud.html")
+    assert "> They said *read it aloud* and then\n> read it again." in result.pack.sections[0].text
