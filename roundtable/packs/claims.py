@@ -228,7 +228,7 @@ _CODE = re.compile(
 )
 # A code span opened and closed by runs of as many backticks: Markdown's `x` and ``x``,
 # reStructuredText's ``x``.
-_INLINE_CODE = re.compile(r"(`+)[^`](?:.*?[^`])?\1(?!`)")
+_INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 def _code(sentence: str) -> bool:

@@ -246,7 +246,7 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
         title = _short_title(paras[0].text.split("\n")[0].rstrip(";:,"))
     if not sections:
         raise error("no usable text was found (only headings, boilerplate or a few words)")
-    sections = _without_scraps(sections, left_out)
+    sections = _without_references(_without_scraps(sections, left_out), left_out)
     sections = [replace(s, text=_canonical(s.text)) for s in _unique_titles(sections)]
     sections, split = split_long(sections)
     sections, joined = join_short(sections)
@@ -532,6 +532,41 @@ def _without_scraps(sections: list[FoundSection], left_out: list[LeftOut]) -> li
             text = f"{section.title}: {section.text}" if section.text.strip() else section.title
             left_out.append(LeftOut("too short for a round", section.line, excerpt(text)))
     return kept
+
+
+def _without_references(
+    sections: list[FoundSection], left_out: list[LeftOut]
+) -> list[FoundSection]:
+    """A list of references (a paper's "References", a PEP's links) and the author's thanks
+    are no rounds: listed as left out when the title says so (and the references cite: web
+    addresses, years, numbered notes)."""
+    kept: list[FoundSection] = []
+    for section in sections:
+        cites = len(_REFERENCE_MARK.findall(section.text)) >= MIN_REFERENCES
+        reason = (
+            "references"
+            if _REFERENCES_TITLE.match(section.title) and cites
+            else "acknowledgements"
+            if _THANKS_TITLE.match(section.title)
+            else None
+        )
+        if reason and kept:
+            left_out.append(
+                LeftOut(reason, section.line, excerpt(f"{section.title}: {section.text}"))
+            )
+        else:
+            kept.append(section)
+    return kept
+
+
+MIN_REFERENCES = 3
+_REFERENCES_TITLE = re.compile(
+    r"^([\dIVX]+(\.\d+)*\.?\s+)?(references|bibliography|works cited|literature cited"
+    r"|citations|sources|further reading|notes and references|links)\.?$",
+    re.IGNORECASE,
+)
+_THANKS_TITLE = re.compile(r"^([\dIVX]+(\.\d+)*\.?\s+)?acknowledge?ments?\.?$", re.IGNORECASE)
+_REFERENCE_MARK = re.compile(r"https?://|\b(?:1[5-9]|20)\d\d\b|^\s*(?:\.\.\s*)?\[\d+\]", re.M)
 
 
 def _under_heading(section: FoundSection) -> str:

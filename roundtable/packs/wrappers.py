@@ -277,11 +277,24 @@ def _notes(paras: list[Paragraph]) -> dict[int, str]:
                     if nxt.heading_level is not None or (nxt.single_line and len(nxt.text) < 60):
                         break
                     out[below] = "transcriber's note"
-        elif _FOOTNOTE.match(para.text):
+        elif _FOOTNOTE.match(para.text) and not _bulleted(paras, index):
             out[index] = "footnote"
             if index > 0 and _NOTES_TITLE.match(paras[index - 1].text):
                 out[index - 1] = "footnote"
     return out
+
+
+def _bulleted(paras: list[Paragraph], index: int) -> bool:
+    """An item of a list marked "* " (a plain-text proposal's), not a footnote marked "*":
+    two items in the paragraph, or another item next to it or one paragraph away (an item
+    followed by a paragraph of its own); a page's footnotes are marked *, †, ‡."""
+    if len(_BULLET.findall(paras[index].text)) >= 2:
+        return True
+    around = paras[max(index - 2, 0) : index] + paras[index + 1 : index + 3]
+    return any(p.text.startswith("* ") for p in around)
+
+
+_BULLET = re.compile(r"(?:^|\s)\*\s+\S")
 
 
 def _page_furniture(text: str) -> str | None:

@@ -238,6 +238,7 @@ from tests.fixtures.question_texts import evaluation_set, judge
             "members edit.",
             "arguable",
         ),
+        ("The `?` mark is therefore far simpler to read than the old `catalogue` one.", "arguable"),
         ("Most members agree that the Tuesday meeting is better than the Friday one.", "set-up"),
         ("I don't think these rules are a burden to the members who join in winter.", "arguable"),
         ("I find this an unattractive name for a room where people read.", "arguable"),

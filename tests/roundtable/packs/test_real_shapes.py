@@ -711,15 +711,25 @@ def test_an_e_books_own_title_is_kept_when_it_is_also_the_files_name() -> None:
 async def test_a_proposal_in_restructuredtext_keeps_its_code_and_its_answers_whole() -> None:
     result = await preview(documents.proposal_in_restructuredtext(), "pep-9001.rst")
     assert result.pack.title == "A shared catalogue for the reading rooms"
-    # The comments in its code are no headings.
-    assert titles(result) == ["Abstract", "Rationale", "Specification", "Review"]
+    # The comments in its code are no headings; its thanks and references are no rounds.
+    assert titles(result) == ["Abstract", "Rationale", "Specification", "Review", "Exemptions"]
     specification = result.pack.sections[2].text
     assert "a small program reads it:\n\n```\ndef holdings(catalogue, title):\n" in specification
     assert "        if row.title == title:\n" in specification  # its indentation kept
     assert "\n    return found\n\n# Shelf marks stay as each branch wrote them\n" in specification
     assert "::" not in specification
-    assert ("too short for a round", 79, "Copyright: This document has been placed in the "
-            "public domain.") in left(result)  # fmt: skip
+    assert [(reason, line) for reason, line, _ in left(result)] == [
+        ("document details", 1),
+        ("acknowledgements", 89),
+        ("references", 100),
+        ("too short for a round", 110),
+    ]
+    # Items marked "* " are a list, not footnotes marked "*".
+    assert result.pack.sections[4].text == (
+        "* Rare books\nThe rare books stay in the old ledger, which only the keeper of the rare "
+        "books may\nopen and read.\n* Books on loan to other towns\nThese are listed with the "
+        "town that holds them, since no branch can lend them."
+    )
     # The answers indented under the review's questions are the author's, not quotations;
     # the proposal itself is a claim to argue about.
     questions = [q for s in result.pack.sections for q in s.questions]
