@@ -302,7 +302,8 @@ def sentences(text: str) -> list[tuple[str, bool, int]]:
             paragraph = re.sub(r"^> ?", "", paragraph, flags=re.MULTILINE)
         verse = block_quote or _verse(paragraph)
         straight = False  # inside a quotation opened with a straight quote mark
-        for sentence in split_sentences(paragraph.replace("\n", " ")):
+        pieces = _list_pieces(paragraph)
+        for sentence in (s for piece in pieces for s in split_sentences(piece.replace("\n", " "))):
             sentence = sentence.strip()
             if not sentence:
                 continue
@@ -319,6 +320,23 @@ def sentences(text: str) -> list[tuple[str, bool, int]]:
             found.append((sentence, quoted, number))
     return found
 
+
+def _list_pieces(paragraph: str) -> list[str]:
+    """A paragraph cut where its list items start; an item's name on a line of its own above
+    what it says ("* Language semantics that are difficult to implement" / "Because …") is
+    apart from it, not the first words of its first sentence."""
+    pieces = []
+    for item in _ITEM_START.split(paragraph):
+        first, _, rest = item.partition("\n")
+        named = (
+            _LIST_MARK.match(first) and rest[:1].isupper() and first.rstrip()[-1:] not in ".!?:;,"
+        )
+        pieces += [first, rest] if named else [item]
+    return pieces
+
+
+_LIST_MARK = re.compile(r"^\s*([-*•+]|\d+[.)])\s")
+_ITEM_START = re.compile(r"\n(?=\s*(?:[-*•+]|\d+[.)])\s)")
 
 VERSE_LINE = 60
 

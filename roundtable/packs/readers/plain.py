@@ -199,7 +199,7 @@ def paragraphs(
             # over its chapter's first line).
             result.extend(_one_line(lines[0], first, marked))
             result.append(Paragraph(" ".join(lines[1:]), block[1][0], False))
-        elif is_wrapped(lines):
+        elif is_wrapped(lines) and sum(1 for line in lines if _LIST_ITEM.match(line)) < 2:
             result.append(Paragraph(" ".join(lines), first, False))
         elif len(lines) == 1:
             result.extend(_one_line(lines[0], first, marked))

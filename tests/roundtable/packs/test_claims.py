@@ -385,3 +385,17 @@ def test_a_specifications_term_links_are_quoted_as_the_reader_sees_them() -> Non
     assert snippet("The [=user agent=] should warn the [=person=] before {{fetch}} runs.") == (
         "The user agent should warn the person before fetch runs."
     )
+
+
+def test_a_list_items_name_on_its_own_line_is_not_the_start_of_its_first_sentence() -> None:
+    paragraph = (
+        "* Rare books\nThe keeper alone should open the old ledger, because its bindings are\n"
+        "too weak for many hands.\n* Maps\nEvery branch must lend its maps for a week at most, "
+        "since the\nfarmers need them in spring."
+    )
+    found = {s.text: s.kind for s in read(paragraph)}
+    assert found["* Rare books"] == "fragment"
+    assert found["The keeper alone should open the old ledger, because its bindings are too "
+                 "weak for many hands."] == "arguable"  # fmt: skip
+    assert found["Every branch must lend its maps for a week at most, since the farmers need "
+                 "them in spring."] == "arguable"  # fmt: skip

@@ -783,3 +783,19 @@ async def test_a_quotation_with_emphasis_keeps_every_word_and_line() -> None:
     )
     result = await preview(page + "</article></body></html>", "aloud.html")
     assert "> They said *read it aloud* and then\n> read it again." in result.pack.sections[0].text
+
+
+def test_a_list_in_a_plain_text_keeps_its_lines_where_wrapped_prose_is_joined() -> None:
+    listed = (
+        "* Books on loan to other towns, which are listed with the town that holds them\n"
+        "for as long as the loan lasts, and returned to their branch afterwards\n"
+        "* Rare books, which stay in the old ledger that only their keeper may open"
+    )
+    wrapped = (
+        "Every branch keeps its own list of books today, and each list is written in\n"
+        "its own way, so that no reader can tell which branch holds a book."
+    )
+    assert [p.text for p in paragraphs(f"{listed}\n\n{wrapped}")] == [
+        listed,
+        wrapped.replace("\n", " "),
+    ]
