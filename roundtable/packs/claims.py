@@ -204,9 +204,14 @@ _SIGNPOST = re.compile(
     # been dedicated to…", "It will be of use to begin by examining…".
     r"|\b(this|the present|the foregoing|the preceding|the (two |three |four )?last)"
     r" (\w+ )?(posts?|papers?|essays?|articles?|chapters?|books?|sections?|numbers?|letters?"
-    r"|lectures?|pages?)( of this \w+)? ((is|are|was|were|has been|have been|will be) (about"
-    r"|dedicated|devoted|concerned|intended|meant|given|divided)|deals?|treats?|describes?"
-    r"|discusses?|explains?|looks)\b"
+    r"|lectures?|pages?|RFCs?|PEPs?|documents?)( of this \w+)? ((is|are|was|were|has been"
+    r"|have been|will be) (about|dedicated|devoted|concerned|intended|meant|given|divided)"
+    r"|deals?|treats?|describes?|discusses?|explains?|looks|outlines?|covers?|has the goal of"
+    r"|aims? to|sets? out to)\b"
+    # "It is important to note that…", "it's worth noting in passing that…": what follows is
+    # the point, the importance is the author steering.
+    r"|\b(it is|it's)( also| however,?)? (important|worth|interesting|useful) (to note|noting"
+    r"|to remember|remembering|to mention|mentioning|to point out|pointing out)\b"
     r"|\bto (begin|proceed|go on|turn) (by|to) (examin|consider|inquir|discuss|review)"
     # "It is scarcely necessary to add…", "it is necessary to bear in mind…", "it is hardly
     # necessary to say": the author steering, not claiming.

@@ -239,6 +239,16 @@ from tests.fixtures.question_texts import evaluation_set, judge
             "arguable",
         ),
         ("The `?` mark is therefore far simpler to read than the old `catalogue` one.", "arguable"),
+        ("It is important to note that the ledger covers every loan since the spring.", "plain"),
+        (
+            "Although it is not covered by this plan, it's worth noting in passing that the "
+            "hours may change.",
+            "plain",
+        ),
+        (
+            "This RFC has the goal of defining which changes to the catalogue we will permit.",
+            "plain",
+        ),
         ("Most members agree that the Tuesday meeting is better than the Friday one.", "set-up"),
         ("I don't think these rules are a burden to the members who join in winter.", "arguable"),
         ("I find this an unattractive name for a room where people read.", "arguable"),
