@@ -113,7 +113,9 @@ _EVALUATIVE = re.compile(
     r"|obviously|surely|arguably)\b|\bright to\b|\b(not|but) merely\b"
     r"|\bthe right (thing|way|choice|course|one|answer|name|word|term|to)\b"
     r"|^(Clearly|Obviously|Surely|Arguably)\b"
-    r"|\bthe (\w+est|most \w+|least \w+) (way|means|thing|choice|option|reason|course)\b"
+    r"|\bthe (\w+est|most \w+|least \w+) (ways?|means|things?|choices?|options?|reasons?|course)\b"
+    # Measure as verdict: "too much code checking errors and not enough handling them".
+    r"|\b(too (much|many|little|few)|not enough)\b"
     r"|\bthe (main|chief|principal|root|real|only) (cause|source|reason|problem|obstacle)\b"
     r"|^The (only |real |main )?problem with\b",
     re.IGNORECASE,
@@ -154,7 +156,10 @@ _SET_UP = re.compile(
     r"|argument|objection|answer|story|belief|complaint)\b"
     r"|\b(one|you|someone|a critic|a reader) (may|might|could|will) (object|say|argue|reply)\b"
     r"|\((\w+ ){1,3}(may|might|would|will) (say|object|argue|reply)\)"
-    r"|\b(the|this) argument goes\b|\baccording to (critics|opponents|some|many)\b",
+    r"|\b(the|this) argument goes\b|\baccording to (critics|opponents|some|many)\b"
+    # "There has also been some concern that Rust is making too many changes …".
+    r"|(?i:\bthere (is|are|has|have|was|were)( also)?( been)? (some |much |growing |widespread )?"
+    r"(concern|criticism|worry|fear|complaints?|suggestions?|calls) that\b)",
 )
 # A sentence announcing the objection the rest of its paragraph states: "The objection likely
 # to be made to this argument would take some such form as the following."

@@ -249,6 +249,16 @@ from tests.fixtures.question_texts import evaluation_set, judge
             "This RFC has the goal of defining which changes to the catalogue we will permit.",
             "plain",
         ),
+        ("In general our branches keep too many lists and not enough readers.", "arguable"),
+        (
+            "The aim of the plan is to address the most common ways that the catalogue misleads "
+            "readers.",
+            "arguable",
+        ),
+        (
+            "There has also been some concern that the club is changing too much and too quickly.",
+            "set-up",
+        ),
         ("Most members agree that the Tuesday meeting is better than the Friday one.", "set-up"),
         ("I don't think these rules are a burden to the members who join in winter.", "arguable"),
         ("I find this an unattractive name for a room where people read.", "arguable"),
