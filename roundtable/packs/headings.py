@@ -309,6 +309,8 @@ class Headings:
     outer: tuple[Heading, ...] = ()  # shallower headings (a book above its chapters)
 
 
+_NAME_AND_PART = re.compile(r"^([A-Za-z][A-Za-z ]{2,40}?)\.\s+([IVXLC]+)$")
+_BARE_PART = re.compile(r"^([IVXLC]+|\d+)$")
 _NOTE_OF_YEAR = re.compile(r"^(1[5-9]|20)\d\d\b\s*[,.;:]")
 
 
@@ -316,12 +318,22 @@ def _marked(paras: list[Paragraph]) -> list[Heading]:
     # Without the full stop an e-book closes its headings with ("Chapter I. Introductory."); a
     # byline set as a heading ("by Nicolo Machiavelli") is none.
     found = []
+    series: tuple[int, str] | None = None  # "INTRODUCTION. I.": the level and name of "II."…
     for i, para in enumerate(paras):
         if para.heading_level is None or BYLINE.match(para.text.strip()):
             continue
         if _NOTE_OF_YEAR.match(para.text.strip()):
             continue  # "1849, original title: Resistance to Civil Government": a note, no part
         title = _without_full_stop(para.text)
+        # "<h2>INTRODUCTION. I.</h2>" … "<h2>II.</h2>": "Introduction: I", "Introduction: II".
+        named_part = _NAME_AND_PART.match(title)
+        if named_part:
+            series = (para.heading_level, named_part[1])
+            title = f"{named_part[1]}: {named_part[2]}"
+        elif series and para.heading_level == series[0] and _BARE_PART.match(title):
+            title = f"{series[1]}: {title}"
+        elif series and para.heading_level <= series[0]:
+            series = None
         nxt = paras[i + 1] if i + 1 < len(paras) else None
         numbered = _numbered(title, WRAPPED_CHARS)
         # "<h2>CHAPTER I.</h2>" over "<center>GENERAL REMARKS.</center>": one heading.

@@ -799,3 +799,15 @@ def test_a_list_in_a_plain_text_keeps_its_lines_where_wrapped_prose_is_joined() 
         listed,
         wrapped.replace("\n", " "),
     ]
+
+
+async def test_an_introductions_numbered_parts_on_a_web_page_keep_its_name() -> None:
+    parts = [("INTRODUCTION. I.", 690), ("II.", 691), ("III.", 692), ("CHAPTER I.", 693),
+             ("CHAPTER II.", 694)]  # fmt: skip
+    page = "<html><body><h1>Plain Talk</h1>" + "".join(
+        f"<h2>{heading}</h2>" + "".join(f"<p>{text}</p>" for text in documents.prose(seed, 6))
+        for heading, seed in parts
+    )
+    result = await preview(page + "</body></html>", "plain-talk.html")
+    assert titles(result) == ["Introduction: I", "Introduction: II", "Introduction: III",
+                              "Chapter I", "Chapter II"]  # fmt: skip
