@@ -447,3 +447,33 @@ async def test_a_book_of_lectures_with_wrapped_headings_imports_by_its_lectures(
     saved = await sb.click(world.owner, preview, sb.button(preview, "Save pack"))
     assert saved.original.content.startswith("Saved **Lectures on Reading Together**")
     assert await guild_packs(world) == ["lectures-on-reading-together"]
+
+
+async def test_a_proposal_in_restructuredtext_imports_with_its_code_and_without_its_references(
+    world: World,
+) -> None:
+    """A PEP (issue #25): its code samples stay whole code blocks, its `* ` lists stay text, its
+    acknowledgements and references are listed as left out, its proposal is asked about."""
+    sb = world.sandbox
+    data = documents.proposal_in_restructuredtext().encode()
+    reply = await sb.slash(world.owner, "pack import", world.general, file=("pep-9001.rst", data))
+    [preview] = reply.messages
+    embed = preview.embeds[0]
+    assert embed["title"] == "Import preview: A shared catalogue for the reading rooms"
+    assert "Found 5 sections (a plain text, by its headings" in embed["description"]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    left = fields["Left out (check these)"]
+    assert "• line 89, acknowledgements: Acknowledgements: * Ben Sample first proposed" in left
+    assert "• line 100, references: References: .. [1] https://example.org/" in left
+    pack = parse_pack(preview.attachments[0].data.decode())
+    assert [s.title for s in pack.sections] == [
+        "Abstract", "Rationale", "Specification", "Review", "Exemptions"
+    ]  # fmt: skip
+    assert "```\ndef holdings(catalogue, title):\n    # Every branch" in pack.sections[2].text
+    assert (
+        pack.sections[0]
+        .questions[0]
+        .startswith("The text says: “This proposal recommends one shared catalogue")
+    )
+    saved = await sb.click(world.owner, preview, sb.button(preview, "Save pack"))
+    assert saved.original.content.startswith("Saved **A shared catalogue for the reading rooms**")
