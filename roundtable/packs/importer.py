@@ -175,7 +175,7 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
         literal: list[plain.Literal] = []
         if doc.kind == "text":
             literal = plain.literal_blocks(doc.text or "")
-            code_lines = {n for block in literal for n in range(block.first, block.last + 1)}
+            code_lines = {n for block in literal for n in range(block.opener, block.last + 1)}
             quoted = plain.indented_lines(doc.text or "") - code_lines
         text = normalise(doc.text or "")
         fields = ebook_fields(text)

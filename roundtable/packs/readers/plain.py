@@ -109,17 +109,20 @@ _LIST_ITEM = re.compile(r"\s*(\d+[.)]|\(\d+\)|[-*•+])\s+")
 
 @dataclass(frozen=True, slots=True)
 class Literal:
-    """A reStructuredText literal block: lines `first`..`last`, opened by line `opener`."""
+    """A reStructuredText literal block: lines `first`..`last`, opened by line `opener` (text
+    ending in "::", or a code directive shown as nothing)."""
 
     opener: int
     first: int
     last: int
     code: str  # indentation within the block kept, the block's own removed
+    directive: bool = False
 
 
 def literal_blocks(text: str) -> list[Literal]:
     """reStructuredText's literal blocks (a PEP's code samples): the lines indented deeper
-    than a line ending in "::", after a blank line."""
+    than a line ending in "::", after a blank line; or under a `.. code-block:: python`
+    directive, after its options (`:class: good`)."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").expandtabs(8).split("\n")
     depth = [len(line) - len(line.lstrip(" ")) for line in lines]
     found: list[Literal] = []
@@ -127,12 +130,16 @@ def literal_blocks(text: str) -> list[Literal]:
     while number < len(lines):
         line = lines[number]
         number += 1
-        if not line.rstrip().endswith("::"):
+        directive = bool(_CODE_DIRECTIVE.match(line))
+        if not (directive or line.rstrip().endswith("::")):
             continue
         start = number
+        while start < len(lines) and directive and _OPTION.match(lines[start]):
+            start += 1
+        blank = start
         while start < len(lines) and not lines[start].strip():
             start += 1
-        if start == number or start >= len(lines) or depth[start] <= depth[number - 1]:
+        if start == blank or start >= len(lines) or depth[start] <= depth[number - 1]:
             continue  # RST wants a blank line, then text indented deeper
         end = start
         while end < len(lines) and (not lines[end].strip() or depth[end] > depth[number - 1]):
@@ -142,9 +149,13 @@ def literal_blocks(text: str) -> list[Literal]:
         block = lines[start:end]
         cut = min(depth[i] for i in range(start, end) if lines[i].strip())
         code = "\n".join(line[cut:].rstrip() for line in block)
-        found.append(Literal(number, start + 1, end, code))
+        found.append(Literal(number, start + 1, end, code, directive))
         number = end
     return found
+
+
+_CODE_DIRECTIVE = re.compile(r"^\s*\.\. (code-block|code|sourcecode)::")
+_OPTION = re.compile(r"^\s+:[\w-]+:")
 
 
 def _literal_marker(line: str) -> str:
@@ -177,7 +188,8 @@ def paragraphs(
     result: list[Paragraph] = []
     block: list[tuple[int, str]] = []
     starts = {found.first: found for found in literal or []}
-    openers = {found.opener for found in literal or []}
+    starts.update({found.opener: found for found in literal or [] if found.directive})
+    openers = {found.opener for found in literal or [] if not found.directive}
     skip_to = 0
 
     def flush() -> None:

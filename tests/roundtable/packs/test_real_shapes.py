@@ -811,3 +811,18 @@ async def test_an_introductions_numbered_parts_on_a_web_page_keep_its_name() -> 
     result = await preview(page + "</body></html>", "plain-talk.html")
     assert titles(result) == ["Introduction: I", "Introduction: II", "Introduction: III",
                               "Chapter I", "Chapter II"]  # fmt: skip
+
+
+def test_a_code_directive_with_options_is_one_code_block_and_shows_no_markup() -> None:
+    text = (
+        "Keep the lines short:\n\n.. code-block:: python\n   :class: good\n\n"
+        "   # Correct:\n   shelf = find(title)\n\n   # Wrong:\n   x=find( title )\n\n"
+        "The rest is prose again.\n"
+    )
+    blocks = literal_blocks(text)
+    assert [(b.opener, b.first, b.last, b.directive) for b in blocks] == [(3, 6, 10, True)]
+    assert [p.text for p in paragraphs(text, literal=blocks)] == [
+        "Keep the lines short:",
+        "```\n# Correct:\nshelf = find(title)\n\n# Wrong:\nx=find( title )\n```",
+        "The rest is prose again.",
+    ]
