@@ -303,17 +303,18 @@ def _title(doc: Document, paras: list[Paragraph], fallback: str) -> tuple[str, l
 
 
 HALF_TITLE_WITHIN = 40  # paragraphs: a title page is a few dozen lines at most
+TITLE_PAGE_LINES = 3  # fewer short paragraphs before the title again are an article's lead
 
 
 def _half_title(paras: list[Paragraph], title: str) -> int:
-    """Where the book's title stands again as a heading after its title page, with nothing
-    but title-page lines before it (no paragraph of prose); 0 if it does not."""
+    """Where the book's title stands again as a heading after its title page (a few short
+    lines, no paragraph of prose); 0 if it does not."""
     wanted = _words(title)
     for index, para in enumerate(paras[:HALF_TITLE_WITHIN]):
         if len(para.text) >= TITLE_PAGE_PROSE:
             return 0
         if index and para.heading_level is not None and _words(para.text) == wanted:
-            return index
+            return index if index >= TITLE_PAGE_LINES else 0  # (the first: the title itself)
     return 0
 
 
@@ -541,8 +542,12 @@ def _without_references(
     are no rounds: listed as left out when the title says so (and the references cite: web
     addresses, years, numbered notes)."""
     kept: list[FoundSection] = []
-    for section in sections:
-        cites = len(_REFERENCE_MARK.findall(section.text)) >= MIN_REFERENCES
+    for index, section in enumerate(sections):
+        # References close a text: a chapter called "Sources" in its first half is its text.
+        cites = (
+            index >= len(sections) / 2
+            and len(_REFERENCE_MARK.findall(section.text)) >= MIN_REFERENCES
+        )
         reason = (
             "references"
             if _REFERENCES_TITLE.match(section.title) and cites

@@ -826,3 +826,17 @@ def test_a_code_directive_with_options_is_one_code_block_and_shows_no_markup() -
         "```\n# Correct:\nshelf = find(title)\n\n# Wrong:\nx=find( title )\n```",
         "The rest is prose again.",
     ]
+
+
+async def test_an_articles_lead_above_its_title_again_and_an_early_sources_chapter_are_text() -> (
+    None
+):
+    lead, *rest = documents.prose(700, 7)
+    years = "The letters of 1820, 1835 and 1841 are the sources this essay reads. " + rest[0]
+    text = "\n\n".join(
+        ["# Why Groups Argue", lead, "## Why Groups Argue", *rest[1:3], "## Sources", years,
+         *rest[3:4], "## Reading", *documents.prose(701, 5), "## Keeping", *documents.prose(702, 5)]
+    )  # fmt: skip
+    result = await preview(text, "argue.md")
+    assert titles(result) == ["Introduction", "Why Groups Argue", "Sources", "Reading", "Keeping"]
+    assert result.pack.sections[0].text == lead
