@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# A list item's marker at the start of a line ("* ", "- ", "1. ", "2) ", "(3) "): the one
+# definition the readers and the sentence reader share.
+LIST_MARKER = r"(?:[-*•+]|\d+[.)]|\(\d+\))\s+"
+LIST_ITEM = re.compile(r"^\s*" + LIST_MARKER)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from roundtable.packs.blocks import LIST_ITEM, LIST_MARKER
 from roundtable.packs.sentences import split_sentences
 
 SNIPPET_CHARS = 200  # the longest sentence quoted whole; longer ones are not asked about
@@ -339,14 +340,13 @@ def _list_pieces(paragraph: str) -> list[str]:
     for item in _ITEM_START.split(paragraph):
         first, _, rest = item.partition("\n")
         named = (
-            _LIST_MARK.match(first) and rest[:1].isupper() and first.rstrip()[-1:] not in ".!?:;,"
+            LIST_ITEM.match(first) and rest[:1].isupper() and first.rstrip()[-1:] not in ".!?:;,"
         )
         pieces += [first, rest] if named else [item]
     return pieces
 
 
-_LIST_MARK = re.compile(r"^\s*([-*•+]|\d+[.)])\s")
-_ITEM_START = re.compile(r"\n(?=\s*(?:[-*•+]|\d+[.)])\s)")
+_ITEM_START = re.compile(r"\n(?=\s*" + LIST_MARKER + ")")
 
 VERSE_LINE = 60
 

@@ -37,6 +37,7 @@ from roundtable.packs.readers.plain import MAX_IMPORT_BYTES, decode, error, norm
 from roundtable.packs.sentences import split_sentences
 from roundtable.packs.wrappers import (
     ebook_fields,
+    heading_key,
     strip_boilerplate,
     strip_ebook_paragraphs,
     strip_ebook_wrapper,
@@ -309,17 +310,13 @@ TITLE_PAGE_LINES = 3  # fewer short paragraphs before the title again are an art
 def _half_title(paras: list[Paragraph], title: str) -> int:
     """Where the book's title stands again as a heading after its title page (a few short
     lines, no paragraph of prose); 0 if it does not."""
-    wanted = _words(title)
+    wanted = heading_key(title)
     for index, para in enumerate(paras[:HALF_TITLE_WITHIN]):
         if len(para.text) >= TITLE_PAGE_PROSE:
             return 0
-        if index and para.heading_level is not None and _words(para.text) == wanted:
+        if index and para.heading_level is not None and heading_key(para.text) == wanted:
             return index if index >= TITLE_PAGE_LINES else 0  # (the first: the title itself)
     return 0
-
-
-def _words(text: str) -> list[str]:
-    return re.sub(r"[^\w\s]", " ", text.casefold()).split()
 
 
 def _front_line(para: Paragraph) -> bool:

@@ -151,7 +151,7 @@ _PRESS = re.compile(
 )
 
 
-def _key(text: str) -> str:
+def heading_key(text: str) -> str:
     """A heading or contents entry without its page number and punctuation, for comparing."""
     words = re.sub(r"[^\w\s]", " ", text.casefold()).split()
     while words and words[-1].isdigit():
@@ -195,13 +195,13 @@ def _contents(paras: list[Paragraph]) -> set[int]:
             listing = len(_ENTRY_LABELS.findall(entry.text)) >= 3
             if long_lines and not topics and not listing:
                 break
-            key = _key(lines[0])
+            key = heading_key(lines[0])
             if key and not topics and any(_same_entry(key, e) for e in {*front, *entries} if e):
                 break
             if _PART_ENTRY.match(key):
                 entries = []
             if not topics:
-                entries += [_key(line) for line in lines]
+                entries += [heading_key(line) for line in lines]
             count += len(lines)
             index += 1
         if index > start + 1:

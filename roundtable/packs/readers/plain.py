@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from roundtable.packs.blocks import Paragraph
+from roundtable.packs.blocks import LIST_ITEM, Paragraph
 from roundtable.packs.format import PackError, Problem
 from roundtable.packs.headings import heading_like, wrapped_heading
 from roundtable.text import INVISIBLE
@@ -95,16 +95,13 @@ def indented_lines(text: str) -> set[int]:
             continue
         first = lines[block[0] - 1]
         if depth[block[0] - 1] == body:
-            item = _LIST_ITEM.match(first)
+            item = LIST_ITEM.match(first)
             item_column = item.end() if item else -1
         continued = depth[block[0] - 1] == item_column  # the item's next paragraph
         if len(block) >= 2 and not continued and all(depth[n - 1] >= body + 2 for n in block):
             found.update(block)
         block = []
     return found
-
-
-_LIST_ITEM = re.compile(r"\s*(\d+[.)]|\(\d+\)|[-*•+])\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +208,7 @@ def paragraphs(
             # over its chapter's first line).
             result.extend(_one_line(lines[0], first, marked))
             result.append(Paragraph(" ".join(lines[1:]), block[1][0], False))
-        elif is_wrapped(lines) and sum(1 for line in lines if _LIST_ITEM.match(line)) < 2:
+        elif is_wrapped(lines) and sum(1 for line in lines if LIST_ITEM.match(line)) < 2:
             result.append(Paragraph(" ".join(lines), first, False))
         elif len(lines) == 1:
             result.extend(_one_line(lines[0], first, marked))
