@@ -12,6 +12,7 @@ same round and so the same nonces, and is completed without a second post.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -25,7 +26,13 @@ from roundtable.rounds import RoundService
 from roundtable.rounds.model import RoundAlreadyOpen, RoundRecord
 from roundtable.scheduler import Scheduler
 from roundtable.series.model import NewSeries, SeriesExists, SeriesMoved, SeriesRecord
-from roundtable.series.recurrence import Recurrence, parse_date, parse_every, parse_time
+from roundtable.series.recurrence import (
+    HORIZON,
+    Recurrence,
+    parse_date,
+    parse_every,
+    parse_time,
+)
 from roundtable.series.recurrence import zone as tz
 from roundtable.series.store import SeriesStore
 
@@ -141,6 +148,11 @@ class SeriesService:
         starts_on = parse_date(start) if start else local_today
         if starts_on < local_today:
             raise UserError(f"The start date {starts_on} is in the past.")
+        if starts_on > local_today + HORIZON:
+            raise UserError(
+                f"The start date {starts_on} is more than three years away: pick one before "
+                f"{local_today + HORIZON}."
+            )
         round_minutes = _minutes(round_length)
         remind_minutes = _minutes(remind_before)
         if remind_minutes and not round_minutes:
@@ -149,7 +161,8 @@ class SeriesService:
             raise UserError("remind_before must be shorter than round_length.")
         rule = parse_every(every)
         recurrence = Recurrence(rule, starts_on, parse_time(at), zone)
-        first = recurrence.check(now)
+        # A typed RRULE that rarely matches is searched for up to ~0.2 s: not on the event loop.
+        first = await asyncio.to_thread(recurrence.check, now)
         new = NewSeries(
             guild_id=guild_id,
             pack_id=record.id,
@@ -168,7 +181,8 @@ class SeriesService:
             next_at=first,
             created_by=by,
         )
-        return Draft(new, pack.title, len(pack.sections), self._upcoming(new, pack))
+        upcoming = await asyncio.to_thread(self._upcoming, new, pack)
+        return Draft(new, pack.title, len(pack.sections), upcoming)
 
     def _upcoming(self, series: SeriesRecord | NewSeries, pack: Pack) -> tuple[Occurrence, ...]:
         """The next occurrences from next_at, with the section each posts."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 
 import pytest
 
 from roundtable.errors import UserError
-from roundtable.series.recurrence import Recurrence, parse_every, parse_time, zone
+from roundtable.series.recurrence import WINDOW, Recurrence, parse_every, parse_time, zone
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -100,3 +100,96 @@ def test_times_of_day(typed: str, expected: time) -> None:
 def test_bad_times_are_refused(typed: str) -> None:
     with pytest.raises(UserError, match="is not a time of day"):
         parse_time(typed)
+
+
+# -- crafted rules (#27): each is refused with a sentence, none runs unbounded --------------
+
+
+@pytest.mark.timeout(20)  # INTERVAL=0 made dateutil loop for good
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("FREQ=DAILY;INTERVAL=0", "INTERVAL in an RRULE is a whole number from 1 to 1096"),
+        ("FREQ=DAILY;INTERVAL=-1", "INTERVAL in an RRULE is a whole number from 1 to 1096"),
+        ("FREQ=YEARLY;INTERVAL=99999999999999999999", "whole number from 1 to 3"),
+        ("FREQ=WEEKLY;COUNT=0", "COUNT in an RRULE is a whole number from 1 to 1000"),
+        ("FREQ=DAILY\nFREQ=WEEKLY", "on one line"),
+        ("FREQ=DAILY\r\nEXDATE:20270101T000000", "on one line"),
+        ("FREQ=DAILY;FREQ=WEEKLY", "FREQ appears twice"),
+        ("FREQ=DAILY;BYEASTER=0", "BYEASTER is not a part of an RRULE I take"),
+        ("FREQ=DAILY;UNTIL=20270101", "Leave the time and the start out"),
+        ("FREQ=DAILY;COUNT", "COUNT has no value"),
+        ("FREQ=", "FREQ= has no value"),
+        ("FREQ=FORTNIGHTLY;COUNT=2", "FREQ is DAILY, WEEKLY, MONTHLY or YEARLY"),
+        ("FREQ=DAILY;BYMONTHDAY=99999999999999999999", "is not a value BYMONTHDAY takes"),
+        ("FREQ=MONTHLY;BYMONTH=13", "13 is not a value BYMONTH takes"),
+        ("FREQ=MONTHLY;BYDAY=9999MO", "9999MO is not a value BYDAY takes"),
+        ("FREQ=MONTHLY;BYDAY=1", "1 is not a value BYDAY takes"),
+        ("FREQ=MONTHLY;BYMONTHDAY=MO", "MO is not a value BYMONTHDAY takes"),
+        ("FREQ=WEEKLY;WKST=XX", "is not a valid RRULE"),
+    ],
+)
+def test_crafted_rules_are_refused_with_a_sentence(typed: str, message: str) -> None:
+    with pytest.raises(UserError, match=message):
+        parse_every(typed)
+
+
+def test_a_typed_rule_is_kept_in_a_normal_form() -> None:
+    assert parse_every(" rrule:freq=monthly; byday=-1fr ;") == "FREQ=MONTHLY;BYDAY=-1FR"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31",  # dateutil searched every day up to 9999 (3 s)
+        "FREQ=WEEKLY;BYMONTH=4;BYMONTHDAY=31",
+        "FREQ=YEARLY;BYYEARDAY=366;BYMONTH=1",
+        "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=6",
+    ],
+)
+def test_rules_that_never_match_are_refused(rule: str) -> None:
+    with pytest.raises(UserError, match="never occurs"):
+        Recurrence(parse_every(rule), date(2026, 1, 1), time(9), "America/Los_Angeles").check(START)
+
+
+# Rules evaluated 400·k years later (the calendar repeats) must give dateutil's own dates.
+SAMPLES = [
+    "FREQ=WEEKLY;BYDAY=MO,TH",
+    "FREQ=MONTHLY;BYDAY=-1FR",
+    "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1",
+    "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29",
+    "FREQ=DAILY;INTERVAL=3",
+    "FREQ=WEEKLY;INTERVAL=2;COUNT=7",
+    "FREQ=YEARLY;INTERVAL=3;BYWEEKNO=53;BYDAY=MO",
+    "FREQ=MONTHLY;BYMONTHDAY=13;BYDAY=FR",
+]
+
+
+@pytest.mark.parametrize("rule", SAMPLES)
+@pytest.mark.parametrize("start", [date(2026, 12, 6), date(2099, 11, 30), date(2399, 6, 1)])
+def test_occurrences_are_dateutils_own(rule: str, start: date) -> None:
+    from dateutil.rrule import rrulestr
+
+    dates = rrulestr(rule, dtstart=datetime.combine(start, time(9)))
+    every = [d.replace(tzinfo=UTC) for _, d in zip(range(60), dates, strict=False)]
+
+    def expected(after: datetime) -> list[datetime]:  # later than WINDOW: the series has ended
+        return [d for d in every if after < d <= after + WINDOW]
+
+    found = Recurrence(rule, start, time(9), "UTC")
+    begin = datetime.combine(start, time(9), UTC)
+    assert list(found.occurrences())[:30] == expected(begin - timedelta(seconds=1))[:30]
+    middle = every[5]
+    assert found.upcoming(middle, 3) == expected(middle)[:3]
+
+
+def test_a_series_ends_when_its_next_occurrence_is_beyond_the_window() -> None:
+    leap = Recurrence("FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", date(2027, 1, 1), time(9), "UTC")
+    assert leap.check(START) == datetime(2028, 2, 29, 9, tzinfo=UTC)
+    assert leap.next_after(datetime(2028, 3, 1, tzinfo=UTC)) == datetime(2032, 2, 29, 9, tzinfo=UTC)
+    assert (
+        next(leap.occurrences(datetime(2028, 3, 1, tzinfo=UTC), within=timedelta(days=365)), None)
+        is None
+    )
+    late = Recurrence("FREQ=DAILY", date(9998, 12, 30), time(23), "America/Los_Angeles")
+    assert list(late.occurrences()) == [datetime(9998, 12, 31, 7, tzinfo=UTC)]
