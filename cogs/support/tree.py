@@ -53,6 +53,9 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
             exc_info=(type(original), original, original.__traceback__),
         )
         message = UNEXPECTED
+    else:
+        # Refused: nothing was changed (the fuzz suite holds every command to it).
+        log.info("Refused (%s): %s", interaction_context(interaction), message[:200])
     if len(message) > CONTENT_MAX:
         message = message[: CONTENT_MAX - 1] + "…"
     try:

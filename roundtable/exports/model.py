@@ -60,19 +60,26 @@ def parse_scope(text: str) -> Scope:
     if lowered in ("", "server", "all", "whole server", "everything"):
         return Scope("server")
     if lowered.lstrip("#").isdigit():
-        return Scope("round", round_id=int(lowered.lstrip("#")))
+        return Scope("round", round_id=_number("round", lowered.lstrip("#")))
     match = _SCOPE.match(cleaned)
     if match:
         kind, rest = match.group(1).lower(), match.group(2).strip()
         if kind == "pack":
             return Scope("pack", pack_slug=rest)
         number = rest.lstrip("#")
-        if not number.isdigit():
+        if not (number.isascii() and number.isdigit()):
             raise UserError(f"{cleaned!r}: a {kind} is named by its number, like {kind}:3.")
         if kind == "round":
-            return Scope("round", round_id=int(number))
-        return Scope("series", series_id=int(number))
+            return Scope("round", round_id=_number(kind, number))
+        return Scope("series", series_id=_number(kind, number))
     return Scope("pack", pack_slug=cleaned)
+
+
+def _number(kind: str, digits: str) -> int:
+    """A round's or series' number as typed; one past SQLite's integers names nothing."""
+    if not digits.isascii() or len(digits) > 18:
+        raise UserError(f"There is no {kind} {digits[:30]} on this server.")
+    return int(digits)
 
 
 def parse_day(text: str | None, zone: str, *, end: bool = False) -> datetime | None:
@@ -86,6 +93,8 @@ def parse_day(text: str | None, zone: str, *, end: bool = False) -> datetime | N
         raise UserError(
             f"{text.strip()!r} is not a date: write it as YYYY-MM-DD, like 2026-11-30."
         ) from None
+    if not date(1970, 1, 2) <= day <= date(9998, 12, 30):
+        raise UserError(f"{day} is out of range: write a day between 1970 and 9998.")
     if end:
         day += timedelta(days=1)
     return datetime.combine(day, time(0), tzinfo=ZoneInfo(zone)).astimezone(UTC)

@@ -11,7 +11,7 @@ JSON has `guild`, `channel` and `messages[]` with `id`, `type`, `author` (`id`, 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from roundtable.errors import UserError
@@ -72,6 +72,15 @@ def _question(value: Any) -> int | None:
     return value
 
 
+def _moment(value: Any) -> datetime | None:
+    """An ISO 8601 time; one without a zone is UTC (exports mix both, and a summary compares
+    them)."""
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _id(value: Any) -> int | None:
     return int(value) if value is not None and str(value).isdigit() else None
 
@@ -92,7 +101,7 @@ def _ours(data: dict[str, Any]) -> Discussion:
                 text=str(c["text"]),
                 question=_question(c.get("question")),
                 reply_to=int(c["reply_to"]) if c.get("reply_to") else None,
-                created_at=datetime.fromisoformat(c["created_at"]) if c.get("created_at") else None,
+                created_at=_moment(c.get("created_at")),
             )
             for c in data["contributions"]
         ),
@@ -123,7 +132,7 @@ def _chat_exporter(data: dict[str, Any]) -> Discussion:
                 user_id=user_id,
                 text=text,
                 reply_to=int(reference["messageId"]) if reference.get("messageId") else None,
-                created_at=datetime.fromisoformat(m["timestamp"]) if m.get("timestamp") else None,
+                created_at=_moment(m.get("timestamp")),
             )
         )
     name = channel.get("name") or "channel"
@@ -168,7 +177,7 @@ def _exported_round(data: dict[str, Any], guild_id: int | None) -> Discussion:
                 text=str(r["text"]),
                 question=_question(r.get("question")),
                 reply_to=int(reply_to) if reply_to else None,
-                created_at=datetime.fromisoformat(r["created_at"]) if r.get("created_at") else None,
+                created_at=_moment(r.get("created_at")),
             )
         )
     opening: dict[int, str] = {}

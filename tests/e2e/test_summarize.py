@@ -155,6 +155,26 @@ async def test_unusable_files_and_settings_exit_1(tmp_path: Path) -> None:
     assert code == 1 and "--engine llm needs OPENAI_MODEL" in err
 
 
+async def test_timestamps_with_and_without_a_zone_in_one_file_are_summarised(
+    tmp_path: Path,
+) -> None:
+    """#27: a file mixing zoned and zone-less times ended in a traceback (naive minus aware)."""
+    said = [
+        ("2026-01-01T12:00:00+00:00", "We should read the whole essay before judging it."),
+        ("2026-01-01T12:05:00", "I disagree, the first part already shows the weak premise."),
+        ("2026-01-01 12:07", "The premise is fine but the conclusion does not follow from it."),
+    ]
+    messages = [
+        {"id": str(n), "author": {"id": str(n + 10)}, "content": text, "timestamp": at}
+        for n, (at, text) in enumerate(said, start=1)
+    ]
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps({"messages": messages, "channel": {"id": "9", "name": "club"}}))
+    code, out, err = await summarize(str(mixed))
+    assert (code, err) == (0, "")
+    assert "the first part already shows the weak premise" in out
+
+
 async def test_a_long_exported_meeting_gives_labelled_points_for_each_agenda_item(
     tmp_path: Path,
 ) -> None:
