@@ -31,6 +31,9 @@ def parse_duration(text: str) -> timedelta:
         )
     total = timedelta()
     for amount, unit in parts:
+        if len(amount) > 6:  # a million minutes is already two years; more overflows
+            total = MAX_DURATION * 2
+            break
         total += timedelta(**{_UNITS[unit]: int(amount)})
     if not MIN_DURATION <= total <= MAX_DURATION:
         raise UserError("A round stays open between 5 minutes and 30 days.")

@@ -32,6 +32,8 @@ def test_durations(text: str, expected: timedelta) -> None:
         ("", "An empty value is not a duration"),
         ("1m", "between 5 minutes and 30 days"),
         ("31d", "between 5 minutes and 30 days"),
+        ("999999999w", "between 5 minutes and 30 days"),  # overflowed timedelta (#27)
+        ("9999999999999999999999m", "between 5 minutes and 30 days"),
     ],
 )
 def test_bad_durations(text: str, message: str) -> None:
