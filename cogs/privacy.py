@@ -33,6 +33,13 @@ def privacy_embed(choice: Privacy) -> discord.Embed:
         inline=False,
     )
     embed.add_field(name="Exports", value=EXPORTS[choice.exports], inline=False)
+    embed.add_field(
+        name="Thread replies",
+        value="My replies in round threads are recorded for summaries and exports"
+        if choice.replies
+        else "My replies in round threads are not recorded (since I used /forget)",
+        inline=False,
+    )
     embed.set_footer(text="Changes apply at once, to every round, past and future.")
     return embed
 
@@ -47,10 +54,24 @@ class PrivacyView(discord.ui.View):
             option.default = (option.value == "no") == choice.no_ai
         for option in self.exports.options:
             option.default = option.value == choice.exports
+        for option in self.replies.options:
+            option.default = (option.value == "yes") == choice.replies
 
-    async def _save(self, interaction: discord.Interaction, *, no_ai: bool, exports: str) -> None:
+    async def _save(
+        self,
+        interaction: discord.Interaction,
+        *,
+        no_ai: bool | None = None,
+        exports: str | None = None,
+        replies: bool | None = None,
+    ) -> None:
+        old = self.choice
         self.choice = await self.bot.privacy.set(
-            self.choice.guild_id, self.choice.user_id, no_ai=no_ai, exports=exports
+            old.guild_id,
+            old.user_id,
+            no_ai=old.no_ai if no_ai is None else no_ai,
+            exports=old.exports if exports is None else exports,
+            replies=old.replies if replies is None else replies,
         )
         await interaction.response.edit_message(embed=privacy_embed(self.choice), view=self)
 
@@ -62,7 +83,7 @@ class PrivacyView(discord.ui.View):
         ],
     )
     async def ai(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
-        await self._save(interaction, no_ai=select.values[0] == "no", exports=self.choice.exports)
+        await self._save(interaction, no_ai=select.values[0] == "no")
 
     @discord.ui.select(
         placeholder="Exports",
@@ -73,7 +94,17 @@ class PrivacyView(discord.ui.View):
         ],
     )
     async def exports(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
-        await self._save(interaction, no_ai=self.choice.no_ai, exports=select.values[0])
+        await self._save(interaction, exports=select.values[0])
+
+    @discord.ui.select(
+        placeholder="Thread replies",
+        options=[
+            discord.SelectOption(label="Record my replies in round threads", value="yes"),
+            discord.SelectOption(label="Do not record my replies in round threads", value="no"),
+        ],
+    )
+    async def replies(self, interaction: discord.Interaction, select: discord.ui.Select) -> None:
+        await self._save(interaction, replies=select.values[0] == "yes")
 
 
 class PrivacyCog(commands.Cog):
@@ -104,8 +135,9 @@ class PrivacyCog(commands.Cog):
                 content=(
                     f"Deleted {plural(gone.answers, 'answer')}, "
                     f"{plural(gone.replies, 'reply', 'replies')} and "
-                    f"{plural(gone.stances, 'stance')}. Your messages in threads stay yours "
-                    "to delete."
+                    f"{plural(gone.stances, 'stance')}. Your replies in round threads are no "
+                    "longer recorded (turn that back on in /privacy); your messages in "
+                    "threads stay yours to delete."
                 ),
                 view=None,
             )
@@ -114,7 +146,8 @@ class PrivacyCog(commands.Cog):
         await ask(
             interaction,
             "Delete everything Roundtable stored of yours on this server (answers, recorded "
-            "replies, stances) and the bot's posts of your answers? This cannot be undone.",
+            "replies, stances) and the bot's posts of your answers, and stop recording your "
+            "thread replies? This cannot be undone.",
             on_confirm=erase,
             confirm_label="Delete all of it",
             cancelled="Nothing was deleted.",

@@ -12,27 +12,34 @@ from storage.database import Database
 __all__ = ["Forgotten", "Privacy", "PrivacyRepository"]
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
 class PrivacyRepository:
     def __init__(self, db: Database):
         self._db = db
 
     async def get(self, guild_id: int, user_id: int) -> Privacy:
         row = await self._db.fetch_one(
-            "SELECT no_ai, exports FROM member_privacy WHERE guild_id = ? AND user_id = ?",
+            "SELECT no_ai, exports, replies FROM member_privacy WHERE guild_id = ? AND user_id = ?",
             (guild_id, user_id),
         )
         if row is None:
             return Privacy(guild_id, user_id)
-        return Privacy(guild_id, user_id, bool(row["no_ai"]), row["exports"])
+        return Privacy(guild_id, user_id, bool(row["no_ai"]), row["exports"], bool(row["replies"]))
 
-    async def set(self, guild_id: int, user_id: int, *, no_ai: bool, exports: str) -> Privacy:
+    async def set(
+        self, guild_id: int, user_id: int, *, no_ai: bool, exports: str, replies: bool
+    ) -> Privacy:
         async with self._db.transaction() as conn:
             await conn.execute(
-                "INSERT INTO member_privacy (guild_id, user_id, no_ai, exports, updated_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+                "INSERT INTO member_privacy "
+                "(guild_id, user_id, no_ai, exports, replies, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
                 "no_ai = excluded.no_ai, exports = excluded.exports, "
-                "updated_at = excluded.updated_at",
-                (guild_id, user_id, int(no_ai), exports, datetime.now(UTC).isoformat()),
+                "replies = excluded.replies, updated_at = excluded.updated_at",
+                (guild_id, user_id, int(no_ai), exports, int(replies), _now()),
             )
         return await self.get(guild_id, user_id)
 
@@ -72,5 +79,12 @@ class PrivacyRepository:
             stances = cursor.rowcount
             await conn.execute(
                 "DELETE FROM member_names WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
+            # The tombstone: no content, only that their replies are not to be recorded again.
+            await conn.execute(
+                "INSERT INTO member_privacy (guild_id, user_id, replies, updated_at) "
+                "VALUES (?, ?, 0, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+                "replies = 0, updated_at = excluded.updated_at",
+                (guild_id, user_id, _now()),
             )
         return Forgotten(counts["answer"], counts["reply"], stances, posted)

@@ -171,12 +171,13 @@ def apply_captured(conn: Connection, events: Sequence[Captured]) -> Applied:
     """
     applied = Applied()
     open_rounds: dict[tuple[int, int], bool] = {}
+    recorded: dict[tuple[int, int], bool] = {}
     run: list[Reply] = []
 
     def flush() -> None:
         if not run:
             return
-        rows = [r for r in run if _is_open(conn, open_rounds, r)]
+        rows = [r for r in run if _is_open(conn, open_rounds, r) and _recorded(conn, recorded, r)]
         names = {(r.guild_id, r.user_id): r.name for r in rows if r.name and r.name.strip()}
         inserted = conn.executemany(
             "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
@@ -216,6 +217,18 @@ def apply_captured(conn: Connection, events: Sequence[Captured]) -> Applied:
             applied.deleted += delete_reply(conn, event.guild_id, event.message_id)
     flush()
     return applied
+
+
+def _recorded(conn: Connection, seen: dict[tuple[int, int], bool], reply: Reply) -> bool:
+    """False for a member whose /forget left the tombstone: their replies are not stored again,
+    live or read back from the thread at start-up, until they turn recording on in /privacy."""
+    key = (reply.guild_id, reply.user_id)
+    if key not in seen:
+        row = conn.execute(
+            "SELECT replies FROM member_privacy WHERE guild_id = ? AND user_id = ?", key
+        ).fetchone()
+        seen[key] = row is None or bool(row[0])
+    return seen[key]
 
 
 def _is_open(conn: Connection, seen: dict[tuple[int, int], bool], reply: Reply) -> bool:

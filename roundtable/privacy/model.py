@@ -14,6 +14,7 @@ class Privacy:
     user_id: int
     no_ai: bool = False
     exports: str = "named"  # named | anonymous ("a member") | excluded
+    replies: bool = True  # thread replies recorded; /forget turns it off until turned on again
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from tests.cogs.rounds.test_rounds import start
-from tests.harness import World
+from tests.harness import World, until
 
 
 async def test_privacy_choices_are_shown_and_stored(world: World) -> None:
@@ -11,10 +13,11 @@ async def test_privacy_choices_are_shown_and_stored(world: World) -> None:
     panel = (await sb.slash(world.member, "privacy", world.general)).messages[0]
     assert panel.ephemeral
     fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
-    assert list(fields) == ["AI processing", "Exports"]
+    assert list(fields) == ["AI processing", "Exports", "Thread replies"]
     assert fields["AI processing"].startswith("My text may be summarised")
     assert fields["Exports"] == "Moderators' exports show my name with what I wrote"
-    ai, exports = (row["components"][0]["custom_id"] for row in panel.components)
+    assert fields["Thread replies"].startswith("My replies in round threads are recorded")
+    ai, exports, _ = (row["components"][0]["custom_id"] for row in panel.components)
     await sb.select(world.member, panel, ai, ["no"])
     fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
     assert fields["AI processing"].startswith("Never send my text to an LLM")
@@ -57,7 +60,8 @@ async def test_forget_deletes_answers_replies_and_stances_after_confirming(
     )[0] == 3
     await sb.click(world.member, ask, sb.button(ask, "Delete all of it"))
     assert ask.content == (
-        "Deleted 2 answers, 1 reply and 1 stance. Your messages in threads stay yours to delete."
+        "Deleted 2 answers, 1 reply and 1 stance. Your replies in round threads are no longer "
+        "recorded (turn that back on in /privacy); your messages in threads stay yours to delete."
     )
     await sb.eventually(
         lambda: not any(m.author.id == sb.bot_user.id and m.embeds for m in sb.messages(thread))
@@ -85,3 +89,46 @@ async def test_privacy_commands_are_refused_in_direct_messages(world: World) -> 
             reply.messages[0].content
             == "This command works only in a server, not in direct messages."
         )
+
+
+async def test_after_forget_replies_are_not_recorded_until_turned_back_on(
+    content_world: World,
+) -> None:
+    """#27: /forget leaves a tombstone (no content) that capture honours; /privacy lifts it."""
+    world = content_world
+    sb = world.sandbox
+    buttons, _ = await start(world)
+    thread = sb.thread_of(buttons)
+    assert thread is not None
+    await sb.say(world.member, thread, "Said before forgetting.")
+
+    async def stored() -> list[str]:
+        rows = await world.db.fetch_all("SELECT content FROM responses ORDER BY id")
+        return [r["content"] for r in rows]
+
+    await until(lambda: _has(stored, "Said before forgetting."), what="the first reply stored")
+    ask = (await sb.slash(world.member, "forget", world.general)).messages[0]
+    await sb.click(world.member, ask, sb.button(ask, "Delete all of it"))
+    tombstone = await world.db.fetch_one(
+        "SELECT * FROM member_privacy WHERE user_id = ?", (world.member.id,)
+    )
+    assert (tombstone["replies"], tombstone["no_ai"], tombstone["exports"]) == (0, 0, "named")
+    await sb.say(world.member, thread, "Said after forgetting.")
+    grace = sb.member(world.guild, "Grace")
+    await sb.say(grace, thread, "Grace is recorded as ever.")
+    await until(lambda: _has(stored, "Grace is recorded as ever."), what="Grace stored")
+    assert await stored() == ["Grace is recorded as ever."]
+    panel = (await sb.slash(world.member, "privacy", world.general)).messages[0]
+    fields = {f["name"]: f["value"] for f in panel.embeds[0]["fields"]}
+    assert fields["Thread replies"] == (
+        "My replies in round threads are not recorded (since I used /forget)"
+    )
+    replies = panel.components[2]["components"][0]["custom_id"]
+    await sb.select(world.member, panel, replies, ["yes"])
+    await sb.say(world.member, thread, "Recorded again, by choice.")
+    await until(lambda: _has(stored, "Recorded again, by choice."), what="recorded again")
+    assert await stored() == ["Grace is recorded as ever.", "Recorded again, by choice."]
+
+
+async def _has(stored: Callable[[], Awaitable[list[str]]], text: str) -> bool:
+    return text in await stored()

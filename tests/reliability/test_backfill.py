@@ -65,3 +65,50 @@ async def test_replies_posted_while_the_bot_was_away_are_stored_on_start_up(
             "SELECT message_id FROM responses WHERE kind = 'reply'"
         )
         assert sorted(r["message_id"] for r in rows) == sorted(replies)
+
+
+async def test_a_forgotten_member_stays_forgotten_across_a_restart(
+    sandbox: Sandbox, db_path: Path
+) -> None:
+    """#27: /forget was undone by the next start-up, whose backfill read the member's thread
+    messages back in; they reappeared in exports and summaries."""
+    sb = sandbox
+    said = ["Forget me, please: first.", "Forget me, please: second."]
+    async with small_world(sb, db_path, **CONTENT) as world:
+        buttons, row = await start(world)
+        thread = sb.thread_of(buttons)
+        assert thread is not None
+        for text in said:
+            await sb.say(world.member, thread, text)
+        await sb.say(sb.member(world.guild, "Grace"), thread, "Grace stays.")
+
+        async def three() -> bool:
+            return len(await stored_replies(db_path)) == 3
+
+        await until(three, what="three replies stored")
+        ask = (await sb.slash(world.member, "forget", world.general)).messages[0]
+        await sb.click(world.member, ask, sb.button(ask, "Delete all of it"))
+        owner, general = world.owner, world.general
+    away = await sb.say(sb.member(world.guild, "Hal"), thread, "Said while the bot was away.")
+    # Restarted: the backfill reads the thread, where the member's messages still are (in the
+    # same pass as Hal's, which shows it has run).
+    async with running_bot(sb, db_path, **CONTENT):
+
+        async def caught_up() -> bool:
+            return away.id in await stored_replies(db_path)
+
+        await until(caught_up, what="the start-up backfill")
+        closed = await sb.slash(owner, "round close", general, round=row["id"])
+        assert closed.messages[0].content.startswith("Closed")
+        exported = await sb.slash(owner, "export", general, scope=f"round:{row['id']}", format="md")
+        await exported.until(lambda i: any(m.attachments for m in i.messages))
+        [file] = [a for m in exported.messages for a in m.attachments]
+    assert sorted((await stored_replies(db_path)).values()) == [
+        "Grace stays.",
+        "Said while the bot was away.",
+    ]
+    text = file.data.decode()
+    assert "Grace stays." in text
+    assert not any(s in text for s in said)
+    summary = "\n".join(str(m.embeds) for m in sb.messages(thread) + sb.messages(general))
+    assert not any(s in summary for s in said)

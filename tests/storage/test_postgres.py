@@ -246,7 +246,7 @@ async def test_a_database_of_text_times_and_json_is_converted_in_place(
             )
         )
     async with PostgresDatabase.connect(url) as pg:
-        assert pg.applied_migrations == 1
+        assert pg.applied_migrations == len(pg_migrations()) - 8  # 009 and any later
         row = await pg.fetch_one(
             "SELECT questions, posts, opened_at, closes_at FROM rounds WHERE id = 1"
         )

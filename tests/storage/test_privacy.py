@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from roundtable.rounds.model import Reply, RoundRecord
 from storage.database import Database
 from storage.privacy import Privacy, PrivacyRepository
 from storage.rounds import NewRound, RoundRepository
@@ -10,46 +11,37 @@ from storage.summaries import SummaryRepository
 NOW = datetime(2026, 12, 1, 18, 0, tzinfo=UTC)
 
 
+async def opened(rounds: RoundRepository, *, guild_id: int, channel_id: int) -> RoundRecord:
+    new = NewRound(
+        guild_id=guild_id,
+        pack_id=1,
+        section_number=1,
+        section_title="S",
+        questions=["Q?"],
+        stances=["A", "B"],
+        channel_id=channel_id,
+        opened_by=1,
+        closes_at=None,
+        opened_at=NOW,
+    )
+    return await rounds.create(new)
+
+
 async def test_defaults_and_changes(db: Database) -> None:
     repo = PrivacyRepository(db)
     assert await repo.get(1, 5) == Privacy(1, 5)
-    await repo.set(1, 5, no_ai=True, exports="excluded")
+    await repo.set(1, 5, no_ai=True, exports="excluded", replies=True)
     assert await repo.get(1, 5) == Privacy(1, 5, True, "excluded")
     assert await repo.get(2, 5) == Privacy(2, 5)
-    await repo.set(1, 6, no_ai=True, exports="named")
+    await repo.set(1, 6, no_ai=True, exports="named", replies=False)
+    assert await repo.get(1, 6) == Privacy(1, 6, True, "named", replies=False)
     assert await repo.opted_out_of_ai(1) == {5, 6} and await repo.opted_out_of_ai(2) == set()
 
 
 async def test_forget_is_per_guild_and_counts(db: Database, pack_id: int) -> None:
     rounds = RoundRepository(db)
-    mine = await rounds.create(
-        NewRound(
-            guild_id=1,
-            pack_id=1,
-            section_number=1,
-            section_title="S",
-            questions=["Q?"],
-            stances=["A", "B"],
-            channel_id=9,
-            opened_by=1,
-            closes_at=None,
-            opened_at=NOW,
-        )
-    )
-    theirs = await rounds.create(
-        NewRound(
-            guild_id=2,
-            pack_id=1,
-            section_number=1,
-            section_title="S",
-            questions=["Q?"],
-            stances=["A", "B"],
-            channel_id=8,
-            opened_by=1,
-            closes_at=None,
-            opened_at=NOW,
-        )
-    )
+    mine = await opened(rounds, guild_id=1, channel_id=9)
+    theirs = await opened(rounds, guild_id=2, channel_id=8)
     await rounds.save_answers(1, mine.id, 5, {1: "answer"})
     await rounds.set_stance(1, mine.id, 5, "A")
     await rounds.save_answers(2, theirs.id, 5, {1: "elsewhere"})
@@ -70,3 +62,26 @@ async def test_forget_is_per_guild_and_counts(db: Database, pack_id: int) -> Non
     assert await summaries.latest(2, theirs.id) is not None
     assert (gone.answers, gone.replies, gone.stances, gone.total) == (1, 0, 1, 2)
     assert [r.content for r in await rounds.responses(2, theirs.id)] == ["elsewhere"]
+    # The tombstone is per guild and keeps the member's other choices.
+    assert await PrivacyRepository(db).get(1, 5) == Privacy(1, 5, replies=False)
+    assert await PrivacyRepository(db).get(2, 5) == Privacy(2, 5)
+
+
+async def test_captured_replies_of_a_forgotten_member_are_not_stored(
+    db: Database, pack_id: int
+) -> None:
+    """#27: capture and the start-up backfill both store through apply_captured."""
+    rounds = RoundRepository(db)
+    record = await opened(rounds, guild_id=1, channel_id=9)
+    privacy = PrivacyRepository(db)
+    await privacy.set(1, 6, no_ai=True, exports="excluded", replies=True)
+    await privacy.forget(1, 5)
+
+    def reply(user: int, message: int) -> Reply:
+        return Reply(1, record.id, user, f"from {user}", message, None, NOW, None)
+
+    applied = await rounds.apply_captured([reply(5, 100), reply(6, 101), reply(7, 102)])
+    assert applied.added == 2
+    assert [r.user_id for r in await rounds.responses(1, record.id)] == [6, 7]
+    await privacy.set(1, 5, no_ai=False, exports="named", replies=True)
+    assert (await rounds.apply_captured([reply(5, 103)])).added == 1
