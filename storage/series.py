@@ -17,6 +17,16 @@ from storage.shards import Shards, owned
 __all__ = ["Claim", "NewSeries", "SeriesExists", "SeriesMoved", "SeriesRecord", "SeriesRepository"]
 
 
+# A series whose claimed post is still being retried is not claimed again until it is posted
+# or the series pauses (its sections would otherwise run on past the one that failed).
+_NOT_RETRYING = (
+    " AND NOT EXISTS (SELECT 1 FROM series_posts p WHERE p.series_id = series.id "
+    "AND p.state = 'claimed')"
+)
+_CLAIMED = (
+    "SELECT p.series_id, p.occurrence, p.section_number, p.round_id, p.state, p.failures, "
+    "p.retry_at FROM series_posts p JOIN series s ON s.id = p.series_id WHERE p.state = 'claimed'"
+)
 _SELECT = (
     "SELECT id, guild_id, pack_id, channel_id, every, rule, starts_on, at_time, timezone, "
     "round_minutes, remind_minutes, ping_role_id, catch_up, loop, next_section, next_at, status, "
@@ -56,6 +66,8 @@ def _claim(row: Row) -> Claim:
         section_number=row["section_number"],
         round_id=row["round_id"],
         state=row["state"],
+        failures=row["failures"],
+        retry_at=when(row["retry_at"]),
     )
 
 
@@ -123,8 +135,11 @@ class SeriesRepository:
         """The active series whose next occurrence came first, in any guild."""
         mine, shards = owned(self._shards)
         row = await self._db.fetch_one(
-            _SELECT + "WHERE status = 'active' AND next_at <= ?" + mine + " ORDER BY next_at, id "
-            "LIMIT 1",
+            _SELECT
+            + "WHERE status = 'active' AND next_at <= ?"
+            + _NOT_RETRYING
+            + mine
+            + " ORDER BY next_at, id LIMIT 1",
             (iso(now), *shards),
         )
         return _series(row) if row else None
@@ -132,7 +147,7 @@ class SeriesRepository:
     async def next_due(self) -> datetime | None:
         mine, shards = owned(self._shards)
         row = await self._db.fetch_one(
-            "SELECT min(next_at) FROM series WHERE status = 'active'" + mine,  # noqa: S608 (the shard filter)
+            "SELECT min(next_at) FROM series WHERE status = 'active'" + _NOT_RETRYING + mine,  # noqa: S608 (the shard filter)
             shards,
         )
         return when(row[0]) if row else None
@@ -200,20 +215,31 @@ class SeriesRepository:
         """Occurrences claimed but never marked posted (the bot stopped mid-post)."""
         mine, shards = owned(self._shards, "s.guild_id")
         rows = await self._db.fetch_all(
-            "SELECT p.series_id, p.occurrence, p.section_number, p.round_id, p.state "
-            "FROM series_posts p JOIN series s ON s.id = p.series_id "
-            "WHERE p.state = 'claimed'" + mine + " ORDER BY p.occurrence",
+            _CLAIMED + mine + " ORDER BY p.occurrence",
             shards,
         )
         return [_claim(r) for r in rows]
 
     async def log(self, series_id: int) -> list[Claim]:
         rows = await self._db.fetch_all(
-            "SELECT series_id, occurrence, section_number, round_id, state FROM series_posts "
-            "WHERE series_id = ? ORDER BY occurrence",
+            "SELECT series_id, occurrence, section_number, round_id, state, failures, retry_at "
+            "FROM series_posts WHERE series_id = ? ORDER BY occurrence",
             (series_id,),
         )
         return [_claim(r) for r in rows]
+
+    async def retry_later(
+        self, series_id: int, occurrence: datetime, *, retry_at: datetime, error: str
+    ) -> int:
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "UPDATE series_posts SET failures = failures + 1, retry_at = ?, last_error = ? "
+                "WHERE series_id = ? AND occurrence = ? AND state = 'claimed' "
+                "RETURNING failures",
+                (iso(retry_at), error[:500], series_id, iso(occurrence)),
+            ) as cursor:
+                row = await cursor.fetchone()
+        return row[0] if row else 0
 
     async def series_of(self, series_id: int) -> SeriesRecord | None:
         """A series by id alone (the scheduler's own lookups)."""

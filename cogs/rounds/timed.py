@@ -14,7 +14,7 @@ import discord
 from cogs.rounds.closing import Closer
 from cogs.rounds.listeners import backfill
 from cogs.support import render
-from cogs.support.timer import Stage
+from cogs.support.timer import Stage, each
 from roundtable.rounds import ClosePlan, Participation, title_of
 from roundtable.rounds.model import RoundRecord
 from roundtable.text import plural
@@ -47,21 +47,27 @@ class RoundTimedWork:
         for record in await self.bot.rounds.open_with_threads():  # answers never shown
             await self.closer.restore_cards(record)
 
+    # Each round in its own guard (`each`): one that fails is logged and tried again on the
+    # timer's next look; the other rounds, of this server and every other, go on.
+
     async def resume_closes(self, now: datetime) -> None:
-        for plan in await self.bot.rounds.unfinished():
-            if self.closer.claimed(plan.record.id):
-                continue  # a command is closing it, and reports to its moderator
-            log.info("Completing the interrupted close of round %s", plan.record.id)
-            await self._finish(plan)
+        async with each("interrupted close") as guard:
+            for plan in await self.bot.rounds.unfinished():
+                if self.closer.claimed(plan.record.id):
+                    continue  # a command is closing it, and reports to its moderator
+                log.info("Completing the interrupted close of round %s", plan.record.id)
+                await guard(self._finish(plan), plan.record.id)
 
     async def close_due(self, now: datetime) -> None:
-        while (due := await self.bot.rounds.close_next_due(now)) is not None:
-            log.info("Round %s reached its deadline", due.record.id)
-            await self._finish(due)
+        async with each("close at a deadline") as guard:
+            while (due := await self.bot.rounds.close_next_due(now)) is not None:
+                log.info("Round %s reached its deadline", due.record.id)
+                await guard(self._finish(due), due.record.id)
 
     async def remind(self, now: datetime) -> None:
-        while (reminder := await self.bot.rounds.next_reminder(now)) is not None:
-            await post_reminder(self.bot, *reminder)
+        async with each("reminder") as guard:
+            while (reminder := await self.bot.rounds.next_reminder(now)) is not None:
+                await guard(post_reminder(self.bot, *reminder), reminder[0].id)
 
     async def _finish(self, plan: ClosePlan) -> None:
         for problem in await self.closer.carry_out(plan):

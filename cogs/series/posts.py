@@ -4,6 +4,7 @@ when a series had to pause."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -24,11 +25,13 @@ if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot
 
 log = logging.getLogger(__name__)
+ITEM_SECONDS = 60.0  # one occurrence's post, discord.py's own retries included
 
 
 class SeriesTimedWork:
-    def __init__(self, bot: RoundtableBot) -> None:
+    def __init__(self, bot: RoundtableBot, *, item_seconds: float = ITEM_SECONDS) -> None:
         self.bot = bot
+        self.item_seconds = item_seconds
 
     def register(self) -> None:
         self.bot.timer.register(Stage.RESUME, self.resume_posts)
@@ -39,13 +42,36 @@ class SeriesTimedWork:
         self.bot.timer.unregister(self.post_due)
 
     async def resume_posts(self, now: datetime) -> None:
-        for post in await self.bot.series.unfinished_posts():
+        for post in await self.bot.series.unfinished_posts(now):
             log.info("Completing the interrupted post of round %s", post.record.id)
-            await post_scheduled(self.bot, post)
+            await self._attempt(post)
 
     async def post_due(self, now: datetime) -> None:
         while (due := await self.bot.series.next_post(now)) is not None:
-            await post_scheduled(self.bot, due)
+            await self._attempt(due)
+
+    async def _attempt(self, plan: PostPlan | Paused | Skipped) -> None:
+        """One occurrence in its own guard: whatever goes wrong is recorded against it (tried
+        again after a back-off, its series paused after the last try) and the timer goes on
+        to the other series, deadlines and reminders, of this server and every other."""
+        try:
+            async with asyncio.timeout(self.item_seconds):
+                await post_scheduled(self.bot, plan)
+            return
+        except TimeoutError:
+            error = f"Discord did not answer within {self.item_seconds:g} s"
+        except discord.HTTPException as exc:
+            error = f"Discord answered {exc.status}: {exc.text[:200] or exc.response.reason}"
+        except Exception:
+            log.exception("Posting for series %s failed", plan.series.id)
+            error = "an unexpected error, logged for the bot's host"
+        if not isinstance(plan, PostPlan):
+            log.warning("Series %s: could not post a note: %s", plan.series.id, error)
+            return
+        log.warning("Series %s: posting round %s failed: %s", plan.series.id, plan.record.id, error)
+        paused = await self.bot.series.post_failed(plan, error)
+        if paused is not None:
+            await tell_moderators(self.bot, paused.series, paused.reason)
 
 
 async def post_scheduled(bot: RoundtableBot, plan: PostPlan | Paused | Skipped) -> None:

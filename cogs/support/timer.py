@@ -5,14 +5,17 @@ RoboDanny's `on_*_timer_complete`, the timer knows no feature: cogs/rounds regis
 reminders, cogs/series the posts of a series' rounds.
 
 A handler that fails is logged and the others still run (a failing series does not stop the
-deadlines of other servers); the timer then looks again within RETRY seconds.
+deadlines of other servers); the timer then looks again within RETRY seconds. Within a handler,
+each item (a round's close, a reminder, a series' post) has its own guard (`each`, or the
+series' own retries), so one item's failure does not stop the items after it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from contextlib import asynccontextmanager
 from datetime import datetime
 from enum import IntEnum
 from typing import TYPE_CHECKING
@@ -25,6 +28,31 @@ RETRY = 30.0
 
 Handler = Callable[[datetime], Awaitable[None]]
 StartUp = Callable[[], Awaitable[None]]
+
+
+class ItemsFailed(Exception):
+    """Some items of a handler failed, each logged with its traceback; the others were done."""
+
+
+Guard = Callable[[Coroutine[object, object, object], int], Awaitable[None]]
+
+
+@asynccontextmanager
+async def each(what: str) -> AsyncIterator[Guard]:
+    """`guard(work, item_id)` runs one item's work; a failure is logged against the item and
+    the loop goes on. On leaving, ItemsFailed when any failed (the timer looks again soon)."""
+    failed: list[int] = []
+
+    async def guard(work: Coroutine[object, object, object], item_id: int) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("Timed work: the %s of %s failed", what, item_id)
+            failed.append(item_id)
+
+    yield guard
+    if failed:
+        raise ItemsFailed(f"{len(failed)} {what}(s) failed: {failed[:10]}")
 
 
 class Stage(IntEnum):
@@ -100,6 +128,9 @@ class Timer:
     async def _guarded(self, work: Callable[..., Awaitable[None]], *args: datetime) -> bool:
         try:
             await work(*args)
+        except ItemsFailed as exc:  # each was logged with its traceback
+            log.warning("Timed work %s: %s; trying again in %s s", _name(work), exc, RETRY)
+            return False
         except Exception:
             log.exception("Timed work %s failed; trying again in %s s", _name(work), RETRY)
             return False

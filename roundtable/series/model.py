@@ -48,6 +48,8 @@ class Claim:
     section_number: int | None
     round_id: int | None
     state: str
+    failures: int = 0  # tries Discord refused or never answered
+    retry_at: datetime | None = None  # not tried again before this (UTC)
 
 
 @dataclass(frozen=True, slots=True)

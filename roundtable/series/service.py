@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from roundtable.clock import Clock
-from roundtable.durations import parse_duration
+from roundtable.durations import describe, parse_duration
 from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig, validate_timezone
 from roundtable.packs.library import PackLibrary
@@ -39,6 +39,9 @@ from roundtable.series.store import SeriesStore
 CATCH_UP = ("latest", "all", "none")
 GRACE = timedelta(minutes=15)  # an occurrence later than this was missed (the bot was down)
 PREVIEW = 5
+# A post Discord refuses or never answers is tried again after these waits; after the last it
+# pauses its series (about an hour and a half of trying, in five tries).
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=20), timedelta(hours=1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +87,8 @@ class PostPlan:
     pack: Pack
     skipped: int  # missed occurrences left out by the catch-up policy
     late: bool  # posted after downtime (caught up)
-    resumed: bool = False  # a claim from before a restart
+    resumed: bool = False  # a claim from before a restart, or tried before
+    failures: int = 0  # earlier tries of this claim Discord refused
 
 
 def recurrence_of(series: SeriesRecord | NewSeries) -> Recurrence:
@@ -337,9 +341,9 @@ class SeriesService:
     # -- the scheduler's side ---------------------------------------------------------------
 
     async def next_wake(self) -> datetime | None:
-        if await self._repo.claimed():
-            return self.clock.now()
-        return await self._repo.next_due()
+        moments = [c.retry_at or self.clock.now() for c in await self._repo.claimed()]
+        due = await self._repo.next_due()
+        return min([*moments, *([due] if due else [])], default=None)
 
     async def next_post(self, now: datetime | None = None) -> PostPlan | Paused | Skipped | None:
         """Claim the next due occurrence of any series (one at a time), or None."""
@@ -435,16 +439,31 @@ class SeriesService:
         record = await self._rounds.get(series.guild_id, round_id)
         return PostPlan(series, occurrence, record, pack, len(skipped), late=occurrence in missed)
 
-    async def unfinished_posts(self) -> list[PostPlan]:
-        """Claims from before a restart that were never marked posted."""
+    async def unfinished_posts(self, now: datetime | None = None) -> list[PostPlan]:
+        """Claims never marked posted (from before a restart, or a try that failed) whose
+        time to try again has come."""
+        now = now or self.clock.now()
         plans = []
         for claim in await self._repo.claimed():
+            if claim.retry_at is not None and claim.retry_at > now:
+                continue
             series = await self._repo.series_of(claim.series_id)
             if series is None or claim.round_id is None:
                 continue
             record = await self._rounds.get(series.guild_id, claim.round_id)
             pack = await self._pack_of(series)
-            plans.append(PostPlan(series, claim.occurrence, record, pack, 0, False, resumed=True))
+            plans.append(
+                PostPlan(
+                    series,
+                    claim.occurrence,
+                    record,
+                    pack,
+                    0,
+                    False,
+                    resumed=True,
+                    failures=claim.failures,
+                )
+            )
         return plans
 
     async def posted(
@@ -453,6 +472,24 @@ class SeriesService:
         record = await self._rounds.posted(plan.record, thread_id=thread_id, posts=posts)
         await self._repo.mark_posted(plan.series.id, plan.occurrence, now=self.clock.now())
         return record
+
+    async def post_failed(self, plan: PostPlan, error: str) -> Paused | None:
+        """A try at posting failed for a reason that may pass (Discord answered 400 or 5xx, or
+        not at all): try again after a back-off; after the last, pause the series (Paused: the
+        moderators must be told). Other series and servers are not held up meanwhile."""
+        wait = BACKOFF[min(plan.failures, len(BACKOFF) - 1)]
+        failures = await self._repo.retry_later(
+            plan.series.id, plan.occurrence, retry_at=self.clock.now() + wait, error=error
+        )
+        self._scheduler.wake()
+        if failures <= len(BACKOFF):
+            return None
+        reason = (
+            f"Discord refused its post {failures} times in a row over "
+            f"{describe(sum(BACKOFF, timedelta()))} ({error}); when that is fixed, resume it"
+        )
+        await self.failed(plan, reason)
+        return Paused(plan.series, reason)
 
     async def failed(self, plan: PostPlan, reason: str) -> None:
         """Discord refused for good (channel gone, permission lost): pause, with the reason."""

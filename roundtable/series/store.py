@@ -48,6 +48,13 @@ class SeriesStore(Protocol):
         """Occurrences claimed but never marked posted (the bot stopped mid-post)."""
         ...
 
+    async def retry_later(
+        self, series_id: int, occurrence: datetime, *, retry_at: datetime, error: str
+    ) -> int:
+        """A try at posting a claim failed: count it, note why, and when to try again. Returns
+        how many tries have failed."""
+        ...
+
     async def series_of(self, series_id: int) -> SeriesRecord | None:
         """A series by id alone (the scheduler's own lookups)."""
         ...

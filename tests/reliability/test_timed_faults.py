@@ -1,0 +1,147 @@
+"""One server's failing series never stops another's timed work (#27, defect 2): Discord keeps
+answering 400, 503 or nothing at all to one server's scheduled post; the other server's posts,
+reminders and deadlines come on time, the failing post is tried again with a back-off, and
+after the last try its series pauses and its moderators are told why."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from roundtable.clock import ManualClock
+from sandbox import Sandbox
+from tests.cogs.series.test_schedules import SHIPPED, round_posts
+from tests.harness import World, database_of, running_bot
+
+START = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+FIRST = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(START)
+
+
+@pytest.fixture
+async def two(
+    sandbox: Sandbox, db_path: Path, clock: ManualClock
+) -> AsyncIterator[tuple[World, World]]:
+    sb = sandbox
+    failing, healthy = sb.guild("Failing"), sb.guild("Healthy")
+    worlds = []
+    async with running_bot(sb, db_path, clock=clock) as bot:
+        for guild in (failing, healthy):
+            general = sb.text_channel(guild, "general")
+            member = sb.member(guild, "Ada")
+            worlds.append(World(sb, bot, guild, sb.owner(guild), member, general))
+        await sb.gateway.drained()
+        yield worlds[0], worlds[1]
+
+
+async def create_series(world: World, **options: object) -> int:
+    sb = world.sandbox
+    reply = await sb.slash(
+        world.owner,
+        "schedule create",
+        world.general,
+        pack=SHIPPED,
+        channel=world.general,
+        every="daily",
+        at="13:00",
+        timezone="UTC",
+        round_length="2h",
+        **options,
+    )
+    [preview] = reply.messages
+    saved = await sb.click(world.owner, preview, sb.button(preview, "Create series"))
+    return int(saved.original.content.split()[2].rstrip(":"))
+
+
+async def at(world: World, clock: ManualClock, moment: datetime, done: Callable[[], bool]) -> None:
+    clock.set(moment)
+    world.bot.services.scheduler.wake()
+    await world.sandbox.eventually(done, timeout=15, what=f"the timer's work at {moment}")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("fault", ["400", "503", "no answer"])
+async def test_a_failing_series_never_holds_up_another_servers_timed_work(
+    two: tuple[World, World], clock: ManualClock, fault: str
+) -> None:
+    failing, healthy = two
+    sb = failing.sandbox
+    mods = sb.text_channel(failing.guild, "mods")
+    await sb.gateway.drained()
+    await sb.slash(failing.owner, "config set", failing.general, channel=mods)
+    broken = await create_series(failing)
+    fine = await create_series(healthy, remind_before="1h")
+    posting = rf"/channels/{failing.general.id}/messages$"
+    if fault == "no answer":
+        cog = failing.bot.get_cog("SeriesCog")
+        assert cog is not None  # (loaded as an extension: its own copy of the class)
+        cog.timed.item_seconds = 0.5  # type: ignore[attr-defined]  # the bot's budget for one post, shortened for the test
+        sb.rest.slow_down("POST", posting, 3600)
+    else:
+        sb.rest.fail("POST", posting, int(fault), times=10**6)
+    db = database_of(failing.bot)
+
+    async def tries() -> int:
+        row = await db.fetch_one("SELECT failures FROM series_posts WHERE series_id = ?", (broken,))
+        return row[0] if row else 0
+
+    # 13:00: the healthy server's round is posted; the failing one is recorded, not retried yet.
+    opened = lambda: [p for p in round_posts(sb, healthy.general) if sb.thread_of(p)]  # noqa: E731
+    await at(healthy, clock, FIRST, lambda: len(opened()) == 1)
+    await wait_for(tries, 1)
+    [post] = opened()
+    thread = sb.thread_of(post)
+    assert thread is not None
+    # 14:00: its reminder, while the failing post is tried again (after 1 min, then 5).
+    reminded = lambda: any("closes" in m.content for m in sb.messages(thread))  # noqa: E731
+    await at(healthy, clock, FIRST + timedelta(hours=1), reminded)
+    await wait_for(tries, 2)
+    # 15:00: its deadline; the round closes on time.
+    await at(healthy, clock, FIRST + timedelta(hours=2), lambda: thread.locked)
+    await wait_for(tries, 3)
+    closed = await db.fetch_one(
+        "SELECT status FROM rounds WHERE guild_id = ? AND series_id = ?", (healthy.guild.id, fine)
+    )
+    assert closed is not None and closed[0] == "closed"
+    # The back-off runs out (20 min, then an hour): the series pauses, its moderators are told.
+    await at(failing, clock, FIRST + timedelta(hours=2, minutes=21), lambda: True)
+    await wait_for(tries, 4)
+    told = lambda: [m for m in sb.messages(mods) if "is paused" in m.content]  # noqa: E731
+    await at(failing, clock, FIRST + timedelta(hours=3, minutes=22), lambda: bool(told()))
+    [notice] = told()
+    assert notice.content.startswith(
+        f"Series {broken} is paused: Discord refused its post 5 times in a row over "
+        "1 hour 26 minutes ("
+    )
+    assert not notice.pings.anyone
+    stored = await db.fetch_one(
+        "SELECT status, next_section, paused_reason FROM series WHERE id = ?", (broken,)
+    )
+    assert tuple(stored)[:2] == ("paused", 1)  # section 1 waits for /schedule resume
+    assert ("did not answer" if fault == "no answer" else f"Discord answered {fault}") in (
+        stored[2]
+    )
+    assert round_posts(sb, failing.general) == []
+    # The next day the healthy server's series goes on as ever.
+    await at(
+        healthy,
+        clock,
+        FIRST + timedelta(days=1),
+        lambda: len(opened()) == 2,
+    )
+
+
+async def wait_for(count: Callable[[], object], expected: int) -> None:
+    for _ in range(500):
+        if await count() == expected:  # type: ignore[misc]
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the failing post was tried {await count()} times, not {expected}")  # type: ignore[misc]
