@@ -34,15 +34,22 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
         record = await self.bot.rounds.get(guild.id, round)
         if not can_view(interaction, record.channel_id):
             raise UserError(f"Round {record.id} is in a channel you cannot see.")
-        summary = await self.bot.summaries.stored(guild.id, round)
-        if summary is None:
+        if await self.bot.summaries.stored(guild.id, round) is None:
             raise UserError(
                 f"Round {record.id} has no summary yet: it is posted when the round closes."
             )
         # Acknowledged before the heavy part (the round's messages, the chart): its cost grows
         # with the round, and Discord allows 3 s.
         await interaction.response.defer(ephemeral=private, thinking=True)
-        discussion = await self.bot.summaries.discussion(record)
+        found = await self.bot.summaries.latest(guild.id, round)
+        if found is None:  # dropped meanwhile (a member used /forget)
+            await interaction.followup.send(
+                f"Round {record.id}'s summary was just withdrawn: /summary regenerate makes "
+                "it again.",
+                ephemeral=True,
+            )
+            return
+        summary, discussion = found
         for payload in await summary_payloads(summary, discussion):
             await interaction.followup.send(ephemeral=private, **payload)
 

@@ -272,6 +272,16 @@ class ExportReader:
         )
         return {r["cited"] for r in rows}
 
+    async def present_messages(self, guild_id: int, round_id: int) -> set[int]:
+        """The ids a summary may cite for what the round still has (deleted replies and
+        withdrawn answers are gone from it)."""
+        rows = await self._all(
+            "SELECT COALESCE(message_id, -id) AS cited FROM responses "
+            "WHERE guild_id = ? AND round_id = ?",
+            (guild_id, round_id),
+        )
+        return {r["cited"] for r in rows}
+
     async def summary(self, guild_id: int, round_id: int) -> dict[str, Any] | None:
         """The round's latest stored summary (Summary JSON), if any."""
         rows = await self._all(

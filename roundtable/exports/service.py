@@ -52,6 +52,7 @@ from roundtable.summaries.model import (
     Point,
     Summary,
     only_real_citations,
+    without_removed,
 )
 from roundtable.summaries.render import jump
 
@@ -205,6 +206,10 @@ class ExportService:
         note = None
         summary = Summary.from_json(stored) if stored else None
         if summary is not None:
+            present = await reader.present_messages(guild_id, row.id)
+            if not summary.cited() <= present:  # deleted or withdrawn since it was made
+                summary = without_removed(summary, present)
+                note = "Points quoting messages removed since the summary was made are left out."
             excluded = await reader.excluded_messages(guild_id, row.id)
             if excluded & summary.cited():
                 summary = None

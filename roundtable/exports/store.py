@@ -73,6 +73,11 @@ class ExportSource(Protocol):
         message's id, or the negative stored id of an answer whose card was never posted)."""
         ...
 
+    async def present_messages(self, guild_id: int, round_id: int) -> set[int]:
+        """The ids a summary may cite for what the round still has (deleted replies and
+        withdrawn answers are gone from it)."""
+        ...
+
     async def summary(self, guild_id: int, round_id: int) -> dict[str, Any] | None:
         """The round's latest stored summary (Summary JSON), if any."""
         ...

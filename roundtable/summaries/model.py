@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -177,6 +177,22 @@ def only_real_citations(summary: Summary, d: Discussion) -> Summary:
         decisions=keep(summary.decisions),
         prompt_tokens=summary.prompt_tokens,
         completion_tokens=summary.completion_tokens,
+    )
+
+
+def without_removed(summary: Summary, present: set[int]) -> Summary:
+    """The stored summary without the points that cite a message no longer there (a reply
+    deleted, an answer withdrawn, a member forgotten after the close): such a point may quote
+    it, so it goes whole; the rest stands as it was made."""
+
+    def keep(points: tuple[Point, ...]) -> tuple[Point, ...]:
+        return tuple(p for p in points if all(i in present for i in p.message_ids))
+
+    return replace(
+        summary,
+        sections=tuple(replace(s, points=keep(s.points)) for s in summary.sections),
+        disagreements=keep(summary.disagreements),
+        decisions=keep(summary.decisions),
     )
 
 

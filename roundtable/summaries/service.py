@@ -27,6 +27,7 @@ from roundtable.summaries.model import (
     Summary,
     SummaryRecord,
     only_real_citations,
+    without_removed,
 )
 from roundtable.summaries.store import SummaryStore
 
@@ -163,11 +164,15 @@ class SummaryService:
         return await self.make(record, engine=chosen, by=by)
 
     async def latest(self, guild_id: int, round_id: int) -> tuple[Summary, Discussion] | None:
+        """The stored summary as it may be shown now, with the round's messages: the points
+        citing a message deleted or withdrawn since it was made are left out."""
         summary = await self.stored(guild_id, round_id)
         if summary is None:
             return None
         record = await self.rounds.get(guild_id, round_id)
-        return summary, await self.discussion(record)
+        discussion = await self.discussion(record)
+        present = {c.message_id for c in discussion.contributions}
+        return without_removed(summary, present), discussion
 
     async def stored(self, guild_id: int, round_id: int) -> Summary | None:
         """The round's latest summary alone (one indexed read; `discussion` is the heavy part)."""
