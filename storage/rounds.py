@@ -96,11 +96,11 @@ _STANCE_SELECT = "SELECT " + writes.STANCE_COLUMNS + " FROM stances "  # noqa: S
 
 async def insert_round(conn: SessionConnection, new: NewRound) -> int:
     """Reserve an open round inside the caller's transaction; RoundAlreadyOpen if its section
-    already has one."""
+    already has one in that channel (another channel may read the same section meanwhile)."""
     async with conn.execute(
-        "SELECT id FROM rounds WHERE guild_id = ? AND pack_id = ? AND section_number = ? "
-        "AND status = 'open'",
-        (new.guild_id, new.pack_id, new.section_number),
+        "SELECT id FROM rounds WHERE guild_id = ? AND channel_id = ? AND pack_id = ? "
+        "AND section_number = ? AND status = 'open'",
+        (new.guild_id, new.channel_id, new.pack_id, new.section_number),
     ) as cursor:
         existing = await cursor.fetchone()
     if existing:
@@ -337,8 +337,9 @@ class RoundRepository:
         async with self._db.transaction() as conn:
             async with conn.execute(
                 "SELECT r.id FROM rounds r JOIN rounds this ON this.id = ? "
-                "WHERE r.guild_id = this.guild_id AND r.pack_id = this.pack_id "
-                "AND r.section_number = this.section_number AND r.status = 'open' "
+                "WHERE r.guild_id = this.guild_id AND r.channel_id = this.channel_id "
+                "AND r.pack_id = this.pack_id AND r.section_number = this.section_number "
+                "AND r.status = 'open' "
                 "AND r.id != this.id",
                 (round_id,),
             ) as cursor:

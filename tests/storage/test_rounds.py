@@ -28,7 +28,12 @@ async def repo(db: Database, pack_id: int) -> RoundRepository:
 
 
 async def create(
-    repo: RoundRepository, *, guild: int = 1, section: int = 1, closes_at: datetime | None = None
+    repo: RoundRepository,
+    *,
+    guild: int = 1,
+    section: int = 1,
+    closes_at: datetime | None = None,
+    channel: int = 10,
 ) -> RoundRecord:
     return await repo.create(
         NewRound(
@@ -38,7 +43,7 @@ async def create(
             section_title=f"Section {section}",
             questions=["Why?", "How?"],
             stances=["Agree", "Disagree"],
-            channel_id=10,
+            channel_id=channel,
             opened_by=7,
             closes_at=closes_at,
             opened_at=NOW,
@@ -63,6 +68,8 @@ async def test_create_copies_the_section_and_allows_one_open_round_per_section(
     assert (await create(repo, guild=2)).guild_id == 2
     assert await repo.count(1) == 1 and await repo.count(2) == 1
     assert await repo.uses_pack(1) == 2
+    # Another channel of the same server may read the same section meanwhile (#27).
+    assert (await create(repo, channel=11)).channel_id == 11
 
 
 async def test_attach_then_lookups_are_scoped_to_the_guild(repo: RoundRepository) -> None:

@@ -411,3 +411,30 @@ async def test_a_post_discord_made_before_a_long_outage_is_found_not_repeated(
         assert len([c for c in sb.world.channels.values() if c.parent_id == general.id]) == 1
         row = await database_of(bot).fetch_one("SELECT thread_id FROM rounds")
         assert row["thread_id"] == thread.id
+
+
+async def test_the_same_pack_in_two_channels_posts_in_both(
+    world: World, clock: ManualClock
+) -> None:
+    """#27: the second channel's series paused at its first occurrence ("round N on section 1
+    is still open"): two reading groups of one server may read the same pack."""
+    sb = world.sandbox
+    other = sb.text_channel(world.guild, "second-group")
+    await sb.gateway.drained()
+    first = await create(world, round_length="6d")
+    second = await create(world, other, round_length="6d")
+    await tick(
+        world,
+        clock,
+        datetime(2026, 3, 3, 18, 0, tzinfo=UTC),
+        lambda: posted_rounds(sb, world.general) == 1 and posted_rounds(sb, other) == 1,
+    )
+    rows = await world.db.fetch_all(
+        "SELECT series_id, channel_id, section_number, status FROM rounds ORDER BY series_id"
+    )
+    assert [tuple(r) for r in rows] == [
+        (first, world.general.id, 1, "open"),
+        (second, other.id, 1, "open"),
+    ]
+    statuses = await world.db.fetch_all("SELECT status FROM series ORDER BY id")
+    assert [r[0] for r in statuses] == ["active", "active"]

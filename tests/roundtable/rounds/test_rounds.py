@@ -39,7 +39,7 @@ async def reserve(service: RoundService, guild: int = 1, section: int = 2, **kw)
         guild,
         pack_slug=SHIPPED,
         section=section,
-        channel_id=100,
+        channel_id=kw.get("channel", 100),
         closes_in=kw.get("closes_in"),
         by=9,
     )
@@ -61,6 +61,8 @@ async def test_one_open_round_per_section(service: RoundService) -> None:
     with pytest.raises(UserError, match=f"Round {first.id} on this section is already open"):
         await reserve(service)
     assert (await reserve(service, guild=2)).guild_id == 2  # another guild may
+    elsewhere = await reserve(service, channel=101)  # and another channel (#27)
+    assert elsewhere.id != first.id and elsewhere.channel_id == 101
     await service.close(1, first.id, by=9)
     assert (await reserve(service)).id != first.id
 
