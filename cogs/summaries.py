@@ -38,6 +38,8 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
             raise UserError(
                 f"Round {record.id} has no summary yet: it is posted when the round closes."
             )
+        if not private:
+            self.bot.summaries.claim_public_post(guild.id, record.id, interaction.user.id)
         # Acknowledged before the heavy part (the round's messages, the chart): its cost grows
         # with the round, and Discord allows 3 s.
         await interaction.response.defer(ephemeral=private, thinking=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REGENERATE_COOLDOWN = timedelta(minutes=2)
+# A member may post one round's summary in a channel (not privately) once in this long.
+PUBLIC_POST_COOLDOWN = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ class SummaryService:
         self.privacy = privacy
         self.config = config
         self.llm = llm
+        self._public_posts: dict[tuple[int, int, int], datetime] = {}
 
     async def discussion(self, record: RoundRecord) -> Discussion:
         responses = await self.rounds.responses(record)
@@ -173,6 +177,25 @@ class SummaryService:
         discussion = await self.discussion(record)
         present = {c.message_id for c in discussion.contributions}
         return without_removed(summary, present), discussion
+
+    def claim_public_post(self, guild_id: int, round_id: int, user_id: int) -> None:
+        """A member posting a round's summary for everyone: once per PUBLIC_POST_COOLDOWN per
+        member and round (a member could post it twenty times in a tenth of a second);
+        UserError saying when, and that showing it privately works meanwhile. Kept in memory:
+        a restart forgets, which costs at most one more post."""
+        now = self.rounds.clock.now()
+        key = (guild_id, round_id, user_id)
+        last = self._public_posts.get(key)
+        if last is not None and now - last < PUBLIC_POST_COOLDOWN:
+            wait = math.ceil((PUBLIC_POST_COOLDOWN - (now - last)).total_seconds())
+            raise UserError(
+                f"You posted round {round_id}'s summary here a moment ago: post it again in "
+                f"{wait} s, or show it only to you now (private: true)."
+            )
+        self._public_posts = {
+            k: t for k, t in self._public_posts.items() if now - t < PUBLIC_POST_COOLDOWN
+        }
+        self._public_posts[key] = now
 
     async def stored(self, guild_id: int, round_id: int) -> Summary | None:
         """The round's latest summary alone (one indexed read; `discussion` is the heavy part)."""

@@ -53,6 +53,23 @@ async def test_show_before_and_after_close(world: World) -> None:
     )
     assert not public.messages[0].ephemeral
     assert not public.messages[0].pings.anyone
+    # #27: twenty public posts in a tenth of a second were all posted; now one per member and
+    # round in five minutes, refused privately with what works meanwhile.
+    before = len(sb.messages(world.general))
+    again = await sb.slash(
+        world.member, "summary show", world.general, round=row["id"], private=False
+    )
+    [refused] = again.messages
+    assert refused.ephemeral and refused.content.startswith(
+        f"You posted round {row['id']}'s summary here a moment ago: post it again in "
+    )
+    assert refused.content.endswith("s, or show it only to you now (private: true).")
+    assert len(sb.messages(world.general)) == before
+    assert (await sb.slash(world.member, "summary show", world.general, round=row["id"])).messages
+    by_owner = await sb.slash(
+        world.owner, "summary show", world.general, round=row["id"], private=False
+    )
+    assert not by_owner.messages[0].ephemeral  # another member's own allowance
 
 
 async def test_regenerate_is_for_moderators_with_a_cooldown_and_reuse(world: World) -> None:
