@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -342,14 +343,54 @@ class LLMSummariser:
     ) -> tuple[Point, ...]:
         """Ids become message ids; unknown ids are dropped, and points left with none."""
         users = {c.message_id: c.user_id for c in items}
+        said = {c.message_id: c.text for c in items}
         points = []
         for draft in drafts[:limit]:
             ids = tuple(dict.fromkeys(real[i] for i in draft.ids if i in real and real[i] in users))
-            if ids:
+            text = published(without_links(draft.text), [said[i] for i in ids])
+            if ids and text:
                 members = len({users[i] for i in ids})
                 label = without_links(draft.label) if draft.label else None
-                points.append(Point(without_links(draft.text), ids, members, label=label))
+                points.append(Point(text, ids, members, label=label))
         return tuple(points)
+
+
+# A point reports what members said; a sentence that tells the reader to do something, or
+# speaks to them, is not a report but what an injection in the data looks like ("Visit …",
+# "DM the admin your password", "You have won …"). Such a sentence is dropped; a member's own
+# words in quotation marks, as a cited message says them, are reported, not read as the model's.
+_INSTRUCTION = re.compile(
+    r"^(?:please|click|tap|visit|go to|follow|subscribe|join|contact|e-?mail|dm|send|download|"
+    r"install|sign up|log in|register|buy|donate|ignore|disregard|forget|reply|respond|tell|"
+    r"check|see|hurry|upvote|don't|do not|remember|make sure)\b",
+    re.IGNORECASE,
+)
+_TO_THE_READER = re.compile(r"\b(?:you|your|yours|yourself|yourselves|u|ur)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“'(]?[A-Z0-9])")
+
+
+def published(text: str, cited: list[str]) -> str:
+    """A model's point as the bot publishes it: without the sentences that instruct or address
+    the reader, unless in quotation marks what a cited message says; "" when none is left."""
+    sources = " ".join(" ".join(t.lower().split()) for t in cited)
+    kept = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        # What a cited message says, quoted, is a member's words: not read as the model's.
+        own = _QUOTED.sub(lambda m: " " if _said(m.group(1), sources) else m.group(0), sentence)
+        words = _plain(own)
+        if not (_INSTRUCTION.match(words) or _TO_THE_READER.search(words)):
+            kept.append(sentence)
+    return " ".join(kept).strip()
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" .!?\"“”'")
+
+
+def _said(text: str, sources: str) -> bool:
+    words = _plain(text)
+    return len(words) > 12 and words in sources
 
 
 def _distinct(points: list[Point]) -> list[Point]:
