@@ -528,6 +528,11 @@ def cli(argv: Sequence[str] | None = None) -> int:
         # at exit does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except OSError as exc:  # the file system refused: a name too long, no permission, disk full
+        name = str(exc.filename or "")
+        where = f"{name[:120]}{'…' if len(name) > 120 else ''}: " if name else ""
+        print(f"roundtable: {where}{exc.strerror or exc}.", file=sys.stderr)
+        return 1
     return code
 
 
