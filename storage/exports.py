@@ -261,6 +261,17 @@ class ExportReader:
         )
         return {r["user_id"]: _author(r) for r in rows}
 
+    async def known_members(self, guild_id: int) -> dict[int, Author]:
+        """Every member of the server whose display name the bot keeps, with their export
+        choice: the names members may type in text."""
+        rows = await self._all(
+            "SELECT n.user_id, n.name, COALESCE(p.exports, 'named') AS choice "
+            "FROM member_names n LEFT JOIN member_privacy p ON p.guild_id = n.guild_id "
+            "AND p.user_id = n.user_id WHERE n.guild_id = ? ORDER BY n.user_id LIMIT 20000",
+            (guild_id,),
+        )
+        return {r["user_id"]: _author(r) for r in rows}
+
     async def excluded_messages(self, guild_id: int, round_id: int) -> set[int]:
         """The ids a summary cites for what members now left out of exports said (a posted
         message's id, or the negative stored id of an answer whose card was never posted)."""

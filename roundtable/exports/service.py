@@ -299,6 +299,7 @@ class ExportService:
         guild = request.guild_id
         names = Names(anonymise=request.anonymise)
         async with self._store.snapshot() as reader:
+            names.know(await reader.known_members(guild))
             rows = await self._rounds(reader, request)
             views = [await self._view(reader, guild, row, names) for row in rows]
             meta = Meta(

@@ -68,6 +68,10 @@ class ExportSource(Protocol):
         """Names and export choices of members mentioned in what others wrote."""
         ...
 
+    async def known_members(self, guild_id: int) -> dict[int, Author]:
+        """Every member of the server whose display name is kept, with their export choice."""
+        ...
+
     async def excluded_messages(self, guild_id: int, round_id: int) -> set[int]:
         """The ids a summary cites for what members now left out of exports said (a posted
         message's id, or the negative stored id of an answer whose card was never posted)."""
