@@ -8,8 +8,12 @@ services with `build_services`.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from roundtable.clock import Clock
@@ -33,12 +37,15 @@ from storage.packs import PackRepository
 from storage.privacy import PrivacyRepository
 from storage.rounds import RoundRepository
 from storage.series import SeriesRepository
+from storage.shard_leases import RENEW, ShardLeases
 from storage.shards import Shards
 from storage.summaries import SummaryRepository
 
 if TYPE_CHECKING:
     from cogs.support.bot import RoundtableBot
     from roundtable.llm import LLM
+
+log = logging.getLogger(__name__)
 
 
 def build_services(
@@ -103,6 +110,7 @@ async def open_bot(
 
     async with (
         open_database(settings.database_path, settings.database_url) as db,
+        held(db, shards),
         open_llm(settings) as llm,
     ):
         services = build_services(settings, db, llm, clock, shards)
@@ -115,3 +123,33 @@ async def open_bot(
         )
         async with bot:
             yield bot
+
+
+@asynccontextmanager
+async def held(db: Database, shards: Shards | None) -> AsyncIterator[None]:
+    """The leases of the shards this process runs, renewed while it runs (ShardsTaken when
+    another live process runs some of them); nothing for one process running the whole bot."""
+    if shards is None:
+        yield
+        return
+    leases = ShardLeases(db, shards)
+    await leases.acquire(datetime.now(UTC))
+
+    async def renewing() -> None:
+        while True:
+            await asyncio.sleep(RENEW)
+            try:
+                if not await leases.renew(datetime.now(UTC)):
+                    log.error("This process lost the lease of %s to another process", shards)
+            except Exception:  # the database away for a moment: the lease lasts TTL
+                log.exception("Could not renew the lease of %s", shards)
+
+    task = asyncio.create_task(renewing(), name="shard-leases")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        with contextlib.suppress(Exception):
+            await leases.release()

@@ -38,6 +38,7 @@ from roundtable.settings import (
     load_settings,
 )
 from storage.database import DatabaseError
+from storage.shard_leases import ShardsTaken
 
 if TYPE_CHECKING:  # discord.py and openai load only for the commands that need them
     from cogs.support.bot import RoundtableBot
@@ -511,7 +512,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with contextlib.suppress(KeyboardInterrupt):
             asyncio.run(_with_bot(settings, action, shards))
-    except (StartupError, DatabaseError) as exc:
+    except (StartupError, DatabaseError, ShardsTaken) as exc:
         logging.getLogger("roundtable").debug("Start-up stopped", exc_info=exc)
         print(f"roundtable: {exc}", file=sys.stderr)
         return EXIT_CONFIG

@@ -42,6 +42,10 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
 )
 
 
+# Live state of running processes, not data: never copied.
+NOT_COPIED = frozenset({"shard_leases"})
+
+
 @dataclass(frozen=True, slots=True)
 class Copied:
     table: str
@@ -83,7 +87,7 @@ async def copy_sqlite_to_postgres(
         # One read transaction: every table (and its count) as of one moment, even if a bot
         # still writes to the file meanwhile.
         source.execute("BEGIN")
-        known = {name for name, _, _ in TABLES}
+        known = {name for name, _, _ in TABLES} | NOT_COPIED
         unknown = _sqlite_tables(source) - known
         if unknown:
             raise DatabaseError(

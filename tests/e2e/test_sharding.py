@@ -157,3 +157,54 @@ async def test_two_processes_with_disjoint_shards_share_one_postgres(
             exported = json.loads(files[0].read_text("utf-8"))
             [answer] = exported["rounds"][0]["responses"]
             assert (answer["kind"], answer["text"]) == ("answer", f"Answer from {guild.name}.")
+
+
+@pytest.mark.timeout(180)
+async def test_a_process_whose_shards_overlap_a_running_one_refuses_to_start(
+    postgres: PostgresServer, tmp_path: Path
+) -> None:
+    """#27: overlapping --shards ranges were not refused: both processes ran the same servers'
+    deadlines and posts. The second now stops at start-up naming the first; after the first
+    stops, the same range starts."""
+    url = postgres.create_database()
+    async with Sandbox(shard_count=2) as sb:
+        env = {**sb.bot_env(), "DATABASE_URL": url, "LOG_LEVEL": "INFO"}
+
+        def process(shards: str, name: str) -> BotProcess:
+            folder = tmp_path / name
+            folder.mkdir()
+            script = [str(ROOT / "bot.py"), "run", "--shard-count", "2", "--shards", shards]
+            return BotProcess(env, folder, script=script)
+
+        first, second, third = process("0-1", "a"), process("1-1", "b"), process("1-1", "c")
+        try:
+            await first.start()
+            await sb.eventually(
+                lambda: {s.shard for s in sb.gateway.sessions.values()} == {(0, 2), (1, 2)},
+                timeout=60,
+                what="the first process's shards identified",
+            )
+            refused = await second.start()
+            assert await asyncio.wait_for(refused.wait(), 60) == 2
+            said = second.log.read_text("utf-8")
+            last = said.rstrip().splitlines()[-1]
+            assert re.fullmatch(
+                r"roundtable: Shard 1 \(\S+:\d+\) of --shards 1-1 is run by another process: give "
+                r"each process its own range \(if it has stopped, its lease lapses in \d+ s\)\.",
+                last,
+            ), said
+            assert "Traceback" not in said
+            assert first.process is not None and first.process.returncode is None
+            await first.stop()  # its leases go with it
+            before = set(sb.gateway.sessions)
+            await third.start()
+            await sb.eventually(
+                lambda: any(
+                    s.shard == (1, 2) for i, s in sb.gateway.sessions.items() if i not in before
+                ),
+                timeout=60,
+                what="the range started again once free",
+            )
+        finally:
+            for bot in (first, second, third):
+                await bot.stop()
