@@ -4,6 +4,10 @@ whole."""
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
+import signal
 import time
 
 import pytest
@@ -133,3 +137,48 @@ async def test_malformed_files_get_a_sentence_or_a_pack(name: str) -> None:
         assert len(str(refused)) > 15, name
     else:
         assert preview.pack.sections and all(s.text.strip() for s in preview.pack.sections)
+
+
+@pytest.mark.timeout(60)  # the limit is 120 s: the death must be reported long before it
+async def test_a_killed_worker_is_reported_at_once_and_replaced() -> None:
+    """#27: a killed worker left the moderator waiting 120 s, then blamed the file."""
+    others = {p.pid for p in multiprocessing.active_children()}
+
+    def workers() -> list[multiprocessing.process.BaseProcess]:
+        return [
+            p for p in multiprocessing.active_children() if p.is_alive() and p.pid not in others
+        ]
+
+    run = ProcessRunner(workers=1)
+    try:
+        assert await run(len, "warm") == 4  # the worker is up
+        [worker] = workers()
+        slow = asyncio.create_task(run(time.sleep, 30))
+        await asyncio.sleep(0.5)
+        assert worker.pid is not None
+        os.kill(worker.pid, signal.SIGKILL)  # as the kernel's OOM killer would
+        with pytest.raises(UserError, match="The worker reading this file stopped before it"):
+            await slow
+        assert await run(len, "replaced") == 8
+        # A worker that died while idle is replaced before the next file, not blamed on it.
+        [idle] = workers()
+        assert idle.pid is not None
+        os.kill(idle.pid, signal.SIGKILL)
+        idle.join(5)
+        assert await run(len, "next") == 4
+    finally:
+        run.close()
+
+
+async def test_a_slow_import_does_not_hold_up_the_next_one() -> None:
+    """#27: one worker served all servers: a 100-byte import waited 63.5 s behind a slow one."""
+    run = ProcessRunner(seconds=20.0)
+    try:
+        slow = asyncio.create_task(run(time.sleep, 10))
+        await asyncio.sleep(0.2)
+        quick = asyncio.create_task(run(len, "a small file"))
+        done, _ = await asyncio.wait({slow, quick}, return_when=asyncio.FIRST_COMPLETED)
+        assert done == {quick} and quick.result() == 12
+        slow.cancel()
+    finally:
+        run.close()
