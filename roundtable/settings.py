@@ -108,7 +108,7 @@ def _snowflake(env: Mapping[str, str], name: str, what: str) -> int | None:
     raw = _text(env, name)
     if not raw:
         return None
-    if not raw.isdigit() or not 15 <= len(raw) <= 20:
+    if not (raw.isascii() and raw.isdigit()) or not 15 <= len(raw) <= 20:
         raise SettingsError(
             f"{name} must be {what} (a number of 15 to 20 digits, from Discord's "
             f'"Copy Server ID" with Developer Mode on), not {raw!r}; leave it empty to unset it.'

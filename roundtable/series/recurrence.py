@@ -42,7 +42,7 @@ _PARTS = "FREQ INTERVAL COUNT BYDAY BYMONTHDAY BYMONTH BYSETPOS BYWEEKNO BYYEARD
 # The largest number each list part takes (negative counts from the end; BYDAY: 2MO, -1FR).
 _LISTS = {"BYDAY": 53, "BYMONTHDAY": 31, "BYMONTH": 12, "BYSETPOS": 366, "BYWEEKNO": 53}
 _LISTS |= {"BYYEARDAY": 366}
-_ITEM = re.compile(r"([+-])?(\d{1,3})?(MO|TU|WE|TH|FR|SA|SU)?")
+_ITEM = re.compile(r"([+-])?([0-9]{1,3})?(MO|TU|WE|TH|FR|SA|SU)?")
 # The longest INTERVAL per FREQ: a series runs at least once every three years.
 MAX_INTERVAL = {"DAILY": 1096, "WEEKLY": 156, "MONTHLY": 36, "YEARLY": 3}
 MAX_COUNT = 1000
@@ -137,7 +137,8 @@ def _parse_rrule(text: str) -> str:
 
 def _whole(parts: dict[str, str], key: str, largest: int) -> None:
     value = parts.get(key)
-    if value is not None and not (value.isdigit() and 1 <= int(value[:8]) <= largest):
+    whole = value is not None and value.isascii() and value.isdigit()
+    if value is not None and not (whole and 1 <= int(value[:8]) <= largest):
         raise UserError(f"{key} in an RRULE is a whole number from 1 to {largest}.")
 
 

@@ -80,7 +80,9 @@ def test_dev_guild_id() -> None:
     assert load_settings(env(DEV_GUILD_ID="")).dev_guild_id is None
 
 
-@pytest.mark.parametrize("value", ["abc", "12", "-123456789012345678", "1234567890123456789012"])
+@pytest.mark.parametrize(
+    "value", ["abc", "12", "-123456789012345678", "1234567890123456789012", "\u00b2" * 18]
+)
 def test_bad_dev_guild_id(value: str) -> None:
     with pytest.raises(SettingsError, match="DEV_GUILD_ID must be a server ID"):
         load_settings(env(DEV_GUILD_ID=value))

@@ -113,6 +113,9 @@ def test_bad_times_are_refused(typed: str) -> None:
         ("FREQ=DAILY;INTERVAL=-1", "INTERVAL in an RRULE is a whole number from 1 to 1096"),
         ("FREQ=YEARLY;INTERVAL=99999999999999999999", "whole number from 1 to 3"),
         ("FREQ=WEEKLY;COUNT=0", "COUNT in an RRULE is a whole number from 1 to 1000"),
+        ("FREQ=DAILY;INTERVAL=\u00b2", "INTERVAL in an RRULE is a whole number"),  # was a traceback
+        ("FREQ=DAILY;COUNT=\u0661\u0662", "COUNT in an RRULE is a whole number"),
+        ("FREQ=MONTHLY;BYMONTHDAY=\u0661\u0662", "is not a value BYMONTHDAY takes"),
         ("FREQ=DAILY\nFREQ=WEEKLY", "on one line"),
         ("FREQ=DAILY\r\nEXDATE:20270101T000000", "on one line"),
         ("FREQ=DAILY;FREQ=WEEKLY", "FREQ appears twice"),
