@@ -166,7 +166,7 @@ def _pack_check(path: Path, *, as_json: bool) -> int:
         print(f"roundtable: {path} is not a file.", file=sys.stderr)
         return 1
     try:
-        preview = asyncio.run(report.check_bytes(path.read_bytes(), path.name))
+        preview = asyncio.run(report.check_bytes(report.read_limited(path), path.name))
     except UserError as exc:
         print(f"roundtable: {path}: {exc}", file=sys.stderr)
         return 1

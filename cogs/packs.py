@@ -92,7 +92,9 @@ class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading 
             raise too_big(file.filename, file.size, limit)
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await read_limited(file, limit)
-        preview = await self.bot.packs.preview_import(data, filename=file.filename, title=title)
+        preview = await self.bot.packs.preview_import(
+            data, filename=file.filename, title=title, guild_id=interaction.guild_id
+        )
 
         async def save(click: discord.Interaction) -> None:
             assert interaction.guild_id is not None

@@ -33,7 +33,13 @@ from roundtable.packs.headings import heading_like as _heading_like
 from roundtable.packs.model import MAX_SECTION_TITLE, MAX_SECTIONS
 from roundtable.packs.readers import plain
 from roundtable.packs.readers.detect import read_string
-from roundtable.packs.readers.plain import MAX_IMPORT_BYTES, decode, error, normalise
+from roundtable.packs.readers.plain import (
+    MAX_IMPORT_BYTES,
+    decode,
+    error,
+    normalise,
+    too_long,
+)
 from roundtable.packs.sentences import split_sentences
 from roundtable.packs.wrappers import (
     ebook_fields,
@@ -163,10 +169,7 @@ def import_document(doc: Document, *, fallback_title: str) -> ImportedText:
     """
     chars = len(doc.text or "") + sum(len(p.text) for p in doc.paragraphs or [])
     if chars > MAX_IMPORT_BYTES:
-        raise error(
-            f"its text is {chars:,} characters; the limit is {MAX_IMPORT_BYTES:,} (about 250 "
-            "pages): import a part of it"
-        )
+        raise error(too_long(chars))
     left_out = list(doc.left_out)
     quoted: set[int] = set()
     if doc.paragraphs is not None:

@@ -18,7 +18,7 @@ from roundtable.packs.model import DuplicatePack, Pack, PackInUse, PackRecord, S
 from roundtable.packs.questions import MIN_QUESTIONS
 from roundtable.packs.readers.detect import kind_of, read_kind, read_string
 from roundtable.packs.store import PackStore
-from roundtable.packs.worker import Runner, in_thread
+from roundtable.packs.worker import Runner, for_server, in_thread
 from roundtable.packs.writers import QuestionWriter, TemplateWriter
 
 log = logging.getLogger(__name__)
@@ -148,6 +148,35 @@ def _read_document(data: bytes, filename: str) -> tuple[Pack | None, Document | 
     return None, read_kind(kind, data)
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    pack: Pack
+    found_by: str
+    left_out: tuple[LeftOut, ...] = ()
+    split: tuple[Split, ...] = ()
+    joined: tuple[Joined, ...] = ()
+
+
+def _read_pack(data: bytes, filename: str, fallback_title: str) -> _Read:
+    """The file read and its sections found, in one call in the worker: what crosses back to
+    the bot is the pack, within the pack limits, never the whole parsed document."""
+    pack, doc = _read_document(data, filename)
+    if pack is not None:
+        return _Read(pack, "pack file")
+    assert doc is not None
+    found = import_document(doc, fallback_title=fallback_title)
+    meta = found.meta
+    pack = Pack(
+        title=found.title,
+        sections=tuple(Section(s.title, s.text) for s in found.sections),
+        author=meta.author,
+        date=meta.date,
+        source=meta.source or filename,
+    )
+    found_by = f"{_KIND[found.kind]}, {_FOUND_BY[found.headings]}"
+    return _Read(pack, found_by, found.left_out, found.split, found.joined)
+
+
 async def prepare_import(
     data: bytes,
     *,
@@ -159,34 +188,13 @@ async def prepare_import(
     """Read the file (a pack file, or a text of any kind), write missing questions, check it
     posts. The reading runs off the event loop (`run`: a worker process in the bot), bounded
     in time: PDFs and books take a moment, and hostile texts must not hold anyone up."""
-    pack, doc = await run(_read_document, data, filename)
-    left_out: tuple[LeftOut, ...] = ()
-    split: tuple[Split, ...] = ()
-    joined: tuple[Joined, ...] = ()
-    if pack is not None:
-        found_by = "pack file"
-    else:
-        assert doc is not None
-        found = await run(
-            functools.partial(
-                import_document, doc, fallback_title=title or _title_from_filename(filename)
-            )
-        )
-        meta = found.meta
-        pack = Pack(
-            title=found.title,
-            sections=tuple(Section(s.title, s.text) for s in found.sections),
-            author=meta.author,
-            date=meta.date,
-            source=meta.source or filename,
-        )
-        left_out, split, joined = found.left_out, found.split, found.joined
-        found_by = f"{_KIND[found.kind]}, {_FOUND_BY[found.headings]}"
+    read = await run(_read_pack, data, filename, title or _title_from_filename(filename))
+    pack = read.pack
     if title:
         pack = replace(pack, title=title.strip())
     pack, written_by = await fill_questions(pack, writer)
     await run(_check_storable, pack)
-    return ImportPreview(pack, left_out, found_by, written_by, split, joined)
+    return ImportPreview(pack, read.left_out, read.found_by, written_by, read.split, read.joined)
 
 
 def _check_storable(pack: Pack) -> None:
@@ -235,10 +243,12 @@ class PackLibrary:
         return [slug for slug, *_ in entries]
 
     async def preview_import(
-        self, data: bytes, *, filename: str, title: str | None = None
+        self, data: bytes, *, filename: str, title: str | None = None, guild_id: int | None = None
     ) -> ImportPreview:
+        """The import's preview; a server's imports take turns in the worker (`guild_id`)."""
+        run = for_server(self.run, guild_id)
         return await prepare_import(
-            data, filename=filename, title=title, writer=self.writer, run=self.run
+            data, filename=filename, title=title, writer=self.writer, run=run
         )
 
     async def save(self, guild_id: int, preview: ImportPreview, *, by: int) -> PackRecord:

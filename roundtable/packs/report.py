@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any
 
+from roundtable.errors import UserError
 from roundtable.packs.library import ImportPreview, prepare_import
+from roundtable.packs.readers.detect import max_bytes, too_large
 from roundtable.packs.writers import TemplateWriter
+
+
+def read_limited(path: Path) -> bytes:
+    """The file's bytes, read no further than the import limit for its kind, as /pack import
+    downloads no further: a 500 MB file is refused by its size, not read whole first."""
+    limit = max_bytes(path.name)
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size > limit:
+            raise UserError(too_large(size, limit) + ".")
+        data = file.read(limit + 1)  # a file still growing, or a pipe, stops here too
+    if len(data) > limit:
+        raise UserError(f"the file is more than {limit:,} bytes, the limit.")
+    return data
 
 
 async def check_bytes(data: bytes, filename: str) -> ImportPreview:

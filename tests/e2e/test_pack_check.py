@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import resource
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.seed import OP_ED, OP_ED_SECTIONS
 
@@ -126,3 +129,33 @@ def test_every_kind_of_file_as_json(tmp_path: Path) -> None:
     result = pack_check(str(scan), "--json", cwd=tmp_path)
     assert (result.returncode, result.stdout) == (1, "")
     assert "this PDF has no text layer" in result.stderr
+
+
+@pytest.mark.parametrize(("name", "limit"), [("book.txt", "1,000,000"), ("book.pdf", "25,000,000")])
+def test_a_huge_file_is_refused_by_its_size_without_being_read_whole(
+    tmp_path: Path, name: str, limit: str
+) -> None:
+    """#27: `pack check` read a 500 MB file whole before saying it was too large. The file is
+    sparse (no disk used); the check runs with 400 MB of address space, less than reading it
+    would take."""
+    huge = tmp_path / name
+    with huge.open("wb") as file:
+        file.truncate(500_000_000)
+
+    def at_most_400_mb() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (400 << 20, resource.RLIM_INFINITY))
+
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bot.py"), "pack", "check", str(huge)],
+        cwd=tmp_path,
+        env={},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=at_most_400_mb,
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"roundtable: {huge}: the file is 500,000,000 bytes; the limit is {limit}.\n"
+    )
+    assert result.stdout == ""

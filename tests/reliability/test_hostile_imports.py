@@ -7,16 +7,24 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import pickle
+import re
 import signal
 import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from roundtable.errors import UserError
 from roundtable.packs import library
 from roundtable.packs.format import PackError
-from roundtable.packs.worker import ProcessRunner
+from roundtable.packs.worker import ProcessRunner, for_server, in_thread
 from roundtable.packs.writers import TemplateWriter
+from tests.fixtures.documents import crafted_epub
+
+T = TypeVar("T")
 
 
 async def test_an_overrun_is_stopped_and_the_worker_replaced() -> None:
@@ -180,5 +188,93 @@ async def test_a_slow_import_does_not_hold_up_the_next_one() -> None:
         done, _ = await asyncio.wait({slow, quick}, return_when=asyncio.FIRST_COMPLETED)
         assert done == {quick} and quick.result() == 12
         slow.cancel()
+    finally:
+        run.close()
+
+
+def _peak_mb(pid: int) -> float:
+    """The most memory the process has held (its high-water mark), in MB."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.M).group(1)) / 1024  # type: ignore[union-attr]
+
+
+_CHAPTER_BOMB = b"<p>a</p>" * 7_375_000  # 59 MB of markup: about 116 KB once zipped
+_SENTENCES = b"<p>" + b"The vote was close and the room argued about it. " * 2_100 + b"</p>"
+
+
+@pytest.mark.parametrize(
+    ("chapters", "refusal"),
+    [
+        ([_CHAPTER_BOMB], r"file OEBPS/c0\.xhtml is 59,000,0\d\d bytes; the limit is 5,000,000"),
+        ([b"<p>a</p>"] * 2_500, "holds 2,503 files; the limit is 2,000"),
+        ([b"<p>a</p>" * 12_500] * 10, "hold more than 200,000 tags"),
+        ([_SENTENCES] * 12, r"its text is more than 1,0\d\d,\d\d\d characters"),
+    ],
+    ids=["a 59 MB chapter file", "2,500 files", "250,000 tags", "1.26 M characters"],
+)
+async def test_a_crafted_epub_is_refused_as_it_is_read_within_bounded_memory(
+    chapters: list[bytes], refusal: str
+) -> None:
+    """#27: a 139 KB EPUB drove the import worker to 2.3 GB and the bot to 1.2 GB (the whole
+    parsed text crossed back before its size was checked)."""
+    others = {p.pid for p in multiprocessing.active_children()}
+    data = crafted_epub(chapters)
+    assert len(data) < 600_000  # a small upload
+    run = ProcessRunner(workers=1)
+    try:
+        with pytest.raises(PackError, match=refusal):
+            await library.prepare_import(
+                data, filename="book.epub", title=None, writer=TemplateWriter(run), run=run
+            )
+        [worker] = [p for p in multiprocessing.active_children() if p.pid not in others]
+        assert worker.pid is not None
+        assert _peak_mb(worker.pid) < 250
+    finally:
+        run.close()
+
+
+async def test_what_crosses_back_from_the_worker_is_the_pack_not_the_parsed_book() -> None:
+    """The bot's own memory: 32,000 short paragraphs are the pack's text once, not a parsed
+    document per paragraph sent back to be read a second time."""
+    crossed: list[int] = []
+
+    async def recording(fn: Callable[..., T], /, *args: object) -> T:
+        result = await in_thread(fn, *args)
+        crossed.append(len(pickle.dumps(result)))  # what a worker process would send back
+        return result
+
+    data = crafted_epub([b"<p>We argued about the vote.</p>" * 1_600] * 20)
+    preview = await library.prepare_import(
+        data, filename="book.epub", title=None, writer=TemplateWriter(), run=recording
+    )
+    assert preview.pack.sections
+    assert max(crossed) < 1.2 * len(preview.body.encode())  # was 1.58 times
+
+
+async def test_a_worker_past_its_memory_limit_is_stopped_with_a_sentence() -> None:
+    """The backstop for a shape the readers' own checks did not foresee: the host keeps its
+    memory, the moderator gets a sentence, the next import a fresh worker."""
+    run = ProcessRunner(memory=512 << 20)
+    try:
+        with pytest.raises(UserError, match="needed more than 512 MB of memory"):
+            await run(bytearray, 1 << 30)
+        assert await run(len, "next") == 4
+    finally:
+        run.close()
+
+
+async def test_one_servers_slow_imports_hold_one_slot_and_another_server_is_served() -> None:
+    """#27: per-server fairness: a server sending two slow files held both worker slots, and
+    every other server's import waited behind them."""
+    run = ProcessRunner(seconds=30.0)
+    first, second = for_server(run, 1), for_server(run, 2)
+    try:
+        slow = {asyncio.create_task(first(time.sleep, 10)) for _ in range(2)}
+        await asyncio.sleep(0.2)
+        quick = asyncio.create_task(second(len, "another server's file"))
+        done, _ = await asyncio.wait({*slow, quick}, return_when=asyncio.FIRST_COMPLETED)
+        assert done == {quick} and quick.result() == 21
+        for task in slow:
+            task.cancel()
     finally:
         run.close()

@@ -16,9 +16,16 @@ from ebooklib import ITEM_DOCUMENT, epub
 
 from roundtable.packs.blocks import Document, LeftOut, Meta, Paragraph, excerpt
 from roundtable.packs.readers import html_blocks
-from roundtable.packs.readers.plain import error
+from roundtable.packs.readers.plain import MAX_IMPORT_BYTES, error, too_long
 
-MAX_UNPACKED = 60_000_000  # bytes: a book is a few megabytes; more is a zip bomb
+# Sizes checked before anything is parsed (a crafted 116 KB EPUB unpacked to a 59 MB chapter
+# file of empty paragraphs, and parsing it took the worker past 2 GB). Moby-Dick, whole: 34
+# files, the largest 77 KB, 10,190 tags; calibre splits books into files of at most 260 KB.
+MAX_UNPACKED = 60_000_000  # bytes, pictures and fonts included: more is a zip bomb
+MAX_FILES = 2_000
+MAX_MARKUP_FILE = 5_000_000  # bytes of one chapter, contents or package file
+MAX_TAGS = 200_000  # in all its markup files: the parsed tree costs ~1 KB a tag
+_MARKUP = (".xhtml", ".html", ".htm", ".xml", ".opf", ".ncx", ".svg")
 _FRONT_MATTER = re.compile(r"\b(cover|title ?page|copyright|colophon|imprint|dedication)\b", re.I)
 SHORT_PAGE = 400  # characters: a page shorter than this with a front-matter name is left out
 UNIT = "chapter file"
@@ -55,6 +62,7 @@ def read(data: bytes) -> Document:
     titles = _toc_titles(book.toc)
     doc = Document("epub", paragraphs=[], meta=_meta(book), unit=UNIT)
     assert doc.paragraphs is not None
+    chars = 0
     for place, (idref, _linear) in enumerate(book.spine, start=1):
         item = book.get_item_with_id(idref)
         if item is None or item.get_type() != ITEM_DOCUMENT:
@@ -84,6 +92,9 @@ def read(data: bytes) -> Document:
             doc.left_out.append(LeftOut("front matter", place, excerpt(text), UNIT))
             continue
         doc.paragraphs += _chapter(title, min(depth + 1, 5), paras, place)
+        chars += sum(len(p.text) for p in paras)
+        if chars > MAX_IMPORT_BYTES:  # said now, not after reading the rest of the book
+            raise error(too_long(chars, more=True))
     if not doc.paragraphs:
         raise error("this EPUB has no chapters with text")
     return doc
@@ -107,13 +118,35 @@ def _all_text(root: lxml.html.HtmlElement) -> str:
 
 
 def _check_size(data: bytes) -> None:
+    """Refuse, before parsing anything, a book whose files are too many or too large, or whose
+    markup holds more tags than a book within the text limit could."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+            infos = archive.infolist()
+            if len(infos) > MAX_FILES:
+                raise error(f"this EPUB holds {len(infos):,} files; the limit is {MAX_FILES:,}")
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_UNPACKED:
+                raise error(
+                    f"this EPUB unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}"
+                )
+            tags = 0
+            for info in infos:
+                if not info.filename.lower().endswith(_MARKUP):
+                    continue
+                if info.file_size > MAX_MARKUP_FILE:
+                    raise error(
+                        f"this EPUB's file {info.filename[:80]} is {info.file_size:,} bytes; "
+                        f"the limit is {MAX_MARKUP_FILE:,}"
+                    )
+                tags += archive.read(info).count(b"<")  # zipfile stops at the declared size
+                if tags > MAX_TAGS:
+                    raise error(
+                        f"this EPUB's pages hold more than {MAX_TAGS:,} tags, more than a book "
+                        "within the text limit has: import a part of it"
+                    )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise error("this EPUB is not a complete zip file: download it again") from exc
-    if unpacked > MAX_UNPACKED:
-        raise error(f"this EPUB unpacks to {unpacked:,} bytes; the limit is {MAX_UNPACKED:,}")
 
 
 def _chapter(title: str, level: int, paras: list[Paragraph], place: int) -> list[Paragraph]:

@@ -25,6 +25,15 @@ def error(message: str, line: int | None = None) -> PackError:
     return PackError([Problem(line, message)], what="This text")
 
 
+def too_long(chars: int, *, more: bool = False) -> str:
+    """A text over the limit; `more` when reading stopped at `chars`, before its end."""
+    size = f"more than {chars:,}" if more else f"{chars:,}"
+    return (
+        f"its text is {size} characters; the limit is {MAX_IMPORT_BYTES:,} (about 250 pages): "
+        "import a part of it"
+    )
+
+
 # -- decoding and normalising ---------------------------------------------------------------
 
 
