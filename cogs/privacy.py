@@ -9,6 +9,7 @@ from discord.ext import commands
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import require_guild
 from cogs.support.confirm import ask
+from cogs.support.in_flight import TrackedView
 from cogs.support.render import COLOUR, delete_messages
 from roundtable.privacy.model import Privacy
 from roundtable.text import plural
@@ -44,7 +45,7 @@ def privacy_embed(choice: Privacy) -> discord.Embed:
     return embed
 
 
-class PrivacyView(discord.ui.View):
+class PrivacyView(TrackedView):
     def __init__(self, bot: RoundtableBot, choice: Privacy) -> None:
         super().__init__(timeout=600)
         self.bot = bot

@@ -8,6 +8,7 @@ sentence and exits with status 2.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +22,10 @@ DEFAULT_DATABASE_PATH = Path("data/roundtable.db")
 DEFAULT_LOG_LEVEL = "INFO"
 DEFAULT_LLM_CONTEXT_TOKENS = 8192
 DEFAULT_LLM_TIMEOUT_SECONDS = 60.0
+# A stop (SIGTERM) waits this long for members' requests under way: under the 10 s a container
+# runtime waits before it kills.
+DEFAULT_STOP_GRACE_SECONDS = 8.0
+MAX_STOP_GRACE_SECONDS = 600.0
 
 # Every variable load_settings() reads; .env.example and the README document each one.
 ENV_VARIABLES = (
@@ -35,6 +40,7 @@ ENV_VARIABLES = (
     "OPENAI_MODEL",
     "LLM_CONTEXT_TOKENS",
     "LLM_TIMEOUT_SECONDS",
+    "STOP_GRACE_SECONDS",
     "DISCORD_API_BASE",
     "DISCORD_GATEWAY_URL",
     "DEMO_CLOCK",
@@ -75,6 +81,8 @@ class Settings:
     demo_clock: tuple[datetime, float, float | None] | None = None
     # PostgreSQL (postgresql://...) instead of the SQLite file at database_path.
     database_url: str | None = None
+    # How long a stop waits for members' requests under way (cogs/support/in_flight.py).
+    stop_grace_seconds: float = DEFAULT_STOP_GRACE_SECONDS
 
     @property
     def log_level_number(self) -> int:
@@ -252,7 +260,18 @@ def load_settings(env: Mapping[str, str], *, need_token: bool = True) -> Setting
         discord_gateway_url=gateway_url,
         demo_clock=_demo_clock(env, sandbox=api_base is not None),
         database_url=database_url(env),
+        stop_grace_seconds=_stop_grace(env),
     )
+
+
+def _stop_grace(env: Mapping[str, str]) -> float:
+    grace = _positive_number(env, "STOP_GRACE_SECONDS", DEFAULT_STOP_GRACE_SECONDS, float)
+    if not math.isfinite(grace) or grace > MAX_STOP_GRACE_SECONDS:
+        raise SettingsError(
+            f"STOP_GRACE_SECONDS must be at most {MAX_STOP_GRACE_SECONDS:.0f}, not "
+            f"{_text(env, 'STOP_GRACE_SECONDS')!r}."
+        )
+    return grace
 
 
 def database_url(env: Mapping[str, str]) -> str | None:

@@ -31,7 +31,11 @@ async def running_bot(
     sandbox: Sandbox, db_path: Path, clock: Clock | None = None, **env: str
 ) -> AsyncIterator[RoundtableBot]:
     """The bot connected to `sandbox`, its commands synced, closed cleanly afterwards."""
-    settings = load_settings({**sandbox.bot_env(), "DATABASE_PATH": str(db_path), **env})
+    # Stopped often and on purpose mid-request: half a second's grace (the bot's own default,
+    # 8 s, is what tests/reliability/test_crashes.py runs the bot process with).
+    settings = load_settings(
+        {**sandbox.bot_env(), "DATABASE_PATH": str(db_path), "STOP_GRACE_SECONDS": "0.5", **env}
+    )
     point_at_discord_compatible_server(settings)
     async with SqliteDatabase.open(settings.database_path) as db, open_llm(settings) as llm:
         # Built as app.py builds them for `make run`: the same services on the same stores.

@@ -18,6 +18,7 @@ from cogs.rounds import ids
 from cogs.rounds.access import check_round
 from cogs.rounds.cards import card_texts, cards_in_thread, mine_embed
 from cogs.rounds.forms import answer_modal
+from cogs.support.in_flight import admitted
 from cogs.support.render import delete_messages
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
@@ -50,6 +51,8 @@ class HandledItem(discord.ui.DynamicItem[discord.ui.Item[Any]], template=r"rt:ne
     defer_first: ClassVar[bool] = False
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if not await admitted(interaction):
+            return
         try:
             if self.defer_first:
                 await interaction.response.defer(ephemeral=True, thinking=True)

@@ -23,6 +23,7 @@ from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import ask
+from cogs.support.in_flight import TrackedView
 from cogs.support.render import COLOUR, fit_lines, timestamp
 from roundtable.errors import UserError
 from roundtable.rounds import ClosePlan, title_of
@@ -37,7 +38,7 @@ def _problems(problems: list[str]) -> str:
     return "".join(f"\n{p}." for p in problems)
 
 
-class RoundPages(discord.ui.View):
+class RoundPages(TrackedView):
     """Previous / Next through /round list, for the moderator who asked."""
 
     def __init__(self, bot: RoundtableBot, guild_id: int, owner_id: int, total: int) -> None:
@@ -66,8 +67,8 @@ class RoundPages(discord.ui.View):
         embed.set_footer(text=f"Page {self.page + 1} of {pages} · open rounds first")
         return embed
 
-    async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        return interaction.user.id == self.owner_id
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return interaction.user.id == self.owner_id and await super().interaction_check(interaction)
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         self.page += step
@@ -167,6 +168,12 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
         assert interaction.guild_id is not None
         with self.closer.claim(round):
             plan = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
+            self.bot.in_flight.if_cut_short(
+                interaction,
+                f"Closed **{title_of(plan.record)}**; Roundtable had to restart before the rest "
+                "of the closing (its summary, buttons and thread) was done, and finishes it as "
+                "soon as it is back.",
+            )
             await interaction.response.defer(ephemeral=True, thinking=True)
             problems = await self.closer.carry_out(plan)
         done = "Finished closing" if plan.resumed else "Closed"

@@ -58,7 +58,7 @@ class RoundListeners(commands.Cog):
             return
         data: dict[str, Any] = dict(interaction.data or {})
         match = ids.ANSWERS.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
+        if match is None or not await self.bot.in_flight.admit(interaction):
             return
         try:
             record = await check_round(interaction, int(match["round"]))

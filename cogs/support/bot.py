@@ -12,6 +12,7 @@ import yarl
 from discord.ext import commands
 
 from cogs import EXTENSIONS
+from cogs.support.in_flight import InFlight
 from cogs.support.timer import Timer
 from cogs.support.tree import RoundtableTree
 from cogs.support.watchdog import Watchdog
@@ -103,6 +104,8 @@ class RoundtableBot(commands.Bot):
         # per event (cogs/rounds/listeners.py registers the thread events here).
         self.intake: dict[str, Callable[..., None]] = {}
         self._upkeep: asyncio.Task[None] | None = None
+        self.in_flight = InFlight()  # the interactions being handled, for a clean stop
+        self._stopping: asyncio.Future[Any] | None = None
 
     def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
         if event_name in UNHEARD:
@@ -149,7 +152,14 @@ class RoundtableBot(commands.Bot):
         return await self.tree.sync(guild=guild)
 
     async def close(self) -> None:
-        self.timer.stop()
+        # Before the connection closes: the timer's pass and the members' requests under way
+        # finish within STOP_GRACE_SECONDS, or are cut short and the members told (in_flight.py).
+        if self._stopping is None:
+            grace = self.settings.stop_grace_seconds
+            self._stopping = asyncio.ensure_future(
+                asyncio.gather(self.timer.stop(grace), self.in_flight.drain(grace))
+            )
+        await self._stopping
         await super().close()
         await self.capture.stop()  # what was received is stored before the database closes
         if self._upkeep is not None:

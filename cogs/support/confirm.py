@@ -8,12 +8,13 @@ from typing import Any
 import discord
 
 from cogs.support.checks import check_moderator
+from cogs.support.in_flight import TrackedView
 from cogs.support.tree import report_error
 
 OnConfirm = Callable[[discord.Interaction], Awaitable[None]]
 
 
-class Confirm(discord.ui.View):
+class Confirm(TrackedView):
     """Buttons under an ephemeral message; `on_confirm` answers the click itself."""
 
     def __init__(
@@ -35,7 +36,9 @@ class Confirm(discord.ui.View):
         self.origin = origin
         self.confirm.label = confirm_label
 
-    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if not await super().interaction_check(interaction):
+            return False
         if interaction.user.id != self.owner_id:
             await interaction.response.send_message(
                 "Only the moderator who asked can answer this.", ephemeral=True

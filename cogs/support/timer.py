@@ -71,6 +71,8 @@ class Timer:
         self._handlers: dict[Stage, list[Handler]] = {stage: [] for stage in Stage}
         self._start_up: list[StartUp] = []
         self.task: asyncio.Task[None] | None = None
+        self._in_pass = False
+        self._stopping = False
 
     def register(self, stage: Stage, handler: Handler) -> None:
         """Call `handler(now)` in `stage` of every pass (a cog does this in cog_load)."""
@@ -91,9 +93,18 @@ class Timer:
         self.task = asyncio.create_task(self.run(), name="timer")
         self.task.add_done_callback(self._stopped)
 
-    def stop(self) -> None:
-        if self.task is not None:
-            self.task.cancel()
+    async def stop(self, grace: float = 0.0) -> None:
+        """Stop. A pass under way may finish within `grace` s (what it has not done by then
+        is cancelled: a close records each step, and the next start resumes it); a timer
+        asleep until the next due work stops at once."""
+        task = self.task
+        if task is None or task.done():
+            return
+        self._stopping = True
+        if self._in_pass and grace > 0:
+            await asyncio.wait({task}, timeout=grace)
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
 
     def _stopped(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and task.exception() is not None:
@@ -101,8 +112,14 @@ class Timer:
 
     async def run(self) -> None:
         await self.bot.wait_until_ready()
-        while not self.bot.is_closed():
-            failed = await self.pass_once()
+        while not self.bot.is_closed() and not self._stopping:
+            self._in_pass = True
+            try:
+                failed = await self.pass_once()
+            finally:
+                self._in_pass = False
+            if self._stopping:
+                return
             try:
                 delay = await self.scheduler.delay()
             except Exception:

@@ -7,6 +7,7 @@ import logging
 import discord
 from discord import app_commands
 
+from cogs.support.in_flight import admitted
 from cogs.support.replies import interaction_context, reply_ephemeral
 from roundtable.errors import UserError
 
@@ -67,6 +68,9 @@ async def report_error(interaction: discord.Interaction, error: BaseException) -
 
 
 class RoundtableTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        return await admitted(interaction)  # tracked, for a clean stop
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
     ) -> None:

@@ -49,8 +49,9 @@ class Server:
         finally:
             process.send_signal(stop)
             _, err = await asyncio.wait_for(process.communicate(), 30)
+        self.log = err.decode()
         # Bursts, closes, summaries and restarts never held the bot's event loop up.
-        assert "Event loop held up" not in err.decode(), err.decode()
+        assert "Event loop held up" not in self.log, self.log
 
     def rows(self, sql: str) -> list[tuple]:
         with sqlite3.connect(self.db) as conn:
@@ -126,6 +127,68 @@ async def test_a_close_interrupted_by_a_stop_is_completed_once_after_restart(
     assert summary.embeds[0]["description"].startswith("3 members, 3 answers, 3 replies.")
     assert all(c.get("disabled") for r in buttons.components for c in r["components"])
     assert len(s.rows("SELECT id FROM responses")) == 6  # nothing lost, nothing twice
+
+
+async def test_a_sigterm_during_a_close_answers_the_moderator_without_a_traceback(
+    server: Server,
+) -> None:
+    """#27: SIGTERM during a close logged 37 tracebacks (the handlers ran on after the HTTP
+    session closed) and the moderator's /round close never got an answer. Now requests under
+    way get STOP_GRACE to finish; this close cannot (Discord takes 30 s over its closing
+    message), so it is cut short, the moderator told, and the next start completes it."""
+    s, sb = server, server.sb
+    async with s.bot(signal.SIGTERM):
+        round_id, buttons, thread = await start_and_answer(s)
+        sb.rest.slow_down("POST", rf"/channels/{thread.id}/messages$", 30)
+        since = len(sb.rest.requests)
+        asked = await sb.slash(s.owner, "round close", s.general, round=round_id, wait=False)
+        await posted_to(sb, thread, since)
+        assert asked.loading  # "Roundtable is thinking…"
+    assert "Traceback" not in s.log and "ERROR" not in s.log, s.log
+    assert "1 cut short (members told)" in s.log
+    [told] = asked.messages
+    assert told.content == (
+        "Closed **Round 1 · No chips for China**; Roundtable had to restart before the rest of "
+        "the closing (its summary, buttons and thread) was done, and finishes it as soon as it "
+        "is back."
+    )
+    assert told.flags & 64  # ephemeral: the moderator's alone
+    sb.rest.slow.clear()
+    async with s.bot():
+        await sb.eventually(lambda: thread.locked, timeout=20, what="the close completed")
+    assert len(titled(sb, thread, "Round closed")) == 1
+    assert len(titled(sb, thread, "Summary")) == 1
+    assert all(c.get("disabled") for r in buttons.components for c in r["components"])
+
+
+async def test_a_request_during_the_stop_is_refused_with_a_sentence(server: Server) -> None:
+    """While requests under way finish, new ones are not started (they would be cut off)."""
+    s, sb = server, server.sb
+    s.sb.gateway.identified.clear()
+    process = await bot_process("run", env=s.env, cwd=s.cwd)
+    try:
+        await sb.connected(timeout=30)
+        round_id, buttons, thread = await start_and_answer(s)
+        stances = s.rows("SELECT user_id, current, changes FROM stances ORDER BY user_id")
+        sb.rest.slow_down("POST", rf"/channels/{thread.id}/messages$", 30)
+        since = len(sb.rest.requests)
+        await sb.slash(s.owner, "round close", s.general, round=round_id, wait=False)
+        await posted_to(sb, thread, since)
+        process.send_signal(signal.SIGTERM)
+        await asyncio.sleep(1.0)  # the stop has begun: the close is given its grace
+        listed = await sb.slash(s.owner, "round list", s.general)
+        [refused] = listed.messages
+        assert refused.content == (
+            "Roundtable is restarting and took nothing new: try again in a minute."
+        )
+        clicked = await sb.click(s.members[0], buttons, sb.button(buttons, "Agree"))
+        assert clicked.messages[0].content == refused.content
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
+    assert "Traceback" not in err.decode(), err.decode()
+    assert s.rows("SELECT user_id, current, changes FROM stances ORDER BY user_id") == stances
 
 
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])

@@ -169,6 +169,16 @@ def test_bad_llm_numbers(name: str, value: str) -> None:
         load_settings(env(OPENAI_API_KEY="k", OPENAI_MODEL="m", **{name: value}))
 
 
+def test_stop_grace() -> None:
+    assert load_settings(env()).stop_grace_seconds == 8.0
+    assert load_settings(env(STOP_GRACE_SECONDS="30")).stop_grace_seconds == 30.0
+    for bad, said in [("0", "above zero"), ("soon", "above zero"), ("1e9", "at most 600")]:
+        with pytest.raises(SettingsError, match=f"STOP_GRACE_SECONDS must be .*{said}"):
+            load_settings(env(STOP_GRACE_SECONDS=bad))
+    with pytest.raises(SettingsError, match="at most 600, not 'nan'"):
+        load_settings(env(STOP_GRACE_SECONDS="nan"))
+
+
 def test_sandbox_urls_come_in_pairs() -> None:
     s = load_settings(
         env(

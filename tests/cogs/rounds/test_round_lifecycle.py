@@ -48,7 +48,9 @@ async def test_a_close_stopped_half_way_is_completed_at_start_up(
     assert stored["close_steps"] == '["stances", "cards", "message", "summary"]'
     assert not thread.locked
     assert not any(c.get("disabled") for r in buttons.components for c in r["components"])
-    assert asked.loading and asked.followups == []  # "thinking…", never answered by that bot
+    # Cut short by the stop, the moderator was told so before that bot went (#27).
+    [told] = asked.messages
+    assert told.content.endswith("and finishes it as soon as it is back."), told.content
 
     async with running_bot(sb, db_path) as bot:
         await sb.eventually(lambda: thread.locked, timeout=10, what="the close completed")
