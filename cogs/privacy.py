@@ -142,6 +142,8 @@ class PrivacyCog(commands.Cog):
                 ),
                 view=None,
             )
+            # The summaries posted in closed rounds' threads drop the member's points too.
+            self.bot.dispatch("member_forgotten", guild.id, click.user.id)
             await delete_messages(self.bot, gone.message_ids)
 
         await ask(

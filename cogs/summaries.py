@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Literal
 
 import discord
@@ -12,9 +13,10 @@ from cogs.support import autocomplete, render
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import can_view, check_moderator, require_guild
 from cogs.support.exports import deliver
-from cogs.support.summary_posts import post_summary, summary_payloads
+from cogs.support.summary_posts import StalePosts, post_summary, summary_payloads
 from roundtable.errors import UserError
 
+log = logging.getLogger(__name__)
 Interaction = discord.Interaction[RoundtableBot]
 ROUND = "The round's number (start typing to search)"
 
@@ -23,7 +25,34 @@ ROUND = "The round's number (start typing to search)"
 class SummariesCog(commands.GroupCog, group_name="summary", group_description="Round summaries"):
     def __init__(self, bot: RoundtableBot):
         self.bot = bot
+        self.stale_posts = StalePosts(bot)
         super().__init__()
+
+    # A message a posted summary cites is deleted (a reply, an answer's card), or its author
+    # used /forget: the summary in the thread is edited to leave those points out, as
+    # /summary show and the exports already do.
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        await self._correct(payload.guild_id, payload.channel_id)
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        await self._correct(payload.guild_id, payload.channel_id)
+
+    @commands.Cog.listener()
+    async def on_member_forgotten(self, guild_id: int, _user_id: int) -> None:
+        await self._correct(guild_id, None)
+
+    async def _correct(self, guild_id: int | None, channel_id: int | None) -> None:
+        if guild_id is None:
+            return
+        try:
+            if await self.bot.summaries.posts(guild_id, channel_id=channel_id):
+                edited = await self.stale_posts.edit(guild_id, channel_id)
+                if edited:
+                    log.info("Edited %d posted summary(ies) in guild %s", edited, guild_id)
+        except Exception:
+            log.exception("Could not correct the summaries posted in guild %s", guild_id)
 
     @app_commands.command(name="show", description="Show a closed round's summary")
     @app_commands.describe(
@@ -74,7 +103,7 @@ class SummariesCog(commands.GroupCog, group_name="summary", group_description="R
             text = "Nothing changed since the last summary, so it was reused (no new cost)."
         else:
             assert record.thread_id is not None
-            await post_summary(self.bot, record.thread_id, made.summary, made.discussion)
+            await post_summary(self.bot, record, made.summary, made.discussion)
             where = render.channel(record.thread_id)
             text = f"A new {made.summary.engine} summary is posted in {where}."
         if made.summary.engine == "llm":

@@ -471,6 +471,8 @@ class Rest:
         message = self.world.message(channel.id, int(request.match_info["message_id"]))
         if message.author.id != self.world.bot.id:
             raise DiscordError(403, 50005, "Cannot edit a message authored by another user")
+        if channel.is_thread and channel.archived:  # as Discord: unarchive it first
+            raise DiscordError(400, 50083, "Thread is archived")
         body, files = await read_body(request)
         self.world.edit_message(message, body, files)
         return json_response(message.to_dict(self.world.base_url))

@@ -38,6 +38,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("stances", ("round_id", "user_id"), None),
     ("member_privacy", ("guild_id", "user_id"), None),
     ("summaries", ("id",), "id"),
+    ("summary_posts", ("round_id",), None),
     ("member_names", ("guild_id", "user_id"), None),
 )
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from roundtable.summaries.model import SummaryRecord
+from roundtable.summaries.model import SummaryPost, SummaryRecord
 from storage.connection import Row, when
 from storage.database import Database
 
 # The noun is the core's (roundtable.summaries.model); named here for the repository's callers.
-__all__ = ["SummaryRecord", "SummaryRepository"]
+__all__ = ["SummaryPost", "SummaryRecord", "SummaryRepository"]
 
 
 def _record(row: Row) -> SummaryRecord:
@@ -94,3 +94,41 @@ class SummaryRepository:
             "SELECT max(created_at) FROM summaries WHERE guild_id = ?", (guild_id,)
         )
         return when(row[0]) if row else None
+
+    async def record_post(self, post: SummaryPost) -> None:
+        """The round's summary as now posted (one row a round: the latest post replaces it)."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO summary_posts (round_id, guild_id, channel_id, message_ids, shown) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (round_id) DO UPDATE SET "
+                "channel_id = excluded.channel_id, message_ids = excluded.message_ids, "
+                "shown = excluded.shown",
+                (
+                    post.round_id,
+                    post.guild_id,
+                    post.channel_id,
+                    json.dumps(list(post.message_ids)),
+                    json.dumps(sorted(post.shown)),
+                ),
+            )
+
+    async def posts_in(self, channel_id: int) -> list[SummaryPost]:
+        rows = await self._db.fetch_all(_POSTS + "WHERE channel_id = ?", (channel_id,))
+        return [_post(row) for row in rows]
+
+    async def posts_of(self, guild_id: int) -> list[SummaryPost]:
+        rows = await self._db.fetch_all(_POSTS + "WHERE guild_id = ?", (guild_id,))
+        return [_post(row) for row in rows]
+
+
+_POSTS = "SELECT round_id, guild_id, channel_id, message_ids, shown FROM summary_posts "
+
+
+def _post(row: Row) -> SummaryPost:
+    return SummaryPost(
+        round_id=row["round_id"],
+        guild_id=row["guild_id"],
+        channel_id=row["channel_id"],
+        message_ids=tuple(json.loads(row["message_ids"])),
+        shown=frozenset(json.loads(row["shown"])),
+    )

@@ -142,7 +142,7 @@ class Closer:
         record = plan.record
         if record.thread_id:
             made = await self.bot.summaries.for_close(record)
-            await post_summary(self.bot, record.thread_id, made.summary, made.discussion)
+            await post_summary(self.bot, record, made.summary, made.discussion)
 
     async def _buttons(self, plan: ClosePlan) -> None:
         record = plan.record

@@ -4,7 +4,9 @@ the Markdown file when the embeds cannot hold it all. What members wrote is made
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,9 +19,10 @@ from roundtable.packs.excerpts import (
     EmbedSpec,
     MessageSpec,
 )
+from roundtable.rounds.model import RoundRecord
 from roundtable.summaries import chart_png
 from roundtable.summaries import render as document
-from roundtable.summaries.model import Discussion, Point, Summary, linkable
+from roundtable.summaries.model import Discussion, Point, Summary, SummaryPost, linkable
 from roundtable.text import clip
 
 if TYPE_CHECKING:
@@ -118,7 +121,73 @@ async def summary_payloads(summary: Summary, d: Discussion) -> list[dict[str, An
     return payloads
 
 
-async def post_summary(bot: RoundtableBot, thread_id: int, summary: Summary, d: Discussion) -> None:
-    thread = bot.get_partial_messageable(thread_id, guild_id=d.guild_id)
-    for payload in await summary_payloads(summary, d):
-        await thread.send(**payload)
+async def post_summary(
+    bot: RoundtableBot, record: RoundRecord, summary: Summary, d: Discussion
+) -> None:
+    """Post the summary in the round's thread, and keep its messages' ids: a message a point
+    cites deleted later, the post is edited to leave that point out (StalePosts)."""
+    assert record.thread_id is not None
+    thread = bot.get_partial_messageable(record.thread_id, guild_id=d.guild_id)
+    posted = [(await thread.send(**payload)).id for payload in await summary_payloads(summary, d)]
+    await bot.summaries.posted(record.guild_id, record.id, record.thread_id, posted, summary)
+
+
+class StalePosts:
+    """Edits the summaries posted in round threads once a message they cite is gone (deleted,
+    withdrawn, its author forgotten), one thread at a time. The thread of a closed round is
+    archived, and Discord edits nothing in an archived thread: it is unarchived for the edit,
+    then archived (and locked) again as it was."""
+
+    def __init__(self, bot: RoundtableBot) -> None:
+        self.bot = bot
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    async def edit(self, guild_id: int, channel_id: int | None = None) -> int:
+        """Edit the stale posts in `channel_id` (else the server's); returns how many."""
+        await self.bot.capture.drained()  # a deletion just seen is stored first
+        edited = 0
+        for post in await self.bot.summaries.posts(guild_id, channel_id=channel_id):
+            lock = self._locks.setdefault(post.channel_id, asyncio.Lock())
+            async with lock:  # checked again inside: an edit just made leaves nothing stale
+                stale = await self.bot.summaries.stale(post)
+                if stale is not None:
+                    await self._edit(post, *stale)
+                    edited += 1
+        return edited
+
+    async def _edit(self, post: SummaryPost, summary: Summary, d: Discussion) -> None:
+        payloads = await summary_payloads(summary, d)
+        thread = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
+        kept: list[int] = []
+        async with _unarchived(self.bot, post.channel_id):
+            for n, message_id in enumerate(post.message_ids):
+                message = thread.get_partial_message(message_id)
+                if n >= len(payloads):  # fewer points: the post takes fewer messages
+                    with contextlib.suppress(discord.NotFound):
+                        await message.delete()
+                    continue
+                payload = payloads[n]
+                try:
+                    await message.edit(
+                        embeds=payload["embeds"], attachments=payload.get("files", [])
+                    )
+                except discord.NotFound:
+                    continue  # a moderator deleted it: nothing left to correct
+                kept.append(message_id)
+        await self.bot.summaries.posted(
+            post.guild_id, post.round_id, post.channel_id, kept, summary
+        )
+
+
+@contextlib.asynccontextmanager
+async def _unarchived(bot: RoundtableBot, thread_id: int) -> AsyncIterator[None]:
+    channel = await bot.fetch_channel(thread_id)
+    if not isinstance(channel, discord.Thread) or not channel.archived:
+        yield
+        return
+    locked = channel.locked
+    await bot.http.edit_channel(thread_id, archived=False)
+    try:
+        yield
+    finally:
+        await bot.http.edit_channel(thread_id, archived=True, locked=locked)

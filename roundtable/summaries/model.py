@@ -196,7 +196,25 @@ def without_removed(summary: Summary, present: set[int]) -> Summary:
     )
 
 
+def cited(summary: Summary) -> set[int]:
+    """Every message id the summary's points cite."""
+    points = [p for s in summary.sections for p in s.points]
+    points += [*summary.disagreements, *summary.decisions]
+    return {i for p in points for i in p.message_ids}
+
+
 # -- a summary as the bot keeps it -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryPost:
+    """The summary's messages in the round's thread, and the message ids their points cite."""
+
+    round_id: int
+    guild_id: int
+    channel_id: int
+    message_ids: tuple[int, ...]
+    shown: frozenset[int]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,9 @@ from roundtable.summaries.model import (
     Contribution,
     Discussion,
     Summary,
+    SummaryPost,
     SummaryRecord,
+    cited,
     only_real_citations,
     without_removed,
 )
@@ -176,6 +178,42 @@ class SummaryService:
         record = await self.rounds.get(guild_id, round_id)
         discussion = await self.discussion(record)
         present = {c.message_id for c in discussion.contributions}
+        return without_removed(summary, present), discussion
+
+    async def posted(
+        self,
+        guild_id: int,
+        round_id: int,
+        channel_id: int,
+        message_ids: list[int],
+        summary: Summary,
+    ) -> None:
+        """`summary` is what the round's thread shows now, as `message_ids`."""
+        shown = frozenset(cited(summary))
+        await self.repo.record_post(
+            SummaryPost(round_id, guild_id, channel_id, tuple(message_ids), shown)
+        )
+
+    async def posts(self, guild_id: int, *, channel_id: int | None = None) -> list[SummaryPost]:
+        """The summaries posted in round threads: in `channel_id`, else all the server's."""
+        if channel_id is None:
+            return await self.repo.posts_of(guild_id)
+        return [p for p in await self.repo.posts_in(channel_id) if p.guild_id == guild_id]
+
+    async def stale(self, post: SummaryPost) -> tuple[Summary, Discussion] | None:
+        """When the post still shows a point citing a message deleted, withdrawn or forgotten
+        since: the summary as it may be shown now, to edit the post to; else None."""
+        record = await self.rounds.get(post.guild_id, post.round_id)
+        discussion = await self.discussion(record)
+        present = {c.message_id for c in discussion.contributions}
+        if not post.shown - present:
+            return None
+        summary = await self.stored(post.guild_id, post.round_id)
+        if summary is None:
+            # /forget withdrew the summaries quoting the member: made again from what remains,
+            # offline (a member's request never costs the host an LLM call).
+            made = await self.make(record, engine="offline")
+            return made.summary, made.discussion
         return without_removed(summary, present), discussion
 
     def claim_public_post(self, guild_id: int, round_id: int, user_id: int) -> None:

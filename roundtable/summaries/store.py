@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from roundtable.summaries.model import SummaryRecord
+from roundtable.summaries.model import SummaryPost, SummaryRecord
 
 
 class SummaryStore(Protocol):
@@ -30,3 +30,9 @@ class SummaryStore(Protocol):
     ) -> SummaryRecord | None: ...
 
     async def last_made(self, guild_id: int) -> datetime | None: ...
+
+    async def record_post(self, post: SummaryPost) -> None: ...
+
+    async def posts_in(self, channel_id: int) -> list[SummaryPost]: ...
+
+    async def posts_of(self, guild_id: int) -> list[SummaryPost]: ...

@@ -29,7 +29,11 @@ async def _columns(url: str) -> dict[str, dict[str, str]]:
     return tables
 
 
-JSON_COLUMNS = {"rounds": ("questions", "stances", "posts", "close_steps"), "summaries": ("body",)}
+JSON_COLUMNS = {
+    "rounds": ("questions", "stances", "posts", "close_steps"),
+    "summaries": ("body",),
+    "summary_posts": ("message_ids", "shown"),
+}
 
 
 def _sqlite_columns(path: Path) -> dict[str, dict[str, str]]:

@@ -8,7 +8,7 @@ import pytest
 
 from storage.database import Database
 from storage.rounds import NewRound, RoundRepository
-from storage.summaries import SummaryRepository
+from storage.summaries import SummaryPost, SummaryRepository
 
 
 @pytest.fixture
@@ -74,3 +74,17 @@ async def test_summaries_are_scoped_to_their_guild(
     assert await repo.same(1, theirs, "offline", "ccc") is None
     assert await repo.last_made(1) is None
     assert (await repo.latest(2, theirs)) is not None
+
+
+async def test_a_posted_summary_is_kept_per_round_and_found_by_thread(
+    db: Database, round_ids: tuple[int, int]
+) -> None:
+    repo = SummaryRepository(db)
+    first, second = round_ids
+    await repo.record_post(SummaryPost(first, 1, 70, (701, 702), frozenset({801, 802})))
+    await repo.record_post(SummaryPost(second, 2, 80, (801,), frozenset()))
+    # Edited later: the row of the round is replaced, not added to.
+    await repo.record_post(SummaryPost(first, 1, 70, (701,), frozenset({802})))
+    assert await repo.posts_in(70) == [SummaryPost(first, 1, 70, (701,), frozenset({802}))]
+    assert await repo.posts_of(2) == [SummaryPost(second, 2, 80, (801,), frozenset())]
+    assert await repo.posts_in(99) == []
