@@ -482,6 +482,8 @@ class Rest:
         message = self.world.message(channel.id, int(request.match_info["message_id"]))
         if message.author.id != self.world.bot.id:
             self.world.require(self.world.bot, channel, Perm.MANAGE_MESSAGES)
+        if channel.is_thread and channel.archived:  # as Discord: unarchive it first
+            raise DiscordError(400, 50083, "Thread is archived")
         self.world.delete_message(message)
         return web.Response(status=204)
 

@@ -166,6 +166,7 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
     @app_commands.describe(round=ROUND)
     async def close(self, interaction: Interaction, round: int) -> None:
         assert interaction.guild_id is not None
+        self.timed.release(round)  # held after failed closes: this try is the moderator's
         with self.closer.claim(round):
             plan = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
             self.bot.in_flight.if_cut_short(

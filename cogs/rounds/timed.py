@@ -1,10 +1,16 @@
 """A round's timed work, run by the one timer (cogs/support/timer.py): at start-up, what threads
 got while the bot was away and the cards of answers that never showed; then, each pass, closes
 a crash or SIGTERM interrupted, closes at deadlines (also what fell due while the bot was down)
-and reminders before them."""
+and reminders before them.
+
+A close that fails (Discord not answering, the summary failing) is left recorded half-done and
+tried again on the timer's next look, within a time limit so that it never holds up other
+rounds for long; after GIVE_UP failures in a row the round is held (not tried again until the
+bot restarts or a moderator runs /round close) and its moderators are told."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -13,7 +19,7 @@ import discord
 
 from cogs.rounds.closing import Closer
 from cogs.rounds.listeners import backfill
-from cogs.support import render
+from cogs.support import notices, render
 from cogs.support.timer import Stage, each
 from roundtable.rounds import ClosePlan, Participation, title_of
 from roundtable.rounds.model import RoundRecord
@@ -24,11 +30,19 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# One close, discord.py's own retries included (an LLM summary's time is added: its timeout,
+# for each of the openai client's three tries).
+CLOSE_SECONDS = 120.0
+GIVE_UP = 5  # failed closes in a row before the round is held and the moderators told
+
 
 class RoundTimedWork:
     def __init__(self, bot: RoundtableBot, closer: Closer) -> None:
         self.bot = bot
         self.closer = closer
+        llm = bot.settings.llm
+        self.item_seconds = CLOSE_SECONDS + (3 * llm.timeout_seconds if llm else 0.0)
+        self.failures: dict[int, int] = {}  # round id -> failed closes in a row
 
     def register(self) -> None:
         timer = self.bot.timer
@@ -55,19 +69,56 @@ class RoundTimedWork:
             for plan in await self.bot.rounds.unfinished():
                 if self.closer.claimed(plan.record.id):
                     continue  # a command is closing it, and reports to its moderator
+                if self.failures.get(plan.record.id, 0) >= GIVE_UP:
+                    continue  # held: its moderators were told
                 log.info("Completing the interrupted close of round %s", plan.record.id)
-                await guard(self._finish(plan), plan.record.id)
+                await guard(self._attempt(plan), plan.record.id)
 
     async def close_due(self, now: datetime) -> None:
         async with each("close at a deadline") as guard:
             while (due := await self.bot.rounds.close_next_due(now)) is not None:
                 log.info("Round %s reached its deadline", due.record.id)
-                await guard(self._finish(due), due.record.id)
+                await guard(self._attempt(due), due.record.id)
 
     async def remind(self, now: datetime) -> None:
         async with each("reminder") as guard:
             while (reminder := await self.bot.rounds.next_reminder(now)) is not None:
                 await guard(post_reminder(self.bot, *reminder), reminder[0].id)
+
+    async def _attempt(self, plan: ClosePlan) -> None:
+        """One try at the close, within item_seconds; failures counted, the GIVE_UP-th told."""
+        record = plan.record
+        try:
+            await asyncio.wait_for(self._finish(plan), self.item_seconds)
+        except Exception as exc:
+            failed = self.failures[record.id] = self.failures.get(record.id, 0) + 1
+            if failed == GIVE_UP:
+                await self._tell(record, exc)
+            if isinstance(exc, TimeoutError):
+                raise TimeoutError(f"not done within {self.item_seconds:.0f} s") from None
+            raise
+        self.failures.pop(record.id, None)
+
+    async def _tell(self, record: RoundRecord, exc: Exception) -> None:
+        why = (
+            f"Discord did not answer within {self.item_seconds:.0f} s"
+            if isinstance(exc, TimeoutError)
+            else f"{type(exc).__name__}, logged for the bot's host"
+        )
+        log.warning("Round %s held after %d failed closes: %s", record.id, GIVE_UP, why)
+        await notices.tell_moderators(
+            self.bot,
+            record.guild_id,
+            f"{title_of(record)} could not finish closing: {GIVE_UP} tries failed ({why}). "
+            "It takes no new answers; its summary, buttons or thread may still be as they "
+            f"were. `/round close round:{record.id}` tries the rest again.",
+            owner_id=record.opened_by,
+            not_in=record.thread_id,
+        )
+
+    def release(self, round_id: int) -> None:
+        """A moderator closed it by hand: the timer may try it again if it is still unfinished."""
+        self.failures.pop(round_id, None)
 
     async def _finish(self, plan: ClosePlan) -> None:
         for problem in await self.closer.carry_out(plan):

@@ -13,7 +13,7 @@ import discord
 
 from cogs.rounds.buttons import round_view
 from cogs.rounds.posts import already_posted, excerpt, missing_permissions, post_round
-from cogs.support import render
+from cogs.support import notices, render
 from cogs.support.timer import Stage
 from roundtable.rounds import thread_name, title_of
 from roundtable.rounds.model import RoundRecord
@@ -168,15 +168,6 @@ async def tell_moderators(bot: RoundtableBot, series: SeriesRecord, reason: str)
         f"Series {series.id} is paused: {reason}. Nothing more is posted until a moderator runs "
         f"`/schedule resume series:{series.id}`."
     )
-    settings = await bot.guild_config.get(series.guild_id)
-    try:
-        if settings.discussion_channel_id and settings.discussion_channel_id != series.channel_id:
-            channel = bot.get_partial_messageable(
-                settings.discussion_channel_id, guild_id=series.guild_id
-            )
-            await channel.send(text)
-            return
-        user = bot.get_user(series.created_by) or await bot.fetch_user(series.created_by)
-        await user.send(text)
-    except discord.HTTPException as exc:
-        log.warning("Could not tell the moderators that series %s paused: %s", series.id, exc)
+    await notices.tell_moderators(
+        bot, series.guild_id, text, owner_id=series.created_by, not_in=series.channel_id
+    )

@@ -3,12 +3,14 @@ and the core's Discord-free message layouts turned into discord.py embeds and me
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import discord
 
+from cogs.support.threads import unarchived
 from roundtable.packs.excerpts import EmbedSpec, MessageSpec
 from roundtable.text import unmask_links
 
@@ -84,13 +86,20 @@ def send_kwargs(spec: MessageSpec) -> dict[str, Any]:
 
 
 async def delete_messages(bot: discord.Client, posts: Iterable[tuple[int, int]]) -> None:
-    """Delete (channel or thread id, message id) posts that showed withdrawn answers."""
+    """Delete (channel or thread id, message id) posts that showed withdrawn answers; a thread
+    archived since (a closed round's) is unarchived for it and archived again as it was."""
+    by_channel: dict[int, list[int]] = {}
     for channel_id, message_id in dict.fromkeys(posts):
+        by_channel.setdefault(channel_id, []).append(message_id)
+    for channel_id, message_ids in by_channel.items():
         channel = bot.get_partial_messageable(channel_id)
         try:
-            await channel.get_partial_message(message_id).delete()
+            async with unarchived(bot, channel_id):
+                for message_id in message_ids:
+                    with contextlib.suppress(discord.NotFound):  # already gone
+                        await channel.get_partial_message(message_id).delete()
         except discord.NotFound:
-            pass  # already gone
+            pass  # the thread itself is gone, and its messages with it
 
 
 async def send_layout(

@@ -6,12 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 import discord
 
 from cogs.support import render
+from cogs.support.threads import unarchived
 from roundtable.packs.excerpts import (
     EMBED_DESCRIPTION_MAX,
     EMBED_TOTAL_MAX,
@@ -159,7 +159,7 @@ class StalePosts:
         payloads = await summary_payloads(summary, d)
         thread = self.bot.get_partial_messageable(post.channel_id, guild_id=post.guild_id)
         kept: list[int] = []
-        async with _unarchived(self.bot, post.channel_id):
+        async with unarchived(self.bot, post.channel_id):
             for n, message_id in enumerate(post.message_ids):
                 message = thread.get_partial_message(message_id)
                 if n >= len(payloads):  # fewer points: the post takes fewer messages
@@ -177,17 +177,3 @@ class StalePosts:
         await self.bot.summaries.posted(
             post.guild_id, post.round_id, post.channel_id, kept, summary
         )
-
-
-@contextlib.asynccontextmanager
-async def _unarchived(bot: RoundtableBot, thread_id: int) -> AsyncIterator[None]:
-    channel = await bot.fetch_channel(thread_id)
-    if not isinstance(channel, discord.Thread) or not channel.archived:
-        yield
-        return
-    locked = channel.locked
-    await bot.http.edit_channel(thread_id, archived=False)
-    try:
-        yield
-    finally:
-        await bot.http.edit_channel(thread_id, archived=True, locked=locked)

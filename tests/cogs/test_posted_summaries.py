@@ -36,13 +36,15 @@ async def closed_round_with_replies(world: World) -> tuple[Message, list[Message
     thread = sb.thread_of(buttons)
     readers = [world.member, *(sb.member(world.guild, f"Reader {n}") for n in range(3))]
     said = []
-    for reader, text in zip(readers, REPLIES, strict=True):
+    for n, (reader, text) in enumerate(zip(readers, REPLIES, strict=True)):
         await sb.click(reader, buttons, sb.button(buttons, "Agree"))
+        shown = await sb.click(reader, buttons, sb.button(buttons, "Respond"))
+        await sb.submit_modal(reader, shown, {"q1": f"Answer {n}: the bans were a mistake."})
         said.append(await sb.say(reader, thread, text))
-    await sb.eventually(lambda: len(sb.messages(thread)) == 4)
+    await sb.eventually(lambda: len(sb.messages(thread)) == 8)  # 4 cards, 4 replies
 
     async def recorded() -> bool:
-        return len(await world.db.fetch_all("SELECT id FROM responses")) == 4
+        return len(await world.db.fetch_all("SELECT id FROM responses")) == 8
 
     await until(recorded, what="the four replies stored")
     closed = await sb.slash(world.owner, "round close", world.general, round=row["id"])
@@ -76,7 +78,9 @@ async def test_a_reply_deleted_after_the_close_is_edited_out_of_the_posted_summa
     assert after.startswith(before.split("\n")[0])  # the same summary, less that point
     assert any(m.content[:40] in after for m in said if m is not gone) or len(shown) == 1
     [summary] = [
-        m for m in sb.messages(thread) if m.embeds and m.embeds[0]["title"].startswith("Summary")
+        m
+        for m in sb.messages(thread)
+        if m.embeds and m.embeds[0].get("title", "").startswith("Summary")
     ]
     assert summary.edited_timestamp is not None
     assert [a.filename for a in summary.attachments] == ["summary.png"]  # the chart kept
@@ -97,6 +101,12 @@ async def test_forget_edits_the_members_points_out_of_the_posted_summary(
     sb = world.sandbox
     thread, said, _ = await closed_round_with_replies(world)
     mine = quoted(summary_text(sb.messages(thread)), said)[0]
+    rows = await world.db.fetch_all(
+        "SELECT message_id FROM responses WHERE user_id = ? AND kind = 'answer'",
+        (mine.author.id,),
+    )
+    cards = [r["message_id"] for r in rows]
+    assert cards and not any(sb.world.messages[i].deleted for i in cards)
     ask = (await sb.slash(mine.author, "forget", world.general)).messages[0]
     await sb.click(mine.author, ask, sb.button(ask, "Delete all of it"))
     await sb.eventually(
@@ -105,6 +115,9 @@ async def test_forget_edits_the_members_points_out_of_the_posted_summary(
         what="the posted summary edited",
     )
     assert not mine.deleted  # the member's own message stays theirs to delete
+    # The card showing their answer is deleted too, in the archived thread (Discord deletes
+    # nothing there until it is unarchived).
+    await sb.eventually(lambda: all(sb.world.messages[i].deleted for i in cards), what="cards")
     others = [m for m in said if m.author.id != mine.author.id]
     assert quoted(summary_text(sb.messages(thread)), others)  # theirs stay
     await sb.eventually(lambda: thread.archived and thread.locked, what="archived again")

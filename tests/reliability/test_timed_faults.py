@@ -145,3 +145,68 @@ async def wait_for(count: Callable[[], object], expected: int) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError(f"the failing post was tried {await count()} times, not {expected}")  # type: ignore[misc]
+
+
+@pytest.mark.timeout(120)
+async def test_a_close_discord_never_answers_holds_up_no_one_and_is_held_after_five_tries(
+    two: tuple[World, World], clock: ManualClock
+) -> None:
+    """A round's close whose thread Discord never answers: the other server's round closes on
+    time; the stuck close is tried again on each look, within its time limit, and after five
+    failures it is held (not tried again) and the server's moderators are told how to retry."""
+    failing, healthy = two
+    sb = failing.sandbox
+    mods = sb.text_channel(failing.guild, "mods")
+    await sb.gateway.drained()
+    await sb.slash(failing.owner, "config set", failing.general, channel=mods)
+    threads = []
+    for world in (failing, healthy):
+        started = await sb.slash(
+            world.owner, "round start", world.general, pack=SHIPPED, section=2,
+            channel=world.general, closes_in="1h",
+        )  # fmt: skip
+        assert started.messages[0].content.startswith("Started"), started.messages[0].content
+        [post] = round_posts(sb, world.general)
+        threads.append(sb.thread_of(post))
+    stuck, fine = threads
+    db = database_of(failing.bot)
+    row = await db.fetch_one("SELECT id FROM rounds WHERE guild_id = ?", (failing.guild.id,))
+    assert row is not None
+    stuck_id = row[0]
+    cog = failing.bot.get_cog("RoundsCog")
+    assert cog is not None
+    timed = cog.timed  # type: ignore[attr-defined]
+    timed.item_seconds = 1.0  # the bot's budget for one close, shortened for the test
+    sb.rest.slow_down("POST", rf"/channels/{stuck.id}/messages$", 3600)
+
+    # 13:00: both deadlines. The healthy server's round closes on time.
+    await at(healthy, clock, FIRST, lambda: fine.locked)
+    told = lambda: [m for m in sb.messages(mods) if "could not finish closing" in m.content]  # noqa: E731
+    for minute in range(1, 30):
+        if told():
+            break
+        await at(failing, clock, FIRST + timedelta(minutes=minute), lambda: True)
+        await asyncio.sleep(1.2)  # a try takes up to its 1 s
+    [notice] = told()
+    assert notice.content == (
+        f"Round {stuck_id} · No chips for China could not finish closing: 5 tries failed "
+        "(Discord did not answer within 1 s). It takes no new answers; its summary, buttons or "
+        f"thread may still be as they were. `/round close round:{stuck_id}` tries the rest again."
+    )
+    assert not notice.pings.anyone
+    assert timed.failures == {stuck_id: 5}
+    # Held: later looks leave it alone (no sixth try reaches Discord).
+    posting = f"/channels/{stuck.id}/messages"
+    tries = sum(1 for m, p in sb.rest.requests if m == "POST" and p.endswith(posting))
+    await at(failing, clock, FIRST + timedelta(hours=1), lambda: True)
+    await asyncio.sleep(1.5)
+    assert sum(1 for m, p in sb.rest.requests if m == "POST" and p.endswith(posting)) == tries
+    stored = await db.fetch_one(
+        "SELECT status, close_pending FROM rounds WHERE id = ?", (stuck_id,)
+    )
+    assert tuple(stored) == ("closed", 1)  # recorded half-done, finished by /round close later
+    # Discord answers again; the moderator's /round close finishes it.
+    sb.rest.slow.clear()
+    done = await sb.slash(failing.owner, "round close", failing.general, round=stuck_id)
+    assert done.messages[-1].content.startswith("Finished closing **"), done.messages[-1].content
+    await sb.eventually(lambda: stuck.locked, what="the held close finished")
