@@ -4,15 +4,16 @@ a crash or SIGTERM interrupted, closes at deadlines (also what fell due while th
 and reminders before them.
 
 A close that fails (Discord not answering, the summary failing) is left recorded half-done and
-tried again on the timer's next look, within a time limit so that it never holds up other
-rounds for long; after GIVE_UP failures in a row the round is held (not tried again until the
-bot restarts or a moderator runs /round close) and its moderators are told."""
+tried again after a back-off (the series' own: 1, 5, 20, 60 minutes), each try within a time
+limit so that it never holds up other rounds for long; after the last the round is held (not
+tried again until the bot restarts or a moderator runs /round close) and its moderators are
+told. The count is kept in memory: a restart is a fresh start."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
@@ -21,8 +22,10 @@ from cogs.rounds.closing import Closer
 from cogs.rounds.listeners import backfill
 from cogs.support import notices, render
 from cogs.support.timer import Stage, each
+from roundtable.durations import describe
 from roundtable.rounds import ClosePlan, Participation, title_of
 from roundtable.rounds.model import RoundRecord
+from roundtable.series.service import BACKOFF
 from roundtable.text import plural
 
 if TYPE_CHECKING:
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 # One close, discord.py's own retries included (an LLM summary's time is added: its timeout,
 # for each of the openai client's three tries).
 CLOSE_SECONDS = 120.0
-GIVE_UP = 5  # failed closes in a row before the round is held and the moderators told
+GIVE_UP = len(BACKOFF) + 1  # failed closes in a row before the round is held, its mods told
 
 
 class RoundTimedWork:
@@ -43,6 +46,7 @@ class RoundTimedWork:
         llm = bot.settings.llm
         self.item_seconds = CLOSE_SECONDS + (3 * llm.timeout_seconds if llm else 0.0)
         self.failures: dict[int, int] = {}  # round id -> failed closes in a row
+        self._retry_at: dict[int, datetime] = {}  # round id -> when its close is tried again
 
     def register(self) -> None:
         timer = self.bot.timer
@@ -50,6 +54,10 @@ class RoundTimedWork:
         timer.register(Stage.RESUME, self.resume_closes)
         timer.register(Stage.CLOSE, self.close_due)
         timer.register(Stage.REMIND, self.remind)
+        self.bot.services.scheduler.watch("round closes tried again", self.next_retry)
+
+    async def next_retry(self) -> datetime | None:
+        return min(self._retry_at.values(), default=None)
 
     def unregister(self) -> None:
         for handler in (self.resume_closes, self.close_due, self.remind):
@@ -71,6 +79,8 @@ class RoundTimedWork:
                     continue  # a command is closing it, and reports to its moderator
                 if self.failures.get(plan.record.id, 0) >= GIVE_UP:
                     continue  # held: its moderators were told
+                if now < self._retry_at.get(plan.record.id, now):
+                    continue  # failed a moment ago: tried again after its back-off
                 log.info("Completing the interrupted close of round %s", plan.record.id)
                 await guard(self._attempt(plan), plan.record.id)
 
@@ -92,12 +102,16 @@ class RoundTimedWork:
             await asyncio.wait_for(self._finish(plan), self.item_seconds)
         except Exception as exc:
             failed = self.failures[record.id] = self.failures.get(record.id, 0) + 1
-            if failed == GIVE_UP:
+            if failed < GIVE_UP:
+                wait: timedelta = BACKOFF[failed - 1]
+                self._retry_at[record.id] = self.bot.clock.now() + wait
+            else:
+                self._retry_at.pop(record.id, None)
                 await self._tell(record, exc)
             if isinstance(exc, TimeoutError):
                 raise TimeoutError(f"not done within {self.item_seconds:.0f} s") from None
             raise
-        self.failures.pop(record.id, None)
+        self.release(record.id)
 
     async def _tell(self, record: RoundRecord, exc: Exception) -> None:
         why = (
@@ -109,7 +123,8 @@ class RoundTimedWork:
         await notices.tell_moderators(
             self.bot,
             record.guild_id,
-            f"{title_of(record)} could not finish closing: {GIVE_UP} tries failed ({why}). "
+            f"{title_of(record)} could not finish closing: {GIVE_UP} tries over "
+            f"{describe(sum(BACKOFF, timedelta()))} failed ({why}). "
             "It takes no new answers; its summary, buttons or thread may still be as they "
             f"were. `/round close round:{record.id}` tries the rest again.",
             owner_id=record.opened_by,
@@ -117,8 +132,9 @@ class RoundTimedWork:
         )
 
     def release(self, round_id: int) -> None:
-        """A moderator closed it by hand: the timer may try it again if it is still unfinished."""
+        """Closed, or a moderator closes it by hand: its count starts again."""
         self.failures.pop(round_id, None)
+        self._retry_at.pop(round_id, None)
 
     async def _finish(self, plan: ClosePlan) -> None:
         for problem in await self.closer.carry_out(plan):
