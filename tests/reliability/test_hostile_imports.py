@@ -5,12 +5,14 @@ whole."""
 from __future__ import annotations
 
 import asyncio
+import io
 import multiprocessing
 import os
 import pickle
 import re
 import signal
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -22,6 +24,7 @@ from roundtable.packs import library
 from roundtable.packs.format import PackError
 from roundtable.packs.worker import ProcessRunner, for_server, in_thread
 from roundtable.packs.writers import TemplateWriter
+from tests.fixtures import documents
 from tests.fixtures.documents import crafted_epub
 
 T = TypeVar("T")
@@ -98,6 +101,29 @@ def _pdf_header_only() -> bytes:
     return b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"  # truncated: no pages, no xref
 
 
+def _damaged_epub() -> bytes:
+    """A whole EPUB whose second chapter's deflated bytes were garbled in transit."""
+    data = bytearray(documents.epub())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        [info] = [i for i in archive.infolist() if i.filename.endswith("chap_2.xhtml")]
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 10
+    for k in range(start, start + 40):
+        data[k] ^= 0x5A
+    return bytes(data)
+
+
+def _encrypted_epub() -> bytes:
+    """A whole EPUB whose chapter files are marked encrypted (as DRM-protected books are)."""
+    data = bytearray(documents.epub())
+    at = data.find(b"PK\x01\x02")  # the zip's directory: each entry's flags at +8
+    while at != -1:
+        name_length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + name_length].endswith(b".xhtml"):
+            data[at + 8] |= 0x01
+        at = data.find(b"PK\x01\x02", at + 46)
+    return bytes(data)
+
+
 MALFORMED_FILES: dict[str, tuple[str, bytes]] = {
     "empty text": ("a.txt", b""),
     "only blanks": ("a.txt", b"   \n\n\t\n"),
@@ -122,6 +148,8 @@ MALFORMED_FILES: dict[str, tuple[str, bytes]] = {
     "a PDF that is text": ("a.pdf", b"This is not a PDF at all, only words."),
     "an EPUB that is not a zip": ("a.epub", b"PK\x03\x04 not really a zip"),
     "an EPUB zip without a book": ("a.epub", b"PK\x05\x06" + b"\x00" * 18),
+    "an EPUB with a damaged chapter": ("a.epub", _damaged_epub()),
+    "an EPUB with encrypted chapters": ("a.epub", _encrypted_epub()),
     "YAML bombs in front matter": (
         "a.md",
         b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import PurePosixPath
 
@@ -57,7 +58,13 @@ def read(data: bytes) -> Document:
     _check_size(data)
     try:
         book = epub.read_epub(BytesIO(data), {"ignore_ncx": False})
-    except (epub.EpubException, KeyError, lxml.etree.LxmlError, zipfile.BadZipFile) as exc:
+    except (
+        epub.EpubException,
+        KeyError,
+        lxml.etree.LxmlError,
+        zipfile.BadZipFile,
+        zlib.error,
+    ) as exc:
         raise error("this EPUB could not be read (damaged or DRM-protected?)") from exc
     titles = _toc_titles(book.toc)
     doc = Document("epub", paragraphs=[], meta=_meta(book), unit=UNIT)
@@ -145,7 +152,13 @@ def _check_size(data: bytes) -> None:
                         f"this EPUB's pages hold more than {MAX_TAGS:,} tags, more than a book "
                         "within the text limit has: import a part of it"
                     )
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
+    except zlib.error as exc:  # a file inside it garbled in transit
+        raise error(
+            "this EPUB is damaged (a file inside it cannot be unpacked): download it again"
+        ) from exc
+    except RuntimeError as exc:  # zipfile's "File ... is encrypted, password required"
+        raise error("this EPUB's files are encrypted (DRM?): import a DRM-free copy") from exc
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
         raise error("this EPUB is not a complete zip file: download it again") from exc
 
 
