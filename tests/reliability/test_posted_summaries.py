@@ -86,9 +86,15 @@ async def test_a_reply_deleted_after_the_close_is_edited_out_of_the_posted_summa
     assert [a.filename for a in summary.attachments] == ["summary.png"]  # the chart kept
     # Left as the close left it (archived again once the edit is done).
     await sb.eventually(lambda: thread.archived and thread.locked, what="archived again")
-    stored = await world.db.fetch_one("SELECT message_ids, shown FROM summary_posts")
+
+    # The post is recorded once Discord has answered the edit (a moment after it shows).
+    async def recorded() -> bool:
+        row = await world.db.fetch_one("SELECT shown FROM summary_posts")
+        return row is not None and gone.id not in json.loads(row["shown"])
+
+    await until(recorded, what="the edited post recorded")
+    stored = await world.db.fetch_one("SELECT message_ids FROM summary_posts")
     assert json.loads(stored["message_ids"]) == [summary.id]
-    assert gone.id not in json.loads(stored["shown"])
     # The summary as shown, exported and posted now agree.
     show = await sb.slash(world.owner, "summary show", world.general, round=row["id"])
     assert gone.content[:40] not in summary_text(show.messages)
