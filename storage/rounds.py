@@ -271,6 +271,15 @@ class RoundRepository:
             if claimed.rowcount:
                 return await self.get(row["guild_id"], row["id"])
 
+    async def remind_again(self, round_id: int, at: datetime) -> bool:
+        async with self._db.transaction() as conn:
+            changed = await conn.execute(
+                "UPDATE rounds SET reminded_at = NULL, remind_at = ? "
+                "WHERE id = ? AND status = 'open' AND reminded_at IS NOT NULL",
+                (iso(at), round_id),
+            )
+        return bool(changed.rowcount)
+
     async def close_pending(self, *, limit: int = 100) -> list[RoundRecord]:
         """Closed or cancelled rounds with close steps still to do, in every guild."""
         mine, shards = self._owned()

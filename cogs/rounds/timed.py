@@ -7,7 +7,10 @@ A close that fails (Discord not answering, the summary failing) is left recorded
 tried again after a back-off (the series' own: 1, 5, 20, 60 minutes), each try within a time
 limit so that it never holds up other rounds for long; after the last the round is held (not
 tried again until the bot restarts or a moderator runs /round close) and its moderators are
-told. The count is kept in memory: a restart is a fresh start."""
+told. A reminder Discord refuses is due again after the same back-off (its new time stored,
+so a restart keeps it) while that is before the deadline; after the last try, or when the next
+would come too late, it is given up and the moderators told. The counts are kept in memory: a
+restart is a fresh start."""
 
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 # One close, discord.py's own retries included (an LLM summary's time is added: its timeout,
 # for each of the openai client's three tries).
 CLOSE_SECONDS = 120.0
+REMIND_SECONDS = 60.0  # one reminder, discord.py's own retries included
 GIVE_UP = len(BACKOFF) + 1  # failed closes in a row before the round is held, its mods told
 
 
@@ -47,6 +51,8 @@ class RoundTimedWork:
         self.item_seconds = CLOSE_SECONDS + (3 * llm.timeout_seconds if llm else 0.0)
         self.failures: dict[int, int] = {}  # round id -> failed closes in a row
         self._retry_at: dict[int, datetime] = {}  # round id -> when its close is tried again
+        self.reminder_failures: dict[int, int] = {}  # round id -> reminders refused in a row
+        self.remind_seconds = REMIND_SECONDS
 
     def register(self) -> None:
         timer = self.bot.timer
@@ -93,7 +99,40 @@ class RoundTimedWork:
     async def remind(self, now: datetime) -> None:
         async with each("reminder") as guard:
             while (reminder := await self.bot.rounds.next_reminder(now)) is not None:
-                await guard(post_reminder(self.bot, *reminder), reminder[0].id)
+                await guard(self._remind(*reminder), reminder[0].id)
+
+    async def _remind(self, record: RoundRecord, participation: Participation) -> None:
+        """One try at a reminder, within remind_seconds. One Discord refuses is due again after
+        the back-off while that is before the deadline; after the last try (or when the next
+        would come too late) it is given up and the round's moderators told. A thread that is
+        gone needs no reminder (its close says so)."""
+        try:
+            async with asyncio.timeout(self.remind_seconds):
+                await post_reminder(self.bot, record, participation)
+        except discord.NotFound:
+            log.warning("Round %s: no reminder, its thread is gone", record.id)
+        except Exception as exc:
+            if isinstance(exc, TimeoutError):
+                why = f"Discord did not answer within {self.remind_seconds:g} s"
+            elif isinstance(exc, discord.HTTPException):
+                why = f"Discord answered {exc.status}: {exc.text[:200] or exc.response.reason}"
+            else:
+                log.exception("Round %s: the reminder failed", record.id)
+                why = "an unexpected error, logged for the bot's host"
+            failed = self.reminder_failures.get(record.id, 0) + 1
+            self.reminder_failures[record.id] = failed
+            log.warning("Round %s: the reminder failed (%d): %s", record.id, failed, why)
+            outcome = "given up"
+            if failed < GIVE_UP:
+                again = self.bot.clock.now() + BACKOFF[failed - 1]
+                outcome = await self.bot.rounds.remind_again(record, again)
+                if outcome == "again":
+                    return
+            self.reminder_failures.pop(record.id, None)
+            if outcome != "closed":
+                await self._reminder_given_up(record, failed, why)
+        else:
+            self.reminder_failures.pop(record.id, None)
 
     async def _attempt(self, plan: ClosePlan) -> None:
         """One try at the close, within item_seconds; failures counted, the GIVE_UP-th told."""
@@ -131,6 +170,20 @@ class RoundTimedWork:
             not_in=record.thread_id,
         )
 
+    async def _reminder_given_up(self, record: RoundRecord, failed: int, why: str) -> None:
+        log.warning("Round %s: reminder given up after %d tries", record.id, failed)
+        closes = f" {render.timestamp(record.closes_at)}" if record.closes_at else ""
+        where = render.channel(record.thread_id) if record.thread_id else "its thread"
+        await notices.tell_moderators(
+            self.bot,
+            record.guild_id,
+            f"The reminder for {title_of(record)} could not be posted in "
+            f"{where} ({plural(failed, 'try', 'tries')}, the last: "
+            f"{why}). Members were not reminded; the round still closes{closes}.",
+            owner_id=record.opened_by,
+            not_in=record.thread_id,
+        )
+
     def release(self, round_id: int) -> None:
         """Closed, or a moderator closes it by hand: its count starts again."""
         self.failures.pop(round_id, None)
@@ -162,7 +215,4 @@ async def post_reminder(
         text = f"{render.role(role_id)} {text}"
         mentions = discord.AllowedMentions(roles=[discord.Object(role_id)])
     thread = bot.get_partial_messageable(record.thread_id, guild_id=record.guild_id)
-    try:
-        await thread.send(text, allowed_mentions=mentions)
-    except discord.HTTPException as exc:
-        log.warning("Round %s: could not post the reminder: %s", record.id, exc)
+    await thread.send(text, allowed_mentions=mentions)

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from roundtable.clock import Clock
 from roundtable.durations import parse_duration
@@ -515,6 +516,18 @@ class RoundService:
         if record is None:
             return None
         return record, await self.participation(record)
+
+    async def remind_again(
+        self, record: RoundRecord, at: datetime
+    ) -> Literal["again", "too late", "closed"]:
+        """A reminder Discord refused is due again `at`, when that is before the deadline ("too
+        late" when not: it is given up); "closed" when the round closed meanwhile."""
+        if record.closes_at is not None and at >= record.closes_at:
+            return "too late"
+        if not await self._repo.remind_again(record.id, at):
+            return "closed"
+        self._scheduler.wake()
+        return "again"
 
     # -- reporting --------------------------------------------------------------------------
 

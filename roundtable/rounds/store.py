@@ -62,6 +62,10 @@ class RoundStore(Protocol):
         """The open round whose reminder is due first, marked as reminded (once, ever)."""
         ...
 
+    async def remind_again(self, round_id: int, at: datetime) -> bool:
+        """A claimed reminder that could not be posted is due again `at` (if still open)."""
+        ...
+
     async def close_pending(self, *, limit: int = 100) -> list[RoundRecord]:
         """Closed or cancelled rounds with close steps still to do, in every guild."""
         ...

@@ -6,6 +6,7 @@ after the last try its series pauses and its moderators are told why."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from roundtable.clock import ManualClock
 from sandbox import Sandbox
+from sandbox.model import Channel, Message
 from tests.cogs.series.test_schedules import SHIPPED, round_posts
 from tests.harness import World, database_of, running_bot
 
@@ -53,8 +55,7 @@ async def create_series(world: World, **options: object) -> int:
         every="daily",
         at="13:00",
         timezone="UTC",
-        round_length="2h",
-        **options,
+        **{"round_length": "2h", **options},
     )
     [preview] = reply.messages
     saved = await sb.click(world.owner, preview, sb.button(preview, "Create series"))
@@ -211,3 +212,142 @@ async def test_a_close_discord_never_answers_holds_up_no_one_and_is_held_after_f
     done = await sb.slash(failing.owner, "round close", failing.general, round=stuck_id)
     assert done.messages[-1].content.startswith("Finished closing **"), done.messages[-1].content
     await sb.eventually(lambda: stuck.locked, what="the held close finished")
+
+
+async def reminder_setup(
+    two: tuple[World, World], clock: ManualClock, **options: object
+) -> tuple[Channel, Channel, Channel, int]:
+    """Both servers' series post at 13:00 with a reminder; the failing server has a moderators'
+    channel. Returns (failing thread, healthy thread, mods channel, failing round id)."""
+    failing = two[0]
+    sb = failing.sandbox
+    mods = sb.text_channel(failing.guild, "mods")
+    await sb.gateway.drained()
+    await sb.slash(failing.owner, "config set", failing.general, channel=mods)
+    for world in two:
+        await create_series(world, **options)
+    threads = []
+    for world in two:
+        await at(world, clock, FIRST, lambda w=world: bool(round_posts(sb, w.general)))  # type: ignore[misc]
+        [post] = round_posts(sb, world.general)
+        thread = sb.thread_of(post)
+        assert thread is not None
+        threads.append(thread)
+    row = await database_of(failing.bot).fetch_one(
+        "SELECT id FROM rounds WHERE guild_id = ?", (failing.guild.id,)
+    )
+    assert row is not None
+    return threads[0], threads[1], mods, row[0]
+
+
+def reminders(sb: Sandbox, thread: Channel) -> list[Message]:
+    return [m for m in sb.messages(thread) if " closes <t:" in m.content]
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("fault", ["400", "503", "no answer"])
+async def test_a_reminder_discord_refuses_is_tried_again_then_given_up_and_the_moderators_told(
+    two: tuple[World, World], clock: ManualClock, fault: str
+) -> None:
+    """A round's reminder that Discord keeps refusing: the other server's reminder comes on
+    time; the refused one is due again after the back-off (1, 5, 20, 60 minutes, its new time
+    stored), each try within its time limit; after the fifth it is given up and the moderators
+    told that members were not reminded. Nothing is posted twice."""
+    failing, healthy = two
+    sb = failing.sandbox
+    stuck, fine, mods, round_id = await reminder_setup(
+        two, clock, round_length="1d", remind_before="12h"
+    )
+    cog = failing.bot.get_cog("RoundsCog")
+    assert cog is not None
+    timed = cog.timed  # type: ignore[attr-defined]
+    posting = rf"/channels/{stuck.id}/messages$"
+    if fault == "no answer":
+        timed.remind_seconds = 0.5  # the bot's budget for one reminder, shortened for the test
+        sb.rest.slow_down("POST", posting, 3600)
+    else:
+        sb.rest.fail("POST", posting, int(fault), times=10**6)
+    tried = lambda: sum(  # noqa: E731
+        1
+        for m, p in sb.rest.requests
+        if m == "POST" and p.endswith(f"/channels/{stuck.id}/messages")
+    )
+    db = database_of(failing.bot)
+    reminding = FIRST + timedelta(hours=12)  # 01:00 the next day
+
+    await at(healthy, clock, reminding, lambda: bool(reminders(sb, fine)))
+    await sb.eventually(lambda: tried() == 1, what="the first try")
+    await sb.eventually(lambda: timed.reminder_failures.get(round_id) == 1, what="it failed")
+    due = await db.fetch_one("SELECT remind_at, reminded_at FROM rounds WHERE id = ?", (round_id,))
+    assert tuple(due) == ((reminding + timedelta(minutes=1)).isoformat(), None)
+    told = lambda: [m for m in sb.messages(mods) if "reminder" in m.content]  # noqa: E731
+    for minutes, tries in [(0.5, 1), (1, 2), (3, 2), (6, 3), (26, 4), (86, 5), (300, 5)]:
+        await at(failing, clock, reminding + timedelta(minutes=minutes), lambda: True)
+        await asyncio.sleep(0.8)  # a try takes up to its 0.5 s
+        assert tried() == tries, (minutes, tried())
+    why = {
+        "400": "Discord answered 400: ",
+        "503": "Discord answered 503: ",
+        "no answer": "Discord did not answer within 0.5 s",
+    }[fault]
+    [notice] = told()
+    assert re.match(
+        rf"The reminder for Round {round_id} · [^<]+ could not be posted in <#{stuck.id}> "
+        rf"\(5 tries, the last: {re.escape(why)}",
+        notice.content,
+    ), notice.content
+    closes = int((FIRST + timedelta(days=1)).timestamp())
+    assert notice.content.endswith(
+        f"). Members were not reminded; the round still closes <t:{closes}:F>."
+    )
+    assert not notice.pings.anyone
+    assert round_id not in timed.reminder_failures
+    assert len(reminders(sb, fine)) == 1 and reminders(sb, stuck) == []
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("recovers", [True, False])
+async def test_a_refused_reminder_is_posted_once_when_discord_answers_again_or_given_up_before_the_deadline(
+    two: tuple[World, World], clock: ManualClock, recovers: bool
+) -> None:
+    """Discord answers again after three refusals: the reminder is posted once, at the fourth
+    try (20 minutes after the third). Or it never does, and the next try would fall after the
+    round's deadline (2 h rounds, reminded 1 h before): given up after four tries, told."""
+    failing, healthy = two
+    sb = failing.sandbox
+    stuck, fine, mods, round_id = await reminder_setup(
+        two, clock, round_length="2h", remind_before="1h"
+    )
+    sb.rest.fail("POST", rf"/channels/{stuck.id}/messages$", 503, times=3 if recovers else 10**6)
+    cog = failing.bot.get_cog("RoundsCog")
+    assert cog is not None
+    failures = cog.timed.reminder_failures  # type: ignore[attr-defined]
+    reminding = FIRST + timedelta(hours=1)
+    await at(healthy, clock, reminding, lambda: bool(reminders(sb, fine)))
+    for minutes, failed in ((0, 1), (1, 2), (6, 3)):
+        await at(
+            failing, clock, reminding + timedelta(minutes=minutes),
+            lambda n=failed: failures.get(round_id) == n,  # type: ignore[misc]
+        )  # fmt: skip
+    told = lambda: [m for m in sb.messages(mods) if "reminder" in m.content]  # noqa: E731
+    if recovers:
+        await at(
+            failing, clock, reminding + timedelta(minutes=26), lambda: bool(reminders(sb, stuck))
+        )
+        [reminder] = reminders(sb, stuck)
+        assert reminder.content.startswith(f"Round {round_id} · ")
+        assert f"closes <t:{int((FIRST + timedelta(hours=2)).timestamp())}:R>" in reminder.content
+        stored = await database_of(failing.bot).fetch_one(
+            "SELECT reminded_at FROM rounds WHERE id = ?", (round_id,)
+        )
+        assert stored[0] == (reminding + timedelta(minutes=26)).isoformat()
+    else:
+        await at(failing, clock, reminding + timedelta(minutes=26), lambda: bool(told()))
+        [notice] = told()
+        assert "(4 tries, the last: Discord answered 503: " in notice.content
+    # Later passes, up to the deadline, try nothing more.
+    await at(failing, clock, reminding + timedelta(minutes=59), lambda: True)
+    await asyncio.sleep(0.3)
+    assert len(reminders(sb, stuck)) == (1 if recovers else 0)
+    assert len(told()) == (0 if recovers else 1)
+    assert len(reminders(sb, fine)) == 1

@@ -111,3 +111,26 @@ async def test_series_queries_across_guilds_see_only_owned_guilds(
         )
     assert len(await everything.claimed()) == 4
     assert {c.series_id for c in await high.claimed()} == {due.id, due.id + 1}
+
+
+async def test_a_refused_reminder_is_due_again_once_at_its_new_time(
+    db: Database, rounds: list[int]
+) -> None:
+    """remind_again stores the new time and clears the claim; another claim takes it only then,
+    once. A round closed meanwhile is not reminded again."""
+    repo = RoundRepository(db)
+    first = await repo.claim_reminder(NOW)
+    assert first is not None
+    assert await repo.remind_again(first.id, NOW + timedelta(minutes=5))
+    assert not await repo.remind_again(first.id, NOW + timedelta(minutes=5))  # not claimed now
+    stored = await repo.get(first.guild_id, first.id)
+    assert (stored.remind_at, stored.reminded_at) == (NOW + timedelta(minutes=5), None)
+    others = [await repo.claim_reminder(NOW) for _ in range(4)]
+    assert sorted(r.id for r in others if r) == sorted(set(rounds) - {first.id})
+    assert await repo.next_reminder() == NOW + timedelta(minutes=5)
+    again = await repo.claim_reminder(NOW + timedelta(minutes=5))
+    assert again is not None and again.id == first.id
+    assert await repo.claim_reminder(NOW + timedelta(minutes=5)) is None
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE rounds SET status = 'closed' WHERE id = ?", (first.id,))
+    assert not await repo.remind_again(first.id, NOW + timedelta(minutes=20))
