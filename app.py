@@ -102,15 +102,17 @@ async def open_bot(
     *,
     clock: Clock | None = None,
     shards: Shards | None = None,
+    lease: bool = False,
     **client_options: Any,
 ) -> AsyncIterator[RoundtableBot]:
-    """Open the database and the LLM, build the services and the Bot; close all on exit."""
+    """Open the database and the LLM, build the services and the Bot; close all on exit. With
+    `lease` (the bot's `run`), the process holds its shards' lease while it runs."""
     from cogs.support.bot import make_bot
     from roundtable.llm import open_llm
 
     async with (
         open_database(settings.database_path, settings.database_url) as db,
-        held(db, shards),
+        held(db, shards) if lease else contextlib.nullcontext(),
         open_llm(settings) as llm,
     ):
         services = build_services(settings, db, llm, clock, shards)
@@ -127,11 +129,8 @@ async def open_bot(
 
 @asynccontextmanager
 async def held(db: Database, shards: Shards | None) -> AsyncIterator[None]:
-    """The leases of the shards this process runs, renewed while it runs (ShardsTaken when
-    another live process runs some of them); nothing for one process running the whole bot."""
-    if shards is None:
-        yield
-        return
+    """The leases of the shards this process runs (all of them when `shards` is None), renewed
+    while it runs; ShardsTaken when another live process runs some of them."""
     leases = ShardLeases(db, shards)
     await leases.acquire(datetime.now(UTC))
 
@@ -140,9 +139,12 @@ async def held(db: Database, shards: Shards | None) -> AsyncIterator[None]:
             await asyncio.sleep(RENEW)
             try:
                 if not await leases.renew(datetime.now(UTC)):
-                    log.error("This process lost the lease of %s to another process", shards)
+                    log.error(
+                        "This process lost the lease of %s to another process",
+                        shards or "the whole bot",
+                    )
             except Exception:  # the database away for a moment: the lease lasts TTL
-                log.exception("Could not renew the lease of %s", shards)
+                log.exception("Could not renew the lease of %s", shards or "the whole bot")
 
     task = asyncio.create_task(renewing(), name="shard-leases")
     try:

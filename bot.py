@@ -106,7 +106,7 @@ async def _with_bot(
         from roundtable.clock import FastClock
 
         clock = FastClock(*settings.demo_clock)
-    async with open_bot(settings, clock=clock, shards=shards) as bot:
+    async with open_bot(settings, clock=clock, shards=shards, lease=action is _run) as bot:
         _stop_on_signals(bot)
         try:
             await action(bot)

@@ -1,7 +1,9 @@
 """A lease per shard in the database: two processes never run the same shard.
 
 A process started with `--shard-count N --shards A-B` holds one row per shard it runs, renewed
-every RENEW seconds while it runs and deleted when it stops. A lease not renewed for TTL (its
+every RENEW seconds while it runs and deleted when it stops; one started without them runs the
+whole bot and holds the row WHOLE (every shard: a second such process, or any sharded one, on
+the same database is refused, as is a sharded one while it runs). A lease not renewed for TTL (its
 process killed) lapses; so does one held on this host by a process that no longer exists (a
 supervisor restarting the bot at once is not kept waiting). A process whose range overlaps a
 live lease of another, or started with another --shard-count than the live leases, refuses to
@@ -21,6 +23,7 @@ from storage.shards import Shards
 
 TTL = timedelta(seconds=45)
 RENEW = 15.0  # seconds
+WHOLE = -1  # the shard of a process that runs the whole bot (no --shards), its count 0
 
 
 class ShardsTaken(Exception):
@@ -51,11 +54,19 @@ def _expires(row: Row) -> datetime:
     return moment
 
 
+def _lapses(live: list[Row], now: datetime) -> int:
+    """Seconds until the last of these leases lapses, if not renewed."""
+    return max(int((_expires(r) - now).total_seconds()) + 1 for r in live)
+
+
 class ShardLeases:
-    def __init__(self, db: Database, shards: Shards, holder: str | None = None):
+    def __init__(self, db: Database, shards: Shards | None, holder: str | None = None):
+        """`shards` None: this process runs the whole bot."""
         self._db = db
         self.shards = shards
         self.holder = holder or this_process()
+        self._ids = shards.ids if shards else [WHOLE]
+        self._count = shards.count if shards else 0
 
     async def acquire(self, now: datetime) -> None:
         """Hold every shard of the range, or ShardsTaken and nothing held."""
@@ -76,21 +87,48 @@ class ShardLeases:
                 else:
                     live.append(row)
             self._refuse(live, now)
-            for shard in self.shards.ids:
+            for shard in self._ids:
                 cursor = await conn.execute(
                     "INSERT INTO shard_leases (shard, shard_count, holder, started_at, "
                     "expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (shard) DO UPDATE SET "
                     "shard_count = excluded.shard_count, expires_at = excluded.expires_at "
                     "WHERE shard_leases.holder = excluded.holder",
-                    (shard, self.shards.count, self.holder, iso(now), iso(now + TTL)),
+                    (shard, self._count, self.holder, iso(now), iso(now + TTL)),
                 )
                 if cursor.rowcount != 1:  # another process took it this very moment
                     raise ShardsTaken(
-                        f"Shard {shard} was just taken by another process: give each process "
-                        "its own --shards range."
+                        "Another process started on this database at this very moment: "
+                        + (
+                            "give each process its own --shards range."
+                            if self.shards
+                            else "stop it before starting this one."
+                        )
                     )
 
     def _refuse(self, live: list[Row], now: datetime) -> None:
+        if not live:
+            return
+        lapsing = f"if it has stopped, its lease lapses in {_lapses(live, now)} s"
+        whole = [r["holder"] for r in live if r["shard"] == WHOLE]
+        if whole:
+            raise ShardsTaken(
+                f"{whole[0]} runs the whole bot (started without --shards) on this database: "
+                + (
+                    "stop it before starting another"
+                    if self.shards is None
+                    else "stop it, or start every process with --shard-count and its own --shards"
+                )
+                + f" ({lapsing})."
+            )
+        if self.shards is None:
+            ranges = sorted({(r["holder"], r["shard_count"]) for r in live})
+            holder, count = ranges[0]
+            mine = sorted(r["shard"] for r in live if r["holder"] == holder)
+            raise ShardsTaken(
+                f"{holder} runs shards {mine[0]}-{mine[-1]} of {count} on this database, and a "
+                "process started without --shards would run them all: start this one with "
+                f"--shard-count {count} and a --shards range of its own ({lapsing})."
+            )
         for row in live:
             lapses = int((_expires(row) - now).total_seconds()) + 1
             if row["shard_count"] != self.shards.count:
@@ -102,7 +140,7 @@ class ShardLeases:
         taken = sorted((r["shard"], r["holder"]) for r in live if r["shard"] in self.shards.ids)
         if taken:
             shown = ", ".join(f"{shard} ({holder})" for shard, holder in taken)
-            lapses = max(int((_expires(r) - now).total_seconds()) + 1 for r in live)
+            lapses = _lapses(live, now)
             several = len(taken) > 1
             raise ShardsTaken(
                 f"Shard{'s' if several else ''} {shown} of --shards {self.shards.first}-"
@@ -117,7 +155,7 @@ class ShardLeases:
                 "UPDATE shard_leases SET expires_at = ? WHERE holder = ?",
                 (iso(now + TTL), self.holder),
             )
-            return cursor.rowcount == len(self.shards.ids)
+            return cursor.rowcount == len(self._ids)
 
     async def release(self) -> None:
         async with self._db.transaction() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import signal
 import sqlite3
 import sys
@@ -113,3 +114,47 @@ async def test_discord_out_of_reach_at_start_up_is_one_sentence(
         assert last.startswith(sentence), (name, last)
         assert last.endswith(("then start the bot again.", "in a few minutes.")), last
         assert "voice will NOT be supported" not in log  # the bot never uses voice
+
+
+async def test_a_second_bot_on_the_same_database_refuses_to_start(
+    sandbox: Sandbox, tmp_path: Path
+) -> None:
+    """`make run` typed while the service already runs: both processes answered every command
+    and ran every timed item (#27). The second now stops with one sentence naming the first;
+    `sync` beside it still works; once the first stops, the second starts."""
+    guild = sandbox.guild("Reading Group")
+    env = {
+        **sandbox.bot_env(),
+        "DATABASE_PATH": str(tmp_path / "roundtable.db"),
+        "DEV_GUILD_ID": str(guild.id),
+    }
+    first = await bot_process("run", env=env, cwd=tmp_path)
+    try:
+        await sandbox.connected(timeout=30)
+        second = await bot_process("run", env=env, cwd=tmp_path)
+        out, err = await asyncio.wait_for(second.communicate(), 60)
+        log = err.decode()
+        assert (second.returncode, out) == (2, b""), log
+        assert "Traceback" not in log
+        [said] = [line for line in log.splitlines() if line.startswith("roundtable:")]
+        assert re.fullmatch(
+            rf"roundtable: \S+:{first.pid} runs the whole bot \(started without --shards\) on "
+            r"this database: stop it before starting another \(if it has stopped, its lease "
+            r"lapses in \d+ s\)\.",
+            said,
+        ), said
+        sync = await bot_process("sync", env=env, cwd=tmp_path)
+        _, err = await asyncio.wait_for(sync.communicate(), 60)
+        assert sync.returncode == 0, err.decode()
+        assert first.returncode is None
+    finally:
+        first.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(first.communicate(), 30)
+    sandbox.gateway.identified.clear()
+    again = await bot_process("run", env=env, cwd=tmp_path)
+    try:
+        await sandbox.connected(timeout=30)
+    finally:
+        again.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(again.communicate(), 30)
+    assert again.returncode == 0, err.decode()

@@ -65,3 +65,41 @@ async def test_a_holder_on_this_host_whose_process_is_gone_is_taken_over_at_once
     await lease(backend_db, "0-3", f"{HOST}:{os.getpid()}").acquire(NOW + timedelta(seconds=1))
     with pytest.raises(ShardsTaken, match=f"Shard 3 \\({HOST}:{os.getpid()}\\)"):
         await lease(backend_db, "3-3", f"{HOST}:1").acquire(NOW)  # pid 1 is alive
+
+
+async def test_a_process_without_shards_holds_the_whole_bot(backend_db: Database) -> None:
+    """Two processes started without --shards on one database both ran every server's timed
+    work and answered every command twice; now the second is refused, as is a sharded process
+    beside it, or it beside a sharded one."""
+    whole = ShardLeases(backend_db, None, holder="hostA:100")
+    await whole.acquire(NOW)
+    with pytest.raises(ShardsTaken) as refused:
+        await ShardLeases(backend_db, None, holder="hostB:200").acquire(NOW)
+    assert str(refused.value) == (
+        "hostA:100 runs the whole bot (started without --shards) on this database: stop it "
+        "before starting another (if it has stopped, its lease lapses in 46 s)."
+    )
+    with pytest.raises(ShardsTaken) as refused:
+        await lease(backend_db, "2-3", "hostB:200").acquire(NOW)
+    assert str(refused.value) == (
+        "hostA:100 runs the whole bot (started without --shards) on this database: stop it, or "
+        "start every process with --shard-count and its own --shards (if it has stopped, its "
+        "lease lapses in 46 s)."
+    )
+    assert await whole.renew(NOW + timedelta(seconds=15))
+    await whole.release()
+    await lease(backend_db, "2-3", "hostB:200").acquire(NOW)
+    with pytest.raises(ShardsTaken) as refused:
+        await ShardLeases(backend_db, None, holder="hostC:300").acquire(NOW)
+    assert str(refused.value) == (
+        "hostB:200 runs shards 2-3 of 4 on this database, and a process started without "
+        "--shards would run them all: start this one with --shard-count 4 and a --shards range "
+        "of its own (if it has stopped, its lease lapses in 46 s)."
+    )
+    rows = await backend_db.fetch_all("SELECT shard, holder FROM shard_leases ORDER BY shard")
+    assert [tuple(r) for r in rows] == [(2, "hostB:200"), (3, "hostB:200")]
+    # Lapsed, the whole bot may start; the same process starting again keeps its own lease.
+    await ShardLeases(backend_db, None, holder="hostC:300").acquire(NOW + TTL)
+    await ShardLeases(backend_db, None, holder="hostC:300").acquire(NOW + TTL)
+    rows = await backend_db.fetch_all("SELECT shard, shard_count, holder FROM shard_leases")
+    assert [tuple(r) for r in rows] == [(-1, 0, "hostC:300")]
