@@ -3,7 +3,8 @@
 A sentence is read as one of:
 
 - **arguable**: the author's own evaluative, normative, predictive, causal or comparative claim,
-  something a member can agree or disagree with;
+  something a member can agree or disagree with; in a proposal, its design ("Introduce a new
+  `dyn` keyword…", "the `//` operator will return the floor") is its claim;
 - **figure**: a reported fact with a number, to be weighed as evidence, not agreed with;
 - **set-up**: a position the author reports in order to attack it ("Some say…", "It is objected
   that…", "FIRSTLY – That…", a claim followed by "That fear is wrong"), or someone else's claim
@@ -12,6 +13,8 @@ A sentence is read as one of:
 - **narrative**: what happened (dialogue, "He walked…", a report only in the past tense that
   holds no verdict);
 - **citation**, **code**, **boilerplate** (status and licence lines, navigation, sharing);
+- **question**: the author's own question, open or rhetorical ("How common are trait objects in
+  real code?"), asked back to the readers when a section's claims run short;
 - **plain**: a statement with nothing to debate, or a signpost ("We will now turn to…");
 - **fragment**: not a whole sentence of prose that fits a question (a list item, a heading,
   half a quotation, longer than a question allows).
@@ -35,7 +38,15 @@ SNIPPET_CHARS = 200  # the longest sentence quoted whole; longer ones are not as
 MIN_WORDS = 7
 
 # Template kinds of an arguable claim, in the order one is named for a sentence with several.
-ARGUABLE_MARKS = ("normative", "prediction", "causal", "inference", "comparison", "evaluative")
+ARGUABLE_MARKS = (
+    "normative",
+    "design",
+    "prediction",
+    "causal",
+    "inference",
+    "comparison",
+    "evaluative",
+)
 
 _FIGURE = re.compile(
     r"(\$\s?\d|£\s?\d|€\s?\d|\d+(\.\d+)?\s?(%|percent|per cent)|\b\d[\d,.]*\s+(million|billion"
@@ -68,6 +79,12 @@ _COMPARISON = re.compile(
     r"|\b(compared (to|with)|by contrast|in contrast|unlike|comparable to|outweighs?"
     r"|(small|little|nothing|trifling|great|large) beside)\b|,\s*(while|whereas)\b"
     # "would cost less than a new branch" (not "less than a century", a quantity).
+    # A change judged by what it does, with no "than": "code becomes slightly more verbose",
+    # "makes Rust code take longer to compile".
+    r"|\b(becomes?|became|makes?|made|making|gets?|got|grows?|grew)\b[^.;]{0,40}?\b((more|less)\s+"
+    r"(?!than\b|of\b|and\b|or\b)[a-z]{4,}|slower|faster|harder|easier|simpler|safer|clearer"
+    r"|riskier|costlier|heavier|worse|better)\b"
+    r"|\b(take|takes|took)\s+(much |far |a lot |a bit |slightly )?(longer|less time|more time)\b"
     r"|\b(cost|costs|pay|pays|spend|spends|earn|earns|matter|matters|serve|serves|help|helps"
     r"|harm|harms|hurt|hurts|gain|gains|lose|loses|save|saves)\s+(far |much |a lot |no )?(more"
     r"|less)\s+than\b",
@@ -84,6 +101,16 @@ _NORMATIVE = re.compile(
     r"|\b[Tt]his (PEP|RFC|proposal|document|design|change|paper|memo) (proposes|recommends)\b"
     r"|^Let (us|the|them|every|each|no|our)\b",
     re.IGNORECASE,
+)
+# A proposal's design, stated as a decision to debate: "Introduce a new `dyn Trait` syntax …",
+# "Deprecate the bare syntax …" (an imperative naming what changes); a forecast about code,
+# "`dyn` will become a proper keyword", is one too (see arguable_marks).
+_DESIGN = re.compile(
+    r"^(Introduce|Add|Deprecate|Remove|Replace|Rename|Allow|Permit|Forbid|Disallow|Stabili[sz]e"
+    r"|Extend|Require|Expose|Reserve|Drop|Split|Merge|Adopt|Accept|Reject|Standardi[sz]e)\s"
+    r"(?=.*(`|\b(syntax|keyword|operator|function|method|API|flag|option|type|module|attribute"
+    r"|field|lint|feature|macro|trait|class|statement|expression|parameter|argument|command"
+    r"|header|format|protocol|version|edition)s?\b))",
 )
 _PREDICTION = re.compile(
     # Not a bare "would": habits in the past ("the chorus would chant") and conditionals that
@@ -107,7 +134,11 @@ _EVALUATIVE = re.compile(
     r"|benefit(s|ed)?|gain|waste|wasteful|worth|worthless|worthwhile|threat|crisis|serious"
     r"|harder|easier|simpler|clearer|in fact|the real|no more than|proves too much|valuable"
     r"|useful|useless|effective|ineffective|necessary|unnecessary|essential|crucial|vital"
-    r"|reasonable|unreasonable|sensible|appropriate|inappropriate|no wonder)\b"
+    r"|reasonable|unreasonable|sensible|appropriate|inappropriate|no wonder"
+    # What a design is judged by: "The major downside of this proposal is that it complicates…"
+    r"|downsides?|upsides?|drawbacks?|disadvantages?|advantages?|complicates?|simplif(y|ies)"
+    r"|confusing|error-prone|cumbersome|verbose|awkward|clumsy|elegant|ugly|brittle|fragile"
+    r"|robust|burden(some)?|terrible|excellent|unsound|surprising)\b"
     # "right", "merely" and "clearly" as verdicts ("is right", "is merely a habit", "Clearly,
     # …"), not "his upper right pocket", "merely tablets", "a tone clearly uttered".
     r"|\b(is|are|was|were|be|been) (quite |entirely |not |absolutely )?(right|merely|clearly"
@@ -138,7 +169,13 @@ _SET_UP = re.compile(
     r"|Defenders|Supporters|Proponents|Advocates)\b[^.]{0,40}?\b(say|said|argue[sd]?|claim(ed)?"
     r"|believe[sd]?|insist(ed)?|contend(ed)?|object(ed)?|maintain(ed)?|suggest(ed)?|hold|held"
     r"|think|thought|warn(ed)?|tell us|assert(ed)?|complain(ed)?|call|point out|reply|counter"
-    r"|answer)\b"
+    r"|answer|find|found|feel|felt|prefer(red)?|fear(ed)?|worr(y|ied)|want(ed)?)\b"
+    # Someone's point reported: "A counterpoint to that analysis is that…", "The BDFL's
+    # position is that…" (not "My view is that…").
+    r"|^(A|One|Another|The) (counterpoint|counter-?argument|objection|criticism|complaint"
+    r"|concern)s?\b[^.]{0,40}?\b(is|was) that\b"
+    r"|^(?!(My|Our)\b)[A-Z][\w.'’ -]{0,40}?['’]s? (position|view|opinion|argument|claim|stance)"
+    r" (is|was) that\b"
     # A name, a clause set off by commas, then the verb: "Machiavelli, when commenting on this
     # election, says that…".
     r"|^((The|A|An|His|Her|Our|Their) [a-z]+|[A-Z][\w.'’-]+( [A-Z][\w.'’-]+){0,3}), [^,]{1,60},"
@@ -161,6 +198,17 @@ _SET_UP = re.compile(
     # "There has also been some concern that Rust is making too many changes …".
     r"|(?i:\bthere (is|are|has|have|was|were)( also)?( been)? (some |much |growing |widespread )?"
     r"(concern|criticism|worry|fear|complaints?|suggestions?|calls) that\b)",
+)
+# A paragraph opened by a group's view: "Supporters of a ``cond()`` function point out that…".
+_GROUP_VIEW = re.compile(
+    r"^(Some|Many|Others|Critics|Opponents|Sceptics|Skeptics|Detractors|Defenders|Supporters"
+    r"|Proponents|Advocates|Those who)\b"
+)
+# The author answering it.
+_TURN = re.compile(
+    r"^(But|However|Yet|Still|Nevertheless|Nonetheless|In fact|Actually|On the contrary"
+    r"|I|We|My|Our|This (is|argument|view)|That (is|argument|view)"
+    r"|(This|The) (PEP|RFC|proposal|document|paper|essay|book|author|design))\b"
 )
 # A sentence announcing the objection the rest of its paragraph states: "The objection likely
 # to be made to this argument would take some such form as the following."
@@ -257,6 +305,7 @@ _CITATION = re.compile(
     r"(?:1[5-9]|20)\d\d[a-z]?(?:[;,][^)]*)?\)|\bet al\.|\bibid\b|\bop\. cit\b|\bpp?\. \d"
     r"|\bvol\. [ivxlcdm\d]|\bdoi:|\bISBN\b|^(See|Cf\.|Compare)\b|\b(issue|PR|pull request) #\d+"
     r"|https?://|\bchap\. [ivxlc\d]+"
+    r"|\[#?[\w-]*\]_"  # reStructuredText's note and citation marks: [1]_, [#label]_
     r"|(\b\d+,\s*){3,}\d+",  # an index entry's pages: "23, 25, 26, 35"
     re.IGNORECASE,
 )
@@ -336,14 +385,27 @@ def _list_pieces(paragraph: str) -> list[str]:
     """A paragraph cut where its list items start; an item's name on a line of its own above
     what it says ("* Language semantics that are difficult to implement" / "Because …") is
     apart from it, not the first words of its first sentence."""
-    pieces = []
+    pieces: list[str] = []
     for item in _ITEM_START.split(paragraph):
         first, _, rest = item.partition("\n")
         named = (
             LIST_ITEM.match(first) and rest[:1].isupper() and first.rstrip()[-1:] not in ".!?:;,"
         )
-        pieces += [first, rest] if named else [item]
+        pieces += [first, rest] if named else [_item_text(item)]
     return pieces
+
+
+def _item_text(item: str) -> str:
+    """A list item that is a whole sentence, without its marker: a proposal's drawbacks and
+    design decisions are often listed ("- Code that uses trait objects becomes slightly more
+    verbose."). An item that is not (a name, words in lower case, no full stop) keeps its
+    marker, and stays a fragment."""
+    marker = LIST_ITEM.match(item)
+    if marker is None:
+        return item
+    rest = item[marker.end() :]
+    whole = rest[:1].isupper() and rest.rstrip().endswith((".", "!", "?"))
+    return rest if whole else item
 
 
 _ITEM_START = re.compile(r"\n(?=\s*" + LIST_MARKER + ")")
@@ -379,6 +441,17 @@ def quotable(sentence: str) -> bool:
         and len(_OPENING_SINGLE.findall(sentence)) == len(_CLOSING_SINGLE.findall(sentence))
         and sentence.count("(") == sentence.count(")")
         and not _shouting(sentence)
+    )
+
+
+def _asks(sentence: str) -> bool:
+    """A whole question of prose that fits a question of ours unabridged."""
+    bare = sentence.rstrip()
+    return (
+        bare.endswith("?")
+        and not bare.endswith("??")
+        and len(sentence.split()) >= 5
+        and quotable(bare[:-1] + ".")
     )
 
 
@@ -472,9 +545,14 @@ def arguable_marks(sentence: str) -> tuple[str, ...]:
     unbound = _THAT_SHOULD.sub("…", sentence)
     if unbound != sentence and _reports_the_past(unbound):
         sentence = unbound
+    forecast = _PREDICTION.search(sentence)
+    # A forecast about code is the proposal's design ("the `//` operator will return the
+    # floor"), not a prediction to prove wrong.
+    design = _DESIGN.search(sentence) or (forecast and _INLINE_CODE.search(sentence))
     found = {
         "normative": _NORMATIVE.search(sentence),
-        "prediction": _PREDICTION.search(sentence),
+        "design": design,
+        "prediction": forecast and not design,
         "causal": _CAUSAL.search(sentence),
         "inference": _INFERENCE.search(sentence),
         "comparison": _COMPARISON.search(sentence),
@@ -510,10 +588,16 @@ def classify(sentence: str, *, quoted: bool = False, following: str = "") -> str
         _NORMATIVE.search(sentence) or own or _JUDGEMENT.search(sentence)
     ):
         return "narrative"  # "She walked to the harbour", not "They made the mistake of …"
-    if not quotable(sentence):
+    if quoted and not quotable(sentence):
         return "fragment"
     if quoted:
         return "quote"
+    if _asks(sentence):
+        # The author's own open question ("Should we write out how the book would teach
+        # it?"), or a rhetorical one: asked back to the readers when claims run short.
+        return "set-up" if _SET_UP.search(sentence) or _reported(sentence) else "question"
+    if not quotable(sentence):
+        return "fragment"
     if _SET_UP.search(sentence) or (not own and _reported(sentence)):
         return "set-up"
     if not own and _REBUTTAL.search(following):
@@ -525,8 +609,6 @@ def classify(sentence: str, *, quoted: bool = False, following: str = "") -> str
         return "figure"  # "…lent 26 times; after that the library must pay again": a fact
     if not marks:
         return "plain"
-    if marks == ("prediction",) and _INLINE_CODE.search(sentence):
-        return "plain"  # a proposal's design: "the `//` operator will return the floor"
     if _narrated(sentence, marks):
         return "narrative"  # "Looking past it, I saw one of the windows; it was therefore…"
     weak = set(marks) <= {"evaluative", "comparison"} and not _JUDGEMENT.search(sentence)
@@ -577,6 +659,7 @@ def read(text: str) -> list[Sentence]:
     found = sentences(text)
     kinds = []
     announced = -1  # the paragraph whose rest states an objection announced in it
+    reporting = -1  # the paragraph that opened with a group's view ("Supporters point out…")
     for i, (sentence, quoted, paragraph) in enumerate(found):
         following = found[i + 1][0] if i + 1 < len(found) else ""
         kind = classify(sentence, quoted=quoted, following=following)
@@ -584,6 +667,15 @@ def read(text: str) -> list[Sentence]:
             kind = "set-up"
         if _ANNOUNCED.search(sentence):
             announced = paragraph
+        # Their view runs on ("…they found that… Hence, a function would suffice.") until the
+        # author turns to answer it ("But…", "We…").
+        if paragraph == reporting and _TURN.match(sentence):
+            reporting = -1
+        elif paragraph == reporting and kind in ("arguable", "figure", "plain"):
+            kind = "set-up"
+        first = i == 0 or found[i - 1][2] != paragraph
+        if first and kind == "set-up" and _GROUP_VIEW.match(sentence):
+            reporting = paragraph
         marks = arguable_marks(sentence) if kind == "arguable" else ()
         kinds.append((sentence, kind, marks, paragraph))
     central = centrality([s for s, *_ in kinds])

@@ -540,7 +540,7 @@ def _without_references(
 ) -> list[FoundSection]:
     """A list of references (a paper's "References", a PEP's links) and the author's thanks
     are no rounds: listed as left out when the title says so (and the references cite: web
-    addresses, years, numbered notes)."""
+    addresses, years, numbered notes), or when a section is web addresses and no sentence."""
     kept: list[FoundSection] = []
     for index, section in enumerate(sections):
         # References close a text: a chapter called "Sources" in its first half is its text.
@@ -548,9 +548,14 @@ def _without_references(
             index >= len(sections) / 2
             and len(_REFERENCE_MARK.findall(section.text)) >= MIN_REFERENCES
         )
+        # A list of links and nothing to read ("Discussions of this PEP": threads, pull
+        # requests) is one whatever its title or place.
+        links = len(_WEB_ADDRESS.findall(section.text)) >= MIN_REFERENCES and not _prose_sentence(
+            _WEB_ADDRESS.sub("", section.text)
+        )
         reason = (
             "references"
-            if _REFERENCES_TITLE.match(section.title) and cites
+            if (_REFERENCES_TITLE.match(section.title) and cites) or links
             else "acknowledgements"
             if _THANKS_TITLE.match(section.title)
             else None
@@ -571,6 +576,7 @@ _REFERENCES_TITLE = re.compile(
     re.IGNORECASE,
 )
 _THANKS_TITLE = re.compile(r"^([\dIVX]+(\.\d+)*\.?\s+)?acknowledge?ments?\.?$", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"https?://\S+")
 _REFERENCE_MARK = re.compile(r"https?://|\b(?:1[5-9]|20)\d\d\b|^\s*(?:\.\.\s*)?\[\d+\]", re.M)
 
 

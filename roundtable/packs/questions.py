@@ -5,8 +5,9 @@ the author's own arguable claims are asked to be agreed or disagreed with; a rep
 asked about as evidence; set-ups the author attacks, other people's words, narrative, citations,
 code and boilerplate are never quoted. Claims central to the section come first, and each
 question is about a different claim (from different paragraphs where the section has them, and
-not a near-repeat of one already asked). A section without claims gets questions built from the
-phrases it keeps returning to; only a section too short even for that gets the generic ones.
+not a near-repeat of one already asked). A section without claims enough asks back the text's
+own questions, then questions built from the phrases it keeps returning to; only a section too
+short even for that gets the generic ones.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ NEW_PARAGRAPH = 0.05
 @dataclass(frozen=True, slots=True)
 class Claim:
     sentence: str
-    kind: str  # normative | prediction | causal | inference | comparison | evaluative | figure
+    kind: str  # normative | design | prediction | causal | ... | evaluative | figure
     score: float
     paragraph: int = 0
 
@@ -78,7 +79,13 @@ def _claims(found: list[Sentence]) -> list[Claim]:
 def snippet(sentence: str) -> str:
     """The sentence as quoted inside a question: inner quotes made single, ending with one
     full stop (or its own ! ? … before a closing quote)."""
-    text = _EMPHASIS.sub(r"\2", _DEFINITION_LINK.sub(lambda m: m.group(1) or m.group(2), sentence))
+    text = _DEFINITION_LINK.sub(lambda m: m.group(1) or m.group(2), sentence)
+    # Emphasis marks are read outside code spans only: ``*`` is an operator, not italics.
+    parts, start = [], 0
+    for span in _CODE_SPANS.finditer(text):
+        parts += [_EMPHASIS.sub(r"\2", text[start : span.start()]), span.group()]
+        start = span.end()
+    text = "".join([*parts, _EMPHASIS.sub(r"\2", text[start:])])
     text = text.replace("“", "‘").replace("”", "’").replace('"', "'").strip()
     text = re.sub(r"\.+$", "", text)
     return text if re.search(r"[.!?…][’')]*$", text) else text + "."
@@ -86,6 +93,8 @@ def snippet(sentence: str) -> str:
 
 # Markdown or Gutenberg emphasis inside a quoted sentence: **bold**, *italic*, _italic_.
 _EMPHASIS = re.compile(r"(\*\*|\*|\b_)(?=\S)(.+?)(?<=\S)\1(?!\w)")
+
+_CODE_SPANS = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
 
 # A specification's links to its own terms, as ReSpec and Bikeshed write them: [=user agent=].
 _DEFINITION_LINK = re.compile(r"\[=([^=\]]+)=\]|\{\{([^}]+)\}\}")
@@ -95,6 +104,8 @@ _TEMPLATES = {
     "figure": "The text reports: “{c}” What does this figure show, and what would you want to "
     "know before relying on it?",
     "normative": "The text argues: “{c}” If this is right, who gains and who loses?",
+    "design": "The text proposes: “{c}” Is this the right design? What would it cost, and "
+    "whom would it help?",
     "prediction": "The text predicts: “{c}” What would have to happen for this to turn out wrong?",
     "causal": "The text gives a cause: “{c}” What else could explain it?",
     "inference": "The text concludes: “{c}” Does this follow from what comes before it?",
@@ -184,12 +195,30 @@ def template_questions(title: str, text: str, *, count: int = 3) -> list[str]:
     story = sum(s.kind in ("narrative", "quote") for s in found) > len(found) / 2
     questions = [_fill(kind, claim) for kind, claim in _choose(_claims(found), count)]
     if len(questions) < MIN_QUESTIONS:
+        questions += _asked_back(found, MIN_QUESTIONS - len(questions))
+    if len(questions) < MIN_QUESTIONS:
         questions += _about_phrases(text, story, MIN_QUESTIONS - len(questions))
     for extra in _GENERIC["story" if story else "argument"]:
         if len(questions) >= MIN_QUESTIONS:
             break
         questions.append(extra.format(title=title))
     return [q[:MAX_QUESTION_CHARS] for q in questions]
+
+
+def _asked_back(found: list[Sentence], wanted: int) -> list[str]:
+    """Up to `wanted` of the text's own questions (a proposal's unresolved ones, an essay's
+    rhetorical ones), most central first, asked back to the readers."""
+    asked: list[Sentence] = []
+    for sentence in sorted((s for s in found if s.kind == "question"), key=lambda s: -s.centrality):
+        if len(asked) >= wanted:
+            break
+        fits = len(_ASKED.format(c=sentence.text)) <= MAX_QUESTION_CHARS
+        if fits and all(similarity(sentence.text, a.text) < NEAR_REPEAT for a in asked):
+            asked.append(sentence)
+    return [_ASKED.format(c=s.text.replace("“", "‘").replace("”", "’")) for s in asked]
+
+
+_ASKED = "The text asks: “{c}” What would you answer, and why?"
 
 
 def _about_phrases(text: str, story: bool, wanted: int) -> list[str]:

@@ -21,10 +21,30 @@ _ABBREVIATIONS = frozenset(
 
 
 def split_sentences(text: str) -> list[str]:
+    # A full stop inside a code span (``.*``, `os.path`) ends no sentence: the spans are set
+    # aside while the text is cut, and put back after.
+    spans: list[str] = []
+
+    def aside(found: re.Match[str]) -> str:
+        if not _STOP.search(found.group()):
+            return found.group()
+        spans.append(found.group())
+        return f"\ue000{len(spans) - 1}\ue001"
+
+    hidden = _CODE_SPAN.sub(aside, text)
     found: list[str] = []
-    for sentence in nupunkt.sent_tokenize(text):
+    for sentence in nupunkt.sent_tokenize(hidden):
         found += _split_missed(str(sentence).strip())
+    if spans:
+        found = [_SET_ASIDE.sub(lambda m: spans[int(m.group(1))], s) for s in found]
     return [s for s in found if s]
+
+
+# Markdown's `x` and ``x``, reStructuredText's ``x`` (read left to right, so that a span's
+# closing marks never open the next).
+_CODE_SPAN = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
+_STOP = re.compile(r"[.!?](?!\s)")  # not "`hello". Then `: old quotes, not code
+_SET_ASIDE = re.compile("\ue000(\\d+)\ue001")
 
 
 def _split_missed(sentence: str) -> list[str]:

@@ -116,7 +116,19 @@ from tests.fixtures.question_texts import evaluation_set, judge
             "plain",
         ),
         ("I merely meant to show that a grocer talks about apples unlike a jeweller.", "plain"),
-        ("The `//` operator will return the floor of the quotient for any two integers.", "plain"),
+        # A proposal's design is its claim to debate (asked "Is this the right design?").
+        (
+            "The `//` operator will return the floor of the quotient for any two integers.",
+            "arguable",
+        ),
+        ("Introduce a new `dyn Trait` syntax and deprecate the bare trait syntax.", "arguable"),
+        ("Code that uses trait objects becomes slightly more verbose.", "arguable"),
+        ("The major downside of this proposal is that it complicates the parser.", "arguable"),
+        # Someone else's view, reported.
+        ("Some find that any form of punctuation makes the language more cryptic.", "set-up"),
+        ("The BDFL's position is that short-circuit behaviour is essential here.", "set-up"),
+        ("A counterpoint to that analysis is that the operator spares a search.", "set-up"),
+        ("Add the flour to the butter and stir it slowly for ten minutes.", "plain"),
         ("The proposals that need to be read before the meeting are listed on the board.", "plain"),
         # What someone wanted, reported, is not the author's ought.
         (
@@ -419,3 +431,21 @@ def test_a_list_items_name_on_its_own_line_is_not_the_start_of_its_first_sentenc
                  "weak for many hands."] == "arguable"  # fmt: skip
     assert found["Every branch must lend its maps for a week at most, since the farmers need "
                  "them in spring."] == "arguable"  # fmt: skip
+
+
+def test_a_groups_view_runs_on_through_its_paragraph_until_the_author_answers() -> None:
+    text = (
+        "Supporters of a plain function point out that the need for short-circuit evaluation "
+        "is rare. Scanning existing code, they found that if and else seldom occurred. Hence, "
+        "a plain function would suffice for most needs and would spare the syntax. But that "
+        "count was wrong: it missed every case where the second branch is costly.\n\n"
+        "Hence, a plain function would suffice for most needs and would spare the syntax."
+    )
+    kinds = [(s.text[:30], s.kind) for s in read(text)]
+    assert kinds == [
+        ("Supporters of a plain function", "set-up"),
+        ("Scanning existing code, they f", "set-up"),
+        ("Hence, a plain function would ", "set-up"),
+        ("But that count was wrong: it m", "arguable"),
+        ("Hence, a plain function would ", "arguable"),  # the author's own, alone
+    ]

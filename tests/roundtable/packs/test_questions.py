@@ -26,6 +26,8 @@ KIND_OPENERS = (
     "The text makes a comparison",
     "The text judges",
     "The text holds",
+    "The text proposes",
+    "The text asks",
     "This section keeps returning to",
     "What does the section claim about",
     "What is the main claim of",

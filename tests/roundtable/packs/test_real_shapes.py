@@ -4,9 +4,10 @@ sections a reader sees, the title and author, and what was left out and why."""
 
 from __future__ import annotations
 
+from roundtable.packs.claims import sentences
 from roundtable.packs.importer import import_text
 from roundtable.packs.library import ImportPreview, prepare_import
-from roundtable.packs.questions import template_questions
+from roundtable.packs.questions import snippet, template_questions
 from roundtable.packs.readers.plain import literal_blocks, paragraphs
 from roundtable.packs.writers import TemplateWriter
 from tests.fixtures import documents
@@ -840,3 +841,38 @@ async def test_an_articles_lead_above_its_title_again_and_an_early_sources_chapt
     result = await preview(text, "argue.md")
     assert titles(result) == ["Introduction", "Why Groups Argue", "Sources", "Reading", "Keeping"]
     assert result.pack.sections[0].text == lead
+
+
+async def test_a_proposals_design_drawbacks_and_open_questions_are_asked_about() -> None:
+    """A technical proposal's claims are its design: the imperative of its summary and what a
+    change will do to its code are asked about as a design, its drawbacks listed as whole
+    sentences are claims, and the questions it leaves open are asked back to the readers. Its
+    links to the discussions are no round, wherever they stand."""
+    result = await preview(documents.proposal_in_markdown(), "0042-shared-catalogue.md")
+    assert titles(result) == ["Summary", "Motivation", "Drawbacks", "Unresolved questions"]
+    assert [(reason, line) for reason, line, _ in left(result)][:2] == [
+        ("document details", 1),
+        ("references", 8),
+    ]
+    summary, _, drawbacks, unresolved = (s.questions for s in result.pack.sections)
+    assert summary == (
+        "The text says: “Introduce a shared `catalogue` format for every branch, and deprecate "
+        "the branch ledgers.” Do you agree? Why or why not?",
+        "The text proposes: “In the next year, `catalogue` will become the only record of what "
+        "each branch holds.” Is this the right design? What would it cost, and whom would it "
+        "help?",
+    )
+    assert any("“Searching the shared list becomes slightly slower" in q for q in drawbacks)
+    assert not any("Yet another format" in q or "“- " in q for q in drawbacks)
+    assert unresolved[0] == (
+        "The text asks: “Should the keeper of the rare books be able to veto changes to the "
+        "shared list?” What would you answer, and why?"
+    )
+    # A full stop or a star inside a code span is code, not the end of a sentence or emphasis.
+    wildcard = (
+        "A wildcard written `*` matches any branch, and `*.maps` matches every branch's "
+        "maps, which the old ledgers could never express."
+    )
+    found = [s for s, _, _ in sentences(result.pack.sections[1].text)]
+    assert found[-2:] == [wildcard, "They wrote `.*` for every shelf, which was easy to mistype."]
+    assert snippet(wildcard) == wildcard
