@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
+from roundtable.packs.blocks import LIST_ITEM
 from roundtable.packs.claims import (
     SNIPPET_CHARS,
     Sentence,
@@ -195,6 +197,8 @@ def template_questions(title: str, text: str, *, count: int = 3) -> list[str]:
     story = sum(s.kind in ("narrative", "quote") for s in found) > len(found) / 2
     questions = [_fill(kind, claim) for kind, claim in _choose(_claims(found), count)]
     if len(questions) < MIN_QUESTIONS:
+        questions += _about_lists(text, MIN_QUESTIONS - len(questions))
+    if len(questions) < MIN_QUESTIONS:
         questions += _asked_back(found, MIN_QUESTIONS - len(questions))
     if len(questions) < MIN_QUESTIONS:
         questions += _about_phrases(text, story, MIN_QUESTIONS - len(questions))
@@ -203,6 +207,54 @@ def template_questions(title: str, text: str, *, count: int = 3) -> list[str]:
             break
         questions.append(extra.format(title=title))
     return [q[:MAX_QUESTION_CHARS] for q in questions]
+
+
+def _about_lists(text: str, wanted: int) -> list[str]:
+    """Up to `wanted` questions weighing the points a section lists after a lead that names
+    them ("The downsides to the proposal are:" / "* the required parentheses" / …): the lead
+    and its points quoted when they fit, else the lead alone."""
+    asked: list[str] = []
+    paragraphs = text.split("\n\n")
+    for opening, following in pairwise(paragraphs):
+        lead = opening.strip()
+        lines = following.split("\n")
+        if (
+            len(asked) >= wanted
+            or "\n" in lead
+            or not lead.endswith(":")
+            or lead.endswith("::")
+            or not _LIST_LEAD.search(lead)
+            or not lead[:1].isupper()
+            or len(lead.split()) < 4
+            or not LIST_ITEM.match(lines[0])
+        ):
+            continue
+        items: list[str] = []
+        for line in lines:  # an item, or the lines it runs on to
+            if LIST_ITEM.match(line):
+                items.append(LIST_ITEM.sub("", line, count=1).strip())
+            else:
+                items[-1] += " " + line.strip()
+        if len(items) < 2:
+            continue
+        points = "; ".join(item.rstrip(".;,") for item in items)
+        question = _LISTED.format(c=snippet(f"{lead} {points}"))
+        if _CODE_SPANS.search(points) or len(question) > MAX_QUESTION_CHARS:
+            question = _LISTED.format(c=lead.replace("“", "‘").replace("”", "’"))
+        if len(question) <= MAX_QUESTION_CHARS:
+            asked.append(question)
+    return asked
+
+
+# A lead naming what its list weighs: "The downsides to the proposal are:", "However, it was
+# removed for the following reasons:", "Two obvious, minimal requirements are:".
+_LIST_LEAD = re.compile(
+    r"\b(downsides?|upsides?|drawbacks?|disadvantages?|advantages?|benefits?|problems?|issues?"
+    r"|reasons?|concerns?|objections?|considerations?|requirements?|goals?|options?"
+    r"|alternatives?|camps|costs?|risks?|criticisms?|trade-?offs?)\b",
+    re.IGNORECASE,
+)
+_LISTED = "The text lists: “{c}” Which of these weighs most, and what would you add?"
 
 
 def _asked_back(found: list[Sentence], wanted: int) -> list[str]:

@@ -28,6 +28,7 @@ KIND_OPENERS = (
     "The text holds",
     "The text proposes",
     "The text asks",
+    "The text lists",
     "This section keeps returning to",
     "What does the section claim about",
     "What is the main claim of",
@@ -148,3 +149,31 @@ def test_a_section_without_claims_gets_generic_questions_naming_it() -> None:
 )
 def test_dialogue_is_quoted_only_with_its_whole_quotation(sentence: str, whole: bool) -> None:
     assert quotable(sentence) is whole
+
+
+def test_points_listed_after_a_lead_that_names_them_are_weighed() -> None:
+    """A section whose substance is a list ("The downsides to the proposal are:" then its
+    points) is asked which point weighs most, before questions about its key phrases; a list
+    too long to quote is asked about by its lead."""
+    text = (
+        "Note that the parentheses around the whole form are not optional.\n\n"
+        "The downsides to the proposal are:\n\n"
+        "* the required parentheses\n* confusability with statement syntax\n"
+        "* additional semantic loading of colons"
+    )
+    assert template_questions("Proposal", text)[0] == (
+        "The text lists: “The downsides to the proposal are: the required parentheses; "
+        "confusability with statement syntax; additional semantic loading of colons.” Which of "
+        "these weighs most, and what would you add?"
+    )
+    long = "It was removed for the following reasons:\n\n" + "\n".join(
+        f"- reason {n} runs on and on about the keyword and the sugar it would need"
+        for n in range(6)
+    )
+    assert template_questions("History", long)[0] == (
+        "The text lists: “It was removed for the following reasons:” Which of these weighs most, "
+        "and what would you add?"
+    )
+    # A lead naming nothing to weigh ("The expression is evaluated like this:") is no question.
+    steps = "The expression is evaluated like this:\n\n- first the test\n- then one branch"
+    assert not any(q.startswith("The text lists") for q in template_questions("Steps", steps))
