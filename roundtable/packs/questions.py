@@ -5,9 +5,9 @@ the author's own arguable claims are asked to be agreed or disagreed with; a rep
 asked about as evidence; set-ups the author attacks, other people's words, narrative, citations,
 code and boilerplate are never quoted. Claims central to the section come first, and each
 question is about a different claim (from different paragraphs where the section has them, and
-not a near-repeat of one already asked). A section without claims enough asks back the text's
-own questions, then questions built from the phrases it keeps returning to; only a section too
-short even for that gets the generic ones.
+not a near-repeat of one already asked). A section without claims enough weighs the points it
+lists after a lead that names them, asks back the text's own questions, then asks about the
+phrases it keeps returning to; only a section too short even for that gets the generic ones.
 """
 
 from __future__ import annotations
