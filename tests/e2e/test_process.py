@@ -119,8 +119,8 @@ async def test_discord_out_of_reach_at_start_up_is_one_sentence(
 async def test_a_second_bot_on_the_same_database_refuses_to_start(
     sandbox: Sandbox, tmp_path: Path
 ) -> None:
-    """`make run` typed while the service already runs: both processes answered every command
-    and ran every timed item (#27). The second now stops with one sentence naming the first;
+    """`make run` typed while the service already runs: both processes received every command
+    and ran the timed work (#27). The second now stops with one sentence naming the first;
     `sync` beside it still works; once the first stops, the second starts."""
     guild = sandbox.guild("Reading Group")
     env = {

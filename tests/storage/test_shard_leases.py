@@ -69,7 +69,7 @@ async def test_a_holder_on_this_host_whose_process_is_gone_is_taken_over_at_once
 
 async def test_a_process_without_shards_holds_the_whole_bot(backend_db: Database) -> None:
     """Two processes started without --shards on one database both ran every server's timed
-    work and answered every command twice; now the second is refused, as is a sharded process
+    work and both received every command; now the second is refused, as is a sharded process
     beside it, or it beside a sharded one."""
     whole = ShardLeases(backend_db, None, holder="hostA:100")
     await whole.acquire(NOW)
