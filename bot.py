@@ -378,8 +378,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "file",
         type=Path,
-        help="a plain text, Markdown (a pack file is Markdown with front matter), HTML (a "
-        "saved web page), PDF or EPUB file",
+        help="a plain text, Markdown (a pack file is Markdown with front matter), "
+        "reStructuredText, HTML (a saved web page), PDF or EPUB file",
     )
     check.add_argument("--json", action="store_true", help="print JSON instead of text")
     summarize = sub.add_parser(

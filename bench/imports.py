@@ -5,8 +5,10 @@ text into paragraphs; for a PDF, pypdf extracting the pages' text).
     .venv/bin/python bench/imports.py      (`make bench-imports`; needs the dev install: the
                                             inputs are written by tests/fixtures/)
 
-Inputs are generated (seeded): a 1,000,000-byte novel of twelve chapters, the same as Markdown,
-a PDF of some 120 pages, and hostile shapes (a Markdown list of 140,000 items, 5,000 chapters,
+Inputs are generated (seeded): a 1,000,000-byte novel of twelve chapters, the same as Markdown
+and as reStructuredText (against reading it as plain text), a PDF of some 120 pages, and
+hostile shapes (a Markdown list of 140,000 items, reStructuredText lists nested 32 deep
+(against docutils alone, just under its line limit, and over it), 5,000 chapters,
 1 MB without a full stop, a page of 12,000 links around a short article, whose baseline is lxml
 parsing the page). Each figure is the best of three runs; memory is the Python heap peak
 (tracemalloc: what lxml allocates in C is not counted). Results are printed and appended to
@@ -51,6 +53,25 @@ def markdown() -> bytes:
     return novel().decode().replace("CHAPTER ", "## Chapter ").encode()
 
 
+def restructuredtext() -> bytes:
+    """The novel with its chapter lines underlined, as reStructuredText titles are."""
+    lines = novel().decode().split("\n")
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        if line.startswith("CHAPTER "):
+            out.append("=" * len(line))
+    return "\n".join(out).encode()
+
+
+def nested_lists(lines: int) -> bytes:
+    """Lists nested 32 deep, over and over: the slowest reStructuredText docutils is given."""
+    nest = "".join(
+        " " * depth + "- an item of a list within a list\n\n" for depth in range(0, 64, 2)
+    )
+    return (nest * (lines // nest.count("\n"))).encode()  # at most `lines` lines
+
+
 def long_pdf() -> bytes:
     from fpdf import FPDF
 
@@ -88,6 +109,12 @@ def read_markdown(data: bytes) -> object:
     return reader.read(plain.decode(data))
 
 
+def read_rest(data: bytes) -> object:
+    from roundtable.packs.readers import rest
+
+    return rest.read(plain.decode(data))
+
+
 def read_pdf(data: bytes) -> object:
     from pypdf import PdfReader
 
@@ -113,11 +140,15 @@ def main() -> None:
     cases = [
         ("novel.txt", novel(), read_text),
         ("novel.md", markdown(), read_markdown),
+        ("novel.rst", restructuredtext(), read_text),
         (f"report.pdf ({len(read_pdf(pdf))} pages)", pdf, read_pdf),
         # Hostile shapes at the limit: the worst cases found so far.
         # Over markdown.MAX_PARSED_LINES: read as plain text (markdown-it took 14 s and 300 MB).
         ("list.md (140,000 list items)", ("- item\n" * 142_857).encode()[:999_999], read_text),
         ("list.md (39,000 list items)", ("- a list item\n" * 39_000).encode(), read_markdown),
+        # Just under rest.MAX_PARSED_LINES, against docutils alone; over it, plain text.
+        ("nested.rst (lists 32 deep, 9,900 lines)", nested_lists(9_900), read_rest),
+        ("nested.rst (lists 32 deep, 30,000 lines)", nested_lists(30_000)[:999_999], read_text),
         (
             "chapters.txt (5,000 chapters)",
             "".join(f"Chapter {i}\n\n{documents.ARGUMENT}\n\n" for i in range(5_000)).encode()[

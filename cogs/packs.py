@@ -78,7 +78,7 @@ PACK = "The reading pack (start typing to search)"
 class PacksCog(ModeratorGroupCog, group_name="pack", group_description="Reading packs"):
     @app_commands.command(name="import", description="Import a text or pack file as a pack")
     @app_commands.describe(
-        file="A text, Markdown, web page (.html), PDF, EPUB or pack file",
+        file="A text, Markdown, reStructuredText, web page (.html), PDF, EPUB or pack file",
         title="The pack's title (default: from the text or the file name)",
     )
     async def import_(

@@ -1,4 +1,5 @@
-"""What every reader (plain text, Markdown, web page, PDF, EPUB) hands the importer."""
+"""What every reader (plain text, Markdown, reStructuredText, web page, PDF, EPUB) hands the
+importer."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ class Document:
     `paragraphs` with their headings marked.
     """
 
-    kind: str  # text | markdown | html | pdf | epub
+    kind: str  # text | markdown | rest | html | pdf | epub
     text: str | None = None
     paragraphs: list[Paragraph] | None = None
     meta: Meta = field(default_factory=Meta)

@@ -1,4 +1,5 @@
-"""Turn a document (plain text, Markdown, web page, PDF, EPUB) into titled sections.
+"""Turn a document (plain text, Markdown, reStructuredText, web page, PDF, EPUB) into titled
+sections.
 
 A reader turns the file into paragraphs (roundtable/packs/readers/); then: leave out wrappers
 (roundtable/packs/wrappers.py) -> find the heading level that divides the text into rounds

@@ -130,6 +130,7 @@ _FOUND_BY = {
 _KIND = {
     "text": "a plain text",
     "markdown": "a Markdown text",
+    "rest": "a reStructuredText text",
     "html": "a saved web page",
     "pdf": "a PDF",
     "epub": "an EPUB book",
@@ -139,12 +140,12 @@ _KIND = {
 def _read_document(data: bytes, filename: str) -> tuple[Pack | None, Document | None]:
     """(the pack, None) for a pack file, else (None, the document to find sections in)."""
     kind = kind_of(data, filename)
-    if kind in ("text", "markdown"):
+    if kind in ("text", "markdown", "rest"):
         text = decode(data).lstrip("\ufeff")
         pack = read_pack_file(text)
         if pack is not None:
             return pack, None
-        return None, read_string(text, markdown_file=kind == "markdown")
+        return None, read_string(text, markdown_file=kind == "markdown", rest_file=kind == "rest")
     return None, read_kind(kind, data)
 
 

@@ -460,11 +460,11 @@ async def test_a_proposal_in_restructuredtext_imports_with_its_code_and_without_
     [preview] = reply.messages
     embed = preview.embeds[0]
     assert embed["title"] == "Import preview: A shared catalogue for the reading rooms"
-    assert "Found 5 sections (a plain text, by its headings" in embed["description"]
+    assert "Found 5 sections (a reStructuredText text, by its headings" in embed["description"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     left = fields["Left out (check these)"]
-    assert "• line 89, acknowledgements: Acknowledgements: * Ben Sample first proposed" in left
-    assert "• line 100, references: References: .. [1] https://example.org/" in left
+    assert "• line 89, acknowledgements: Acknowledgements: - Ben Sample first proposed" in left
+    assert "• line 100, references: References: [1] https://example.org/" in left
     pack = parse_pack(preview.attachments[0].data.decode())
     assert [s.title for s in pack.sections] == [
         "Abstract", "Rationale", "Specification", "Review", "Exemptions"

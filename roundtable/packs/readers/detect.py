@@ -8,7 +8,7 @@ from io import BytesIO
 from pathlib import PurePosixPath
 
 from roundtable.packs.blocks import Document
-from roundtable.packs.readers import markdown
+from roundtable.packs.readers import markdown, rest
 from roundtable.packs.readers.plain import MAX_IMPORT_BYTES, decode, error
 
 # PDFs and EPUBs carry fonts and pictures: a whole book is a few megabytes. Their text, once
@@ -17,6 +17,7 @@ MAX_DOCUMENT_BYTES = 25_000_000
 DOCUMENT_SUFFIXES = {".pdf", ".epub"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd", ".mdx"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+REST_SUFFIXES = {".rst", ".rest"}
 _ATX_HEADING = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 _REFUSED = {
@@ -40,7 +41,7 @@ def too_large(size: int, limit: int) -> str:
 
 
 def kind_of(data: bytes, filename: str) -> str:
-    """pdf | epub | html | markdown | text, or a PackError for a kind we cannot read."""
+    """pdf | epub | html | markdown | rest | text, or a PackError for a kind we cannot read."""
     suffix = PurePosixPath(filename.lower()).suffix
     if data.startswith((b"%PDF-", b"PK\x03\x04")) and len(data) > MAX_DOCUMENT_BYTES:
         raise error(too_large(len(data), MAX_DOCUMENT_BYTES))
@@ -65,6 +66,8 @@ def kind_of(data: bytes, filename: str) -> str:
         return "html"
     if suffix in MARKDOWN_SUFFIXES:
         return "markdown"
+    if suffix in REST_SUFFIXES:
+        return "rest"
     return "text"
 
 
@@ -80,9 +83,12 @@ def _is_epub(data: bytes) -> bool:
         return False
 
 
-def read_string(text: str, *, markdown_file: bool = False) -> Document:
-    """A decoded text: Markdown when named so, when it opens with a front matter or when it
-    has Markdown headings; plain text otherwise."""
+def read_string(text: str, *, markdown_file: bool = False, rest_file: bool = False) -> Document:
+    """A decoded text: reStructuredText when named so or when it opens like one (a PEP's
+    header, an overlined title); Markdown when named so, when it opens with a front matter or
+    when it has Markdown headings; plain text otherwise."""
+    if rest_file or (not markdown_file and rest.looks_like_rest(text)):
+        return rest.read(text)
     if markdown_file or text.lstrip("\ufeff").startswith("---\n") or _ATX_HEADING.search(text):
         return markdown.read(text.lstrip("\ufeff"))
     return Document("text", text=text)
@@ -106,4 +112,4 @@ def read_kind(kind: str, data: bytes) -> Document:
         from roundtable.packs.readers.web import read as read_web
 
         return read_web(data)
-    return read_string(decode(data), markdown_file=kind == "markdown")
+    return read_string(decode(data), markdown_file=kind == "markdown", rest_file=kind == "rest")

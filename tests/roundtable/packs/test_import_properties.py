@@ -75,3 +75,29 @@ def test_any_markdown_is_stored_exactly_as_previewed(blocks: list[tuple[str, str
         title=result.title, sections=tuple(Section(s.title, s.text) for s in result.sections)
     )
     assert parse_pack(render_pack(pack)) == pack
+
+
+REST_MARKUP = st.sampled_from(
+    ["", " ", "   ", "`x`_", "x_", ":pep:`", ":class:`y`", ".. ", "::", "=====\n", "* ", "| ",
+     "[#]_", ".. [1] ", ".. _x: https://example.org/", "|sub|", "**", "``", ".. include:: /x",
+     ".. raw:: html\n\n   <b>", ".. note::", "\n   ", "-----\n", "#. "]
+)  # fmt: skip
+
+
+@SETTINGS
+@given(st.lists(st.tuples(REST_MARKUP, PROSE, REST_MARKUP), min_size=1, max_size=12))
+def test_any_restructuredtext_imports_or_fails_with_a_clear_message(
+    blocks: list[tuple[str, str, str]],
+) -> None:
+    """docutils reads whatever a moderator's markup says (its warnings are not errors): the
+    text imports, or fails with the importer's one sentence, and every prose block long
+    enough to be a paragraph is in the pack or listed as left out."""
+    text = "\n\n".join(f"{a}{prose}{b}" for a, prose, b in blocks)
+    try:
+        result = import_document(read_file(text.encode(), "upload.rst"), fallback_title="P")
+    except PackError as exc:
+        assert exc.problems[0].message[:1].islower()
+        return
+    kept = " ".join([s.text for s in result.sections] + [i.excerpt for i in result.left_out])
+    for _, prose, _ in blocks:
+        assert prose.split()[0] in kept or len(prose) < 80

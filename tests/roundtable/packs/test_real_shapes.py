@@ -725,10 +725,11 @@ async def test_a_proposal_in_restructuredtext_keeps_its_code_and_its_answers_who
         ("references", 100),
         ("too short for a round", 110),
     ]
-    # Items marked "* " are a list, not footnotes marked "*".
+    # Items marked "* " are a list, not footnotes marked "*"; a term over its indented text
+    # is one line of the list, as a reader of the rendered page sees it.
     assert result.pack.sections[4].text == (
-        "* Rare books\nThe rare books stay in the old ledger, which only the keeper of the rare "
-        "books may\nopen and read.\n* Books on loan to other towns\nThese are listed with the "
+        "- Rare books: The rare books stay in the old ledger, which only the keeper of the rare "
+        "books may open and read.\n- Books on loan to other towns: These are listed with the "
         "town that holds them, since no branch can lend them."
     )
     # The answers indented under the review's questions are the author's, not quotations;
@@ -876,3 +877,52 @@ async def test_a_proposals_design_drawbacks_and_open_questions_are_asked_about()
     found = [s for s, _, _ in sentences(result.pack.sections[1].text)]
     assert found[-2:] == [wildcard, "They wrote `.*` for every shelf, which was easy to mistype."]
     assert snippet(wildcard) == wildcard
+
+
+async def test_restructuredtext_reads_as_its_rendered_page_not_its_markup() -> None:
+    """A DEP or a Sphinx page (issue #25): its overlined title and field list are its title and
+    details, its links by name are "text (url)", its roles their text, its targets, comments and
+    contents are no text, a lone `* ` item after a colon stays in the text; an include of a
+    local file and raw HTML read nothing."""
+    result = await preview(documents.process_proposal_in_restructuredtext(), "drp-0042.rst")
+    assert (result.pack.title, result.pack.author) == (
+        "DRP 0042: Reading Aloud at Every Meeting",
+        "Ada Example",
+    )
+    assert result.found_by.startswith("a reStructuredText text")
+    assert titles(result) == ["Motivation", "Specification"]  # the short abstract joined on
+    motivation, specification = (s.text for s in result.pack.sections)
+    assert "reading a page Aloud (https://example.org/aloud), before anyone" in motivation
+    assert "as the spring minutes (https://example.org/minutes) recorded [1]." in motivation
+    assert (
+        "third benefit:\n\n- Members who rarely speak have a part in every meeting." in motivation
+    )
+    assert "named in the meeting's `Agenda`, as PEP 8 names its conventions." in specification
+    assert "**Note:** A group may skip the reading" in specification
+    for markup in (".. ", "_`", "`_", "Aloud_", ":pep:", ":class:", "::", "include", "passwd",
+                   "root:", "script", "read me", "editors only"):  # fmt: skip
+        assert markup not in motivation + specification, markup
+    assert [(reason, line) for reason, line, _ in left(result)] == [
+        ("document details", 3),
+        ("table of contents", 13),
+        ("comment", 47),
+        ("markup Roundtable does not read", 56),  # the include, as the moderator wrote it
+        ("markup Roundtable does not read", 58),
+        ("references", 65),
+    ]
+    questions = [q for s in result.pack.sections for q in s.questions]
+    assert any("“A group of five loses more when one member stays silent" in q for q in questions)
+
+
+async def test_a_proposal_in_restructuredtext_is_read_so_whatever_its_name() -> None:
+    """A PEP saved as .txt (the older PEPs are) opens with its header: read as reStructuredText,
+    so its links and roles are text, not markup."""
+    text = documents.proposal_in_restructuredtext().replace(
+        "in a single file that every branch", "in a single file (see :pep:`8`) that every branch"
+    )
+    result = await preview(text, "pep-9001.txt")
+    assert result.found_by.startswith("a reStructuredText text")
+    assert "in a single file (see PEP 8) that every branch" in result.pack.sections[0].text
+    plain = await preview("Reading Aloud\n=============\n\n" + "\n\n".join(documents.prose(5, 3)),
+                          "aloud.txt")  # fmt: skip
+    assert plain.found_by.startswith("a plain text")
