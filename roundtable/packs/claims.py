@@ -126,7 +126,7 @@ _CAUSAL = re.compile(
     re.IGNORECASE,
 )
 # Not "thus": in narration it mostly means "in this way" ("thus giving us our modern staff").
-_INFERENCE = re.compile(r"\b(therefore|hence|it follows that|which is why)\b", re.IGNORECASE)
+_INFERENCE = re.compile(r"\b(therefore|hence|thus|it follows that|which is why)\b", re.IGNORECASE)
 _EVALUATIVE = re.compile(
     r"\b(good|bad|better|worse|best|worst|wrong|fair|fairer|unfair|important|dangerous"
     r"|mistake|mistakes|mistaken|confuses|ignores|overlooks|failure|failed|success|successful"
@@ -138,7 +138,8 @@ _EVALUATIVE = re.compile(
     # What a design is judged by: "The major downside of this proposal is that it complicates…"
     r"|downsides?|upsides?|drawbacks?|disadvantages?|advantages?|complicates?|simplif(y|ies)"
     r"|confusing|error-prone|cumbersome|verbose|awkward|clumsy|elegant|ugly|brittle|fragile"
-    r"|robust|burden(some)?|terrible|excellent|unsound|surprising)\b"
+    r"|robust|burden(some)?|terrible|excellent|unsound|surprising|cleaner|difficult"
+    r"|inconsistent|unintuitive|counterintuitive)\b"
     # "right", "merely" and "clearly" as verdicts ("is right", "is merely a habit", "Clearly,
     # …"), not "his upper right pocket", "merely tablets", "a tone clearly uttered".
     r"|\b(is|are|was|were|be|been) (quite |entirely |not |absolutely )?(right|merely|clearly"
@@ -153,7 +154,8 @@ _EVALUATIVE = re.compile(
     re.IGNORECASE,
 )
 _OPINION = re.compile(
-    r"\b(I|we) (do |don't |do not )?(think|believe|argue|suspect|doubt|fear|hope|hold|maintain"
+    r"\b(I|we) (do |don't |do not )?(also |really |still |strongly |firmly |personally )?"
+    r"(think|believe|argue|suspect|doubt|fear|hope|hold|maintain"
     r"|contend)\b"
     # "I find this an odd name", not "we find him setting out for Vienna".
     r"|\bI find (it|this|that|these|those)\b"
@@ -162,6 +164,18 @@ _OPINION = re.compile(
     r"|indicate|demonstrate)s?\b",
     re.IGNORECASE,
 )
+
+
+def signpost(sentence: str) -> bool:
+    """The author steering the reader ("We now turn to …", "For details, see …"), not a claim."""
+    return bool(_SIGNPOST.search(sentence))
+
+
+def own_view(sentence: str) -> bool:
+    """The author says it is their own view: "I also believe …", "in our view …"."""
+    return bool(_OPINION.search(sentence))
+
+
 # A position the author sets up in order to answer it, or someone else's claim.
 _SET_UP = re.compile(
     r"^(?i:FIRST(LY)?|SECOND(LY)?|THIRD(LY)?|FOURTH(LY)?|FIFTH(LY)?|LASTLY|OBJECTION)\b\W*(That)\b"
@@ -238,6 +252,11 @@ _REBUTTAL = re.compile(
 # The author steering the reader through the text, not claiming anything: "We will now trace…",
 # "It will be remembered…", "Let us assume…", "we must keep in mind…", "the following…".
 _SIGNPOST = re.compile(
+    # A pointer elsewhere: "For details on how this operator will be implemented, see
+    # Implementation details.", "(see the section below)".
+    r"^For (more |further |full )?(details|information|discussion|background)\b.*\bsee\b"
+    r"|\bsee (the )?(section|sections|chapter|appendix) (below|above|on)\b"
+    r"|\bsee [^.;:]{1,40}\b(below|above)\b|"
     r"\b(we|I) (will|shall|must|can|may|now) (now |then |next |first |briefly )?(begin|turn"
     r"|pass|trace|consider|look|examine|quote|show|return|see|discuss|review|deal|remember"
     r"|recall|note|include|keep in mind|bear in mind|not forget|distinguish|describe|outline"
@@ -292,11 +311,19 @@ _INLINE_CODE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 def _code(sentence: str) -> bool:
     """A line of code, or prose that is mostly code: more than a quarter of it in code spans,
-    or three spans or more."""
-    spans = [found.group() for found in _INLINE_CODE.finditer(sentence)]
+    or three spans or more, not counting spans that only name something (prose naming
+    `Equatable`, `Comparable` and `Hashable` is prose); or spans with hardly a word around."""
+    found = list(_INLINE_CODE.finditer(sentence))
+    spans = [f.group() for f in found if not _NAME_SPAN.fullmatch(f.group(2))]
     if len(spans) >= 3 or sum(len(s) for s in spans) > len(sentence) / 4:
         return True
+    if found and len(_INLINE_CODE.sub(" ", sentence).split()) < 5:
+        return True
     return bool(_CODE.search(_INLINE_CODE.sub("code", sentence)))
+
+
+# A span that names a thing: `Equatable`, `Enum.entries`, `values()`, `--merged`.
+_NAME_SPAN = re.compile(r"(--?)?[A-Za-z_][\w.:-]*(\(\))?")
 
 
 _CITATION = re.compile(

@@ -21,9 +21,11 @@ from roundtable.packs.claims import (
     SNIPPET_CHARS,
     Sentence,
     key_phrases,
+    own_view,
     quotable,
     read,
     sentences,
+    signpost,
     similarity,
 )
 from roundtable.packs.model import MAX_QUESTION_CHARS
@@ -73,9 +75,50 @@ def claims(text: str) -> list[Claim]:
     return _claims(read(text))
 
 
-def _claims(found: list[Sentence]) -> list[Claim]:
+def _claims(found: list[Sentence], role: str = "", text: str = "") -> list[Claim]:
     chosen = [_claim(s) for s in found if s.kind in ("arguable", "figure")]
+    if role == "alternative":
+        # A design or a forecast right under an alternative's own heading describes it, not
+        # the author's proposal: "### Keep the current behavior" / "The current behavior is
+        # kept. Swift will continue to allow associated types to be inferred."
+        # Not when it also judges ("… is a much cleaner approach"): that is the author's verdict.
+        paragraphs = text.split("\n\n")
+        named = {n + 1 for n, p in enumerate(paragraphs) if p.startswith("#")}
+        describing = {
+            s.text
+            for s in found
+            if s.marks
+            and set(s.marks) <= {"design", "prediction"}
+            and s.paragraph in named
+            and not own_view(s.text)
+        }
+        chosen = [
+            Claim(c.sentence, role, c.score, c.paragraph) if c.sentence in describing else c
+            for c in chosen
+        ]
     return sorted(chosen, key=lambda c: -c.score)
+
+
+def section_role(title: str) -> str:
+    """What a proposal's section is for, by its heading: the sections every proposal template
+    has (PEPs, RFCs, Swift's and Kotlin's proposals, DEPs), else ""."""
+    for role, pattern in _ROLE_TITLES:
+        if pattern.search(title):
+            return role
+    return ""
+
+
+_ROLE_TITLES = (
+    ("alternative", re.compile(r"^(?!.*rationale).*\b(alternatives?|rejected)\b", re.I)),
+    ("drawback", re.compile(r"\b(drawbacks?|downsides?|disadvantages?|risks?|costs?)\b", re.I)),
+    ("impact", re.compile(r"\b(compatibility|impact|effect on|migration)\b", re.I)),
+    ("problem", re.compile(r"\b(motivation|the problem|problem statement)\b", re.I)),
+    ("future", re.compile(r"\bfuture (directions?|possibilities|work|extensions?)\b", re.I)),
+)
+# Kinds asked in their own words, more than one a section: a section of alternatives is about
+# its alternatives. A specification's plain statements are not asked about: which of them is
+# a decision to debate and which a definition, the words alone do not tell.
+ROLES = frozenset(role for role, _ in _ROLE_TITLES)
 
 
 def snippet(sentence: str) -> str:
@@ -116,6 +159,15 @@ _TEMPLATES = {
     "evaluative": "The text judges: “{c}” What evidence would change your mind about it?",
     "objection": "The text holds: “{c}” What is the strongest objection to this, and how would "
     "the author answer it?",
+    # A plain statement asked about for what its section of a proposal makes it.
+    "problem": "The text sees a problem: “{c}” How serious is it, and is it worth the change "
+    "proposed?",
+    "drawback": "The text grants a drawback: “{c}” How much does it weigh against the proposal?",
+    "alternative": "The text weighs an alternative: “{c}” Would it have been better than what "
+    "is proposed? Why or why not?",
+    "impact": "The text says of the change's effect: “{c}” Is that right, and who would be "
+    "affected most?",
+    "future": "The text looks ahead: “{c}” Should this follow, and what would it take?",
 }
 # A section without claims enough: about what it keeps returning to. A story's section is
 # asked about its people and what they do, not about its "case".
@@ -169,11 +221,17 @@ def _choose(found: list[Claim], count: int) -> list[tuple[str, Claim]]:
 
     arguable = [c for c in found if c.arguable and _fits("agree", c)]
     if arguable:
-        chosen.append(("agree", arguable[0]))
+        # What a section of drawbacks or alternatives says is asked as one, not agreed with.
+        first = arguable[0]
+        chosen.append((first.kind if first.kind in ROLES else "agree", first))
     while len(chosen) < count:
         kinds = {k for k, _ in chosen}
         paragraphs = {c.paragraph for _, c in chosen}
-        options = [c for c in found if c.kind not in kinds and fresh(c) and _fits(c.kind, c)]
+        options = [
+            c
+            for c in found
+            if (c.kind not in kinds or c.kind in ROLES) and fresh(c) and _fits(c.kind, c)
+        ]
         if not options:
             break
         # A paragraph not asked about yet tips a near-tie, not a clear gap in centrality.
@@ -185,7 +243,7 @@ def _choose(found: list[Claim], count: int) -> list[tuple[str, Claim]]:
     for claim in arguable:
         if len(chosen) >= count or "objection" in {k for k, _ in chosen}:
             break
-        if fresh(claim) and _fits("objection", claim):
+        if claim.kind not in ROLES and fresh(claim) and _fits("objection", claim):
             chosen.append(("objection", claim))
     return chosen
 
@@ -195,11 +253,15 @@ def template_questions(title: str, text: str, *, count: int = 3) -> list[str]:
     agree-or-disagree only of the author's own arguable claims."""
     found = read(text)
     story = sum(s.kind in ("narrative", "quote") for s in found) > len(found) / 2
-    questions = [_fill(kind, claim) for kind, claim in _choose(_claims(found), count)]
+    role = "" if story else section_role(title)
+    chosen = _choose(_claims(found, role, text), count)
+    questions = [_fill(kind, claim) for kind, claim in chosen]
     if len(questions) < MIN_QUESTIONS:
         questions += _about_lists(text, MIN_QUESTIONS - len(questions))
     if len(questions) < MIN_QUESTIONS:
         questions += _asked_back(found, MIN_QUESTIONS - len(questions))
+    if len(questions) < MIN_QUESTIONS and role:
+        questions += _in_its_role(found, role, MIN_QUESTIONS - len(questions), chosen)
     if len(questions) < MIN_QUESTIONS:
         questions += _about_phrases(text, story, MIN_QUESTIONS - len(questions))
     for extra in _GENERIC["story" if story else "argument"]:
@@ -207,6 +269,33 @@ def template_questions(title: str, text: str, *, count: int = 3) -> list[str]:
             break
         questions.append(extra.format(title=title))
     return [q[:MAX_QUESTION_CHARS] for q in questions]
+
+
+def _in_its_role(
+    found: list[Sentence], role: str, wanted: int, asked: list[tuple[str, Claim]]
+) -> list[str]:
+    """Up to `wanted` of a proposal's plain statements, most central first, asked about as
+    what their section makes them: in its motivation a problem, in its drawbacks a drawback
+    ("Increases the syntactic surface area of the language." under *Drawbacks*). Not the
+    author's stated views ("I also believe …"), which are claims, nor the author steering
+    ("For details, see …")."""
+    template = _TEMPLATES[role]
+    done = [claim.sentence for _, claim in asked]
+    questions: list[str] = []
+    for sentence in sorted(found, key=lambda s: -s.centrality):
+        if len(questions) >= wanted:
+            break
+        question = template.format(c=snippet(sentence.text))
+        if (
+            sentence.kind == "plain"
+            and not own_view(sentence.text)
+            and not signpost(sentence.text)
+            and len(question) <= MAX_QUESTION_CHARS
+            and all(similarity(sentence.text, other) < NEAR_REPEAT for other in done)
+        ):
+            questions.append(question)
+            done.append(sentence.text)
+    return questions
 
 
 def _about_lists(text: str, wanted: int) -> list[str]:

@@ -276,6 +276,18 @@ from tests.fixtures.question_texts import evaluation_set, judge
         ("I find this an unattractive name for a room where people read.", "arguable"),
         ("The problem with this is that every branch keeps its own list.", "arguable"),
         ("Adding a single shared list to the catalogue resolves those quarrels.", "arguable"),
+        # Prose naming three things in code spans is prose; three spans of code are code.
+        (
+            "Introduce `Shelf`, `Ledger`, and `Catalogue` records for all branches whose readers "
+            "are themselves members.",
+            "arguable",
+        ),
+        ("Write `a + b`, then `c * d`, then `e - f` in the shared ledger today.", "code"),
+        ("Then `reader.next()` and `reader.close()`.", "code"),  # hardly a word of prose
+        ("Every branch reads the same list, thus no reader walks to all of them.", "arguable"),
+        ("I also believe the catalogue should never be printed on paper again.", "arguable"),
+        ("For details on how the list will be printed, see Printing.", "plain"),
+        ("However, the branches agreed on the columns; see Columns below for details.", "plain"),
     ],
 )
 def test_each_sentence_is_read_for_what_it_commits_the_author_to(sentence: str, kind: str) -> None:

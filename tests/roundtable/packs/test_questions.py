@@ -29,6 +29,11 @@ KIND_OPENERS = (
     "The text proposes",
     "The text asks",
     "The text lists",
+    "The text sees a problem",
+    "The text grants a drawback",
+    "The text weighs an alternative",
+    "The text says of the change's effect",
+    "The text looks ahead",
     "This section keeps returning to",
     "What does the section claim about",
     "What is the main claim of",
@@ -177,3 +182,68 @@ def test_points_listed_after_a_lead_that_names_them_are_weighed() -> None:
     # A lead naming nothing to weigh ("The expression is evaluated like this:") is no question.
     steps = "The expression is evaluated like this:\n\n- first the test\n- then one branch"
     assert not any(q.startswith("The text lists") for q in template_questions("Steps", steps))
+
+
+def test_a_proposals_plain_statements_are_asked_as_what_their_section_makes_them() -> None:
+    """In a section of drawbacks, motivation, effects or future work, a plain statement is a
+    drawback, a problem, an effect or a step to come (not a bare fact, not a key phrase); the
+    author's stated view and the author steering are not asked so."""
+    drawbacks = (
+        "Increases the number of rules a new moderator has to learn.\n\n"
+        "Members who join late see a shorter list of rounds than the others.\n\n"
+        "For details of the list, see the section on rounds below."
+    )
+    assert sorted(template_questions("Drawbacks", drawbacks)) == [
+        "The text grants a drawback: “Increases the number of rules a new moderator has to "
+        "learn.” How much does it weigh against the proposal?",
+        "The text grants a drawback: “Members who join late see a shorter list of rounds than the "
+        "others.” How much does it weigh against the proposal?",
+    ]
+    motivation = (
+        "Every reading group keeps its own list of rounds in a shared document.\n\n"
+        "I also believe the document is read by fewer members each month."
+    )
+    assert template_questions("Motivation", motivation) == [
+        "The text says: “I also believe the document is read by fewer members each month.” Do "
+        "you agree? Why or why not?",  # the author's view, a claim of its own
+        "The text sees a problem: “Every reading group keeps its own list of rounds in a shared "
+        "document.” How serious is it, and is it worth the change proposed?",
+    ]
+    effect = "Existing rounds keep the questions they were posted with."
+    assert template_questions("Backwards compatibility", effect)[0] == (
+        "The text says of the change's effect: “Existing rounds keep the questions they were "
+        "posted with.” Is that right, and who would be affected most?"
+    )
+    future = "Rounds could later be posted in several channels at once."
+    assert template_questions("Future possibilities", future)[0].startswith(
+        "The text looks ahead: “Rounds could later be posted in several channels at once.”"
+    )
+    # Outside such a section the same statement is no question of its own.
+    assert not any("Increases the number" in q for q in template_questions("Rounds", drawbacks))
+
+
+def test_an_alternative_under_its_own_heading_is_weighed_not_agreed_with() -> None:
+    """A forecast right under an alternative's heading describes the alternative ("### Keep
+    the current behaviour" / "Rounds will continue to close by hand."), not the proposal; the
+    author's verdict on it is the author's."""
+    text = (
+        "Two alternatives were considered.\n\n### Keep the current behaviour\n\n"
+        "Moderators will continue to close every round by hand at the end of the meeting.\n\n"
+        "This approach is clearly worse for groups that meet across several time zones."
+    )
+    verdict = (
+        "The text says: “This approach is clearly worse for groups that meet across several time "
+        "zones.” Do you agree? Why or why not?"
+    )
+    assert template_questions("Alternatives considered", text) == [
+        verdict,
+        "The text weighs an alternative: “Moderators will continue to close every round by hand "
+        "at the end of the meeting.” Would it have been better than what is proposed? Why or "
+        "why not?",
+    ]
+    # The same forecast in the proposal's own section is the author's.
+    assert template_questions("Proposal", text) == [
+        verdict,
+        "The text predicts: “Moderators will continue to close every round by hand at the end of "
+        "the meeting.” What would have to happen for this to turn out wrong?",
+    ]
