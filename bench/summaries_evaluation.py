@@ -45,7 +45,8 @@ def main() -> None:
         rows.append(
             f"| {labelled.name} | {len(labelled.discussion.contributions):,} | {n} | "
             f"{s.covered}/{s.topics} | {last}/{s.topics} | {central}/{s.topics} | "
-            f"{s.low_information} | {s.invalid_citations} | {decisions} | {seconds:.2f} s |"
+            f"{s.low_information} | {s.invalid_citations} | {decisions} | "
+            f"{s.labels} / {s.pair_labels} / {s.labels_apart} | {seconds:.2f} s |"
         )
         print(rows[-1])
     big = debate(10_000, seed=3).discussion
@@ -58,8 +59,9 @@ def main() -> None:
         f"## {stamp} · {platform.python_version()} · {platform.machine()}",
         "",
         "| discussion | messages | points | topics covered | last messages | centrality | "
-        "low-information quotes | invalid citations | decisions listed | time |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "low-information quotes | invalid citations | decisions listed | labels / glued pairs"
+        " / not about their quote | time |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "",
         f"The offline engine on a 10,000-message debate: {speed:.2f} s.",

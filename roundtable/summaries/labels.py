@@ -1,38 +1,127 @@
-"""A few words that say what a theme is about, taken from the discussion itself: the phrases
-(one or two words) most distinctive of the theme's messages against the rest of the group,
-a class-based TF-IDF. A two-word phrase wins when it is nearly as distinctive as the best
-single word ("export bans" rather than "export")."""
+"""What a theme is about, in the words of the discussion: the noun phrase (one to three words)
+most distinctive of the theme's messages against the rest of the group, a class-based TF-IDF.
+
+A phrase is taken only where a noun phrase can start (after "the", "a", "our", "in", "with"
+and the like, or at the start of a sentence), and only of content words: never a pronoun, a
+contraction ("there's"), a filler word or a member's name, never two phrases glued together
+("there's · merge" was such a label). Names and identifiers keep their own spelling and their
+number ("PEP 8", "RFC-9110", "Europe/Berlin"). A longer phrase wins when it is nearly as
+distinctive as its best word ("export bans" rather than "export"). The phrase is taken from the
+message quoted for the theme, one of the best when the quote holds one, so that label and
+quote are about the same thing; a quote holding none of the theme's phrases goes unlabelled.
+"""
 
 from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 
 from roundtable.summaries.chatter import _FILLER
 
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*[A-Za-z0-9]|[A-Za-z]")
+# Words, keeping identifiers whole: "RFC-9110", "Europe/Berlin", "UTF-8", "C++".
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’/+_-]*[A-Za-z0-9+]|[A-Za-z0-9]|[,.;:!?]")
+_IDENTIFIER = re.compile(r"\w[/+_-]\w|[A-Za-z]\d|\d[A-Za-z]")
 _LINK = re.compile(r"<?https?://\S+>?|<[@#][!&]?\d+>")
-MAX_WORDS = 4
-
-
-def _phrases(text: str) -> set[tuple[str, ...]]:
-    words = [w.lower() for w in _TOKEN.findall(_LINK.sub(" ", text))]
-    found: set[tuple[str, ...]] = set()
-    for i, w in enumerate(words):
-        if w in _FILLER or len(w) < 3 or w.isdigit():
-            continue
-        found.add((w,))
-        if i + 1 < len(words):
-            nxt = words[i + 1]
-            if nxt not in _FILLER and len(nxt) >= 3 and not nxt.isdigit():
-                found.add((w, nxt))
-    return found
-
+# After these a noun phrase starts: determiners and possessives, prepositions, conjunctions.
+_DETERMINERS = frozenset(
+    """the a an this that these those my our your their its his her each every no some any
+    all both another either neither""".split()
+)
+_PREPOSITIONS = frozenset(
+    """of in on at by for with from into about over under without between through during per
+    than via against within across behind beyond""".split()
+)
+# And where a clause starts, or a verb takes its complement: "and npm is …", "is a hope".
+_JOINS = frozenset("""and or but so if when because while then is are was were be been""".split())
+_OPENERS = _DETERMINERS | _PREPOSITIONS | _JOINS
+_PUNCTUATION = frozenset(",.;:!?")
+_MODIFIERS = frozenset(
+    """new old short long big small little last next first latest earlier later same different
+    whole slow fast real easy hard personal actual general particular main entire specific
+    current previous other own clear simple quick full""".split()
+)
+# Not what a theme is about, though not filler in a chat either: modal verbs, words that only
+# join, pronouns, the adjectives and verbs said of anything ("new", "making"), and the nouns
+# of idioms ("in practice", "in fact", "makes sense").
+_NOT_CONTENT = (
+    frozenset(
+        """must shall may cannot can't etc via per yet else whatever whichever whoever however
+    always never often sometimes already again ever since unless though although whether
+    ours yours theirs mine hers itself myself yourself ourselves themselves
+    new old short long big small little last next first latest earlier later same different
+    whole true false real easy hard able likely sort kind
+    making doing getting trying saying thinking going coming having being seeing looking
+    seems seem seemed says said tell told know knew running slow fast far
+    nothing something anything everything everyone someone anyone nobody
+    practice fact case order sense part terms addition reality ability theory
+    second third""".split()
+    )
+    | _MODIFIERS
+)
+MAX_WORDS = 3
+MAX_LABEL_CHARS = 30
+_ESCAPE = re.compile(r"x[0-9a-f]{2}|u[0-9a-f]{4}")
+MULTIWORD = 1.15  # how much less distinctive a longer phrase may be than its best word
+QUOTED_FROM = 5  # the best phrases among which one in the quote is preferred
 
 SAMPLE = 1000  # messages read to know how common a phrase is in the whole group
 THEME_SAMPLE = 200  # messages of a theme read for its label
+
+
+def _content(word: str, lower: str) -> bool:
+    if lower in _FILLER or lower in _NOT_CONTENT or "'" in lower or "’" in lower:
+        return False
+    if _ESCAPE.fullmatch(lower) or len(word) > MAX_LABEL_CHARS or word.count("/") > 1:
+        return False  # "x80" of a log's broken encoding; a path is no topic
+    if lower.endswith("ly") and len(lower) > 4:
+        return False  # "honestly", "quickly": how, not what
+    return len(lower) >= 3 or (word.isupper() and len(word) >= 2)  # "AI", "UI"
+
+
+def phrases(text: str, names: Collection[str] = ()) -> dict[tuple[str, ...], str]:
+    """The noun-phrase candidates of one message: lower-cased words -> the words as written."""
+    words = _TOKEN.findall(_LINK.sub(" ", text))
+    found: dict[tuple[str, ...], str] = {}
+    opens = True  # the start of the message
+    for i, word in enumerate(words):
+        lower = word.lower()
+        if word in _PUNCTUATION:
+            opens = True
+            continue
+        # A name or an identifier starts a phrase wherever it stands ("we follow PEP 8").
+        named = i > 0 and (word[:1].isupper() or _IDENTIFIER.search(word) is not None)
+        if (opens or named) and not lower.isdigit():
+            run: list[str] = []
+            for nxt in words[i : i + MAX_WORDS]:
+                low = nxt.lower()
+                number = low.isdigit() and bool(run) and run[-1][:1].isupper()  # "PEP 8"
+                if low in _OPENERS or low in names:
+                    break
+                if not (number or (not low.isdigit() and _content(nxt, low))):
+                    break
+                run.append(nxt)
+                if run[1:] and _verb_like(low, words, i + len(run)):
+                    break  # "the cluster purchase tells us": a phrase does not end in a verb
+                found.setdefault(tuple(w.lower() for w in run), " ".join(run))
+        # "my slow demo": the noun after an adjective said of anything starts a phrase too.
+        opens = lower in _OPENERS or (opens and lower in _MODIFIERS)
+    return found
+
+
+def _verb_like(word: str, words: list[str], after: int) -> bool:
+    """The last word of a phrase of several reads as its verb: in the past ("bans backfired"),
+    or followed by its object ("timezone decides the display", "team pick its own")."""
+    if len(word) > 5 and word.endswith("ed"):
+        return True
+    return after < len(words) and words[after].lower() in _OBJECT_STARTS
+
+
+# Words that start a verb's object, not a noun's continuation.
+_OBJECT_STARTS = frozenset(
+    """the a an its their our my your his her us them it him me you this these those""".split()
+)
 
 
 class Labeller:
@@ -42,44 +131,64 @@ class Labeller:
     def __init__(self, texts: Sequence[str], names: Collection[str] = ()):
         self.texts = texts
         self.names = {n.lower() for n in names}  # members' names say who, not what
-        self._docs: dict[int, set[tuple[str, ...]]] = {}
+        self._docs: dict[int, dict[tuple[str, ...], str]] = {}
         step = max(1, len(texts) // SAMPLE)
         sample = range(0, len(texts), step)
         self.df = Counter(p for i in sample for p in self._doc(i))
         self.n = len(sample)
 
-    def _doc(self, row: int) -> set[tuple[str, ...]]:
+    def _doc(self, row: int) -> dict[tuple[str, ...], str]:
         found = self._docs.get(row)
         if found is None:
-            found = self._docs[row] = _phrases(self.texts[row])
+            found = self._docs[row] = phrases(self.texts[row], self.names)
         return found
 
-    def label(self, rows: Sequence[int], avoid: set[str] | None = None) -> str | None:
-        """Up to two distinctive phrases of the theme made of these messages (its most
-        central THEME_SAMPLE, when `rows` come most central first)."""
+    def label(
+        self, rows: Sequence[int], avoid: set[str] | None = None, quote: str | None = None
+    ) -> str | None:
+        """The most distinctive noun phrase of the theme made of these messages (its most
+        central THEME_SAMPLE, when `rows` come most central first); one of the best that
+        `quote` holds, when it holds one."""
         rows = rows[:THEME_SAMPLE]
-        inside = Counter(p for r in rows for p in self._doc(r))
-        if not inside:
-            return None
+        inside: Counter[tuple[str, ...]] = Counter()
+        written: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for r in rows:
+            for phrase, as_written in self._doc(r).items():
+                inside[phrase] += 1
+                written[phrase][as_written] += 1
         size = len(rows)
+        best_word: dict[str, float] = {}
         scored = []
         for phrase, count in inside.items():
-            if (count < 2 and size > 2) or any(w in self.names for w in phrase):
+            if count < 2 and size > 2:
                 continue
-            share = count / size
-            rarity = math.log((1 + self.n) / (1 + self.df[phrase]))
-            bonus = 1.15 if len(phrase) == 2 else 1.0
-            scored.append((share * rarity * bonus, count, phrase))
+            score = (count / size) * math.log((1 + self.n) / (1 + self.df[phrase]))
+            if len(phrase) == 1:
+                best_word[phrase[0]] = score
+            scored.append((score, count, phrase))
         if not scored:
             return None
-        scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
-        chosen: list[tuple[str, ...]] = []
-        for _, _, phrase in scored:
-            if any(set(phrase) & set(c) for c in chosen):
-                continue  # "export bans" already says "export"
-            if avoid and " ".join(phrase) in avoid:
-                continue
-            chosen.append(phrase)
-            if len(chosen) == 2 or sum(len(c) for c in chosen) >= MAX_WORDS - 1:
-                break
-        return " · ".join(" ".join(c) for c in chosen) or None
+        # A longer phrase stands for its words when it is nearly as distinctive as the best.
+        ranked = []
+        for score, count, phrase in scored:
+            if len(phrase) > 1:
+                score = min(score * MULTIWORD, max(best_word.get(w, 0.0) for w in phrase) * 1.01)
+            ranked.append((score, count, phrase))
+        ranked.sort(key=lambda s: (-s[0], -s[1], -len(s[2]), s[2]))
+        options = [p for _, _, p in ranked if not (avoid and " ".join(p) in avoid)]
+        if not options:
+            return None
+        if quote is None:
+            return written[options[0]].most_common(1)[0][0]
+        # About what the quote says: one of the best phrases it holds, else the best it holds
+        # at all, else no label (the quote speaks for itself).
+        held = set(phrases(quote, self.names))
+        inside_quote = [p for p in options if p in held]
+        if not inside_quote:
+            return None
+        best = [p for p in options[:QUOTED_FROM] if p in held]
+        chosen = (best or inside_quote)[0]
+        # "pull request" rather than "pull", when the quote says it and the theme repeats it.
+        longer = [p for p in inside_quote if len(p) > len(chosen) and p[: len(chosen)] == chosen]
+        chosen = max(longer, key=len) if longer else chosen
+        return written[chosen].most_common(1)[0][0]

@@ -345,14 +345,15 @@ def summarise_group(
     for _, _, order, _, users, _ in picked:
         chosen = [int(r) for r in order]
         # A label names what several messages share; one or two messages speak for themselves.
-        label = None
-        if len(chosen) >= LABEL_FROM:
-            label = _title_of(chosen, items, titles) or labeller.label(chosen)
+        labelled = len(chosen) >= LABEL_FROM
+        title = _title_of(chosen, items, titles) if labelled else None
         for side_rows, side_users in _sides(chosen, items, closing, users):
             lead = next((r for r in side_rows if items[r].text not in quoted), None)
             if lead is None:
                 continue
             quoted.add(items[lead].text)
+            # The theme's phrase that this side's quote says, so label and quote agree.
+            label = title or (labeller.label(chosen, quote=items[lead].text) if labelled else None)
             cited = tuple(
                 dict.fromkeys(
                     items[r].contribution.message_id

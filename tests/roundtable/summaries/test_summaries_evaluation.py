@@ -15,6 +15,7 @@ from tests.fixtures.evaluation import (
     central_messages,
     covers,
     evaluation_set,
+    label_quality,
     last_messages,
     low_information,
     score,
@@ -63,6 +64,17 @@ def test_decisions_and_actions_are_listed_and_cited() -> None:
     texts = [p.text for p in summary.decisions]
     assert "Action: Holger to add rsync stall alerts for every mirror" in texts
     assert len(summary.decisions) <= 8
+
+
+def test_labels_are_one_phrase_about_what_their_quote_says() -> None:
+    """Issue #26: never two phrases glued ("deep focus · open office"), and a label the summary
+    chose names something its quote says (the discussion's own agenda items and questions
+    name their stretch)."""
+    for labelled in SET.values():
+        summary = summarise(labelled.discussion)
+        labels, pairs, apart = label_quality(summary, labelled.discussion)
+        assert labels >= len([p for s in summary.sections for p in s.points]) * 0.8
+        assert (pairs, apart) == (0, 0), labelled.name
 
 
 def test_chatter_is_never_quoted() -> None:
