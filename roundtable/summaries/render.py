@@ -29,12 +29,20 @@ def stance_text(summary: Summary) -> list[str]:
 
 
 def header(summary: Summary) -> str:
-    people = "member" if summary.members == 1 else "members"
-    return (
-        f"{summary.members} {people}, {summary.answers} answers, {summary.replies} replies. "
-        f"{'Written by the configured LLM' if summary.engine == 'llm' else 'Extractive summary'}"
-        "; every point links the messages it comes from."
-    )
+    """Who took part, in the discussion's own terms: a round's members, answers and replies; a
+    plain discussion's messages and people (it has no answers: "151 messages from 22
+    people", not "22 members, 0 answers, 151 replies")."""
+    if summary.answers == 0 and all(s.number is None for s in summary.sections):
+        messages = "message" if summary.replies == 1 else "messages"
+        people = "person" if summary.members == 1 else "people"
+        taking_part = f"{summary.replies:,} {messages} from {summary.members:,} {people}"
+    else:
+        members = "member" if summary.members == 1 else "members"
+        taking_part = (
+            f"{summary.members} {members}, {summary.answers} answers, {summary.replies} replies"
+        )
+    engine = "Written by the configured LLM" if summary.engine == "llm" else "Extractive summary"
+    return f"{taking_part}. {engine}; every point links the messages it comes from."
 
 
 def who(p: Point) -> str:

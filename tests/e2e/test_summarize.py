@@ -80,7 +80,7 @@ async def test_a_chat_exporter_file_as_markdown_with_jump_links(tmp_path: Path) 
     code, out, err = await summarize(str(chat_export(tmp_path / "export.json")))
     assert code == 0, err
     assert out.startswith("# Summary · #debates (Book club)\n")
-    assert "2 members, 0 answers, 2 replies." in out
+    assert "\n2 messages from 2 people. Extractive summary;" in out  # no answers: a chat
     assert "https://discord.com/channels/800/900/501" in out
     assert "503" not in out and "504" not in out  # the bot and the system message are skipped
 

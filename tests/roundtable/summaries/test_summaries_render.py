@@ -135,3 +135,15 @@ def test_the_chart_reads_on_discords_dark_and_light_themes() -> None:
     assert painted.get(closing, 0) > 0
     nobody = replace(summary, stances={label: (0, 0) for label in summary.stances})
     assert _drawn_colours(render_png(nobody, d)).get(closing, 0) == 0
+
+
+def test_the_header_counts_a_plain_discussions_messages_and_a_rounds_answers() -> None:
+    """Issue #26: a channel's discussion has no answers ("151 messages from 22 people", not "22
+    members, 0 answers, 151 replies"); a round keeps its answers, even when nobody answered."""
+    chat = Summary("#general", "offline", (Section(None, "In the thread", ()),), {}, 22, 0, 1_151)
+    assert render.header(chat).startswith("1,151 messages from 22 people. Extractive summary;")
+    one = replace(chat, members=1, replies=1)
+    assert render.header(one).startswith("1 message from 1 person.")
+    quiet_round = replace(chat, sections=(Section(1, "Why?", ()), *chat.sections))
+    assert render.header(quiet_round).startswith("22 members, 0 answers, 1151 replies.")
+    assert render.header(big_summary()).startswith("9 members, 40 answers, 12 replies.")
