@@ -42,6 +42,8 @@ def main() -> None:
         last = sum(covers(last_messages(labelled.discussion, n), t) for t in labelled.topics)
         central = sum(covers(central_messages(labelled.discussion, n), t) for t in labelled.topics)
         decisions = f"{s.decisions_found}/{s.decisions}" if s.decisions else "–"
+        if s.non_decisions_listed:
+            decisions += f" ({s.non_decisions_listed} not decisions)"
         rows.append(
             f"| {labelled.name} | {len(labelled.discussion.contributions):,} | {n} | "
             f"{s.covered}/{s.topics} | {last}/{s.topics} | {central}/{s.topics} | "

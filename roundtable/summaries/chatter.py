@@ -54,7 +54,7 @@ _AGREEMENT = re.compile(
 _DECISION = re.compile(
     r"^\s*(#?action\b|#agreed\b|#decided\b|#resolved\b|agreed\s*[:,-]|decision\s*[:,-]|"
     r"decided\s*[:,-]|resolved\s*[:,-]|vote\s*[:,-]|voted\b|"
-    r"(we will|we'll)\s+(?!see\b|know\b|find\b|wait\b|have\b|probably\b|maybe\b)|"
+    r"(we will|we'll)\s+(?!see\b|know\b|find\b|wait\b|have\b|probably\b|maybe\b|need\b)|"
     r"\+\d+ from all\b|unanimous)|\bACTION\s*:",
     re.IGNORECASE,
 )
@@ -116,13 +116,85 @@ def informative(cleaned: str) -> bool:
 
 
 _DECISION_HINT = re.compile(
-    r"action|agreed|decision|decided|resolved|vote|we will|we'll|from all|unanimous", re.I
+    r"action|agreed|decision|decided|resolved|vote|we will|we'll|from all|unanimous"
+    r"|let'?s|let us|i'll|i will|i'm going to|so (the|we|our)|defer|postpone|hold off|consensus"
+    r"|going with",
+    re.I,
 )
 
 
 def may_decide(text: str) -> bool:
     """A cheap look before cleaning: could this line record a decision?"""
     return _DECISION_HINT.search(text) is not None
+
+
+# Outcomes said in plain sentences (#26), with no meeting-bot marker: what the group put off,
+# settled or agreed ("let's wait for the audit before we merge", "so the test network will ship
+# with just those two changes", "we agreed to defer sharding"), and what someone took on ("I'll
+# open a PR for …").
+_PUT_OFF = re.compile(
+    r"\b(let'?s|let us) (wait (for|until)|hold off|postpone|defer|table|park)\b"
+    r"|\b(defer|postpone|push back|put off|hold off on)\b[^.?!]{0,60}\b(until|to|till|for)\b",
+    re.IGNORECASE,
+)
+_SETTLED = re.compile(
+    r"\b(let'?s|let us) (go with|ship|keep|use|merge|drop|move|switch|adopt|stick with)\b"
+    r"|\bso (the|we|our)\b[^.?!]{0,60}\b(will|'ll|is going to|are going to) "
+    r"(ship|go|use|keep|be|launch|move|stay|include|drop|land|start|run)\b"
+    r"|\bwe(?:'ve| have)? (agreed|decided) (to|that|on)\b|\bwe're going with\b"
+    r"|\bthe (consensus|decision) is (to|that)\b",
+    re.IGNORECASE,
+)
+_TAKEN_ON = re.compile(
+    r"^((ok|okay|sure|fine|alright),? )?(I'll|I will|I'm going to|I can) (take|open|file|write"
+    r"|send|update|fix|draft|prepare|create|make|add|review|merge|ping|post|set up|handle|publish"
+    r"|book|schedule|run|start|ask|do)\b",
+    re.IGNORECASE,
+)
+# What settles nothing: "we will need to revisit", "maybe we should", "I'll probably look at it
+# if I find time", "let's see how it goes", a condition ("if a decision is made"), a question.
+_UNSETTLED = re.compile(
+    r"\b(maybe|perhaps|probably|possibly|might|I guess|at some point|need to revisit"
+    r"|should (we|probably)|if (I|we) (find|have|get) (the )?time|let'?s see|not sure|someday"
+    r"|some day|eventually|if|unless|whether)\b|\?\s*$",
+    re.IGNORECASE,
+)
+# How the others answer it: "sounds good", "+1", "works for me"; "no, …", "I don't think …".
+_YES = re.compile(
+    r"^\W*(\+1|sounds good|agreed|agree|yes|yep|yeah|ok|okay|sure|works for me|fine by me"
+    r"|makes sense|lgtm|good plan|do it|deal|👍)\b",
+    re.IGNORECASE,
+)
+_NO = re.compile(
+    r"^\W*(no\b|nope|-1|disagree|I don'?t think|not yet|wait\b|hold on|objection|but\b)",
+    re.IGNORECASE,
+)
+ANSWERED_WITHIN = 6  # messages after an outcome read for the others' answer
+
+
+def outcome(cleaned: str) -> str | None:
+    """ "Postponed: …", "Agreed: …" or "Action: …" for a sentence that says what the group put
+    off, settled or took on, whatever the others answer; None for anything else."""
+    if _UNSETTLED.search(cleaned) or len(content_words(cleaned)) < 3:
+        return None
+    text = f"{cleaned[0].upper()}{cleaned[1:]}"
+    if _TAKEN_ON.search(cleaned):
+        return f"Action: {text}"
+    if _PUT_OFF.search(cleaned):
+        return f"Postponed: {text}"
+    if _SETTLED.search(cleaned):
+        return f"Agreed: {text}"
+    return None
+
+
+def refused(answers: Collection[str]) -> bool:
+    """One of the others' next lines says no."""
+    return any(_NO.search(a) for a in answers)
+
+
+def accepted(answers: Collection[str]) -> bool:
+    """The others' next lines take it up: one says yes, none says no."""
+    return not refused(answers) and any(_YES.search(a) for a in answers)
 
 
 def decision(cleaned: str) -> str | None:
@@ -134,5 +206,7 @@ def decision(cleaned: str) -> str | None:
     words = content_words(text)
     if len(words) < 3:
         return None
+    if not re.match(r"\s*#|\s*ACTION\b", cleaned) and _UNSETTLED.search(text):
+        return None  # "Agreed: we will need to revisit, like…" settles nothing
     kind = "Action" if re.search(r"\baction\b", cleaned, re.I) else "Agreed"
     return f"{kind}: {text[0].upper()}{text[1:]}"

@@ -408,23 +408,35 @@ def _sides(
 
 
 def decisions(d: Discussion, limit: int = 8) -> tuple[Point, ...]:
-    """Lines that record a decision or an action, explicit markers first, each cited."""
+    """Lines that record a decision or an action, explicit markers first, each cited; then
+    outcomes said in a sentence ("let's wait for the audit before we merge"), when the next
+    lines of the others take them up and none turns them down (an action someone takes on
+    needs no answer, only no refusal)."""
     found: list[tuple[int, str, int]] = []
     seen: set[str] = set()
     names = {n.lower() for n in d.names.values()}
-    for c in d.contributions:
+    said = d.contributions
+    for index, c in enumerate(said):
         if not chatter.may_decide(c.text):
             continue
         cleaned = chatter.clean(c.text, names)
         text = chatter.decision(cleaned)
+        rank = 0 if cleaned.lstrip().startswith("#") or "ACTION" in cleaned else 1
         if text is None:
-            continue
+            text = chatter.outcome(cleaned)
+            if text is None:
+                continue
+            after = said[index + 1 : index + 1 + chatter.ANSWERED_WITHIN]
+            answers = [a.text for a in after if a.user_id != c.user_id]
+            taken_on = text.startswith("Action:")
+            if not (chatter.accepted(answers) or (taken_on and not chatter.refused(answers))):
+                continue
+            rank = 2
         key = " ".join(chatter.content_words(text)[:6])
         if key in seen:
             continue  # the same decision said again, with another tail
         seen.add(key)
-        explicit = 0 if cleaned.lstrip().startswith("#") or "ACTION" in cleaned else 1
-        found.append((explicit, text, c.message_id))
+        found.append((rank, text, c.message_id))
     found.sort(key=lambda f: f[0])
     return tuple(Point(quote(text), (message_id,)) for _, text, message_id in found[:limit])
 

@@ -77,6 +77,21 @@ def test_labels_are_one_phrase_about_what_their_quote_says() -> None:
         assert (pairs, apart) == (0, 0), labelled.name
 
 
+def test_outcomes_said_in_sentences_are_listed_and_non_decisions_are_not() -> None:
+    """Issue #26: the call has no markers; what it put off, settled and took on is listed, and
+    none of the remarks that only sound like a decision, nor the proposal it turned down."""
+    labelled = SET["call"]
+    summary = summarise(labelled.discussion)
+    result = score(labelled, summary)
+    assert (result.decisions_found, result.decisions) == (4, 4)
+    assert result.non_decisions_listed == 0
+    assert [p.text.split(":")[0] for p in summary.decisions] == [
+        "Postponed", "Agreed", "Postponed", "Action"
+    ]  # fmt: skip
+    for other in SET.values():
+        assert score(other, summarise(other.discussion)).non_decisions_listed == 0
+
+
 def test_chatter_is_never_quoted() -> None:
     for labelled in SET.values():
         summary = summarise(labelled.discussion)
