@@ -125,8 +125,11 @@ _CAUSAL = re.compile(
     r"|backfired|drove|drives|as a result|forced|pushed|resolves|solves)\b",
     re.IGNORECASE,
 )
-# Not "thus": in narration it mostly means "in this way" ("thus giving us our modern staff").
-_INFERENCE = re.compile(r"\b(therefore|hence|thus|it follows that|which is why)\b", re.IGNORECASE)
+# "thus" before a clause ("thus the result is `false`"), not before a participle: in narration
+# it mostly means "in this way" ("thus giving us our modern staff").
+_INFERENCE = re.compile(
+    r"\b(therefore|hence|thus(?!,?\s+\w+ing\b)|it follows that|which is why)\b", re.IGNORECASE
+)
 _EVALUATIVE = re.compile(
     r"\b(good|bad|better|worse|best|worst|wrong|fair|fairer|unfair|important|dangerous"
     r"|mistake|mistakes|mistaken|confuses|ignores|overlooks|failure|failed|success|successful"

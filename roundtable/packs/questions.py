@@ -6,8 +6,11 @@ asked about as evidence; set-ups the author attacks, other people's words, narra
 code and boilerplate are never quoted. Claims central to the section come first, and each
 question is about a different claim (from different paragraphs where the section has them, and
 not a near-repeat of one already asked). A section without claims enough weighs the points it
-lists after a lead that names them, asks back the text's own questions, then asks about the
-phrases it keeps returning to; only a section too short even for that gets the generic ones.
+lists after a lead that names them, asks back the text's own questions, then, in a proposal's
+section of motivation, drawbacks, alternatives, effects or future work (by its heading), asks
+about its plain statements as what that section makes them (a problem, a drawback, …), then
+about the phrases it keeps returning to; only a section too short even for that gets the
+generic ones.
 """
 
 from __future__ import annotations

@@ -27,7 +27,9 @@ _QUOTED_LINK = re.compile(r"(?<!\])\s*\(<?https?://[^\s()]+>?\)|(?<=\s)<?https?:
 _WORD = re.compile(r"[a-z][a-z'’-]*[a-z]", re.IGNORECASE)
 _LEAD_WORDS = frozenset(
     "note update edit ps fyi tldr tl;dr q a re question answer example warning tip important "
-    "summary context yes no ok so well also and but".split()
+    "summary context yes no ok so well also and but "
+    # A decision's own marker ("agreed: we ship on Friday"), not a member addressed.
+    "agreed decision decided resolved action vote".split()
 )
 _FILLER = frozenset(
     """a about above after again all also am an and any are as at be because been before being
@@ -152,17 +154,19 @@ _TAKEN_ON = re.compile(
     re.IGNORECASE,
 )
 # What settles nothing: "we will need to revisit", "maybe we should", "I'll probably look at it
-# if I find time", "let's see how it goes", a condition ("if a decision is made"), a question.
-_UNSETTLED = re.compile(
+# if I find time", "let's see how it goes"; and, said in passing rather than recorded, a
+# condition ("if a decision is made") or a question.
+_HEDGED = re.compile(
     r"\b(maybe|perhaps|probably|possibly|might|I guess|at some point|need to revisit"
     r"|should (we|probably)|if (I|we) (find|have|get) (the )?time|let'?s see|not sure|someday"
-    r"|some day|eventually|if|unless|whether)\b|\?\s*$",
+    r"|some day|eventually)\b",
     re.IGNORECASE,
 )
+_CONDITIONAL = re.compile(r"\b(if|unless|whether)\b|\?\s*$", re.IGNORECASE)
 # How the others answer it: "sounds good", "+1", "works for me"; "no, …", "I don't think …".
 _YES = re.compile(
-    r"^\W*(\+1|sounds good|agreed|agree|yes|yep|yeah|ok|okay|sure|works for me|fine by me"
-    r"|makes sense|lgtm|good plan|do it|deal|👍)\b",
+    r"^\W*(\+1|sounds good|agreed|(I )?agree|yes|yep|yeah|ok|okay|sure|works for me"
+    r"|fine (by|with) me|makes sense|lgtm|good plan|do it|deal|👍)",
     re.IGNORECASE,
 )
 _NO = re.compile(
@@ -175,7 +179,7 @@ ANSWERED_WITHIN = 6  # messages after an outcome read for the others' answer
 def outcome(cleaned: str) -> str | None:
     """ "Postponed: …", "Agreed: …" or "Action: …" for a sentence that says what the group put
     off, settled or took on, whatever the others answer; None for anything else."""
-    if _UNSETTLED.search(cleaned) or len(content_words(cleaned)) < 3:
+    if _HEDGED.search(cleaned) or _CONDITIONAL.search(cleaned) or len(content_words(cleaned)) < 3:
         return None
     text = f"{cleaned[0].upper()}{cleaned[1:]}"
     if _TAKEN_ON.search(cleaned):
@@ -202,11 +206,13 @@ def decision(cleaned: str) -> str | None:
     if not _DECISION.search(cleaned):
         return None
     text = re.sub(r"^\s*#(action|agreed|decided|resolved)\b\s*", "", cleaned, flags=re.I)
-    text = re.sub(r"^\s*(ACTION|AGREED|DECISION|DECIDED|RESOLVED)\s*[:,-]\s*", "", text)
+    text = re.sub(r"^\s*(ACTION|AGREED|DECISION|DECIDED|RESOLVED)\s*[:,-]\s*", "", text, flags=re.I)
     words = content_words(text)
     if len(words) < 3:
         return None
-    if not re.match(r"\s*#|\s*ACTION\b", cleaned) and _UNSETTLED.search(text):
+    if not re.match(r"\s*#|\s*ACTION\b", cleaned) and _HEDGED.search(text):
         return None  # "Agreed: we will need to revisit, like…" settles nothing
+    if re.match(r"\s*(we will|we'll)\b", cleaned, re.I) and _CONDITIONAL.search(text):
+        return None  # "we'll … unless …", said in passing: no marker says it was settled
     kind = "Action" if re.search(r"\baction\b", cleaned, re.I) else "Agreed"
     return f"{kind}: {text[0].upper()}{text[1:]}"

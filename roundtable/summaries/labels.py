@@ -1,8 +1,9 @@
 """What a theme is about, in the words of the discussion: the noun phrase (one to three words)
 most distinctive of the theme's messages against the rest of the group, a class-based TF-IDF.
 
-A phrase is taken only where a noun phrase can start (after "the", "a", "our", "in", "with"
-and the like, or at the start of a sentence), and only of content words: never a pronoun, a
+A phrase is taken only where a noun phrase can start (after "the", "a", "our", "in", "with",
+"and" and the like, at the start of a sentence, or at a name or an identifier), and only of
+content words: never a pronoun, a
 contraction ("there's"), a filler word or a member's name, never two phrases glued together
 ("there's · merge" was such a label). Names and identifiers keep their own spelling and their
 number ("PEP 8", "RFC-9110", "Europe/Berlin"). A longer phrase wins when it is nearly as
@@ -45,20 +46,16 @@ _MODIFIERS = frozenset(
 # Not what a theme is about, though not filler in a chat either: modal verbs, words that only
 # join, pronouns, the adjectives and verbs said of anything ("new", "making"), and the nouns
 # of idioms ("in practice", "in fact", "makes sense").
-_NOT_CONTENT = (
-    frozenset(
-        """must shall may cannot can't etc via per yet else whatever whichever whoever however
+_NOT_CONTENT = _MODIFIERS | frozenset(
+    """must shall may cannot can't etc via per yet else whatever whichever whoever however
     always never often sometimes already again ever since unless though although whether
     ours yours theirs mine hers itself myself yourself ourselves themselves
-    new old short long big small little last next first latest earlier later same different
-    whole true false real easy hard able likely sort kind
+    true false able likely sort kind far
     making doing getting trying saying thinking going coming having being seeing looking
-    seems seem seemed says said tell told know knew running slow fast far
+    running seems seem seemed says said tell told know knew
     nothing something anything everything everyone someone anyone nobody
     practice fact case order sense part terms addition reality ability theory
     second third""".split()
-    )
-    | _MODIFIERS
 )
 MAX_WORDS = 3
 MAX_LABEL_CHARS = 30
@@ -143,12 +140,10 @@ class Labeller:
             found = self._docs[row] = phrases(self.texts[row], self.names)
         return found
 
-    def label(
-        self, rows: Sequence[int], avoid: set[str] | None = None, quote: str | None = None
-    ) -> str | None:
-        """The most distinctive noun phrase of the theme made of these messages (its most
-        central THEME_SAMPLE, when `rows` come most central first); one of the best that
-        `quote` holds, when it holds one."""
+    def _ranked(
+        self, rows: Sequence[int], avoid: set[str] | None = None
+    ) -> tuple[list[tuple[str, ...]], dict[tuple[str, ...], Counter[str]]]:
+        """The theme's phrases, most distinctive first, and how each was written."""
         rows = rows[:THEME_SAMPLE]
         inside: Counter[tuple[str, ...]] = Counter()
         written: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
@@ -166,8 +161,6 @@ class Labeller:
             if len(phrase) == 1:
                 best_word[phrase[0]] = score
             scored.append((score, count, phrase))
-        if not scored:
-            return None
         # A longer phrase stands for its words when it is nearly as distinctive as the best.
         ranked = []
         for score, count, phrase in scored:
@@ -175,7 +168,22 @@ class Labeller:
                 score = min(score * MULTIWORD, max(best_word.get(w, 0.0) for w in phrase) * 1.01)
             ranked.append((score, count, phrase))
         ranked.sort(key=lambda s: (-s[0], -s[1], -len(s[2]), s[2]))
-        options = [p for _, _, p in ranked if not (avoid and " ".join(p) in avoid)]
+        return [p for _, _, p in ranked if not (avoid and " ".join(p) in avoid)], written
+
+    def on_topic(self, rows: Sequence[int], candidates: Sequence[int]) -> int | None:
+        """The first of `candidates` (messages of the theme made of `rows`) that says one of
+        the theme's best phrases: a quote about the theme, not "I think I've missed a huge part
+        of this discussion" that only shares its common words."""
+        best = set(self._ranked(rows)[0][:QUOTED_FROM])
+        return next((r for r in candidates if best & set(self._doc(r))), None)
+
+    def label(
+        self, rows: Sequence[int], avoid: set[str] | None = None, quote: str | None = None
+    ) -> str | None:
+        """The most distinctive noun phrase of the theme made of these messages (its most
+        central THEME_SAMPLE, when `rows` come most central first); one of the best that
+        `quote` holds, when it holds one."""
+        options, written = self._ranked(rows, avoid)
         if not options:
             return None
         if quote is None:

@@ -348,9 +348,11 @@ def summarise_group(
         labelled = len(chosen) >= LABEL_FROM
         title = _title_of(chosen, items, titles) if labelled else None
         for side_rows, side_users in _sides(chosen, items, closing, users):
-            lead = next((r for r in side_rows if items[r].text not in quoted), None)
-            if lead is None:
+            fresh = [r for r in side_rows if items[r].text not in quoted]
+            if not fresh:
                 continue
+            # The most telling message that says what the theme is about, when one does.
+            lead = (labeller.on_topic(chosen, fresh) if labelled else None) or fresh[0]
             quoted.add(items[lead].text)
             # The theme's phrase that this side's quote says, so label and quote agree.
             label = title or (labeller.label(chosen, quote=items[lead].text) if labelled else None)

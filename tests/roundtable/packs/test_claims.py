@@ -285,6 +285,7 @@ from tests.fixtures.question_texts import evaluation_set, judge
         ("Write `a + b`, then `c * d`, then `e - f` in the shared ledger today.", "code"),
         ("Then `reader.next()` and `reader.close()`.", "code"),  # hardly a word of prose
         ("Every branch reads the same list, thus no reader walks to all of them.", "arguable"),
+        ("The river rose over the mill race, thus giving the town its first harbour.", "plain"),
         ("I also believe the catalogue should never be printed on paper again.", "arguable"),
         ("For details on how the list will be printed, see Printing.", "plain"),
         ("However, the branches agreed on the columns; see Columns below for details.", "plain"),

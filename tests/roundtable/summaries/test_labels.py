@@ -47,3 +47,18 @@ def test_the_label_is_said_in_the_quote_or_there_is_none() -> None:
     assert labeller.label(theme, quote=texts[1]) == "pull request"
     assert labeller.label(theme, quote=texts[0]) in {"pull request", "installer fix"}
     assert labeller.label(theme, quote="thanks, that helps a lot") is None
+
+
+def test_the_quote_is_a_message_that_says_what_the_theme_is_about() -> None:
+    """A theme's quote is its most telling message that says one of its best phrases, not a
+    remark that only shares its common words ("I think I've missed a huge part of this")."""
+    texts = [
+        "I think I've missed a huge part of this, sorry, what did we say",
+        "the docker build needs the shared folder mounted before npm install",
+        "npm install fails in the docker build without the shared folder",
+        "the shared folder breaks the docker build on windows hosts",
+    ] + ["lunch was good today, pasta again"] * 8
+    labeller = Labeller(texts)
+    theme = [0, 1, 2, 3]
+    assert labeller.on_topic(theme, theme) == 1
+    assert labeller.on_topic(theme, [0]) is None  # none of them says it: the caller's choice

@@ -72,3 +72,16 @@ def test_an_action_someone_takes_on_needs_no_answer_only_no_refusal() -> None:
     ]
     refused = said((1, "I'll merge the fee change today"), (2, "no, wait for the audit"))
     assert decisions(refused) == ()
+
+
+def test_a_marked_decision_may_set_a_condition_but_not_hedge() -> None:
+    """ "agreed:" marks a decision even with its condition; a hedge in it settles nothing, and a
+    bare "we'll … unless …" said in passing is no decision."""
+    lines = said(
+        (1, "agreed: we ship the export page on Friday if the tests pass"),
+        (2, "Agreed: We will need to revisit, like, the whole fee model"),
+        (3, "we'll keep the old branch unless the audit finds something"),
+    )
+    assert [p.text for p in decisions(lines)] == [
+        "Agreed: We ship the export page on Friday if the tests pass"
+    ]
