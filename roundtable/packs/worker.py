@@ -73,7 +73,7 @@ class ProcessRunner:
 
     def _slot(self, n: int) -> ProcessPoolExecutor:
         pool = self._slots[n]
-        if pool is not None and not all(p.is_alive() for p in _processes(pool)):
+        if pool is not None and (_broken(pool) or not all(p.is_alive() for p in _processes(pool))):
             self._stop(n)  # died while idle: the next file is not to blame for it
             pool = None
         if pool is None:
@@ -112,8 +112,14 @@ class ProcessRunner:
                 self._free.put_nowait(n)
         n = await self._free.get()
         try:
-            pool = self._slot(n)
-            future = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+            loop = asyncio.get_running_loop()
+            try:
+                future = loop.run_in_executor(self._slot(n), fn, *args)
+            except BrokenProcessPool:
+                # The worker died while idle and its pool found out between the look and the
+                # hand-over: a fresh one reads the file, which had no part in it.
+                self._stop(n)
+                future = loop.run_in_executor(self._slot(n), fn, *args)
             try:
                 return await asyncio.wait_for(future, self.seconds)
             except TimeoutError:
@@ -159,6 +165,12 @@ def _limit_memory(most: int) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard == resource.RLIM_INFINITY or hard > most:
         resource.setrlimit(resource.RLIMIT_AS, (most, hard))
+
+
+def _broken(pool: ProcessPoolExecutor) -> bool:
+    # Set by the pool's own thread once a worker has died; the dead worker may already be gone
+    # from its process table by then, so its absence from the table proves nothing.
+    return bool(getattr(pool, "_broken", False))
 
 
 def _processes(pool: ProcessPoolExecutor) -> list[multiprocessing.process.BaseProcess]:
