@@ -117,17 +117,18 @@ def informative(cleaned: str) -> bool:
     return not (cleaned.rstrip().endswith("?") and len(words) < SHORT_QUESTION)
 
 
-_DECISION_HINT = re.compile(
-    r"action|agreed|decision|decided|resolved|vote|we will|we'll|from all|unanimous"
-    r"|let'?s|let us|i'll|i will|i'm going to|so (the|we|our)|defer|postpone|hold off|consensus"
-    r"|going with",
-    re.I,
-)
+# Words without which a line records no decision (substrings: a look, not a reading).
+_DECISION_HINTS = (
+    "action", "agreed", "decision", "decided", "resolved", "vote", "we will", "we'll",
+    "from all", "unanimous", "let", "i'll", "i will", "i'm going to", "so the", "so we",
+    "so our", "defer", "postpone", "hold off", "consensus", "going with",
+)  # fmt: skip
 
 
 def may_decide(text: str) -> bool:
     """A cheap look before cleaning: could this line record a decision?"""
-    return _DECISION_HINT.search(text) is not None
+    lowered = text.lower()
+    return any(hint in lowered for hint in _DECISION_HINTS)
 
 
 # Outcomes said in plain sentences (#26), with no meeting-bot marker: what the group put off,

@@ -70,8 +70,10 @@ THEME_SAMPLE = 200  # messages of a theme read for its label
 def _content(word: str, lower: str) -> bool:
     if lower in _FILLER or lower in _NOT_CONTENT or "'" in lower or "’" in lower:
         return False
-    if _ESCAPE.fullmatch(lower) or len(word) > MAX_LABEL_CHARS or word.count("/") > 1:
-        return False  # "x80" of a log's broken encoding; a path is no topic
+    if len(word) > MAX_LABEL_CHARS or word.count("/") > 1:
+        return False  # a path is no topic
+    if lower[:1] in "xu" and _ESCAPE.fullmatch(lower):
+        return False  # "x80" of a log's broken encoding
     if lower.endswith("ly") and len(lower) > 4:
         return False  # "honestly", "quickly": how, not what
     return len(lower) >= 3 or (word.isupper() and len(word) >= 2)  # "AI", "UI"
@@ -88,7 +90,9 @@ def phrases(text: str, names: Collection[str] = ()) -> dict[tuple[str, ...], str
             opens = True
             continue
         # A name or an identifier starts a phrase wherever it stands ("we follow PEP 8").
-        named = i > 0 and (word[:1].isupper() or _IDENTIFIER.search(word) is not None)
+        named = i > 0 and (
+            word[:1].isupper() or (not word.isalpha() and _IDENTIFIER.search(word) is not None)
+        )
         if (opens or named) and not lower.isdigit():
             run: list[str] = []
             for nxt in words[i : i + MAX_WORDS]:
@@ -129,6 +133,10 @@ class Labeller:
         self.texts = texts
         self.names = {n.lower() for n in names}  # members' names say who, not what
         self._docs: dict[int, dict[tuple[str, ...], str]] = {}
+        self._themes: dict[
+            tuple[tuple[int, ...], frozenset[str]],
+            tuple[list[tuple[str, ...]], dict[tuple[str, ...], Counter[str]]],
+        ] = {}
         step = max(1, len(texts) // SAMPLE)
         sample = range(0, len(texts), step)
         self.df = Counter(p for i in sample for p in self._doc(i))
@@ -143,8 +151,17 @@ class Labeller:
     def _ranked(
         self, rows: Sequence[int], avoid: set[str] | None = None
     ) -> tuple[list[tuple[str, ...]], dict[tuple[str, ...], Counter[str]]]:
-        """The theme's phrases, most distinctive first, and how each was written."""
+        """The theme's phrases, most distinctive first, and how each was written; ranked once
+        a theme (its label and its quote, side by side, ask for the same ranking)."""
         rows = rows[:THEME_SAMPLE]
+        key = (tuple(rows), frozenset(avoid or ()))
+        if key not in self._themes:
+            self._themes[key] = self._rank(rows, avoid)
+        return self._themes[key]
+
+    def _rank(
+        self, rows: Sequence[int], avoid: set[str] | None
+    ) -> tuple[list[tuple[str, ...]], dict[tuple[str, ...], Counter[str]]]:
         inside: Counter[tuple[str, ...]] = Counter()
         written: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
         for r in rows:

@@ -33,17 +33,21 @@ def test_members_names_are_never_a_label() -> None:
     assert labeller.label(range(6)) == "mirror outage"
 
 
+def theme_of(*said: str) -> tuple[Labeller, list[int], list[str]]:
+    """A theme of these messages, in a group where everyone else talks about lunch."""
+    texts = [*said, *["lunch was good today, pasta again"] * 8]
+    return Labeller(texts), list(range(len(said))), texts
+
+
 def test_the_label_is_said_in_the_quote_or_there_is_none() -> None:
     """The theme's best phrase the quote holds ("pull request" over "pull"), or no label: a
     label over a quote about something else misleads."""
-    texts = [
+    labeller, theme, texts = theme_of(
         "I can open a pull request for the installer fix",
         "the pull request needs a review before Friday",
         "who reviews the pull request for the installer?",
         "the installer fix is in the pull request now",
-    ] + ["lunch was good today, pasta again"] * 8
-    labeller = Labeller(texts)
-    theme = [0, 1, 2, 3]
+    )
     assert labeller.label(theme, quote=texts[1]) == "pull request"
     assert labeller.label(theme, quote=texts[0]) in {"pull request", "installer fix"}
     assert labeller.label(theme, quote="thanks, that helps a lot") is None
@@ -52,13 +56,11 @@ def test_the_label_is_said_in_the_quote_or_there_is_none() -> None:
 def test_the_quote_is_a_message_that_says_what_the_theme_is_about() -> None:
     """A theme's quote is its most telling message that says one of its best phrases, not a
     remark that only shares its common words ("I think I've missed a huge part of this")."""
-    texts = [
+    labeller, theme, _ = theme_of(
         "I think I've missed a huge part of this, sorry, what did we say",
         "the docker build needs the shared folder mounted before npm install",
         "npm install fails in the docker build without the shared folder",
         "the shared folder breaks the docker build on windows hosts",
-    ] + ["lunch was good today, pasta again"] * 8
-    labeller = Labeller(texts)
-    theme = [0, 1, 2, 3]
+    )
     assert labeller.on_topic(theme, theme) == 1
     assert labeller.on_topic(theme, [0]) is None  # none of them says it: the caller's choice
