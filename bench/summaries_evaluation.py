@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from roundtable.summaries.offline import summarise  # noqa: E402
 from sandbox.debates import debate  # noqa: E402
 from tests.fixtures.evaluation import (  # noqa: E402
+    answered_in,
     central_messages,
     covers,
     evaluation_set,
@@ -42,13 +43,21 @@ def main() -> None:
         last = sum(covers(last_messages(labelled.discussion, n), t) for t in labelled.topics)
         central = sum(covers(central_messages(labelled.discussion, n), t) for t in labelled.topics)
         decisions = f"{s.decisions_found}/{s.decisions}" if s.decisions else "–"
+        answered = "–"
+        if s.answered:
+            last_qa = answered_in(labelled, last_messages(labelled.discussion, n))
+            central_qa = answered_in(labelled, central_messages(labelled.discussion, n))
+            answered = (
+                f"{s.answered_shown}/{s.answered} ({last_qa}, {central_qa}); "
+                f"{s.unanswered_said}/{s.unanswered} ({s.wrongly_unanswered} wrongly)"
+            )
         if s.non_decisions_listed:
             decisions += f" ({s.non_decisions_listed} not decisions)"
         rows.append(
             f"| {labelled.name} | {len(labelled.discussion.contributions):,} | {n} | "
             f"{s.covered}/{s.topics} | {last}/{s.topics} | {central}/{s.topics} | "
             f"{s.low_information} | {s.invalid_citations} | {decisions} | "
-            f"{s.labels} / {s.pair_labels} / {s.labels_apart} | {seconds:.2f} s |"
+            f"{s.labels} / {s.pair_labels} / {s.labels_apart} | {answered} | {seconds:.2f} s |"
         )
         print(rows[-1])
     big = debate(10_000, seed=3).discussion
@@ -62,8 +71,9 @@ def main() -> None:
         "",
         "| discussion | messages | points | topics covered | last messages | centrality | "
         "low-information quotes | invalid citations | decisions listed | labels / glued pairs"
-        " / not about their quote | time |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        " / not about their quote | answered questions with their answer (last messages, "
+        "centrality); unanswered said | time |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         *rows,
         "",
         f"The offline engine on a 10,000-message debate: {speed:.2f} s.",

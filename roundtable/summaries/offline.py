@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from roundtable.summaries import chatter
+from roundtable.summaries import chatter, exchanges
 from roundtable.summaries.labels import Labeller
 from roundtable.summaries.model import (
     Contribution,
@@ -40,6 +40,9 @@ VOCABULARY = 2048
 ITERATIONS = 8
 DIVERSITY = 0.7  # MMR: weight of relevance against similarity to quotes already chosen
 DISCUSSION = "In the thread"
+QUESTIONS_ASKED = "Questions asked"
+MAX_EXCHANGES = 40  # questions shown with their answers; the most answered first past that
+HELP_CHANNEL_FROM = 0.1  # the share of the talk in answered questions that makes a help channel
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*[a-z0-9]|[a-z0-9]")
 _STOP = frozenset(
@@ -461,6 +464,55 @@ def disagreements(d: Discussion, limit: int = 3) -> tuple[Point, ...]:
     return tuple(found[:limit])
 
 
+def questions_asked(
+    group: Sequence[Contribution], names: dict[int, str]
+) -> tuple[tuple[Point, ...], set[int], int]:
+    """Each question the discussion asked, with its best answer, or said to be unanswered;
+    the message ids of the exchanges shown with an answer, and of the same answers given again
+    (their themes need no other point); and how many questions were left out past
+    MAX_EXCHANGES."""
+    lowered = {n.lower() for n in names.values() if n}
+    found = exchanges.exchanges(
+        group, names, [tokens(chatter.clean(c.text, lowered)) for c in group]
+    )
+    # The same question asked again and again is chatter ("what did I miss?"), not a request.
+    asked_times = Counter(" ".join(group[e.question].text.lower().split()) for e in found)
+    found = [e for e in found if asked_times[" ".join(group[e.question].text.lower().split())] == 1]
+    # A help channel's: where answered questions make a good part of the talk (elsewhere an
+    # answered question is one of the themes, and an unanswered one most often rhetorical).
+    answered = [e for e in found if e.answer is not None]
+    talk = sum(1 + len(e.replies) for e in answered)
+    if len(answered) < 2 or talk < HELP_CHANNEL_FROM * len(group):
+        return (), set(), 0
+    shown = sorted(found, key=lambda e: (-len(e.replies), e.question))[:MAX_EXCHANGES]
+    shown.sort(key=lambda e: e.question)
+    points = []
+    covered: set[int] = set()
+    for e in shown:
+        asked = group[e.question]
+        question = quote(chatter.clean(asked.text, lowered), 120)
+        if e.answer is None:
+            points.append(Point("No answer in the thread.", (asked.message_id,), label=question))
+            continue
+        answer = group[e.answer]
+        others = [group[r].message_id for r in e.replies if r != e.answer]
+        cited = (asked.message_id, answer.message_id, *others)[:MAX_CITED]
+        points.append(
+            Point(
+                text=f"“{quote(chatter.clean(answer.text, lowered))}”",
+                message_ids=cited,
+                members=len({group[r].user_id for r in e.replies}),
+                side="the asker thanked it" if e.thanked else None,
+                label=question,
+            )
+        )
+        covered |= {asked.message_id, *(group[r].message_id for r in e.replies)}
+    # The same answer given again outside the exchange is no other point either.
+    said = {chatter.clean(group[e.answer].text, lowered) for e in shown if e.answer is not None}
+    covered |= {c.message_id for c in group if chatter.clean(c.text, lowered) in said}
+    return tuple(points), covered, len(found) - len(shown)
+
+
 def summarise(d: Discussion, *, max_points: int | None = None) -> Summary:
     """The offline summary of a whole discussion."""
     closing = {**d.opening, **d.closing}
@@ -471,9 +523,17 @@ def summarise(d: Discussion, *, max_points: int | None = None) -> Summary:
         points = summarise_group(answers, closing, max_points, names)
         sections.append(Section(number, question, points))
     replies = [c for c in d.contributions if c.question is None]
+    notes: tuple[str, ...] = ()
     if replies or not d.questions:
-        points = summarise_group(replies, closing, max_points, names)
-        sections.append(Section(None, DISCUSSION, points))
+        asked, covered, more = questions_asked(replies, d.names)
+        rest = [c for c in replies if c.message_id not in covered]
+        points = summarise_group(rest, closing, max_points, names)
+        if points or not asked:
+            sections.append(Section(None, DISCUSSION, points))
+        if asked:
+            sections.append(Section(None, QUESTIONS_ASKED, asked))
+        if more:
+            notes = (f"{more} more questions were asked than the {MAX_EXCHANGES} shown.",)
     return Summary(
         title=d.title,
         engine="offline",
@@ -481,5 +541,6 @@ def summarise(d: Discussion, *, max_points: int | None = None) -> Summary:
         stances=stance_counts(d),
         **asdict(counts(d)),
         disagreements=disagreements(d),
+        notes=notes,
         decisions=decisions(d),
     )

@@ -194,3 +194,35 @@ async def test_a_long_exported_meeting_gives_labelled_points_for_each_agenda_ite
         assert "https://discord.com/channels/700000000000000001/700000000000000002/" in line
     assert "## Decisions and actions" in out
     assert "- Action: Holger to add rsync stall alerts for every mirror — [1](" in out
+
+
+async def test_a_help_channel_export_lists_its_questions_with_their_answers(
+    tmp_path: Path,
+) -> None:
+    """Issue #26: conversations at the same time told apart; each question shown with the
+    answer its asker thanked, linked; the unanswered ones said; no other section repeats
+    them."""
+    from tests.fixtures.evaluation import as_chat_export, help_channel
+
+    path = tmp_path / "help.json"
+    path.write_text(json.dumps(as_chat_export(help_channel())), "utf-8")
+    code, out, err = await summarize(str(path))
+    assert code == 0, err
+    assert "53 messages from 20 people." in out
+    asked = out.split("## Questions asked\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(asked) == 10
+    assert asked[0].startswith(
+        "- **how do I import an EPUB? the pack command says unknown kind** — “the EPUB reader "
+        "needs the file to end in .epub, rename it and run the import again” — 2 members, the "
+        "asker thanked it · [1](https://discord.com/channels/700000000000000001/"
+        "700000000000000002/9000000) [2]("
+    )
+    assert sum("members, the asker thanked it · [1](" in line for line in asked) == 8
+    assert [line for line in asked if "No answer in the thread." in line] == [
+        "- **has anyone connected the bot to a Matrix bridge? messages arrive twice for us** — "
+        "No answer in the thread. — [1](https://discord.com/channels/700000000000000001/"
+        "700000000000000002/9000015)",
+        "- **is there a dark theme for the exported HTML page?** — No answer in the thread. — "
+        "[1](https://discord.com/channels/700000000000000001/700000000000000002/9000028)",
+    ]
+    assert out.count("the EPUB reader needs the file") == 1

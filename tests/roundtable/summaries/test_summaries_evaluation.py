@@ -1,5 +1,6 @@
-"""The offline summary on the labelled evaluation set (tests/fixtures/evaluation.py): four long
-discussions (a meeting, a two-camp debate, a Q&A thread, a reading-group round). On each: at
+"""The offline summary on the labelled evaluation set (tests/fixtures/evaluation.py): six long
+discussions (a meeting, a two-camp debate, a Q&A thread, a reading-group round, a developers'
+call, a help channel with conversations at the same time). On each: at
 least 90 % of the labelled topics named by the points' visible text (label or quote), no
 low-information quote, no invalid citation; better than the last messages and than LexRank-style
 centrality with as many messages; the meeting's decisions and actions listed."""
@@ -12,12 +13,14 @@ from roundtable.summaries.model import only_real_citations
 from roundtable.summaries.offline import summarise
 from tests.fixtures.evaluation import (
     Labelled,
+    answered_in,
     central_messages,
     covers,
     evaluation_set,
     label_quality,
     last_messages,
     low_information,
+    quoting,
     score,
 )
 
@@ -95,10 +98,9 @@ def test_outcomes_said_in_sentences_are_listed_and_non_decisions_are_not() -> No
 def test_chatter_is_never_quoted() -> None:
     for labelled in SET.values():
         summary = summarise(labelled.discussion)
-        for s in summary.sections:
-            for p in s.points:
-                assert not low_information(p.text), p.text
-                assert labelled.topic_of[p.message_ids[0]] != "chatter", p.text
+        for p in quoting(summary):
+            assert not low_information(p.text), p.text
+            assert labelled.topic_of[p.message_ids[0]] != "chatter", p.text
 
 
 def test_both_camps_of_a_split_theme_are_shown() -> None:
@@ -107,3 +109,39 @@ def test_both_camps_of_a_split_theme_are_shown() -> None:
     sides = {p.side for s in summary.sections for p in s.points}
     assert any(side and "Agree" in side for side in sides)
     assert any(side and "Disagree" in side for side in sides)
+
+
+def test_a_help_channels_questions_are_shown_with_the_answer_that_helped() -> None:
+    """Issue #26: in a channel where three or four conversations run at once, each question is
+    shown with the reply its asker thanked, the two nobody answered are said to be
+    unanswered, and no answered question is; the last messages and LexRank-style centrality
+    with as many messages show fewer questions with their answers."""
+    labelled = SET["help channel"]
+    summary = summarise(labelled.discussion)
+    result = score(labelled, summary)
+    assert (result.answered_shown, result.answered) == (8, 8), result
+    assert (result.unanswered_said, result.unanswered) == (2, 2), result
+    assert result.wrongly_unanswered == 0
+    n = result.points
+    for baseline in (last_messages, central_messages):
+        assert answered_in(labelled, baseline(labelled.discussion, n)) < 8
+    section = next(s for s in summary.sections if s.title == "Questions asked")
+    epub = section.points[0]
+    assert epub.label == "how do I import an EPUB? the pack command says unknown kind"
+    assert epub.text == (
+        "“the EPUB reader needs the file to end in .epub, rename it and run the import again”"
+    )
+    assert epub.side == "the asker thanked it"
+    lonely = [p for p in section.points if p.text == "No answer in the thread."]
+    assert [p.label for p in lonely] == [
+        "has anyone connected the bot to a Matrix bridge? messages arrive twice for us",
+        "is there a dark theme for the exported HTML page?",
+    ]
+
+
+def test_a_debate_or_a_meeting_gets_no_questions_section() -> None:
+    """A question here and there is one of the themes (or rhetorical): only a channel where
+    answered questions make a good part of the talk lists them."""
+    for name in ("meeting", "debate", "round", "call"):
+        summary = summarise(SET[name].discussion)
+        assert "Questions asked" not in [s.title for s in summary.sections], name
