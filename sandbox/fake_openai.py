@@ -89,19 +89,28 @@ _COMMON = frozenset(
 )
 
 
+# A line of the request as the LLM path writes it: "m7 D >m3: text" (a message: its alias, its
+# author's stance by its short name and what it answers, when known) or "m1,m4 (label): text"
+# (a partial point to merge).
+_LINE = re.compile(
+    r"^(?P<id>m[0-9a-z]+(?:,m[0-9a-z]+)*)(?: (?P<stance>[A-Za-z0-9]+))?"
+    r"(?: >(?P<reply_to>m[0-9a-z]+))?(?: \((?P<label>[^)]*)\))?: (?P<text>.*)$"
+)
+
+
+def parse_line(line: str) -> dict[str, str] | None:
+    """A request line as a dict (id, stance, reply_to, label, text: those it has)."""
+    match = _LINE.match(line)
+    if match is None:
+        return None
+    return {k: v for k, v in match.groupdict().items() if v is not None}
+
+
 def _stand_in_summary(user: str) -> dict[str, Any]:
     """A summary shaped like a model's, made by rule from the messages it was sent: one point
     per stance (members without one together), stated by the group's longest message's first
     sentence and labelled with that sentence's first words. A stand-in, not a summariser."""
-    messages = []
-    for line in user.splitlines():
-        if line.startswith("{"):
-            try:
-                item = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                messages.append(item)
+    messages = [item for item in map(parse_line, user.splitlines()) if item is not None]
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in messages:
         groups.setdefault(str(item.get("stance") or ""), []).append(item)

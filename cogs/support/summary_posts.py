@@ -56,6 +56,7 @@ def embeds(
             title=clip(f"Summary · {summary.title}", 256),
             description="\n".join(
                 [document.header(summary)]
+                + (["", render.inert(summary.lead)] if summary.lead else [])
                 + (  # with no stances the closing message has said so: no table of zeros
                     ["", "**Stances, opening → closing**", *document.stance_text(summary)]
                     if document.stance_text(summary)

@@ -15,15 +15,16 @@ returns, to warn when a server truncated the prompt without saying so.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from roundtable.llm import LLM
 from roundtable.prompting import LLMError, Usage, clean, fence, load_prompt
+from roundtable.summaries.lead import lead as lead_of
 from roundtable.summaries.model import (
+    QUESTIONS_ASKED,
     Contribution,
     Discussion,
     Point,
@@ -32,7 +33,14 @@ from roundtable.summaries.model import (
     counts,
     stance_counts,
 )
-from roundtable.summaries.offline import DISCUSSION, limit_for, stretches, summarise_group
+from roundtable.summaries.offline import (
+    DISCUSSION,
+    lean,
+    limit_for,
+    questions_asked,
+    stretches,
+    summarise_group,
+)
 from roundtable.text import without_links
 
 log = logging.getLogger(__name__)
@@ -40,7 +48,7 @@ log = logging.getLogger(__name__)
 MAX_DECISIONS = 8
 MESSAGE_CHARS = 700  # longer messages are cut to head and tail
 OUTPUT_TOKENS = 1024
-PROMPT_OVERHEAD = 600  # the instructions, estimated
+FENCE = "<<<END DATA 0123456789abcdef>>>"  # as long as a marker fence() makes
 TRUNCATION_RATIO = 0.5  # usage below half the estimate: the server cut the prompt
 
 _CITED_ITEMS: dict[str, Any] = {
@@ -80,9 +88,44 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+def base36(n: int) -> str:
+    """A short alias number: "m1" … "mz", "m10" … "mzz" (under 46,656 messages, 3 digits)."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = digits[r] + out
+        if not n:
+            return out
+
+
+def stance_aliases(labels: list[str]) -> dict[str, str]:
+    """Each stance's short name in the request: its first letter, or as many as make it
+    unique ("Agree" A, "Disagree" D, "Unsure" U; "Against" Ag beside "Agree" A)."""
+    out: dict[str, str] = {}
+    for label in labels:
+        letters = "".join(ch for ch in label if ch.isalnum()) or label
+        for n in range(1, len(letters) + 1):
+            candidate = letters[:n].capitalize()
+            if candidate not in out.values():
+                out[label] = candidate
+                break
+        else:
+            out[label] = label
+    return out
+
+
+def _flat(text: str) -> str:
+    """On one line, without the brackets that frame a merged point's label."""
+    return " ".join(text.replace("(", "[").replace(")", "]").split())
+
+
+CHARS_PER_TOKEN = 4
+
+
 def estimate_tokens(text: str) -> int:
     """An offline estimate (tiktoken downloads its tables at run time): ~4 characters a token."""
-    return len(text) // 4 + 1
+    return len(text) // CHARS_PER_TOKEN + 1
 
 
 def head_and_tail(text: str, limit: int = MESSAGE_CHARS) -> str:
@@ -149,12 +192,14 @@ class LLMSummariser:
         allowed = [c for c in d.contributions if c.user_id not in excluded]
         # One alias per contribution: a member's answers share their card's message id, and
         # each must still be citable (the alias maps back to that id).
-        own = {id(c): f"m{n}" for n, c in enumerate(allowed, start=1)}
+        own = {id(c): f"m{base36(n)}" for n, c in enumerate(allowed, start=1)}
         real = {own[id(c)]: c.message_id for c in allowed}
         alias: dict[int, str] = {}  # message id -> its first alias, for what a reply answers
         for c in allowed:
             alias.setdefault(c.message_id, own[id(c)])
         closing = {**d.opening, **d.closing}
+        short = stance_aliases(list(d.stances) or sorted(set(closing.values())))
+        legend = ", ".join(f"{a} = {label}" for label, a in short.items() if label)
         usage = Usage()
         notes: list[str] = []
         warnings: list[str] = []  # this summary's own: the summariser is shared by every guild
@@ -167,20 +212,30 @@ class LLMSummariser:
             (n, q, [c for c in allowed if c.question == n]) for n, q in enumerate(d.questions, 1)
         ]
         replies = [c for c in allowed if c.question is None]
+        # A help channel's questions and answers are told apart offline (#26): the model gets
+        # the rest of the thread, and the section is the offline summary's.
+        asked, covered, _ = questions_asked(replies, d.names)
         if replies or not d.questions:
-            groups.append((None, DISCUSSION, replies))
+            rest = [c for c in replies if c.message_id not in covered]
+            if rest or not asked:
+                groups.append((None, DISCUSSION, rest))
         for number, title, items in groups:
             if not items:
                 sections.append(Section(number, title, ()))
                 continue
-            lines = [self._line(c, own[id(c)], alias, closing) for c in items]
+            lines = [self._line(c, own[id(c)], alias, closing, short) for c in items]
             scope = f"Question {number}: {title}" if number else "The free discussion in the thread"
             answer, used = await self._group(
-                d.title, scope, lines, stretches(items, names), limit_for(len(items)), warnings
+                d.title,
+                f"{scope}\nStances: {legend}." if legend else scope,
+                lines,
+                stretches(items, names),
+                limit_for(len(items)),
+                warnings,
             )
             usage += used
             limit = limit_for(len(items))
-            points = self._cite(answer.points, real, items, limit)
+            points = self._cite(answer.points, real, items, limit, closing)
             if not points:  # the model cited nothing real: the offline points stand in
                 points = summarise_group(items, closing, names=names)
                 if points:
@@ -188,6 +243,8 @@ class LLMSummariser:
             sections.append(Section(number, title, points))
             disagreements += self._cite(answer.disagreements, real, items, 3)
             decisions += self._cite(answer.decisions, real, items, MAX_DECISIONS)
+        if asked:
+            sections.append(Section(None, QUESTIONS_ASKED, asked))
         if usage.prompt_tokens and excluded:
             notes.append(f"{len(excluded)} member(s) asked that their text not be sent to an LLM.")
         if filled:
@@ -196,7 +253,7 @@ class LLMSummariser:
                 + ("one section" if len(filled) == 1 else f"{len(filled)} sections")
                 + "; the offline summary's points are shown there."
             )
-        return Summary(
+        summary = Summary(
             title=d.title,
             engine="llm",
             sections=tuple(sections),
@@ -208,45 +265,60 @@ class LLMSummariser:
             prompt_tokens=usage.prompt_tokens,
             completion_tokens=usage.completion_tokens,
         )
+        return replace(summary, lead=lead_of(summary, d))
 
     @staticmethod
-    def _line(c: Contribution, me: str, alias: dict[int, str], closing: dict[int, str]) -> str:
-        line: dict[str, str] = {"id": me}
-        # Only the fields that are known, compactly: framing is paid for every message (with
-        # null fields and spaces it was ~12 tokens a message, ~60 % of a short reply).
+    def _line(
+        c: Contribution,
+        me: str,
+        alias: dict[int, str],
+        closing: dict[int, str],
+        short: dict[str, str],
+    ) -> str:
+        """ "m12 A >m3: text": the alias, the author's closing stance by its short name and
+        the message it answers when known, the text on one line. Framing is paid for every
+        message: as JSON ({"id":…,"stance":…}) it was ~12 tokens, half a short reply."""
+        head = me
         if stance := closing.get(c.user_id):
-            line["stance"] = stance
+            head += f" {short.get(stance, stance)}"
         if c.reply_to and (to := alias.get(c.reply_to)):
-            line["reply_to"] = to
-        line["text"] = head_and_tail(c.text)
-        return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
+            head += f" >{to}"
+        return f"{head}: {' '.join(head_and_tail(c.text).split())}"
 
-    def _input_budget(self) -> int:
-        return max(200, self.budget - PROMPT_OVERHEAD - OUTPUT_TOKENS)
+    def _input_budget(self, title: str, scope: str) -> int:
+        """What a request has left for its lines: the budget less the instructions and the
+        request's own header as they will be sent, and the answer's room."""
+        system, user = self.prompt.render(
+            max_points="12", title=title, scope=scope, fence_start=FENCE, messages="",
+            fence_end=FENCE,
+        )  # fmt: skip
+        return max(200, self.budget - estimate_tokens(system + user) - OUTPUT_TOKENS)
 
-    def _chunks(self, lines: list[str], stretch: list[int] | None = None) -> list[list[str]]:
+    def _chunks(
+        self, lines: list[str], budget: int, stretch: list[int] | None = None
+    ) -> list[list[str]]:
         """Lines packed into requests within the budget. With `stretch` (one per line), whole
         stretches go together: a request never ends inside a stretch that fits in one."""
-        budget = self._input_budget()
         runs: list[list[str]] = []
         for n, line in enumerate(lines):
             if not runs or stretch is None or stretch[n] != stretch[n - 1]:
                 runs.append([])
             runs[-1].append(line)
+        # Counted in characters, as the estimate counts the request: a line and its newline.
+        room = budget * CHARS_PER_TOKEN - CHARS_PER_TOKEN
         chunks: list[list[str]] = [[]]
         used = 0
         for run in runs:
-            cost = sum(estimate_tokens(line) + 2 for line in run)
-            if chunks[-1] and used + cost > budget:
+            cost = sum(len(line) + 1 for line in run)
+            if chunks[-1] and used + cost > room:
                 chunks.append([])
                 used = 0
             for line in run:  # a stretch bigger than a request is cut by size
-                line_cost = estimate_tokens(line) + 2
-                if chunks[-1] and used + line_cost > budget:
+                if chunks[-1] and used + len(line) + 1 > room:
                     chunks.append([])
                     used = 0
                 chunks[-1].append(line)
-                used += line_cost
+                used += len(line) + 1
         return chunks
 
     async def _group(
@@ -261,27 +333,22 @@ class LLMSummariser:
         """Map over chunks (each message sent once), then reduce until one answer remains."""
         usage = Usage()
         partial: list[Answer] = []
-        for chunk in self._chunks(lines, stretch):
+        for chunk in self._chunks(lines, self._input_budget(title, scope), stretch):
             answer, used = await self._ask(title, scope, chunk, max_points, warnings)
             usage += used
             partial.append(answer)
         while len(partial) > 1:
             merged_lines = [
-                json.dumps(
-                    {"id": ",".join(p.ids), "label": p.label, "text": p.text},
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                )
+                f"{','.join(p.ids)} ({_flat(p.label or '')}): {_flat(p.text)}"
                 for answer in partial
                 for p in answer.points
             ]
             clashes = [c for a in partial for c in a.disagreements]
             decided = [c for a in partial for c in a.decisions]
             reduced = []
-            for chunk in self._chunks(merged_lines):
-                answer, used = await self._ask(
-                    title, f"{scope} (merge these partial points)", chunk, max_points, warnings
-                )
+            merging = f"{scope} (merge these partial points)"
+            for chunk in self._chunks(merged_lines, self._input_budget(title, merging)):
+                answer, used = await self._ask(title, merging, chunk, max_points, warnings)
                 usage += used
                 reduced.append(Answer(self._expand(answer.points), answer.disagreements, []))
             if len(reduced) >= len(partial):  # no progress: keep the first chunk's result
@@ -339,9 +406,15 @@ class LLMSummariser:
 
     @staticmethod
     def _cite(
-        drafts: list[Draft], real: dict[str, int], items: list[Contribution], limit: int
+        drafts: list[Draft],
+        real: dict[str, int],
+        items: list[Contribution],
+        limit: int,
+        closing: dict[int, str] | None = None,
     ) -> tuple[Point, ...]:
-        """Ids become message ids; unknown ids are dropped, and points left with none."""
+        """Ids become message ids; unknown ids are dropped, and points left with none. With
+        the members' closing stances, a point says which way its members lean, as the offline
+        summary's do."""
         users = {c.message_id: c.user_id for c in items}
         said = {c.message_id: c.text for c in items}
         points = []
@@ -349,9 +422,10 @@ class LLMSummariser:
             ids = tuple(dict.fromkeys(real[i] for i in draft.ids if i in real and real[i] in users))
             text = published(without_links(draft.text), [said[i] for i in ids])
             if ids and text:
-                members = len({users[i] for i in ids})
+                holders = {users[i] for i in ids}
                 label = without_links(draft.label) if draft.label else None
-                points.append(Point(text, ids, members, label=label))
+                side = lean(holders, closing) if closing is not None else None
+                points.append(Point(text, ids, len(holders), side, label))
         return tuple(points)
 
 

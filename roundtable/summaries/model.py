@@ -66,6 +66,9 @@ class Point:
     label: str | None = None  # what it is about, in a few words taken from the discussion
 
 
+QUESTIONS_ASKED = "Questions asked"  # a help channel's section: each question, its answer
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     """The points for one question, or for the free discussion (number None)."""
@@ -89,6 +92,7 @@ class Summary:
     decisions: tuple[Point, ...] = ()  # lines that record a decision or an action
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    lead: str = ""  # how the group split and moved, what took most of the talk
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,6 +124,7 @@ class Summary:
             decisions=tuple(point(p) for p in data.get("decisions", [])),
             prompt_tokens=data.get("prompt_tokens", 0),
             completion_tokens=data.get("completion_tokens", 0),
+            lead=data.get("lead", ""),
         )
 
     def cited(self) -> set[int]:
@@ -177,23 +182,26 @@ def only_real_citations(summary: Summary, d: Discussion) -> Summary:
         decisions=keep(summary.decisions),
         prompt_tokens=summary.prompt_tokens,
         completion_tokens=summary.completion_tokens,
+        lead=summary.lead,
     )
 
 
 def without_removed(summary: Summary, present: set[int]) -> Summary:
     """The stored summary without the points that cite a message no longer there (a reply
     deleted, an answer withdrawn, a member forgotten after the close): such a point may quote
-    it, so it goes whole; the rest stands as it was made."""
+    it, so it goes whole; the rest stands as it was made. The lead goes too when a point
+    went: it may name that point."""
 
     def keep(points: tuple[Point, ...]) -> tuple[Point, ...]:
         return tuple(p for p in points if all(i in present for i in p.message_ids))
 
-    return replace(
+    kept = replace(
         summary,
         sections=tuple(replace(s, points=keep(s.points)) for s in summary.sections),
         disagreements=keep(summary.disagreements),
         decisions=keep(summary.decisions),
     )
+    return kept if cited(summary) <= present else replace(kept, lead="")
 
 
 def cited(summary: Summary) -> set[int]:

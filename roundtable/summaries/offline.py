@@ -16,13 +16,15 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
 from roundtable.summaries import chatter, exchanges
 from roundtable.summaries.labels import Labeller
+from roundtable.summaries.lead import lead as lead_of
 from roundtable.summaries.model import (
+    QUESTIONS_ASKED,
     Contribution,
     Discussion,
     Point,
@@ -40,7 +42,6 @@ VOCABULARY = 2048
 ITERATIONS = 8
 DIVERSITY = 0.7  # MMR: weight of relevance against similarity to quotes already chosen
 DISCUSSION = "In the thread"
-QUESTIONS_ASKED = "Questions asked"
 MAX_EXCHANGES = 40  # questions shown with their answers; the most answered first past that
 HELP_CHANNEL_FROM = 0.1  # the share of the talk in answered questions that makes a help channel
 
@@ -154,7 +155,8 @@ def quote(text: str, limit: int = QUOTE_CHARS) -> str:
     return flat[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:—-") + "…"
 
 
-def _lean(users: set[int], closing: dict[int, str]) -> str | None:
+def lean(users: set[int], closing: dict[int, str]) -> str | None:
+    """Which way the holders' closing stances lean: "all Agree", "mostly Agree", "split"."""
     held = Counter(closing[u] for u in users if u in closing)
     if not held:
         return None
@@ -373,7 +375,7 @@ def summarise_group(
                     text=f"“{said}”",
                     message_ids=cited,
                     members=len(side_users),
-                    side=_lean(side_users, closing),
+                    side=lean(side_users, closing),
                     label=shown,
                 )
             )
@@ -513,6 +515,61 @@ def questions_asked(
     return tuple(points), covered, len(found) - len(shown)
 
 
+SAME_CAMP = 0.5  # the cosine of two quotes' words from which a camp is shown again
+
+
+def _similar(a: str, b: str) -> float:
+    x, y = Counter(tokens(a)), Counter(tokens(b))
+    dot = sum(x[t] * y[t] for t in x.keys() & y.keys())
+    norm = math.sqrt(sum(v * v for v in x.values()) * sum(v * v for v in y.values()))
+    return dot / norm if norm else 0.0
+
+
+def camps_once(sections: list[Section]) -> list[Section]:
+    """A round's camps shown once: a point that takes a side and says what a point of an
+    earlier section already said is left out there, and one line names the camps argued again
+    by their first point ("Argued again, as under question 1: export bans (Agree); …"),
+    citing where they were argued again."""
+    shown: list[tuple[Point, Section]] = []
+    out = []
+    for section in sections:
+        kept: list[Point] = []
+        again: list[tuple[Point, Point, Section]] = []  # (this point, the earlier, its section)
+        for p in section.points:
+            earlier = next(
+                (
+                    (q, where)
+                    for q, where in shown
+                    if p.side and q.side and _similar(p.text, q.text) >= SAME_CAMP
+                ),
+                None,
+            )
+            if earlier is None:
+                kept.append(p)
+                shown.append((p, section))
+            else:
+                again.append((p, *earlier))
+        if again:
+            kept.append(_argued_again(again))
+        out.append(Section(section.number, section.title, tuple(kept)))
+    return out
+
+
+def _argued_again(again: list[tuple[Point, Point, Section]]) -> Point:
+    wheres = list(
+        dict.fromkeys(f"question {s.number}" if s.number else s.title for _, _, s in again)
+    )
+    names = dict.fromkeys(
+        f"{q.label or quote(q.text.strip('“”'), 60)} ({(p.side or '').split()[-1]})"
+        for p, q, _ in again
+    )
+    return Point(
+        text=f"Argued again, as under {' and '.join(wheres)}: {'; '.join(names)}.",
+        message_ids=tuple(dict.fromkeys(p.message_ids[0] for p, _, _ in again)),  # one a camp
+        members=0,
+    )
+
+
 def summarise(d: Discussion, *, max_points: int | None = None) -> Summary:
     """The offline summary of a whole discussion."""
     closing = {**d.opening, **d.closing}
@@ -534,7 +591,9 @@ def summarise(d: Discussion, *, max_points: int | None = None) -> Summary:
             sections.append(Section(None, QUESTIONS_ASKED, asked))
         if more:
             notes = (f"{more} more questions were asked than the {MAX_EXCHANGES} shown.",)
-    return Summary(
+    if d.questions:
+        sections = camps_once(sections)
+    summary = Summary(
         title=d.title,
         engine="offline",
         sections=tuple(sections),
@@ -544,3 +603,4 @@ def summarise(d: Discussion, *, max_points: int | None = None) -> Summary:
         notes=notes,
         decisions=decisions(d),
     )
+    return replace(summary, lead=lead_of(summary, d))

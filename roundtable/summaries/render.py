@@ -71,6 +71,8 @@ def markdown(
 ) -> str:
     """The full summary as Markdown (the attachment when embeds are not enough, and the CLI)."""
     out = [f"# Summary · {summary.title}", "", header(summary), ""]
+    if summary.lead:
+        out += [unmask_links(summary.lead), ""]
     if stance_text(summary):
         out += [
             "## Stances, opening → closing",

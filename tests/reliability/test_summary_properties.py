@@ -8,8 +8,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from roundtable.summaries.model import Contribution, Discussion
-from roundtable.summaries.offline import MAX_POINTS_LONG, summarise
+from roundtable.summaries.model import QUESTIONS_ASKED, Contribution, Discussion
+from roundtable.summaries.offline import MAX_EXCHANGES, MAX_POINTS_LONG, summarise
 from tests.reliability import SCALE
 
 WORDS = st.sampled_from(
@@ -54,11 +54,19 @@ def test_any_discussion_gets_a_summary_citing_only_its_messages(d: Discussion) -
     summary = summarise(d)
     by_id = {c.message_id: c for c in d.contributions}
     for section in summary.sections:
-        assert len(section.points) <= MAX_POINTS_LONG * 2  # both sides at most, per theme
+        if section.title == QUESTIONS_ASKED:  # a help channel's: each question, its answer
+            assert len(section.points) <= MAX_EXCHANGES
+        else:  # both sides at most per theme, and a line naming the camps argued again
+            assert len(section.points) <= MAX_POINTS_LONG * 2 + 1
         for point in section.points:
             assert point.message_ids and all(i in by_id for i in point.message_ids)
             assert all(by_id[i].question == section.number for i in point.message_ids)
-            assert point.text.startswith("“")
+            if section.title == QUESTIONS_ASKED:
+                assert point.label, point
+                assert point.text.startswith("“") or point.text == "No answer in the thread."
+            else:
+                assert point.text.startswith(("“", "Argued again, as under question "))
+    assert isinstance(summary.lead, str)
     for point in (*summary.disagreements, *summary.decisions):
         assert all(i in by_id for i in point.message_ids)
     assert summary.answers + summary.replies == len(d.contributions)

@@ -155,7 +155,9 @@ class CSVWriter(Writer):
         if r.summary is None:
             return
         s = r.summary.summary
-        rows = []
+        rows: list[tuple[object, ...]] = []
+        if s.lead:
+            rows.append((r.id, r.section_title, s.engine, "Lead", "", "", s.lead, "", "", ""))
         for section in s.sections:
             for p in section.points:
                 links = " ".join(url for _, url in point_links(p, r.summary.links))

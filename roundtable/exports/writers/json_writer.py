@@ -192,6 +192,7 @@ class JSONWriter(DocumentWriter):
             "members": s.members,
             "answers": s.answers,
             "replies": s.replies,
+            "lead": s.lead,
             "sections": [
                 {
                     "question": section.number,

@@ -174,6 +174,8 @@ class MarkdownWriter(DocumentWriter):
             return
         s = view.summary
         lines += [summary_header(s), ""]
+        if s.lead:
+            lines += [escape(s.lead), ""]
         if view.note:
             lines += [f"*{plain(view.note)}*", ""]
         for section in s.sections:
