@@ -165,6 +165,33 @@ async def llm_tokens(n: int) -> tuple[int, float, int, int]:
     return len(sent), sum(sent) / own, max(sent), settings.llm.context_tokens
 
 
+_MEMORY = """
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from sandbox.debates import wide_chat
+d = wide_chat({n})
+status = open("/proc/self/status").read()
+before = int(status.split("VmRSS:")[1].split()[0])  # kB resident now, the discussion built
+from roundtable.summaries.offline import summarise
+began = time.perf_counter()
+summarise(d)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(time.perf_counter() - began, before / 1024, peak / 1024)
+"""
+
+
+def memory(n: int) -> tuple[float, float, float]:
+    """The offline summary of a thread of n messages from a large vocabulary, in a process of
+    its own: (seconds, MB resident with the discussion built, MB at the most after)."""
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, "-c", _MEMORY.format(root=str(ROOT), n=n)],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    return float(out[0]), float(out[1]), float(out[2])
+
+
 async def scenario(quick: bool) -> list:
     from bench.common import Row, median
 
@@ -203,4 +230,14 @@ async def scenario(quick: bool) -> list:
                 largest, "tokens", "the context budget", budget, "never over the budget",
                 largest <= budget)
         )  # fmt: skip
+    n = 20_000 if quick else 100_000
+    seconds, before, peak = memory(n)
+    rows.append(
+        Row("4 summaries", f"offline engine, {n:,} messages of a large vocabulary: memory at most",
+            peak, "MB", "the process with the discussion built", before, "≤ 1 GB at 100,000",
+            peak <= 1024 if n == 100_000 else None)
+    )  # fmt: skip
+    rows.append(
+        Row("4 summaries", f"offline engine, {n:,} messages of a large vocabulary", seconds, "s")
+    )
     return rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from roundtable.summaries.model import Contribution, Discussion
 
@@ -139,3 +140,26 @@ def debate(
 def covered(points_ids: list[tuple[int, ...]], viewpoint_of: dict[int, str]) -> set[str]:
     """The viewpoints whose lead message a set of points quotes (noise does not count)."""
     return {viewpoint_of[ids[0]] for ids in points_ids if ids and viewpoint_of[ids[0]] != "noise"}
+
+
+def wide_chat(messages: int, *, seed: int = 1, vocabulary: int = 30_000) -> Discussion:
+    """A thread of `messages` replies drawn from a large vocabulary (Zipf-like frequencies, as
+    in real chat): the shape that fills every column of the summary's TF-IDF vocabulary, which
+    a debate of a few dozen sentences never does. For memory and time at scale, not quality."""
+    rng = random.Random(seed)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    words = [
+        "".join(rng.choice(letters) for _ in range(rng.randint(4, 10))) for _ in range(vocabulary)
+    ]
+    weights = [1 / (n + 1) for n in range(vocabulary)]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    said = tuple(
+        Contribution(
+            10**6 + n,
+            rng.randint(1, 300),
+            " ".join(rng.choices(words, weights, k=rng.randint(6, 30))),
+            created_at=start + timedelta(seconds=20 * n),
+        )
+        for n in range(messages)
+    )
+    return Discussion("A long thread", (), said, names={u: f"user{u}" for u in range(1, 301)})

@@ -33,6 +33,7 @@ from roundtable.summaries.model import (
     counts,
     stance_counts,
 )
+from roundtable.summaries.sparse import Rows
 
 MERGE_ABOVE = 0.45  # themes whose centres are this similar are one theme
 MIN_COHESION = 0.25  # a theme's messages must be this close to its centre, on average
@@ -77,54 +78,69 @@ def _stem(word: str) -> str:
     return word
 
 
-def tfidf(docs: Sequence[list[str]]) -> np.ndarray:
-    """Rows L2-normalised; columns the VOCABULARY most frequent terms (by documents)."""
+def tfidf(docs: Sequence[list[str]]) -> Rows:
+    """Rows L2-normalised; columns the VOCABULARY most frequent terms (by documents). Sparse:
+    each row keeps only its own terms (see sparse.py)."""
     df = Counter(term for doc in docs for term in set(doc))
     vocab = {t: i for i, (t, _) in enumerate(df.most_common(VOCABULARY))}
-    matrix = np.zeros((len(docs), max(1, len(vocab))), dtype=np.float32)
     n = len(docs)
-    idf = np.zeros(matrix.shape[1], dtype=np.float32)
+    width = max(1, len(vocab))
+    idf = np.zeros(width, dtype=np.float32)
     for term, i in vocab.items():
         idf[i] = math.log((1 + n) / (1 + df[term])) + 1.0
+    columns: list[int] = []
+    counts: list[int] = []
+    indptr = np.zeros(n + 1, dtype=np.int64)
     for row, doc in enumerate(docs):
         for term, count in Counter(doc).items():
             col = vocab.get(term)
             if col is not None:
-                matrix[row, col] = 1.0 + math.log(count)
-    matrix *= idf
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+                columns.append(col)
+                counts.append(count)
+        indptr[row + 1] = len(columns)
+    cols = np.asarray(columns, dtype=np.int32)
+    values = (1.0 + np.log(np.asarray(counts, dtype=np.float32))) * idf[cols]
+    owner = np.repeat(np.arange(n), np.diff(indptr))
+    norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=n))
     norms[norms == 0] = 1.0
-    return matrix / norms
+    return Rows((values / norms[owner]).astype(np.float32), cols, indptr, width)
 
 
-def themes(vectors: np.ndarray, k: int) -> np.ndarray:
+def themes(vectors: Rows, k: int) -> np.ndarray:
     """Spherical k-means with a deterministic farthest-point start; returns a label per row."""
-    n = vectors.shape[0]
+    n = len(vectors)
     k = max(1, min(k, n))
     centre = vectors.mean(axis=0)
     first = int(np.argmax(vectors @ centre))
     chosen = [first]
-    closest = vectors @ vectors[first]
+    closest = vectors @ vectors[[first]].toarray()[0]
     for _ in range(1, k):
         candidate = int(np.argmin(closest))
         if candidate in chosen:
             break
         chosen.append(candidate)
-        closest = np.maximum(closest, vectors @ vectors[candidate])
-    centroids = vectors[chosen].copy()
+        closest = np.maximum(closest, vectors @ vectors[[candidate]].toarray()[0])
+    centroids = vectors[chosen].toarray()
     labels = np.zeros(n, dtype=np.int64)
     for _ in range(ITERATIONS):
         new = np.argmax(vectors @ centroids.T, axis=1)
         if np.array_equal(new, labels) and _ > 0:
             break
         labels = new
+        sums = _label_sums(vectors, labels, len(centroids))
         for j in range(len(centroids)):
-            members = vectors[labels == j]
-            if len(members):
-                mean = members.sum(axis=0)
-                norm = np.linalg.norm(mean)
-                centroids[j] = mean / norm if norm else mean
+            norm = np.linalg.norm(sums[j])
+            if norm:
+                centroids[j] = sums[j] / norm
     return labels
+
+
+def _label_sums(vectors: Rows, labels: np.ndarray, count: int) -> np.ndarray:
+    """The sum of the rows of each label 0..count-1, dense (count × width)."""
+    sums = np.zeros((count, vectors.width), dtype=np.float64)
+    owner = np.repeat(labels, np.diff(vectors.indptr))
+    np.add.at(sums, (owner, vectors.indices), vectors.data)
+    return sums.astype(np.float32)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
@@ -132,20 +148,27 @@ def _unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm else vector
 
 
-def merge_similar(vectors: np.ndarray, labels: np.ndarray) -> np.ndarray:
+def merge_similar(vectors: Rows, labels: np.ndarray) -> np.ndarray:
     """Join themes whose centres are closer than MERGE_ABOVE, most similar pair first."""
     labels = labels.copy()
-    while True:
-        ids = sorted(set(labels.tolist()))
-        if len(ids) < 2:
-            return labels
-        centres = np.stack([_unit(vectors[labels == i].sum(axis=0)) for i in ids])
+    ids = sorted(set(labels.tolist()))
+    if len(ids) < 2:
+        return labels
+    position = {label: n for n, label in enumerate(ids)}
+    sums = _label_sums(vectors, np.array([position[x] for x in labels.tolist()]), len(ids))
+    alive = list(range(len(ids)))
+    while len(alive) > 1:
+        centres = np.stack([_unit(sums[i]) for i in alive])
         similarity = centres @ centres.T
         np.fill_diagonal(similarity, -1.0)
         a, b = np.unravel_index(int(np.argmax(similarity)), similarity.shape)
         if similarity[a, b] < MERGE_ABOVE:
-            return labels
-        labels[labels == ids[b]] = ids[a]
+            break
+        keep, gone = alive[int(a)], alive[int(b)]
+        labels[labels == ids[gone]] = ids[keep]
+        sums[keep] += sums[gone]
+        alive.remove(gone)
+    return labels
 
 
 def quote(text: str, limit: int = QUOTE_CHARS) -> str:
@@ -230,7 +253,7 @@ def _quotable(
     return kept, titles
 
 
-def _shifts(items: list[_Item], vectors: np.ndarray) -> None:
+def _shifts(items: list[_Item], vectors: Rows) -> None:
     """Cut long stretches where the subject shifts: the centres of two neighbouring windows of
     WINDOW messages are less similar than SHIFT_BELOW."""
     if len(items) < SEGMENT_FROM:
@@ -277,7 +300,7 @@ def stretches(group: Sequence[Contribution], names: Collection[str] = ()) -> lis
     return out
 
 
-def _themes_by_stretch(items: list[_Item], vectors: np.ndarray, limit: int) -> np.ndarray:
+def _themes_by_stretch(items: list[_Item], vectors: Rows, limit: int) -> np.ndarray:
     """k-means within each stretch (a topic talked over in the middle keeps its own themes),
     then themes alike across stretches merged."""
     labels = np.zeros(len(items), dtype=np.int64)
@@ -533,6 +556,9 @@ def camps_once(sections: list[Section]) -> list[Section]:
     shown: list[tuple[Point, Section]] = []
     out = []
     for section in sections:
+        if section.title == QUESTIONS_ASKED:  # its points are questions, not camps
+            out.append(section)
+            continue
         kept: list[Point] = []
         again: list[tuple[Point, Point, Section]] = []  # (this point, the earlier, its section)
         for p in section.points:
@@ -546,9 +572,9 @@ def camps_once(sections: list[Section]) -> list[Section]:
             )
             if earlier is None:
                 kept.append(p)
-                shown.append((p, section))
             else:
                 again.append((p, *earlier))
+        shown += [(p, section) for p in kept]  # compared with the sections after this one
         if again:
             kept.append(_argued_again(again))
         out.append(Section(section.number, section.title, tuple(kept)))

@@ -127,3 +127,27 @@ def test_points_without_a_real_citation_are_never_published() -> None:
     kept = only_real_citations(made_up, d)
     assert [(p.text, p.message_ids) for p in kept.sections[0].points] == [("real", (1,))]
     assert kept.disagreements == ()
+
+
+def test_camps_are_named_again_only_across_sections() -> None:
+    """Two alike points of one section both stay (they are that section's own); a help
+    channel's questions are never taken for camps (#26)."""
+    from roundtable.summaries.model import QUESTIONS_ASKED
+    from roundtable.summaries.offline import camps_once
+
+    bans = Point("“The export bans backfired on the chip makers.”", (1,), 3, "all Agree", "bans")
+    again = Point("“The export bans backfired on the chip makers, really.”", (2,), 2, "all Agree")
+    asked = Point(
+        "“The export bans backfired on the chip makers.”", (3, 4), 1, "the asker thanked it"
+    )
+    first, second, questions = camps_once(
+        [
+            Section(1, "Q1?", (bans, again)),
+            Section(2, "Q2?", (again,)),
+            Section(None, QUESTIONS_ASKED, (asked,)),
+        ]
+    )
+    assert first.points == (bans, again)
+    assert [p.text for p in second.points] == ["Argued again, as under question 1: bans (Agree)."]
+    assert second.points[0].message_ids == (2,)
+    assert questions.points == (asked,)
