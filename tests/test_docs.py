@@ -179,3 +179,19 @@ def test_measured_figures_live_in_bench_results_only() -> None:
         prose = re.sub(r"^ *```.*?^ *```$", "", text, flags=re.MULTILINE | re.DOTALL)
         found = [m.group(0) for m in MEASURED.finditer(prose)]
         assert found == [], f"{page} states measured figures {found}: link bench/results instead"
+
+
+def test_readme_summaries_are_what_the_summariser_writes() -> None:
+    """The README's two summaries (#26) are lines the offline engine writes for the
+    evaluation set's round and meeting today, links shortened to [1]."""
+    from roundtable.summaries.offline import summarise
+    from roundtable.summaries.render import markdown
+    from tests.fixtures.evaluation import meeting, reading_round
+
+    blocks = _fenced(README.split("## What a summary looks like", 1)[1], "markdown")[:2]
+    assert len(blocks) == 2
+    for block, labelled in zip(blocks, (reading_round(), meeting()), strict=True):
+        written = markdown(summarise(labelled.discussion), guild_id=1, channel_id=2)
+        lines = set(re.sub(r"\[(\d)\]\(https://[^)]+\)", r"[\1]", written).splitlines())
+        for line in block.splitlines():
+            assert line in lines, line

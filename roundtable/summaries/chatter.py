@@ -117,6 +117,50 @@ def informative(cleaned: str) -> bool:
     return not (cleaned.rstrip().endswith("?") and len(words) < SHORT_QUESTION)
 
 
+# What a quote can do without (#26): a pointer at its end ("…, see the pad", "imo", "lol"), a
+# word that only opens the turn ("So,", "Yeah,", "Well,"), and sentences that say nothing
+# ("Yeah.", "Good point.") beside one that does. The member's words are otherwise as written.
+_TRAILING_FILLER = re.compile(
+    r"(?:[,;:]?\s+|^)(?:see the (?:pad|doc|docs|link|wiki|etherpad|notes|thread|issue|ticket)"
+    r"|imo|imho|fwiw|afaik|iirc|lol|haha|heh|tbh|just saying|if that makes sense|or something"
+    r"|:\)|;\)|:d|:p)\W*$",
+    re.IGNORECASE,
+)
+_LEADING_FILLER = re.compile(
+    r"^(?:so|yeah|yep|yes|well|ok|okay|um+|uh+|hmm+|honestly|basically|anyway|anyways|right"
+    r"|i mean|oh)\b[,.!]?\s+(?=\S)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[\"“'(]?[A-Z0-9])")
+SAYS_SOMETHING = 3  # content words of a sentence kept in a quote
+
+
+def trim(cleaned: str) -> str:
+    """A quote without its filler: the sentences that say something, each without a turn-
+    opening word or a trailing pointer; a gap between kept sentences marked "…". The text as
+    it was when trimming would leave too little."""
+    sentences = _SENTENCE.split(cleaned.strip())
+    keep = [len(content_words(s)) >= SAYS_SOMETHING for s in sentences]
+    if not any(keep):
+        return cleaned
+    parts: list[str] = []
+    for n, (sentence, kept) in enumerate(zip(sentences, keep, strict=True)):
+        if not kept:
+            continue
+        if parts and not keep[n - 1]:
+            parts.append("…")
+        text = sentence
+        for _ in range(3):  # "so, yeah, …"
+            text = _LEADING_FILLER.sub("", text)
+        text = _TRAILING_FILLER.sub("", text).rstrip(" ,;:-—")
+        if text and text[-1].isalnum() and sentence.rstrip()[-1:] in ".!?":
+            text += sentence.rstrip()[-1]
+        capital = sentence[:1].isupper() or n > 0  # "Well, remote …" -> "Remote …"
+        parts.append(text[:1].upper() + text[1:] if capital else text)
+    trimmed = " ".join(parts)
+    return trimmed if len(content_words(trimmed)) >= SAYS_SOMETHING else cleaned
+
+
 # Words without which a line records no decision (substrings: a look, not a reading).
 _DECISION_HINTS = (
     "action", "agreed", "decision", "decided", "resolved", "vote", "we will", "we'll",

@@ -29,6 +29,7 @@ RECENT_SECONDS = 20 * 60
 LEXICAL_WINDOW = 8  # messages back an unaddressed line may continue by its words
 LEXICAL_FROM = 0.3  # the TF-IDF similarity from which it does
 MIN_QUESTION = 2  # content words of a question worth showing
+STANDS_ALONE = 1  # content words of a reply taken as the answer with no other sign
 NEW_QUESTION = 3  # content words of a question that may open a conversation of its own
 
 _MENTION = re.compile(r"<@!?(\d+)>")
@@ -50,6 +51,7 @@ _ASKING = re.compile(
     r"need help|help with|where (can|do|is|are)|what (is|are|do|does|should))\b",
     re.IGNORECASE,
 )
+_GREETING = re.compile(r"^\W*(hi|hello|hey|hiya|morning|good (morning|evening)|welcome)\b", re.I)
 # A problem stated, with no question mark: "I keep getting 429 errors", "X won't boot".
 _PROBLEM = re.compile(
     r"\b(i keep getting|keeps? (crashing|failing|freezing)|doesn'?t work|does not work|"
@@ -226,6 +228,8 @@ def exchanges(
         asker = items[root].user_id
         replies = tuple(r for r in rows[1:] if items[r].user_id != asker)
         answer, thanked = _best(rows, replies, asker, items, cleaned, links, children)
+        if answer is None and any(_answers(cleaned[r]) for r in replies):
+            continue  # replies, none about the question: neither answered nor unanswered
         if answer is None and (
             _spoken_to(items, root, asker, by_name, links) or _engaged(items, root, asker, by_name)
         ):
@@ -272,6 +276,8 @@ def _answers(cleaned: str) -> bool:
         return False
     if thanks(cleaned) and len(chatter.content_words(cleaned)) <= 3:
         return False  # "that worked, thanks!": someone else's thanks
+    if _GREETING.match(cleaned) and len(chatter.content_words(cleaned)) <= 3:
+        return False  # "hi there cindyli"
     return bool(chatter.content_words(cleaned)) and not cleaned.rstrip().endswith("?")
 
 
@@ -285,8 +291,8 @@ def _best(
     children: list[int],
 ) -> tuple[int | None, bool]:
     """The reply the asker thanked; else the reply about the question (to the asker, or
-    sharing its words) the others took up most; else the first reply that says something
-    (a question back, when nothing else came)."""
+    sharing its words) the others took up most; else the first reply that says enough
+    to stand alone."""
     mine = {k for k in rows if items[k].user_id == asker}
     question = set(_stems(cleaned[rows[0]]))
     candidates = [r for r in replies if _answers(cleaned[r])]
@@ -306,7 +312,8 @@ def _best(
             return (children[r], shared, -r)
 
         return max(about, key=support), False
-    said = [r for r in replies if chatter.content_words(cleaned[r])]
+    # Else the first reply that says enough to stand as an answer on its own.
+    said = [r for r in candidates if len(chatter.content_words(cleaned[r])) >= STANDS_ALONE]
     return (said[0] if said else None), False
 
 

@@ -55,7 +55,8 @@ _NOT_CONTENT = _MODIFIERS | frozenset(
     running seems seem seemed says said tell told know knew
     nothing something anything everything everyone someone anyone nobody
     practice fact case order sense part terms addition reality ability theory
-    second third""".split()
+    second third
+    end start beginning day days week today tomorrow yesterday tonight moment while""".split()
 )
 MAX_WORDS = 3
 MAX_LABEL_CHARS = 30

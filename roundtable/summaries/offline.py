@@ -383,14 +383,15 @@ def summarise_group(
             lead = (labeller.on_topic(chosen, fresh) if labelled else None) or fresh[0]
             quoted.add(items[lead].text)
             # The theme's phrase that this side's quote says, so label and quote agree.
-            label = title or (labeller.label(chosen, quote=items[lead].text) if labelled else None)
+            shown_text = chatter.trim(items[lead].text)  # without "…, see the pad", "Yeah."
+            label = title or (labeller.label(chosen, quote=shown_text) if labelled else None)
             cited = tuple(
                 dict.fromkeys(
                     items[r].contribution.message_id
                     for r in [lead, *[x for x in side_rows if x != lead]][:MAX_CITED]
                 )
             )
-            said = quote(items[lead].text)
+            said = quote(shown_text)
             # A question that named its stretch, quoted as well: the quote says it already.
             shown = None if label and said.startswith(label.rstrip("…")[:30]) else label
             points.append(
@@ -524,7 +525,7 @@ def questions_asked(
         cited = (asked.message_id, answer.message_id, *others)[:MAX_CITED]
         points.append(
             Point(
-                text=f"“{quote(chatter.clean(answer.text, lowered))}”",
+                text=f"“{quote(chatter.trim(chatter.clean(answer.text, lowered)))}”",
                 message_ids=cited,
                 members=len({group[r].user_id for r in e.replies}),
                 side="the asker thanked it" if e.thanked else None,
