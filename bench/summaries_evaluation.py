@@ -26,6 +26,7 @@ from tests.fixtures.evaluation import (  # noqa: E402
     covers,
     evaluation_set,
     last_messages,
+    low_information,
     score,
 )
 
@@ -40,8 +41,13 @@ def main() -> None:
         seconds = time.perf_counter() - began
         s = score(labelled, summary)
         n = s.points
-        last = sum(covers(last_messages(labelled.discussion, n), t) for t in labelled.topics)
-        central = sum(covers(central_messages(labelled.discussion, n), t) for t in labelled.topics)
+        last_texts = last_messages(labelled.discussion, n)
+        central_texts = central_messages(labelled.discussion, n)
+        last = sum(covers(last_texts, t) for t in labelled.topics)
+        central = sum(covers(central_texts, t) for t in labelled.topics)
+        # What a reader of the baseline reads that says nothing ("+1", "brb", "thanks!").
+        last_chatter = sum(low_information(t) for t in last_texts)
+        central_chatter = sum(low_information(t) for t in central_texts)
         decisions = f"{s.decisions_found}/{s.decisions}" if s.decisions else "–"
         answered = "–"
         if s.answered:
@@ -55,7 +61,8 @@ def main() -> None:
             decisions += f" ({s.non_decisions_listed} not decisions)"
         rows.append(
             f"| {labelled.name} | {len(labelled.discussion.contributions):,} | {n} | "
-            f"{s.covered}/{s.topics} | {last}/{s.topics} | {central}/{s.topics} | "
+            f"{s.covered}/{s.topics} | {last}/{s.topics} ({last_chatter}) | "
+            f"{central}/{s.topics} ({central_chatter}) | "
             f"{s.low_information} | {s.invalid_citations} | {decisions} | "
             f"{s.labels} / {s.pair_labels} / {s.labels_apart} | {answered} | {seconds:.2f} s |"
         )
@@ -69,7 +76,8 @@ def main() -> None:
     report = [
         f"## {stamp} · {platform.python_version()} · {platform.machine()}",
         "",
-        "| discussion | messages | points | topics covered | last messages | centrality | "
+        "| discussion | messages | points | topics covered | last messages (chatter among them) "
+        "| centrality (chatter) | "
         "low-information quotes | invalid citations | decisions listed | labels / glued pairs"
         " / not about their quote | answered questions with their answer (last messages, "
         "centrality); unanswered said | time |",

@@ -338,3 +338,23 @@ def test_stance_short_names_are_unique() -> None:
         "Agree": "A", "Against": "Ag", "Abstain": "Ab"
     }  # fmt: skip
     assert [base36(n) for n in (1, 35, 36, 1296)] == ["1", "z", "10", "100"]
+
+
+async def test_a_help_channels_questions_are_told_apart_offline_and_not_sent(llm) -> None:
+    """Issue #26: the LLM summary of a help channel lists its questions with their answers
+    as the offline summary does; the model is sent the rest of the channel only."""
+    from roundtable.summaries.model import QUESTIONS_ASKED
+    from roundtable.summaries.offline import summarise
+    from tests.fixtures.evaluation import help_channel
+
+    fake, client = llm
+    d = help_channel().discussion
+    summary = await LLMSummariser(client).summarise(d, excluded=set())
+    offline = summarise(d)
+    [asked] = [s for s in summary.sections if s.title == QUESTIONS_ASKED]
+    assert asked == next(s for s in offline.sections if s.title == QUESTIONS_ASKED)
+    sent = {line["text"] for r in fake.requests for line in sent_lines(r)}
+    answered = {i for p in asked.points if p.text.startswith("“") for i in p.message_ids}
+    shown = {c.text for c in d.contributions if c.message_id in answered}
+    assert shown and not sent & shown  # (a question nobody answered is sent: it is the rest)
+    assert summary.lead.endswith("10 questions asked: 8 answered (8 thanked by the asker), 2 not.")
