@@ -4,8 +4,9 @@ For a round: how the stances ended and moved ("The group ended split: 19 Agree, 
 8 members changed their stance: 4 from Unsure to Agree, 4 from Unsure to Disagree.") and the
 main disagreement, in the points' own words. For a discussion without stances: the topics that
 took most of the talk, the questions a help channel asked and answered, and how many decisions
-are listed. Built from the summary's points and the members' stances only, so both engines get
-the same lead; labels are members' words and are made inert wherever the lead is shown.
+are listed, with the first. Built from the summary's points and the members' stances only, so
+both engines get the same lead; labels are members' words and are made inert wherever the lead
+is shown.
 """
 
 from __future__ import annotations
@@ -143,5 +144,8 @@ def lead(summary: Summary, d: Discussion) -> str:
         parts = [_topics(summary, d), _questions(summary)]
     if summary.decisions:
         listed = _count(len(summary.decisions), "decision or action", "decisions and actions")
-        parts.append(f"{listed} {'is' if len(summary.decisions) == 1 else 'are'} listed.")
+        first = summary.decisions[0].text.rstrip(".")
+        verb = "is" if len(summary.decisions) == 1 else "are"
+        among = ":" if len(summary.decisions) == 1 else ", among them"
+        parts.append(f"{listed} {verb} listed{among} “{first}”.")
     return " ".join(p for p in parts if p)

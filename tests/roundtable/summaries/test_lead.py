@@ -30,7 +30,8 @@ def test_a_rounds_lead_says_how_stances_ended_and_moved_and_the_main_disagreemen
 def test_a_discussions_lead_names_what_took_most_of_the_talk_and_what_was_decided() -> None:
     assert summarise(SET["meeting"].discussion).lead == (
         "Most of the talk was about Code of conduct revision, Conference travel budget and "
-        "Documentation team handover. 6 decisions and actions are listed."
+        "Documentation team handover. 6 decisions and actions are listed, among them “Agreed: "
+        "The membership board meets monthly until the backlog is cleared”."
     )
     assert summarise(SET["help channel"].discussion).lead.endswith(
         "10 questions asked: 8 answered (8 thanked by the asker), 2 not."

@@ -197,13 +197,13 @@ async def test_labelled_points_and_decisions_are_parsed_and_cited(llm) -> None:
     assert summary.lead == (  # the offline summary's lead, from the model's points (#26)
         "Most members ended on Agree (3 of 4). 1 member changed their stance: 1 from Disagree "
         "to Agree. The main disagreement: bans backfired (Agree) against security (Disagree). "
-        "1 decision or action is listed."
+        "1 decision or action is listed: “Agreed to revisit the bans next week”."
     )
     schema = fake.requests[0]["response_format"]["json_schema"]["schema"]
     assert schema["required"] == ["points", "disagreements", "decisions"]
     assert "label" in schema["properties"]["points"]["items"]["required"]
     assert (
-        "a few words (2 to 5) taken from the discussion"
+        "a label of 2 to 5 words taken from the discussion"
         in fake.requests[0]["messages"][0]["content"]
     )
 
