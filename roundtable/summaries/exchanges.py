@@ -8,8 +8,9 @@ cues, in this order): the Discord reply it is; the last message of the member it
 last line someone addressed to its author and the author's own last line, when recent; else
 the recent message it shares the most words with, if it shares enough; else nothing: it opens a
 conversation. A conversation opened by a question is an exchange. Its best answer is the reply
-the asker thanked or confirmed ("ty", "that worked"), else the reply the others took up most,
-else the asker's first substantive answer.
+the asker thanked or confirmed ("ty", "that worked"), else the reply about the question the
+others took up most, else the first reply that says something (never a question back, a
+greeting or someone else's thanks).
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ RECENT_SECONDS = 20 * 60
 LEXICAL_WINDOW = 8  # messages back an unaddressed line may continue by its words
 LEXICAL_FROM = 0.3  # the TF-IDF similarity from which it does
 MIN_QUESTION = 2  # content words of a question worth showing
-STANDS_ALONE = 1  # content words of a reply taken as the answer with no other sign
 NEW_QUESTION = 3  # content words of a question that may open a conversation of its own
 
 _MENTION = re.compile(r"<@!?(\d+)>")
@@ -71,7 +71,7 @@ class Exchange:
     thanked: bool  # the asker thanked or confirmed it
 
 
-def addressee(c: Contribution, by_name: dict[str, int], names: Collection[str] = ()) -> int | None:
+def addressee(c: Contribution, by_name: dict[str, int]) -> int | None:
     """The member a message is addressed to: an @mention, or a member's name in front."""
     mention = _MENTION.search(c.text[:80])
     if mention:
@@ -129,7 +129,7 @@ def parents(
                         break
             else:
                 parent = _unaddressed(items, n, last_by.get(c.user_id), last_to.get(c.user_id))
-                if parent is not None and shared is not None and _new_question(c, parent, n):
+                if parent is not None and shared is not None and _new_question(c):
                     if not shared.similarity(parent, n):
                         parent = None  # a new question, about something else
                 if parent is None and shared is not None:
@@ -142,7 +142,8 @@ def parents(
     return out
 
 
-def _new_question(c: Contribution, parent: int, n: int) -> bool:
+def _new_question(c: Contribution) -> bool:
+    """A question with enough words to open a conversation of its own."""
     cleaned = chatter.clean(c.text)
     return asks(cleaned) and len(chatter.content_words(cleaned)) >= NEW_QUESTION
 
@@ -228,8 +229,6 @@ def exchanges(
         asker = items[root].user_id
         replies = tuple(r for r in rows[1:] if items[r].user_id != asker)
         answer, thanked = _best(rows, replies, asker, items, cleaned, links, children)
-        if answer is None and any(_answers(cleaned[r]) for r in replies):
-            continue  # replies, none about the question: neither answered nor unanswered
         if answer is None and (
             _spoken_to(items, root, asker, by_name, links) or _engaged(items, root, asker, by_name)
         ):
@@ -291,8 +290,7 @@ def _best(
     children: list[int],
 ) -> tuple[int | None, bool]:
     """The reply the asker thanked; else the reply about the question (to the asker, or
-    sharing its words) the others took up most; else the first reply that says enough
-    to stand alone."""
+    sharing its words) the others took up most; else the first reply that says something."""
     mine = {k for k in rows if items[k].user_id == asker}
     question = set(_stems(cleaned[rows[0]]))
     candidates = [r for r in replies if _answers(cleaned[r])]
@@ -312,9 +310,7 @@ def _best(
             return (children[r], shared, -r)
 
         return max(about, key=support), False
-    # Else the first reply that says enough to stand as an answer on its own.
-    said = [r for r in candidates if len(chatter.content_words(cleaned[r])) >= STANDS_ALONE]
-    return (said[0] if said else None), False
+    return (candidates[0] if candidates else None), False
 
 
 def _stems(cleaned: str) -> list[str]:

@@ -552,8 +552,7 @@ def _similar(a: str, b: str) -> float:
 def camps_once(sections: list[Section]) -> list[Section]:
     """A round's camps shown once: a point that takes a side and says what a point of an
     earlier section already said is left out there, and one line names the camps argued again
-    by their first point ("Argued again, as under question 1: export bans (Agree); …"),
-    citing where they were argued again."""
+    ("Argued again, as under question 1: export bans (Agree); …"), citing where."""
     shown: list[tuple[Point, Section]] = []
     out = []
     for section in sections:
@@ -586,9 +585,12 @@ def _argued_again(again: list[tuple[Point, Point, Section]]) -> Point:
     wheres = list(
         dict.fromkeys(f"question {s.number}" if s.number else s.title for _, _, s in again)
     )
+    # Each camp by this section's own label or quote: words its cited messages say (a point
+    # removed later, a member forgotten, takes its words with it).
     names = dict.fromkeys(
-        f"{q.label or quote(q.text.strip('“”'), 60)} ({(p.side or '').split()[-1]})"
-        for p, q, _ in again
+        f"{p.label or '“' + quote(p.text.strip('“”').rstrip('.!?;: '), 60) + '”'}"
+        f" ({(p.side or '').split()[-1]})"
+        for p, _, _ in again
     )
     return Point(
         text=f"Argued again, as under {' and '.join(wheres)}: {'; '.join(names)}.",

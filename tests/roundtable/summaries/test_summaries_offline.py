@@ -148,6 +148,9 @@ def test_camps_are_named_again_only_across_sections() -> None:
         ]
     )
     assert first.points == (bans, again)
-    assert [p.text for p in second.points] == ["Argued again, as under question 1: bans (Agree)."]
+    assert [p.text for p in second.points] == [
+        "Argued again, as under question 1: “The export bans backfired on the chip makers, "
+        "really” (Agree)."
+    ]  # its own words (the words of a point removed later go with it)
     assert second.points[0].message_ids == (2,)
     assert questions.points == (asked,)
