@@ -69,6 +69,7 @@ class Exchange:
     replies: tuple[int, ...]  # the others' messages in its conversation, in order
     answer: int | None  # the best answer; None when nobody answered
     thanked: bool  # the asker thanked or confirmed it
+    asker_lines: tuple[int, ...] = ()  # the asker's own later lines in it ("ty", "that worked")
 
 
 def addressee(c: Contribution, by_name: dict[str, int]) -> int | None:
@@ -233,7 +234,8 @@ def exchanges(
             _spoken_to(items, root, asker, by_name, links) or _engaged(items, root, asker, by_name)
         ):
             continue  # perhaps answered in a way not told apart, or a question back
-        out.append(Exchange(root, replies, answer, thanked))
+        own = tuple(r for r in rows[1:] if items[r].user_id == asker)
+        out.append(Exchange(root, replies, answer, thanked, own))
     return out
 
 

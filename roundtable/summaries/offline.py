@@ -494,9 +494,9 @@ def questions_asked(
     group: Sequence[Contribution], names: dict[int, str]
 ) -> tuple[tuple[Point, ...], set[int], int]:
     """Each question the discussion asked, with its best answer, or said to be unanswered;
-    the message ids of the exchanges shown with an answer, and of the same answers given again
-    (their themes need no other point); and how many questions were left out past
-    MAX_EXCHANGES."""
+    the message ids of the exchanges shown (the question, the replies, the asker's thanks)
+    and of the same answers given again (their themes need no other point); and how many
+    questions were left out past MAX_EXCHANGES."""
     lowered = {n.lower() for n in names.values() if n}
     found = exchanges.exchanges(
         group, names, [tokens(chatter.clean(c.text, lowered)) for c in group]
@@ -519,6 +519,7 @@ def questions_asked(
         question = quote(chatter.clean(asked.text, lowered), 120)
         if e.answer is None:
             points.append(Point("No answer in the thread.", (asked.message_id,), label=question))
+            covered.add(asked.message_id)  # shown here, not again as a theme
             continue
         answer = group[e.answer]
         others = [group[r].message_id for r in e.replies if r != e.answer]
@@ -532,7 +533,7 @@ def questions_asked(
                 label=question,
             )
         )
-        covered |= {asked.message_id, *(group[r].message_id for r in e.replies)}
+        covered |= {group[r].message_id for r in (e.question, *e.replies, *e.asker_lines)}
     # The same answer given again outside the exchange is no other point either.
     said = {chatter.clean(group[e.answer].text, lowered) for e in shown if e.answer is not None}
     covered |= {c.message_id for c in group if chatter.clean(c.text, lowered) in said}

@@ -124,6 +124,8 @@ def test_a_help_channel_summary_shows_questions_with_answers_and_the_unanswered(
         "in the thread. — [1](https://discord.com/channels/8/9/1014)"
     ) in text
     assert "2 members, the asker thanked it · [1](" in text
+    # The exchanges shown, the askers' thanks with them, make no other point.
+    assert [s.title for s in summary.sections] == [QUESTIONS_ASKED]
 
 
 def test_a_question_asked_again_and_again_is_chatter() -> None:
