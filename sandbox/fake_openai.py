@@ -89,12 +89,12 @@ _COMMON = frozenset(
 )
 
 
-# A line of the request as the LLM path writes it: "m7 D >m3: text" (a message: its alias, its
-# author's stance by its short name and what it answers, when known) or "m1,m4 (label): text"
-# (a partial point to merge).
+# A line of the request as the LLM path writes it: "7 D >3: text" (a message: its number in the
+# request, its author's stance by its short name and what it answers, when known) or
+# "4 (label): text" (a partial point to merge), each under its part's heading "# Question 1: …".
 _LINE = re.compile(
-    r"^(?P<id>m[0-9a-z]+(?:,m[0-9a-z]+)*)(?: (?P<stance>[A-Za-z0-9]+))?"
-    r"(?: >(?P<reply_to>m[0-9a-z]+))?(?: \((?P<label>[^)]*)\))?: (?P<text>.*)$"
+    r"^(?P<id>[0-9]+)(?: (?P<stance>[A-Za-z0-9]+))?"
+    r"(?: >(?P<reply_to>[0-9]+))?(?: \((?P<label>[^)]*)\))?: (?P<text>.*)$"
 )
 
 
@@ -107,15 +107,23 @@ def parse_line(line: str) -> dict[str, str] | None:
 
 
 def _stand_in_summary(user: str) -> dict[str, Any]:
-    """A summary shaped like a model's, made by rule from the messages it was sent: one point
-    per stance (members without one together), stated by the group's longest message's first
-    sentence and labelled with that sentence's first words. A stand-in, not a summariser."""
-    messages = [item for item in map(parse_line, user.splitlines()) if item is not None]
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for item in messages:
-        groups.setdefault(str(item.get("stance") or ""), []).append(item)
+    """A summary shaped like a model's, made by rule from the messages it was sent: in each
+    part, one point per stance (members without one together), stated by the group's longest
+    message's first sentence and labelled with that sentence's first words; at most 6 a part.
+    A stand-in, not a summariser."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    part = ""
+    for line in user.splitlines():
+        if line.startswith("# "):
+            part = line
+        elif (item := parse_line(line)) is not None:
+            groups.setdefault((part, str(item.get("stance") or "")), []).append(item)
     points = []
-    for stance, group in groups.items():
+    per_part: dict[str, int] = {}
+    for (part, stance), group in groups.items():
+        per_part[part] = per_part.get(part, 0) + 1
+        if per_part[part] > 6:
+            continue
         longest = max(group, key=lambda item: len(str(item.get("text", ""))))
         sentence = re.split(r"(?<=[.!?])\s", str(longest.get("text", "")).strip())[0][:200]
         words = [w for w in _WORD.findall(sentence) if w.lower() not in _COMMON][:3]
@@ -128,7 +136,7 @@ def _stand_in_summary(user: str) -> dict[str, Any]:
                 "ids": [str(item["id"]) for item in group][:4],
             }
         )
-    return {"points": points[:6], "disagreements": [], "decisions": []}
+    return {"points": points, "disagreements": [], "decisions": []}
 
 
 class FakeOpenAI(LoopbackServer):

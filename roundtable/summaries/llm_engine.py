@@ -1,22 +1,26 @@
 """The LLM summary: map-reduce within the context budget, every point citing real messages.
 
-Messages are sent as JSON lines with short aliases (m1, m2, ...) instead of snowflakes; very
-long ones are cut to head and tail. Each group (a question's answers, the thread's replies) is
-cut into chunks that fit the budget, along the stretches the offline engine finds (a meeting's
-agenda items, silences, shifts of subject), so that a topic reaches the model whole; only a
-stretch too big for one request is cut by size. Each chunk is summarised once (map), and a
-group with several chunks has its partial points merged (reduce), recursively until they fit.
+Messages are sent one a line, "12 A >3: text": numbered in each request (not snowflakes; a
+number under 1,000 is one token), the author's stance by a short name, what it answers; very
+long ones are cut to head and tail. The sections (each question's answers, the thread's
+replies) are packed into requests in order, under a heading each, so that small ones share a
+request and its instructions; a section is cut between requests along the stretches the
+offline engine finds (a meeting's agenda items, silences, shifts of subject), so that a topic
+reaches the model whole; only a stretch too big for one request is cut by size. Each message
+is sent once (map); a point belongs to the section whose messages it cites, and a section
+sent in several requests has its partial points merged (reduce), recursively until they fit.
 The answer has the offline summary's shape: labelled points, disagreements, and the decisions
-and actions, all citing message ids. Ids the
-model invents are dropped, and so are points left without a citation. Token counts are
-estimated offline (about 4 characters a token) and checked against the `usage` the server
-returns, to warn when a server truncated the prompt without saying so.
+and actions, all citing message ids. Ids the model invents are dropped, and so are points
+left without a citation. Token counts are estimated offline (about 4 characters a token) and
+checked against the `usage` the server returns, to warn when a server truncated the prompt
+without saying so.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -50,6 +54,7 @@ MESSAGE_CHARS = 700  # longer messages are cut to head and tail
 OUTPUT_TOKENS = 1024
 FENCE = "<<<END DATA 0123456789abcdef>>>"  # as long as a marker fence() makes
 TRUNCATION_RATIO = 0.5  # usage below half the estimate: the server cut the prompt
+FREE = "The free discussion in the thread"
 
 _CITED_ITEMS: dict[str, Any] = {
     "type": "array",
@@ -150,6 +155,62 @@ class Answer:
     decisions: list[Draft]
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A line of a request: a message or, when merging, a partial point. It is numbered in
+    the request it goes in: a number under 1,000 is one token, where an alias such as "m1c4"
+    was four, and the framing is paid on every line."""
+
+    ids: tuple[str, ...]  # the aliases it stands for: its message's, or a partial point's
+    text: str
+    stance: str = ""
+    reply: str | None = None  # the alias of the message it answers
+    label: str | None = None
+
+    def render(self, number: int, numbers: dict[str, int]) -> str:
+        """ "12 A >3: text": its number, its author's stance by its short name, the number of
+        the message it answers when that is in the request too; "4 (label): text" merging."""
+        head = str(number)
+        if self.stance:
+            head += f" {self.stance}"
+        if self.reply in numbers:
+            head += f" >{numbers[self.reply]}"
+        if self.label is not None:
+            head += f" ({self.label})"
+        return f"{head}: {self.text}"
+
+    def cost(self, width: int) -> int:
+        """Characters it takes at most, with its newline, numbered with `width` digits."""
+        widest = 10 ** (width - 1)
+        return len(self.render(widest, {self.reply: widest} if self.reply else {})) + 1
+
+
+@dataclass(slots=True)
+class _Part:
+    """A section of the summary as the model is sent it, under its heading: a question's
+    answers or the thread, one row a message (or, when merging, a partial point)."""
+
+    number: int | None
+    title: str
+    items: list[Contribution]
+    rows: list[_Row]
+    stretch: list[int] | None
+
+    @property
+    def heading(self) -> str:
+        return "# " + _flat(f"Question {self.number}: {self.title}" if self.number else FREE)
+
+
+def _runs(rows: list[_Row], stretch: list[int] | None) -> list[list[_Row]]:
+    """Rows in runs that go to one request together: a stretch's, or each alone."""
+    runs: list[list[_Row]] = []
+    for n, row in enumerate(rows):
+        if not runs or stretch is None or stretch[n] != stretch[n - 1]:
+            runs.append([])
+        runs[-1].append(row)
+    return runs
+
+
 def validate_answer(data: Any) -> Answer:
     """The model's answer, checked; `label` and `decisions` may be missing (a server that does
     not enforce the schema), anything else malformed is refused."""
@@ -173,7 +234,7 @@ def validate_answer(data: Any) -> Answer:
             else:
                 label = None
             text = " ".join(item["text"].split())[:400]
-            found.append(Draft(text, tuple(str(i) for i in ids), label))
+            found.append(Draft(text, tuple(str(i).strip() for i in ids), label))
         return found
 
     points = drafts("points")
@@ -200,7 +261,6 @@ class LLMSummariser:
         closing = {**d.opening, **d.closing}
         short = stance_aliases(list(d.stances) or sorted(set(closing.values())))
         legend = ", ".join(f"{a} = {label}" for label, a in short.items() if label)
-        usage = Usage()
         notes: list[str] = []
         warnings: list[str] = []  # this summary's own: the summariser is shared by every guild
         sections = []
@@ -219,21 +279,19 @@ class LLMSummariser:
             rest = [c for c in replies if c.message_id not in covered]
             if rest or not asked:
                 groups.append((None, DISCUSSION, rest))
+        parts = [
+            _Part(number, title, items,
+                  [self._row(c, own[id(c)], alias, closing, short) for c in items],
+                  stretches(items, names))
+            for number, title, items in groups
+            if items
+        ]  # fmt: skip
+        answers, usage = await self._map_reduce(d.title, legend, parts, warnings)
         for number, title, items in groups:
             if not items:
                 sections.append(Section(number, title, ()))
                 continue
-            lines = [self._line(c, own[id(c)], alias, closing, short) for c in items]
-            scope = f"Question {number}: {title}" if number else "The free discussion in the thread"
-            answer, used = await self._group(
-                d.title,
-                f"{scope}\nStances: {legend}." if legend else scope,
-                lines,
-                stretches(items, names),
-                limit_for(len(items)),
-                warnings,
-            )
-            usage += used
+            answer = answers[(number, title)]
             limit = limit_for(len(items))
             points = self._cite(answer.points, real, items, limit, closing)
             if not points:  # the model cited nothing real: the offline points stand in
@@ -268,22 +326,23 @@ class LLMSummariser:
         return replace(summary, lead=lead_of(summary, d))
 
     @staticmethod
-    def _line(
+    def _row(
         c: Contribution,
         me: str,
         alias: dict[int, str],
         closing: dict[int, str],
         short: dict[str, str],
-    ) -> str:
-        """ "m12 A >m3: text": the alias, the author's closing stance by its short name and
-        the message it answers when known, the text on one line. Framing is paid for every
-        message: as JSON ({"id":…,"stance":…}) it was ~12 tokens, half a short reply."""
-        head = me
-        if stance := closing.get(c.user_id):
-            head += f" {short.get(stance, stance)}"
-        if c.reply_to and (to := alias.get(c.reply_to)):
-            head += f" >{to}"
-        return f"{head}: {' '.join(head_and_tail(c.text).split())}"
+    ) -> _Row:
+        """A message as a line: the author's closing stance by its short name, the message it
+        answers when known, the text on one line. Framing is paid for every message: as JSON
+        ({"id":…,"stance":…}) it was ~12 tokens, half a short reply."""
+        stance = closing.get(c.user_id)
+        return _Row(
+            (me,),
+            " ".join(head_and_tail(c.text).split()),
+            short.get(stance, stance) if stance else "",
+            alias.get(c.reply_to) if c.reply_to else None,
+        )
 
     def _input_budget(self, title: str, scope: str) -> int:
         """What a request has left for its lines: the budget less the instructions and the
@@ -294,83 +353,119 @@ class LLMSummariser:
         )  # fmt: skip
         return max(200, self.budget - estimate_tokens(system + user) - OUTPUT_TOKENS)
 
-    def _chunks(
-        self, lines: list[str], budget: int, stretch: list[int] | None = None
-    ) -> list[list[str]]:
-        """Lines packed into requests within the budget. With `stretch` (one per line), whole
-        stretches go together: a request never ends inside a stretch that fits in one."""
-        runs: list[list[str]] = []
-        for n, line in enumerate(lines):
-            if not runs or stretch is None or stretch[n] != stretch[n - 1]:
-                runs.append([])
-            runs[-1].append(line)
-        # Counted in characters, as the estimate counts the request: a line and its newline.
+    def _pack(self, parts: list[_Part], budget: int) -> list[list[tuple[int, list[_Row]]]]:
+        """The parts' rows packed into requests within the budget, in order, each part's
+        under its heading: small parts share a request, so the instructions are sent once for
+        all of them. Whole stretches go together: a request never ends inside a stretch that
+        fits in one; a stretch bigger than a request is cut by size where it falls."""
+        # Counted in characters, as the estimate counts the request: a line and its newline,
+        # numbered with as many digits as the most rows would take.
         room = budget * CHARS_PER_TOKEN - CHARS_PER_TOKEN
-        chunks: list[list[str]] = [[]]
+        width = len(str(sum(len(part.rows) for part in parts)))
+        chunks: list[list[tuple[int, list[_Row]]]] = [[]]
         used = 0
-        for run in runs:
-            cost = sum(len(line) + 1 for line in run)
-            if chunks[-1] and used + cost > room:
-                chunks.append([])
-                used = 0
-            for line in run:  # a stretch bigger than a request is cut by size
-                if chunks[-1] and used + len(line) + 1 > room:
+
+        def opening(n: int) -> int:  # what the part's heading costs if it starts here
+            return 0 if chunks[-1] and chunks[-1][-1][0] == n else len(parts[n].heading) + 1
+
+        for n, part in enumerate(parts):
+            for run in _runs(part.rows, part.stretch):
+                cost = sum(r.cost(width) for r in run)
+                if chunks[-1] and cost <= room and used + opening(n) + cost > room:
                     chunks.append([])
                     used = 0
-                chunks[-1].append(line)
-                used += len(line) + 1
-        return chunks
+                for row in run:
+                    if chunks[-1] and used + opening(n) + row.cost(width) > room:
+                        chunks.append([])
+                        used = 0
+                    used += opening(n) + row.cost(width)
+                    if not chunks[-1] or chunks[-1][-1][0] != n:
+                        chunks[-1].append((n, []))
+                    chunks[-1][-1][1].append(row)
+        return [chunk for chunk in chunks if chunk]
 
-    async def _group(
-        self,
-        title: str,
-        scope: str,
-        lines: list[str],
-        stretch: list[int],
-        max_points: int,
-        warnings: list[str],
-    ) -> tuple[Answer, Usage]:
-        """Map over chunks (each message sent once), then reduce until one answer remains."""
+    async def _map_reduce(
+        self, title: str, legend: str, parts: list[_Part], warnings: list[str]
+    ) -> tuple[dict[tuple[int | None, str], Answer], Usage]:
+        """Map over packed requests (each message sent once); a model's point belongs to the
+        part whose messages it cites. A part sent in several requests has its partial points
+        merged (reduce)."""
+        header = f"Stances: {legend}." if legend else ""
         usage = Usage()
-        partial: list[Answer] = []
-        for chunk in self._chunks(lines, self._input_budget(title, scope), stretch):
-            answer, used = await self._ask(title, scope, chunk, max_points, warnings)
+        where = {a: n for n, part in enumerate(parts) for row in part.rows for a in row.ids}
+        partial: list[list[Answer]] = [[] for _ in parts]
+        for chunk in self._pack(parts, self._input_budget(title, header)):
+            most = max(limit_for(len(parts[n].items)) for n, _ in chunk)
+            answer, used = await self._ask(title, header, parts, chunk, most, warnings)
             usage += used
-            partial.append(answer)
+            split = {n: Answer([], [], []) for n, _ in chunk}
+            for kind in ("points", "disagreements", "decisions"):
+                for draft in getattr(answer, kind):
+                    votes = Counter(where[i] for i in draft.ids if where.get(i, -1) in split)
+                    if votes:  # citing nothing sent, it says nothing checkable
+                        getattr(split[votes.most_common(1)[0][0]], kind).append(draft)
+            for n, found in split.items():
+                partial[n].append(found)
+        answers = {}
+        for n, part in enumerate(parts):
+            answer, used = await self._reduce(title, header, part, partial[n], warnings)
+            usage += used
+            answers[(part.number, part.title)] = answer
+        return answers, usage
+
+    async def _reduce(
+        self, title: str, header: str, part: _Part, partial: list[Answer], warnings: list[str]
+    ) -> tuple[Answer, Usage]:
+        """A part's partial answers merged until one remains."""
+        usage = Usage()
+        merging = f"{header} (merge these partial points)".lstrip()
+        most = limit_for(len(part.items))
         while len(partial) > 1:
-            merged_lines = [
-                f"{','.join(p.ids)} ({_flat(p.label or '')}): {_flat(p.text)}"
+            rows = [
+                _Row(p.ids, _flat(p.text), label=_flat(p.label or ""))
                 for answer in partial
                 for p in answer.points
+                if p.ids
             ]
             clashes = [c for a in partial for c in a.disagreements]
             decided = [c for a in partial for c in a.decisions]
+            if not rows:  # no partial point cites anything: nothing to merge
+                return Answer([], clashes, decided), usage
             reduced = []
-            merging = f"{scope} (merge these partial points)"
-            for chunk in self._chunks(merged_lines, self._input_budget(title, merging)):
-                answer, used = await self._ask(title, merging, chunk, max_points, warnings)
+            points = [replace(part, rows=rows, stretch=None)]
+            for chunk in self._pack(points, self._input_budget(title, merging)):
+                answer, used = await self._ask(title, merging, points, chunk, most, warnings)
                 usage += used
-                reduced.append(Answer(self._expand(answer.points), answer.disagreements, []))
+                reduced.append(Answer(answer.points, answer.disagreements, []))
             if len(reduced) >= len(partial):  # no progress: keep the first chunk's result
                 reduced = reduced[:1]
             first = reduced[0]
             reduced[0] = Answer(first.points, first.disagreements + clashes, decided)
             partial = reduced
-        return partial[0], usage
-
-    @staticmethod
-    def _expand(points: list[Draft]) -> list[Draft]:
-        """In a reduce step an id may be "m1,m4": the ids of a partial point."""
-        return [
-            Draft(p.text, tuple(i for ids in p.ids for i in ids.split(",")), p.label)
-            for p in points
-        ]
+        return (partial[0] if partial else Answer([], [], [])), usage
 
     async def _ask(
-        self, title: str, scope: str, lines: list[str], max_points: int, warnings: list[str]
+        self,
+        title: str,
+        scope: str,
+        parts: list[_Part],
+        chunk: list[tuple[int, list[_Row]]],
+        max_points: int,
+        warnings: list[str],
     ) -> tuple[Answer, Usage]:
-        body = "\n".join(lines)
-        fenced = fence(body)
+        """One request. Its rows are numbered from 1; the answer comes back citing the
+        aliases those numbers stand for (a partial point's number, all of its ids)."""
+        lines: list[str] = []
+        numbers: dict[str, int] = {}  # a message's alias -> its number here
+        stands_for: dict[str, tuple[str, ...]] = {}
+        for n, rows in chunk:
+            lines.append(parts[n].heading)
+            for row in rows:
+                number = len(stands_for) + 1
+                lines.append(row.render(number, numbers))
+                numbers[row.ids[0]] = number
+                stands_for[str(number)] = row.ids
+        fenced = fence("\n".join(lines))
         system, user = self.prompt.render(
             max_points=str(max_points),
             title=title,
@@ -402,7 +497,17 @@ class LLMSummariser:
             )
             log.warning(warning)
             warnings.append(warning)
-        return answer, used
+
+        def cited(drafts: list[Draft]) -> list[Draft]:
+            return [
+                replace(
+                    d, ids=tuple(dict.fromkeys(a for i in d.ids for a in stands_for.get(i, ())))
+                )
+                for d in drafts
+            ]
+
+        found = Answer(cited(answer.points), cited(answer.disagreements), cited(answer.decisions))
+        return found, used
 
     @staticmethod
     def _cite(

@@ -108,7 +108,7 @@ async def test_the_llm_engine_through_a_compatible_server(tmp_path: Path) -> Non
         fake.script(
             Reply.json(
                 {
-                    "points": [{"text": "Bans backfired, say some.", "ids": ["m1", "m9"]}],
+                    "points": [{"text": "Bans backfired, say some.", "ids": ["1", "9"]}],
                     "disagreements": [],
                 }
             )
@@ -127,7 +127,7 @@ async def test_the_llm_engine_through_a_compatible_server(tmp_path: Path) -> Non
 
 async def test_the_llm_engine_reads_its_settings_from_dot_env(tmp_path: Path) -> None:
     async with FakeOpenAI() as fake:
-        fake.script(Reply.json({"points": [{"text": "Read from .env.", "ids": ["m1"]}]}))
+        fake.script(Reply.json({"points": [{"text": "Read from .env.", "ids": ["1"]}]}))
         (tmp_path / ".env").write_text(
             f"OPENAI_BASE_URL={fake.base_url}\nOPENAI_MODEL=fake-from-dotenv\n"
         )

@@ -35,9 +35,7 @@ def completion(message: object, usage: object) -> dict:
 
 GOOD = json.dumps(
     {
-        "points": [
-            {"label": "export controls", "text": "Members weighed the bans.", "ids": ["m1"]}
-        ],
+        "points": [{"label": "export controls", "text": "Members weighed the bans.", "ids": ["1"]}],
         "disagreements": [],
         "decisions": [],
     }
@@ -103,7 +101,7 @@ async def test_a_slow_server_within_the_timeout_still_writes_the_summary(db: Dat
     async with FakeOpenAI() as fake:
         fake.default = lambda request: Reply.json(
             {"points": [{"label": "l", "text": "A slow point.",
-                         "ids": [f"m{n}" for n in range(1, 12)]}],
+                         "ids": [str(n) for n in range(1, 12)]}],
              "disagreements": [], "decisions": []},
             delay=0.8,
         )  # fmt: skip
@@ -167,11 +165,11 @@ async def test_links_in_model_text_never_reach_the_summary(llm: tuple[FakeOpenAI
                         "label": "[verify](https://evil.example/login)",
                         "text": "Members must [verify at discord.com/verify](https://evil.example)"
                         " or see https://evil.example/x and <https://evil.example/y>.",
-                        "ids": ["m1"],
+                        "ids": ["1"],
                     }
                 ],
                 "disagreements": [],
-                "decisions": [{"text": "Agreed: go to http://evil.example", "ids": ["m2"]}],
+                "decisions": [{"text": "Agreed: go to http://evil.example", "ids": ["2"]}],
             }
         )
     )
@@ -194,7 +192,7 @@ async def test_a_section_whose_citations_are_all_invented_gets_the_offline_point
     fake.script(
         Reply.json(
             {
-                "points": [{"label": "x", "text": "Invented.", "ids": ["m404", "m999"]}],
+                "points": [{"label": "x", "text": "Invented.", "ids": ["404", "999"]}],
                 "disagreements": [],
                 "decisions": [],
             }
