@@ -5,6 +5,9 @@ replies committed per second (first dispatch to the last commit), dispatch -> co
 (commits seen by a poller every 5 ms), replies lost; then messages in a channel that is not a
 round's, followed by one marker reply (the rate is up to the marker's commit). Baseline: a bare
 discord.Client that counts MESSAGE_CREATE (dispatch -> on_message), same producer, same run.
+Both: CPU time per reply of each process (/proc), to the last commit or on_message. Then the
+same at sustained rates (1,000 and 5,000 a second, posted every 20 ms) spread over 100 servers
+with a round open in each: CPU per reply against the bare client's (issue #28).
 """
 
 from __future__ import annotations
@@ -15,9 +18,21 @@ import re
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from bench.common import ROOT, BotProcess, Poller, Row, median, percentile, sync_commands, wait_for
+from bench.common import (
+    ROOT,
+    BotProcess,
+    Poller,
+    Row,
+    cpu_seconds,
+    median,
+    percentile,
+    quiet,
+    sync_commands,
+    wait_for,
+)
 from sandbox import Sandbox
 
 TEXTS = (
@@ -51,15 +66,15 @@ async def bare_client(api: str, gateway: str, token: str, count: int, out: str) 
     @client.event
     async def on_message(message: discord.Message) -> None:
         seen.append(time.monotonic())
-        if len(seen) == count:
-            _save(out, seen)
+        if len(seen) == count:  # its CPU time so far: the parent read it before the burst
+            _save(out, {"seen": seen, "cpu": time.process_time()})
             await client.close()
 
     await client.start(token)
 
 
-def _save(out: str, seen: list[float]) -> None:
-    Path(out).write_text(json.dumps(seen))
+def _save(out: str, data: dict) -> None:
+    Path(out).write_text(json.dumps(data))
 
 
 # -- the sandbox side ------------------------------------------------------------------------
@@ -112,7 +127,9 @@ class World:
 
 
 async def bot_runs(n: int, runs: int) -> dict[str, list[float]]:
-    results: dict[str, list[float]] = {"rate": [], "p50": [], "p99": [], "lost": [], "other": []}
+    results: dict[str, list[float]] = {
+        "rate": [], "p50": [], "p99": [], "lost": [], "other": [], "cpu": []
+    }  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         async with Sandbox() as sb:
             w = World(sb, Path(tmp))
@@ -125,9 +142,12 @@ async def bot_runs(n: int, runs: int) -> dict[str, list[float]]:
                 sql = "SELECT count(*) FROM responses WHERE kind = 'reply'"
                 total = 0
                 for run in range(runs):
+                    pid = bot.process.pid  # type: ignore[union-attr]
                     with Poller(w.db, sql) as poll:
+                        cpu = cpu_seconds(pid)
                         sent = await produce(sb, thread, w.members, n, f"t{run}-")
                         await _settle(poll, total + n)
+                        results["cpu"].append((cpu_seconds(pid) - cpu) / n * 1000)
                     committed = [t for t in poll.times_of(total + n)][total:]
                     lost = total + n - poll.count
                     latencies = [c - s for s, c in zip(sent, committed, strict=False)]
@@ -170,7 +190,7 @@ async def _settle(poll: Poller, want: int, stall: float = 60.0) -> None:
 
 
 async def baseline_runs(n: int, runs: int) -> dict[str, list[float]]:
-    results: dict[str, list[float]] = {"rate": [], "p50": [], "p99": []}
+    results: dict[str, list[float]] = {"rate": [], "p50": [], "p99": [], "cpu": []}
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp:
             async with Sandbox() as sb:
@@ -186,15 +206,122 @@ async def baseline_runs(n: int, runs: int) -> dict[str, list[float]]:
                 assert line.strip() == b"ready", line
                 await sb.gateway.drained()
                 thread = sb.world.start_thread(w.general, w.owner, "talk")
+                await sb.gateway.drained()
+                cpu = cpu_seconds(child.pid)
                 sent = await produce(sb, thread, w.members, n, "b-")
                 await wait_for(out.exists, 600, "the bare client")
                 await asyncio.wait_for(child.wait(), 60)
-                seen = json.loads(out.read_text())
+                saved = json.loads(out.read_text())
+                seen = saved["seen"]
+                results["cpu"].append((saved["cpu"] - cpu) / n * 1000)
                 latencies = [c - s for s, c in zip(sent, seen, strict=True)]
                 results["rate"].append(n / (seen[-1] - sent[0]))
                 results["p50"].append(percentile(latencies, 50) * 1000)
                 results["p99"].append(percentile(latencies, 99) * 1000)
     return results
+
+
+# -- sustained rates over many guilds: CPU per reply (issue #28) ---------------------------
+
+
+async def paced(sb: Sandbox, threads: list, members: list[list], rate: int, seconds: float) -> int:
+    """Replies at `rate` a second for `seconds`, spread over the threads (one round each, in
+    as many guilds), posted every 20 ms; returns how many."""
+    tick = 0.02
+    per_tick = max(1, round(rate * tick))
+    start = time.monotonic()
+    sent = 0
+    for step in range(round(seconds / tick)):
+        for _ in range(per_tick):
+            g = sent % len(threads)
+            sb.world.create_message(
+                threads[g], members[g][sent % len(members[g])],
+                {"content": f"s{sent}: {TEXTS[sent % len(TEXTS)]}"},
+            )  # fmt: skip
+            sent += 1
+        await asyncio.sleep(max(0.0, start + (step + 1) * tick - time.monotonic()))
+    return sent
+
+
+def _guilds(sb: Sandbox, count: int, members: int = 20) -> list[tuple]:
+    out = []
+    for g in range(count):
+        guild = sb.guild(f"Readers {g}")
+        general = sb.text_channel(guild, "general")
+        owner = sb.owner(guild)
+        out.append((guild, general, owner, [sb.member(guild, f"R{g}-{m}") for m in range(members)]))
+    return out
+
+
+async def sustained_bot(rates: Sequence[int], seconds: float, guilds: int, runs: int) -> dict:
+    """The bot with a round open in each of `guilds` guilds: CPU ms per reply at each rate."""
+    cpu: dict[int, list[float]] = {rate: [] for rate in rates}
+    lost = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        async with Sandbox() as sb:
+            made = _guilds(sb, guilds)
+            db = Path(tmp) / "data" / "roundtable.db"
+            env = {**sb.bot_env(), **INTENT, "DATABASE_PATH": str(db)}
+            await sync_commands(env, Path(tmp))
+            bot = BotProcess(env, Path(tmp))
+            await bot.start()
+            try:
+                await sb.connected(timeout=120)
+                # Ready (all guilds in) before the rounds start: the start-up reading of open
+                # rounds' threads is then over, and not measured with the replies.
+                await wait_for(lambda: "Connected as" in bot.log.read_text("utf-8"), 120, "ready")
+                threads = []
+                for _, general, owner, _ in made:
+                    reply = await sb.slash(
+                        owner, "round start", general,
+                        pack="deepseek-r1-chinas-sputnik-moment", section=2, channel=general,
+                    )  # fmt: skip
+                    assert reply.messages[0].content.startswith("Started"), reply.messages[0]
+                    posts = [m for m in sb.bot_posts if m.components and m.channel_id == general.id]
+                    threads.append(sb.thread_of(posts[-1]))
+                sql = "SELECT count(*) FROM responses WHERE kind = 'reply'"
+                pid = bot.process.pid  # type: ignore[union-attr]
+                await quiet(pid)  # the start-up reading of the threads (backfill) is over
+                total = 0
+                for _ in range(runs):
+                    for rate in rates:
+                        with Poller(db, sql, every=0.05) as poll:
+                            before = cpu_seconds(pid)
+                            n = await paced(sb, threads, [m for *_, m in made], rate, seconds)
+                            await _settle(poll, total + n)
+                            cpu[rate].append((cpu_seconds(pid) - before) / n * 1000)
+                        lost += total + n - poll.count
+                        total = poll.count
+            finally:
+                await bot.stop()
+    return {"cpu": cpu, "lost": lost}
+
+
+async def sustained_bare(rates: Sequence[int], seconds: float, guilds: int, runs: int) -> dict:
+    cpu: dict[int, list[float]] = {rate: [] for rate in rates}
+    for _ in range(runs):
+        for rate in rates:
+            with tempfile.TemporaryDirectory() as tmp:
+                async with Sandbox() as sb:
+                    made = _guilds(sb, guilds)
+                    n = round(seconds / 0.02) * max(1, round(rate * 0.02))
+                    out = Path(tmp) / "seen.json"
+                    child = await asyncio.create_subprocess_exec(
+                        sys.executable, "-m", "bench.capture", "--child", sb.api_base,
+                        sb.gateway_url, sb.token, str(n), str(out),
+                        stdout=asyncio.subprocess.PIPE, cwd=ROOT,
+                    )  # fmt: skip
+                    assert child.stdout is not None
+                    line = await asyncio.wait_for(child.stdout.readline(), 120)
+                    assert line.strip() == b"ready", line
+                    threads = [sb.world.start_thread(g, o, "talk") for _, g, o, _ in made]
+                    await sb.gateway.drained()
+                    before = cpu_seconds(child.pid)
+                    await paced(sb, threads, [m for *_, m in made], rate, seconds)
+                    await wait_for(out.exists, 600, "the bare client")
+                    await asyncio.wait_for(child.wait(), 60)
+                    cpu[rate].append((json.loads(out.read_text())["cpu"] - before) / n * 1000)
+    return {"cpu": cpu}
 
 
 async def scenario(quick: bool) -> list[Row]:
@@ -216,6 +343,9 @@ async def scenario(quick: bool) -> list[Row]:
             Row("1 reply capture", f"{label}: dispatch → commit p99", median(ours["p99"]), "ms",
                 "bare discord.py, dispatch → on_message p99", median(base["p99"]),
                 runs=tuple(ours["p99"])),
+            Row("1 reply capture", f"{label}: CPU per reply (the bot's process, to its commit)",
+                median(ours["cpu"]), "ms", "bare discord.py, to on_message", median(base["cpu"]),
+                "≤ 1.5×", median(ours["cpu"]) <= 1.5 * median(base["cpu"]), tuple(ours["cpu"])),
             Row("1 reply capture", f"{label}: lost", max(ours["lost"]), "replies", goal="0",
                 met=max(ours["lost"]) == 0),
             Row("1 reply capture", f"{n:,} messages outside round threads: handled per second",
@@ -228,6 +358,21 @@ async def scenario(quick: bool) -> list[Row]:
             Row("1 reply capture", f"{label}: loop held up > 100 ms: discord.py on a backlog",
                 ours["held_up_library"][0], "times"),
         ]  # fmt: skip
+    # Sustained rates over many servers, a round open in each (#28): CPU per reply.
+    guilds, rates, seconds = (10, (500,), 1.0) if quick else (100, (1_000, 5_000), 5.0)
+    base = await sustained_bare(rates, seconds, guilds, runs)
+    ours = await sustained_bot(rates, seconds, guilds, runs)
+    for rate in rates:
+        mine, bare = median(ours["cpu"][rate]), median(base["cpu"][rate])
+        rows.append(
+            Row("1 reply capture", f"{rate:,} replies a second for {seconds:.0f} s over {guilds} "
+                "servers: CPU per reply", mine, "ms", "bare discord.py", bare, "≤ 1.5×",
+                mine <= 1.5 * bare, tuple(ours["cpu"][rate]))
+        )  # fmt: skip
+    rows.append(
+        Row("1 reply capture", f"sustained over {guilds} servers: lost", ours["lost"], "replies",
+            goal="0", met=ours["lost"] == 0)
+    )  # fmt: skip
     return rows
 
 

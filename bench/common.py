@@ -57,6 +57,25 @@ def percentile(values: Sequence[float], q: float) -> float:
     return ordered[index]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time a process has used so far, user and system, all its threads (/proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def quiet(pid: int, *, idle: float = 0.02, every: float = 0.5, limit: float = 120) -> None:
+    """Until the process used under `idle` CPU seconds in `every` seconds (its start-up work
+    done), or `limit` seconds passed."""
+    end = time.monotonic() + limit
+    used = cpu_seconds(pid)
+    while time.monotonic() < end:
+        await asyncio.sleep(every)
+        now = cpu_seconds(pid)
+        if now - used < idle:
+            return
+        used = now
+
+
 def rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):

@@ -25,16 +25,24 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+_NAME_UPSERT = (
+    "INSERT INTO member_names (guild_id, user_id, name, updated_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, "
+    "updated_at = excluded.updated_at WHERE member_names.name != excluded.name"
+)
+
+
 def remember_name(conn: Connection, guild_id: int, user_id: int, name: str | None) -> None:
     """Keep the member's display name for exports (inside the caller's transaction)."""
-    if not name or not name.strip():
-        return
-    conn.execute(
-        "INSERT INTO member_names (guild_id, user_id, name, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, user_id) DO UPDATE SET name = excluded.name, "
-        "updated_at = excluded.updated_at WHERE member_names.name != excluded.name",
-        (guild_id, user_id, name.strip()[:100], now_iso()),
-    )
+    remember_names(conn, {(guild_id, user_id): name})
+
+
+def remember_names(conn: Connection, names: dict[tuple[int, int], str | None]) -> None:
+    """Several members' display names, (guild, user) -> name, in one statement."""
+    now = now_iso()
+    rows = [(g, u, n.strip()[:100], now) for (g, u), n in names.items() if n and n.strip()]
+    if rows:
+        conn.executemany(_NAME_UPSERT, rows)
 
 
 def require_open(conn: Connection, guild_id: int, round_id: int) -> None:
@@ -177,8 +185,12 @@ def apply_captured(conn: Connection, events: Sequence[Captured]) -> Applied:
     def flush() -> None:
         if not run:
             return
-        rows = [r for r in run if _is_open(conn, open_rounds, r) and _recorded(conn, recorded, r)]
-        names = {(r.guild_id, r.user_id): r.name for r in rows if r.name and r.name.strip()}
+        _learn(conn, run, open_rounds, recorded)
+        rows = [
+            r
+            for r in run
+            if open_rounds[(r.guild_id, r.round_id)] and recorded[(r.guild_id, r.user_id)]
+        ]
         inserted = conn.executemany(
             "INSERT INTO responses (round_id, guild_id, user_id, kind, content, message_id, "
             "reply_to_id, created_at) VALUES (?, ?, ?, 'reply', ?, ?, ?, ?) "
@@ -197,8 +209,7 @@ def apply_captured(conn: Connection, events: Sequence[Captured]) -> Applied:
             ],
         )
         applied.added += inserted.rowcount  # the conflicts that did nothing do not count
-        for (guild_id, user_id), name in names.items():
-            remember_name(conn, guild_id, user_id, name)
+        remember_names(conn, {(r.guild_id, r.user_id): r.name for r in rows})
         run.clear()
 
     for event in events:
@@ -219,24 +230,37 @@ def apply_captured(conn: Connection, events: Sequence[Captured]) -> Applied:
     return applied
 
 
-def _recorded(conn: Connection, seen: dict[tuple[int, int], bool], reply: Reply) -> bool:
-    """False for a member whose /forget left the tombstone: their replies are not stored again,
-    live or read back from the thread at start-up, until they turn recording on in /privacy."""
-    key = (reply.guild_id, reply.user_id)
-    if key not in seen:
-        row = conn.execute(
-            "SELECT replies FROM member_privacy WHERE guild_id = ? AND user_id = ?", key
-        ).fetchone()
-        seen[key] = row is None or bool(row[0])
-    return seen[key]
+def _learn(
+    conn: Connection,
+    run: Sequence[Reply],
+    open_rounds: dict[tuple[int, int], bool],
+    recorded: dict[tuple[int, int], bool],
+) -> None:
+    """Which of the run's rounds are open, and which of its members are recorded, for those
+    not known yet in this job: one statement each, not one a reply (a batch from a hundred
+    servers has as many rounds). A member whose /forget left the tombstone is not recorded:
+    their replies are not stored again, live or read back from the thread at start-up, until
+    they turn recording on in /privacy."""
+    rounds = {(r.guild_id, r.round_id) for r in run} - open_rounds.keys()
+    if rounds:
+        ids = sorted({round_id for _, round_id in rounds})
+        found = conn.execute(
+            f"SELECT guild_id, id FROM rounds WHERE status = 'open' AND id IN ({_marks(ids)})",  # noqa: S608 (placeholders)
+            ids,
+        ).fetchall()
+        still = {(row[0], row[1]) for row in found}
+        open_rounds.update((key, key in still) for key in rounds)
+    members = {(r.guild_id, r.user_id) for r in run} - recorded.keys()
+    if members:
+        users = sorted({user_id for _, user_id in members})
+        found = conn.execute(
+            f"SELECT guild_id, user_id, replies FROM member_privacy WHERE user_id IN "  # noqa: S608 (placeholders)
+            f"({_marks(users)})",
+            users,
+        ).fetchall()
+        off = {(row[0], row[1]) for row in found if not row[2]}
+        recorded.update((key, key not in off) for key in members)
 
 
-def _is_open(conn: Connection, seen: dict[tuple[int, int], bool], reply: Reply) -> bool:
-    key = (reply.guild_id, reply.round_id)
-    if key not in seen:
-        try:
-            require_open(conn, reply.guild_id, reply.round_id)
-            seen[key] = True
-        except RoundNotOpen:
-            seen[key] = False
-    return seen[key]
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -141,6 +142,9 @@ class RoundtableBot(commands.Bot):
         self.timer.start()  # waits until the bot is ready, then runs what the cogs registered
         # From here on the loop serves Discord (before, nothing is connected that could wait).
         self.watchdog.start()
+        # What start-up made (modules, cogs, commands, caches) lives as long as the process:
+        # out of the collector's sight, each collection looks at the messages' objects only.
+        gc.freeze()
 
     async def sync_commands(self) -> list[discord.app_commands.AppCommand]:
         """Register the slash commands with Discord: DEV_GUILD_ID when set, else globally."""

@@ -25,6 +25,7 @@ from roundtable.rounds.service import RoundService
 log = logging.getLogger(__name__)
 
 BATCH = 500
+LINGER = 0.05  # a batch not full waits this long for more: at a low rate, fewer commits
 BACKLOG_LOG = 1000  # a warning when the backlog first passes this, then at each tenfold
 BACKLOG_NOTE = 100  # an info line when a backlog this deep has cleared
 
@@ -42,9 +43,10 @@ class CaptureStats:
 
 
 class ReplyCapture:
-    def __init__(self, rounds: RoundService, *, batch: int = BATCH):
+    def __init__(self, rounds: RoundService, *, batch: int = BATCH, linger: float = LINGER):
         self._rounds = rounds
         self._batch = batch
+        self._linger = linger
         self._pending: deque[Captured] = deque()
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
@@ -147,6 +149,8 @@ class ReplyCapture:
                 await self._wake.wait()
                 self._wake.clear()
                 continue
+            if len(self._pending) < self._batch and self._linger:
+                await asyncio.sleep(self._linger)  # more come in meanwhile: one commit for all
             take = min(self._batch, len(self._pending))
             batch = [self._pending.popleft() for _ in range(take)]
             try:

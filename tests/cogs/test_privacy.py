@@ -50,6 +50,8 @@ async def test_forget_deletes_answers_replies_and_stances_after_confirming(
     await sb.click(grace, buttons, sb.button(buttons, "Disagree"))
     await sb.say(grace, thread, "Grace keeps hers.")
     await sb.eventually(lambda: len(sb.messages(thread)) == 3)
+    await sb.gateway.drained()
+    await world.bot.capture.drained()  # the replies are stored (a batch lingers for more)
 
     ask = (await sb.slash(world.member, "forget", world.general)).messages[0]
     assert ask.content.startswith("Delete everything Roundtable stored of yours on this server")

@@ -85,3 +85,33 @@ async def test_captured_replies_of_a_forgotten_member_are_not_stored(
     assert [r.user_id for r in await rounds.responses(1, record.id)] == [6, 7]
     await privacy.set(1, 5, no_ai=False, exports="named", replies=True)
     assert (await rounds.apply_captured([reply(5, 103)])).added == 1
+
+
+async def test_one_batch_across_servers_checks_each_round_and_member(
+    db: Database, pack_id: int
+) -> None:
+    """#28: a batch's rounds and members are looked up once for all of them, per server: a
+    member forgotten in one server is still recorded in another, and only the closed round's
+    replies are left out."""
+    rounds = RoundRepository(db)
+    one = await opened(rounds, guild_id=1, channel_id=9)
+    two = await opened(rounds, guild_id=2, channel_id=8)
+    shut = await opened(rounds, guild_id=2, channel_id=7)
+    await db.write(
+        lambda conn: conn.execute("UPDATE rounds SET status = 'closed' WHERE id = ?", (shut.id,))
+    )
+    await PrivacyRepository(db).forget(1, 5)
+
+    def reply(guild: int, record: RoundRecord, user: int, message: int) -> Reply:
+        return Reply(guild, record.id, user, f"from {user}", message, None, NOW, f"N{user}")
+
+    applied = await rounds.apply_captured(
+        [reply(1, one, 5, 100), reply(2, two, 5, 101), reply(1, one, 6, 102),
+         reply(2, shut, 6, 103), reply(2, two, 7, 104)]
+    )  # fmt: skip
+    assert applied.added == 3
+    assert [r.user_id for r in await rounds.responses(1, one.id)] == [6]
+    assert [r.user_id for r in await rounds.responses(2, two.id)] == [5, 7]
+    assert await rounds.responses(2, shut.id) == []
+    names = await db.fetch_all("SELECT guild_id, user_id, name FROM member_names ORDER BY 1, 2")
+    assert [tuple(n) for n in names] == [(1, 6, "N6"), (2, 5, "N5"), (2, 7, "N7")]

@@ -3,6 +3,7 @@ what is stored, in which order, what costs nothing, and what the backlog looks l
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -138,3 +139,19 @@ async def test_stop_stores_what_is_waiting(db: Database, service: RoundService) 
         say(taker, i, f"r{i}")
     await taker.stop()
     assert len(await stored(db)) == 30
+
+
+async def test_replies_a_moment_apart_are_stored_in_one_commit(
+    db: Database, service: RoundService
+) -> None:
+    """#28: a batch that is not full waits a moment (LINGER) for more, so that at a low rate
+    a reply is not a commit of its own; what waits is still stored, in order."""
+    await posted(service)
+    taker = ReplyCapture(service, linger=0.05)
+    taker.start()
+    say(taker, 1, "first")
+    await asyncio.sleep(0.01)  # the worker lingers: this one joins the same batch
+    say(taker, 2, "second")
+    await taker.stop()
+    assert await stored(db) == [(1, "first"), (2, "second")]
+    assert taker.stats.batches == 1
