@@ -125,3 +125,27 @@ def _plans(db: Database, statements: list[str]) -> tuple[int, list[str]]:
                 if (scan and scan.group(2) not in partial) or sorting:
                     problems.append(f"{detail}  <-  {sql[:160]}")
     return checked, problems
+
+
+async def test_no_index_of_a_big_table_is_the_start_of_another(sqlite_db: Database) -> None:
+    """#28: every index is updated on every insert (a captured reply pays for each): one whose
+    columns begin another's, over the same rows, serves no query the longer one does not."""
+    redundant = []
+    for table in BIG_TABLES:
+        indexes = {}
+        for index in await sqlite_db.fetch_all(f"PRAGMA index_list({table})"):
+            if index["origin"] != "c" or index["unique"]:
+                continue  # a key or a constraint, not a choice
+            sql = await sqlite_db.fetch_one(
+                "SELECT sql FROM sqlite_master WHERE name = ?", (index["name"],)
+            )
+            where = sql["sql"].partition(" WHERE ")[2] if sql and sql["sql"] else ""
+            columns = [c["name"] for c in await sqlite_db.fetch_all(
+                f"PRAGMA index_info({index['name']})"
+            )]  # fmt: skip
+            indexes[index["name"]] = (tuple(columns), where)
+        for name, (columns, where) in indexes.items():
+            for other, (longer, other_where) in indexes.items():
+                if other != name and where == other_where and longer[: len(columns)] == columns:
+                    redundant.append(f"{table}.{name} begins {other}")
+    assert redundant == []
