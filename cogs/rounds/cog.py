@@ -168,6 +168,8 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
         assert interaction.guild_id is not None
         self.timed.release(round)  # held after failed closes: this try is the moderator's
         with self.closer.claim(round):
+            # Acknowledged first: the close waits for the replies sent before it to be stored.
+            await interaction.response.defer(ephemeral=True, thinking=True)
             plan = await self.bot.rounds.close(interaction.guild_id, round, by=interaction.user.id)
             self.bot.in_flight.if_cut_short(
                 interaction,
@@ -175,7 +177,6 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
                 "of the closing (its summary, buttons and thread) was done, and finishes it as "
                 "soon as it is back.",
             )
-            await interaction.response.defer(ephemeral=True, thinking=True)
             problems = await self.closer.carry_out(plan)
         done = "Finished closing" if plan.resumed else "Closed"
         await interaction.followup.send(
@@ -211,8 +212,8 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
 
         async def do_cancel(click: discord.Interaction) -> None:
             with self.closer.claim(round):
+                await click.response.defer()  # the cancel waits for replies being stored
                 plan: ClosePlan = await self.bot.rounds.cancel(guild_id, round, by=click.user.id)
-                await click.response.defer()
                 problems = await self.closer.carry_out(plan)
             await click.edit_original_response(
                 content=f"Cancelled **{title_of(plan.record)}**.{_problems(problems)}", view=None

@@ -145,7 +145,7 @@ class StalePosts:
 
     async def edit(self, guild_id: int, channel_id: int | None = None) -> int:
         """Edit the stale posts in `channel_id` (else the server's); returns how many."""
-        await self.bot.capture.drained()  # a deletion just seen is stored first
+        await self.bot.capture.settle()  # a deletion just seen is stored first
         edited = 0
         for post in await self.bot.summaries.posts(guild_id, channel_id=channel_id):
             lock = self._locks.setdefault(post.channel_id, asyncio.Lock())

@@ -7,15 +7,18 @@ commit), so a burst never has more than one batch of statements in flight and an
 delete is never applied before the message it changes. Gateway events cannot be refused, so the
 backlog is the only give: its depth is logged as it grows and clears, and `stats` reports it.
 Nothing here is acknowledged to anyone: what a kill loses from the backlog, start-up reads back
-from the threads (cogs/rounds/listeners.py `backfill`).
+from the threads (cogs/rounds/listeners.py `backfill`). A round about to close first has every
+event offered so far stored (`settle`, which the rounds service calls): a reply sent before the
+close counts in its summary, however long its batch would have lingered.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +28,8 @@ from roundtable.rounds.service import RoundService
 log = logging.getLogger(__name__)
 
 BATCH = 500
-LINGER = 0.05  # a batch not full waits this long for more: at a low rate, fewer commits
+LINGER = 0.2  # a batch not full waits this long for more: at a low rate, fewer commits
+SETTLE_SECONDS = 10.0  # a close waits at most this long for the replies before it
 BACKLOG_LOG = 1000  # a warning when the backlog first passes this, then at each tenfold
 BACKLOG_NOTE = 100  # an info line when a backlog this deep has cleared
 
@@ -46,15 +50,18 @@ class ReplyCapture:
     def __init__(self, rounds: RoundService, *, batch: int = BATCH, linger: float = LINGER):
         self._rounds = rounds
         self._batch = batch
-        self._linger = linger
+        self.linger = linger
         self._pending: deque[Captured] = deque()
         self._wake = asyncio.Event()
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        self._hurry = asyncio.Event()  # set while someone waits in `settle`: no lingering
+        self._settling = 0
         self._next_log = BACKLOG_LOG
         self._episode = 0  # the deepest backlog since it was last empty
         self.stats = CaptureStats()
+        rounds.settle_replies_with(self.settle)
 
     @property
     def depth(self) -> int:
@@ -68,7 +75,8 @@ class ReplyCapture:
         """Store what is waiting, then stop the worker."""
         if self._task is None:
             return
-        await self.drained()
+        with self._hurrying():
+            await self.drained()
         self._task.cancel()
         await asyncio.gather(self._task, return_exceptions=True)
         self._task = None
@@ -78,6 +86,34 @@ class ReplyCapture:
         while self._pending or not self._idle.is_set():
             await self._idle.wait()
             await asyncio.sleep(0)
+
+    async def settle(self) -> None:
+        """Store every event offered so far now, without lingering for more (a round closing,
+        a summary about to be checked). Gives up after SETTLE_SECONDS, logged: a close is not
+        held for ever by a stuck database. Nothing to do while the worker is not running."""
+        if self._task is None:
+            return
+        try:
+            with self._hurrying():
+                async with asyncio.timeout(SETTLE_SECONDS):
+                    await self.drained()
+        except TimeoutError:
+            log.warning(
+                "Reply capture: %d thread events still waiting after %g s; going on without them",
+                len(self._pending),
+                SETTLE_SECONDS,
+            )
+
+    @contextlib.contextmanager
+    def _hurrying(self) -> Iterator[None]:
+        self._settling += 1
+        self._hurry.set()
+        try:
+            yield
+        finally:
+            self._settling -= 1
+            if not self._settling:
+                self._hurry.clear()
 
     # -- in: called synchronously from the gateway's dispatch --------------------------------
 
@@ -149,8 +185,11 @@ class ReplyCapture:
                 await self._wake.wait()
                 self._wake.clear()
                 continue
-            if len(self._pending) < self._batch and self._linger:
-                await asyncio.sleep(self._linger)  # more come in meanwhile: one commit for all
+            if len(self._pending) < self._batch and self.linger and not self._settling:
+                # More come in meanwhile: one commit for all (cut short by `settle`).
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(self.linger):
+                        await self._hurry.wait()
             take = min(self._batch, len(self._pending))
             batch = [self._pending.popleft() for _ in range(take)]
             try:

@@ -14,7 +14,7 @@ deadline, a reminder or a pending close changes; callers never do.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -133,6 +133,16 @@ class RoundService:
         self._scheduler = scheduler or Scheduler(self.clock)
         self._scheduler.watch("rounds", self.next_wake)
         self.threads = RoundThreads()
+        self._settle: Callable[[], Awaitable[None]] | None = None
+
+    def settle_replies_with(self, settle: Callable[[], Awaitable[None]]) -> None:
+        """What stores the thread replies still waiting (the reply capture's `settle`): run
+        before a round closes, so every reply sent before the close is in its summary."""
+        self._settle = settle
+
+    async def _settle_replies(self) -> None:
+        if self._settle is not None:
+            await self._settle()
 
     async def load_threads(self) -> int:
         """At start-up, before any event: the round threads (open and closed) into memory."""
@@ -435,6 +445,7 @@ class RoundService:
             if record.close_pending and record.status == status:
                 return await self._plan(record, resumed=True)
             raise UserError(f"Round {round_id} is not open.")
+        await self._settle_replies()
         finished = await self._repo.finish(
             guild_id, round_id, status=status, by=by, now=self.clock.now()
         )
@@ -451,6 +462,7 @@ class RoundService:
         """
         moment = now or self.clock.now()
         for record in await self._repo.due(moment, limit=1):
+            await self._settle_replies()
             finished = await self._repo.finish(
                 record.guild_id, record.id, status="closed", by=None, now=moment
             )

@@ -185,6 +185,29 @@ async def test_replies_are_captured_edited_and_deleted_with_the_intent(
     assert all(r["message_id"] != buttons.id for r in left)
 
 
+async def test_replies_sent_just_before_a_close_count_in_it(content_world: World) -> None:
+    world = content_world
+    sb = world.sandbox
+    world.bot.capture.linger = 30  # a batch not full would wait half a minute for more
+    buttons, row = await start(world)
+    thread = sb.thread_of(buttons)
+    grace = sb.member(world.guild, "Grace")
+    await sb.say(world.member, thread, "The bans backfired, clearly.")
+    await sb.say(grace, thread, "Not so fast: show me the numbers.")
+    await sb.gateway.drained()  # the bot has both; neither is stored yet
+    assert await world.db.fetch_all("SELECT * FROM responses") == []
+    closed = await sb.slash(world.owner, "round close", world.general, round=row["id"])
+    assert closed.messages[0].content == f"Closed **Round {row['id']} · No chips for China**."
+    posted = [m for m in sb.messages(thread) if m.author.id == sb.bot_user.id and m.embeds]
+    closing = next(m for m in posted if m.embeds[0].get("title") == "Round closed")
+    assert "**Participation:** 2 members, 0 answers, 2 replies." in closing.embeds[0]["description"]
+    rows = await world.db.fetch_all("SELECT content FROM responses ORDER BY id")
+    assert [r["content"] for r in rows] == [
+        "The bans backfired, clearly.",
+        "Not so fast: show me the numbers.",
+    ]
+
+
 async def test_without_the_intent_replies_are_not_recorded_and_members_are_told(
     world: World,
 ) -> None:

@@ -100,13 +100,51 @@ async def test_a_burst_is_stored_in_batches_in_order_with_edits_and_deletes_afte
     assert [r["name"] for r in names] == ["Ada"]
 
 
+async def test_a_close_stores_the_replies_sent_before_it_however_long_their_batch_lingers(
+    db: Database, service: RoundService
+) -> None:
+    record = await posted(service)
+    slow = ReplyCapture(service, linger=60)  # a batch not full would wait a minute for more
+    slow.start()
+    try:
+        assert say(slow, 1, "just before the close")
+        await asyncio.sleep(0.05)
+        assert await stored(db) == []  # still lingering
+        plan = await asyncio.wait_for(service.close(1, record.id, by=9), 5)
+        assert await stored(db) == [(1, "just before the close")]
+        assert (plan.participation.members, plan.participation.replies) == (1, 1)
+        assert not say(slow, 2, "after the close")  # not even queued
+    finally:
+        await slow.stop()
+
+
+async def test_a_round_closed_at_its_deadline_counts_the_replies_still_lingering(
+    db: Database, service: RoundService
+) -> None:
+    record, _ = await service.reserve(
+        1, pack_slug=SHIPPED, section=2, channel_id=100, closes_in="1h", by=9
+    )
+    await service.posted(record, thread_id=THREAD, posts=[(100, THREAD)])
+    slow = ReplyCapture(service, linger=60)
+    slow.start()
+    try:
+        assert say(slow, 1, "before the deadline")
+        assert record.closes_at is not None
+        plan = await asyncio.wait_for(service.close_next_due(record.closes_at), 5)
+        assert plan is not None and plan.participation.replies == 1
+        assert await stored(db) == [(1, "before the deadline")]
+    finally:
+        await slow.stop()
+
+
 async def test_replies_to_a_round_closed_meanwhile_are_not_stored(
     db: Database, service: RoundService, capture: ReplyCapture
 ) -> None:
     record = await posted(service)
     assert say(capture, 1, "in time")
     await capture.drained()
-    # Queued while open, written after the close (the worker was busy): the write checks.
+    # Queued by a capture that was not running when the round closed (nothing to settle):
+    # written after the close, and the write checks.
     waiting = ReplyCapture(service)
     assert say(waiting, 2, "too late")
     await service.close(1, record.id, by=9)
