@@ -72,7 +72,7 @@ async def _stalled(request: web.Request, seconds: float) -> bool:
 class Rest:
     def __init__(self, world: World, token: str, app_name: str) -> None:
         self.world = world
-        self.slow: list[tuple[str, re.Pattern[str], float, bool]] = []
+        self.slow: list[tuple[str, re.Pattern[str], float, bool, re.Pattern[str] | None]] = []
         self.token = token
         self.app_name = app_name
         self.requests: list[tuple[str, str]] = []  # (method, path), for tests
@@ -118,14 +118,22 @@ class Rest:
         ]
 
     def slow_down(
-        self, method: str, path: str, seconds: float, *, done_first: bool = False
+        self,
+        method: str,
+        path: str,
+        seconds: float,
+        *,
+        done_first: bool = False,
+        query: str | None = None,
     ) -> None:
-        """Answer requests whose method matches and whose path matches the regex `path` only
-        after `seconds`: a slow or overloaded Discord, for tests of deadlines and ordering.
+        """Answer requests whose method matches and whose path matches the regex `path` (and
+        query string the regex `query`, when given) only after `seconds`: a slow or overloaded
+        Discord, for tests of deadlines and ordering.
 
         With `done_first` the request takes effect at once and only the answer is late: a bot
         stopped meanwhile never learns that its message was created."""
-        self.slow.append((method, re.compile(path), seconds, done_first))
+        wanted = re.compile(query) if query is not None else None
+        self.slow.append((method, re.compile(path), seconds, done_first, wanted))
 
     def fail(
         self, method: str, path: str, status: int, *, times: int = 1, retry_after: float = 0.05
@@ -155,8 +163,12 @@ class Rest:
                     response.headers.update(headers)
                     return response
                 return web.Response(status=status, text="sandbox: scripted failure")
-        for method, pattern, seconds, done_first in self.slow:
-            if request.method == method and pattern.search(request.path):
+        for method, pattern, seconds, done_first, query in self.slow:
+            if (
+                request.method == method
+                and pattern.search(request.path)
+                and (query is None or query.search(request.query_string))
+            ):
                 if done_first:
                     response = await handler(request)
                     await _stalled(request, seconds)

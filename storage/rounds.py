@@ -226,6 +226,16 @@ class RoundRepository:
         )
         return [_round(r) for r in rows]
 
+    async def newest_replies(self) -> dict[int, int]:
+        mine, shards = owned(self._shards, "r.guild_id")
+        rows = await self._db.fetch_all(
+            "SELECT r.id, (SELECT p.message_id FROM responses p WHERE p.round_id = r.id"  # noqa: S608 (the shard filter)
+            " AND p.kind = 'reply' ORDER BY p.message_id DESC LIMIT 1) AS newest FROM rounds r"
+            " WHERE r.status = 'open' AND r.thread_id IS NOT NULL" + mine,
+            shards,
+        )
+        return {r["id"]: r["newest"] for r in rows if r["newest"] is not None}
+
     async def due(self, now: datetime, *, limit: int = 100) -> list[RoundRecord]:
         """Posted open rounds whose deadline has passed, in every guild, earliest first."""
         mine, shards = self._owned()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import discord
 from discord import app_commands
@@ -18,6 +19,7 @@ from cogs.rounds.posts import (
     status_text,
     where,
 )
+from cogs.rounds.reading import ThreadReading
 from cogs.rounds.timed import RoundTimedWork
 from cogs.support import autocomplete
 from cogs.support.bot import RoundtableBot
@@ -91,14 +93,20 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
     def __init__(self, bot: RoundtableBot):
         super().__init__(bot)
         self.closer = Closer(bot)
-        self.timed = RoundTimedWork(bot, self.closer)
+        self.reading = ThreadReading(bot)  # what threads got while the bot was away
+        self.timed = RoundTimedWork(bot, self.closer, self.reading)
+        self._unhook: Callable[[], None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)  # round buttons work across restarts
         self.timed.register()  # closes, deadlines and reminders, in the bot's one timer
+        self._unhook = self.bot.rounds.before_close(self.reading.before_close)
 
     async def cog_unload(self) -> None:
         self.timed.unregister()
+        if self._unhook is not None:
+            self._unhook()
+        await self.reading.stop()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
 
     @app_commands.command(name="start", description="Post a section with its questions")

@@ -19,19 +19,19 @@ from cogs.rounds import ids
 from cogs.rounds.access import check_round
 from cogs.rounds.cards import show_answers
 from cogs.rounds.forms import submitted_values
+from cogs.rounds.reading import REPLY_TYPES, ThreadReading, said
 from cogs.support.bot import RoundtableBot
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
-from roundtable.rounds.capture import BATCH
-from roundtable.rounds.model import Reply, RoundRecord
+from roundtable.rounds.model import RoundRecord
 
 log = logging.getLogger(__name__)
-REPLY_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
 class RoundListeners(commands.Cog):
-    def __init__(self, bot: RoundtableBot):
+    def __init__(self, bot: RoundtableBot, reading: ThreadReading):
         self.bot = bot
+        self.reading = reading
         self.readied = False  # on_ready fires again after an invalid session
         self.catching_up: asyncio.Task[int] | None = None
 
@@ -108,7 +108,7 @@ class RoundListeners(commands.Cog):
         if not self.readied:
             self.readied = True
             return
-        self.catching_up = asyncio.create_task(backfill(self.bot), name="backfill")
+        self.catching_up = asyncio.create_task(self.reading.catch_up(), name="catch-up")
         self.catching_up.add_done_callback(_logged)
 
     # -- thread events: synchronous, called from the bot's dispatch -----------------------
@@ -124,7 +124,7 @@ class RoundListeners(commands.Cog):
             or not self.bot.settings.message_content_intent
         ):
             return
-        self.bot.capture.offer_message(message.guild.id, message.channel.id, **_said(message))
+        self.bot.capture.offer_message(message.guild.id, message.channel.id, **said(message))
 
     def take_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
         content = payload.data.get("content")
@@ -151,63 +151,3 @@ class RoundListeners(commands.Cog):
 def _logged(task: asyncio.Task[int]) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("Reading the threads after a new session failed", exc_info=task.exception())
-
-
-def _said(message: discord.Message) -> dict[str, Any]:
-    """What a round keeps of a member's thread message."""
-    return {
-        "user_id": message.author.id,
-        "content": message.content,
-        "message_id": message.id,
-        "reply_to_id": message.reference.message_id if message.reference else None,
-        "created_at": message.created_at,
-        "name": message.author.display_name,
-    }
-
-
-def member_reply(message: discord.Message) -> bool:
-    """A member's message in a thread: what a round records as a reply."""
-    return (
-        message.guild is not None
-        and isinstance(message.channel, discord.Thread)
-        and not message.author.bot
-        and message.webhook_id is None
-        and message.type in REPLY_TYPES
-    )
-
-
-async def backfill(bot: RoundtableBot) -> int:
-    """At start-up: read every open round's thread and store the replies posted while the bot
-    was away (or received but not stored when it was killed), update the ones edited and drop
-    the ones deleted meanwhile. Idempotent: a reply already stored is stored once. Returns how
-    many replies were added."""
-    if not bot.settings.message_content_intent:
-        return 0
-    added = 0
-    for record in await bot.rounds.open_with_threads():
-        assert record.thread_id is not None
-        try:
-            thread = bot.get_channel(record.thread_id) or await bot.fetch_channel(record.thread_id)
-            if not isinstance(thread, discord.Thread):
-                continue
-            present: dict[int, str] = {}
-            read_from = discord.utils.time_snowflake(discord.utils.utcnow())
-            replies: list[Reply] = []
-            async for message in thread.history(limit=None, oldest_first=True):
-                if not member_reply(message) or not message.content.strip():
-                    continue
-                present[message.id] = message.content
-                reply = bot.rounds.reply_of(record.guild_id, thread.id, **_said(message))
-                if reply is not None:
-                    replies.append(reply)
-                if len(replies) >= BATCH:
-                    added += (await bot.rounds.apply_captured(replies)).added
-                    replies = []
-            if replies:
-                added += (await bot.rounds.apply_captured(replies)).added
-            await bot.rounds.reconcile_replies(record, present, read_from=read_from)
-        except discord.HTTPException as exc:  # a thread gone or unreadable: the others still
-            log.warning("Could not read the thread of round %s: %s", record.id, exc)
-    if added:
-        log.info("Stored %d replies posted while the bot was away", added)
-    return added

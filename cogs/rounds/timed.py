@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import discord
 
 from cogs.rounds.closing import Closer
-from cogs.rounds.listeners import backfill
+from cogs.rounds.reading import ThreadReading
 from cogs.support import notices, render
 from cogs.support.timer import Stage, each
 from roundtable.durations import describe
@@ -44,9 +45,10 @@ GIVE_UP = len(BACKOFF) + 1  # failed closes in a row before the round is held, i
 
 
 class RoundTimedWork:
-    def __init__(self, bot: RoundtableBot, closer: Closer) -> None:
+    def __init__(self, bot: RoundtableBot, closer: Closer, reading: ThreadReading) -> None:
         self.bot = bot
         self.closer = closer
+        self.reading = reading
         llm = bot.settings.llm
         self.item_seconds = CLOSE_SECONDS + (3 * llm.timeout_seconds if llm else 0.0)
         self.failures: dict[int, int] = {}  # round id -> failed closes in a row
@@ -70,10 +72,19 @@ class RoundTimedWork:
             self.bot.timer.unregister(handler)
 
     async def catch_up(self) -> None:
-        """First what threads got while the bot was away: a close in the first pass counts it."""
-        await backfill(self.bot)
-        for record in await self.bot.rounds.open_with_threads():  # answers never shown
+        """First what threads got while the bot was away (what is new in each: their edits and
+        deletions are read in the background), so a close in the first pass counts it."""
+        began = time.monotonic()
+        added = await self.reading.catch_up()
+        records = await self.bot.rounds.open_with_threads()
+        for record in records:  # answers never shown
             await self.closer.restore_cards(record)
+        log.info(
+            "Caught up: %d open rounds, %d replies posted while away, in %.1f s; timed work starts",
+            len(records),
+            added,
+            time.monotonic() - began,
+        )
 
     # Each round in its own guard (`each`): one that fails is logged and tried again on the
     # timer's next look; the other rounds, of this server and every other, go on.

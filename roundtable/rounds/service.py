@@ -133,16 +133,19 @@ class RoundService:
         self._scheduler = scheduler or Scheduler(self.clock)
         self._scheduler.watch("rounds", self.next_wake)
         self.threads = RoundThreads()
-        self._settle: Callable[[], Awaitable[None]] | None = None
+        self._before_close: list[Callable[[RoundRecord], Awaitable[None]]] = []
 
-    def settle_replies_with(self, settle: Callable[[], Awaitable[None]]) -> None:
-        """What stores the thread replies still waiting (the reply capture's `settle`): run
-        before a round closes, so every reply sent before the close is in its summary."""
-        self._settle = settle
+    def before_close(self, hook: Callable[[RoundRecord], Awaitable[None]]) -> Callable[[], None]:
+        """Run `hook` before any round closes (or is cancelled), in the order registered: the
+        reply capture stores what is waiting, the Discord side reads the thread if start-up has
+        not yet, so that every reply sent before the close is in its summary. Returns what
+        takes the hook out again."""
+        self._before_close.append(hook)
+        return lambda: self._before_close.remove(hook)
 
-    async def _settle_replies(self) -> None:
-        if self._settle is not None:
-            await self._settle()
+    async def _run_before_close(self, record: RoundRecord) -> None:
+        for hook in self._before_close:
+            await hook(record)
 
     async def load_threads(self) -> int:
         """At start-up, before any event: the round threads (open and closed) into memory."""
@@ -406,6 +409,11 @@ class RoundService:
         while the bot was away (`reconcile_replies`)."""
         return await self._repo.open_with_threads()
 
+    async def newest_replies(self) -> dict[int, int]:
+        """Open round id -> its newest stored reply's message id: start-up reads each thread
+        from there (what came after was missed)."""
+        return await self._repo.newest_replies()
+
     async def reconcile_replies(
         self, record: RoundRecord, present: dict[int, str], *, read_from: int
     ) -> tuple[int, int, int]:
@@ -445,7 +453,7 @@ class RoundService:
             if record.close_pending and record.status == status:
                 return await self._plan(record, resumed=True)
             raise UserError(f"Round {round_id} is not open.")
-        await self._settle_replies()
+        await self._run_before_close(record)
         finished = await self._repo.finish(
             guild_id, round_id, status=status, by=by, now=self.clock.now()
         )
@@ -462,7 +470,7 @@ class RoundService:
         """
         moment = now or self.clock.now()
         for record in await self._repo.due(moment, limit=1):
-            await self._settle_replies()
+            await self._run_before_close(record)
             finished = await self._repo.finish(
                 record.guild_id, record.id, status="closed", by=None, now=moment
             )

@@ -52,6 +52,11 @@ class RoundStore(Protocol):
         """Every guild's open rounds that have a thread (what start-up backfills)."""
         ...
 
+    async def newest_replies(self) -> dict[int, int]:
+        """Open round id -> the message id of its newest stored reply (rounds with none are
+        left out): where start-up reads each thread from."""
+        ...
+
     async def due(self, now: datetime, *, limit: int = 100) -> list[RoundRecord]:
         """Posted open rounds whose deadline has passed, in every guild, earliest first."""
         ...

@@ -4,7 +4,10 @@ start-up stores nothing twice."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+import pytest
 
 from sandbox import Sandbox
 from storage.database import SqliteDatabase
@@ -112,3 +115,62 @@ async def test_a_forgotten_member_stays_forgotten_across_a_restart(
     assert not any(s in text for s in said)
     summary = "\n".join(str(m.embeds) for m in sb.messages(thread) + sb.messages(general))
     assert not any(s in summary for s in said)
+
+
+def history_reads(sb: Sandbox, thread_id: int) -> int:
+    return sb.rest.requests.count(("GET", f"/api/v10/channels/{thread_id}/messages"))
+
+
+async def test_start_up_reads_what_is_new_first_and_the_whole_thread_behind_timed_work(
+    sandbox: Sandbox, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """#28: start-up read every open thread whole (a request per hundred messages) before any
+    timed work. Now only what came after the newest stored reply (one request), then timed
+    work starts; edits and deletions of older messages are read behind it, and a close that
+    comes first waits for its thread's reading."""
+    sb = sandbox
+    async with small_world(sb, db_path, **CONTENT) as world:
+        buttons, row = await start(world)
+        thread = sb.thread_of(buttons)
+        assert thread is not None
+        grace = sb.member(world.guild, "Grace")
+        said = [
+            await sb.say(grace, thread, f"Reply {n} while the bot listened.") for n in range(130)
+        ]
+
+        async def all_stored() -> bool:
+            return len(await stored_replies(db_path)) == 130
+
+        await until(all_stored, what="130 replies stored")
+        owner, general = world.owner, world.general
+    away = [await sb.say(world.member, thread, f"Said while away, {n}.") for n in range(3)]
+    sb.world.edit_message(said[5], {"content": "Reply 5, edited while away."}, [])
+    sb.world.delete_message(said[7])
+    # Reading the thread whole (from its start: after=0) answers slowly.
+    sb.rest.slow_down("GET", rf"/channels/{thread.id}/messages$", 1.5, query=r"after=0(&|$)")
+    reads = history_reads(sb, thread.id)
+    with caplog.at_level(logging.INFO, logger="cogs.rounds.timed"):
+        async with running_bot(sb, db_path, **CONTENT):
+
+            async def caught_up() -> bool:
+                return "Caught up: 1 open rounds, 3 replies" in caplog.text
+
+            await until(caught_up, what="timed work started")
+            replies = await stored_replies(db_path)
+            assert {m.id for m in away} <= set(replies)  # what is new: stored
+            assert history_reads(sb, thread.id) - reads <= 2  # one for what is new, one begun whole
+            assert replies[said[5].id] == "Reply 5 while the bot listened."  # not read whole yet
+            assert said[7].id in replies
+            # A close now waits for its thread to be read whole: the summary never quotes
+            # a message deleted while the bot was away.
+            closed = await sb.slash(owner, "round close", general, round=row["id"])
+            assert closed.messages[0].content.startswith("Closed")
+            replies = await stored_replies(db_path)
+            assert replies[said[5].id] == "Reply 5, edited while away."
+            assert said[7].id not in replies and len(replies) == 132
+            posted = [m for m in sb.messages(thread) if m.author.id == sb.bot_user.id and m.embeds]
+            closing = next(m for m in posted if m.embeds[0].get("title") == "Round closed")
+            assert "2 members, 0 answers, 132 replies" in closing.embeds[0]["description"]
+    sb.rest.slow.clear()
+    # Whole: 133 messages read in two pages; what is new: one page, not two.
+    assert history_reads(sb, thread.id) - reads == 3

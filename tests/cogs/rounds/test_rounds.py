@@ -188,7 +188,7 @@ async def test_replies_are_captured_edited_and_deleted_with_the_intent(
 async def test_replies_sent_just_before_a_close_count_in_it(content_world: World) -> None:
     world = content_world
     sb = world.sandbox
-    world.bot.capture.linger = 30  # a batch not full would wait half a minute for more
+    world.bot.capture.linger = world.bot.capture.quiet = 30  # a batch not full: 30 s for more
     buttons, row = await start(world)
     thread = sb.thread_of(buttons)
     grace = sb.member(world.guild, "Grace")

@@ -100,11 +100,36 @@ async def test_a_burst_is_stored_in_batches_in_order_with_edits_and_deletes_afte
     assert [r["name"] for r in names] == ["Ada"]
 
 
+async def test_a_batch_waits_for_more_only_while_they_keep_coming_and_until_it_is_full(
+    db: Database, service: RoundService
+) -> None:
+    await posted(service)
+    lone = ReplyCapture(service, linger=60, quiet=0.05)
+    lone.start()
+    try:
+        assert say(lone, 1, "a lone reply")
+        await asyncio.wait_for(lone.drained(), 5)  # stored once nothing else came, not in 60 s
+    finally:
+        await lone.stop()
+    full = ReplyCapture(service, batch=10, linger=60, quiet=60)
+    full.start()
+    try:
+        assert say(full, 2, "reply 2")
+        await asyncio.sleep(0.05)  # the worker lingers for more
+        for i in range(3, 12):
+            assert say(full, i, f"reply {i}")
+        await asyncio.wait_for(full.drained(), 5)  # a full batch goes at once
+        assert full.stats.batches == 1
+    finally:
+        await full.stop()
+    assert len(await stored(db)) == 11
+
+
 async def test_a_close_stores_the_replies_sent_before_it_however_long_their_batch_lingers(
     db: Database, service: RoundService
 ) -> None:
     record = await posted(service)
-    slow = ReplyCapture(service, linger=60)  # a batch not full would wait a minute for more
+    slow = ReplyCapture(service, linger=60, quiet=60)  # a batch not full: a minute for more
     slow.start()
     try:
         assert say(slow, 1, "just before the close")
@@ -125,7 +150,7 @@ async def test_a_round_closed_at_its_deadline_counts_the_replies_still_lingering
         1, pack_slug=SHIPPED, section=2, channel_id=100, closes_in="1h", by=9
     )
     await service.posted(record, thread_id=THREAD, posts=[(100, THREAD)])
-    slow = ReplyCapture(service, linger=60)
+    slow = ReplyCapture(service, linger=60, quiet=60)
     slow.start()
     try:
         assert say(slow, 1, "before the deadline")
