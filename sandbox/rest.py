@@ -76,6 +76,7 @@ class Rest:
         self.token = token
         self.app_name = app_name
         self.requests: list[tuple[str, str]] = []  # (method, path), for tests
+        self.queries: list[str] = []  # each request's query string, in the same order
         self.failures: list[list[Any]] = []  # [method, path regex, status, times left, retry]
         self.shard_count = 1  # the shards GET /gateway/bot recommends
 
@@ -145,6 +146,7 @@ class Rest:
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         self.requests.append((request.method, request.path))
+        self.queries.append(request.query_string)
         for failure in self.failures:
             method, pattern, status, left, retry_after = failure
             if left > 0 and request.method == method and pattern.search(request.path):

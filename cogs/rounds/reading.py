@@ -4,16 +4,17 @@ away (gateway events of that time are never replayed).
 Start-up first reads only what is new in each open round's thread: the messages after its
 newest stored reply (`after=`: one request per thread when fewer than a hundred came), FAST
 threads at a time; timed work (closes, posts, reminders) starts once that is done. Edits and
-deletions of older messages are then found by reading each thread whole, in the background,
-WHOLE threads at a time. A round that closes before its thread was read whole is read first
-(its close waits, at most READ_BEFORE_CLOSE s), so a summary never quotes a message deleted
-while the bot was away. Idempotent: a reply already stored is stored once.
+deletions of older messages are then found by reading each thread whole (newest first), in
+the background, WHOLE threads at a time. A round that closes before its thread was read whole
+is read first (its close waits, at most READ_BEFORE_CLOSE s), so a summary never quotes a
+message deleted while the bot was away. Idempotent: a reply already stored is stored once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -93,10 +94,18 @@ class ThreadReading:
             async with gate:
                 await self.read_whole(record)
 
+        began = time.monotonic()
+        records = list(self.unread.values())
         try:
-            await asyncio.gather(*(one(r) for r in list(self.unread.values())))
+            await asyncio.gather(*(one(r) for r in records))
         except Exception:
             log.exception("Reading the open rounds' threads whole failed")
+        else:
+            log.info(
+                "Read %d open rounds' threads whole in %.1f s",
+                len(records),
+                time.monotonic() - began,
+            )
 
     async def before_close(self, record: RoundRecord) -> None:
         """A round about to close: its thread read whole first, if start-up has not yet."""
@@ -135,20 +144,26 @@ class ThreadReading:
         present: dict[int, str] = {}
         replies: list[Reply] = []
         added = 0
-        start = discord.Object(after) if after is not None else None
+        # What is new: oldest first from `after` (after= pages), stored as it comes. Whole:
+        # newest first (before= pages, the newest first), stored oldest first once all is read.
+        if after is not None:
+            messages = thread.history(limit=None, after=discord.Object(after), oldest_first=True)
+        else:
+            messages = thread.history(limit=None)
         try:
-            async for message in thread.history(limit=None, after=start, oldest_first=True):
+            async for message in messages:
                 if not members_message(message) or not message.content.strip():
                     continue
                 present[message.id] = message.content
                 reply = self.bot.rounds.reply_of(record.guild_id, record.thread_id, **said(message))
                 if reply is not None:
                     replies.append(reply)
-                if len(replies) >= BATCH:
+                if after is not None and len(replies) >= BATCH:
                     added += (await self.bot.rounds.apply_captured(replies)).added
                     replies = []
-            if replies:
-                added += (await self.bot.rounds.apply_captured(replies)).added
+            replies.sort(key=lambda r: r.message_id)
+            for i in range(0, len(replies), BATCH):
+                added += (await self.bot.rounds.apply_captured(replies[i : i + BATCH])).added
             if after is None:
                 await self.bot.rounds.reconcile_replies(record, present, read_from=read_from)
         except discord.HTTPException as exc:  # a thread gone or unreadable: the others still
