@@ -1,4 +1,6 @@
 """Scenario 3 (and 7): the write path in one process, against raw sqlite3 on the same schema.
+In a full run, also the growth of the cost per reply from 10,000 to 1,000,000 rows, against
+raw sqlite3's own growth on the same schema.
 
 - replies as the capture stores them (batches of 500 through the group-commit writer);
 - answers as members send them (one job each, many in flight: the writer groups them);
@@ -20,7 +22,7 @@ from bench.common import Row, median
 GUILD = 1
 
 
-async def _ours(folder: Path, n: int) -> tuple[float, float]:
+async def _ours(folder: Path, n: int, *, answers: bool = True) -> tuple[float, float]:
     from roundtable.rounds.capture import BATCH
     from storage.database import SqliteDatabase
     from storage.rounds import Reply, RoundRepository
@@ -38,6 +40,8 @@ async def _ours(folder: Path, n: int) -> tuple[float, float]:
         for start in range(0, n, BATCH):
             await repo.apply_captured(replies[start : start + BATCH])
         replies_s = time.perf_counter() - began
+        if not answers:
+            return n / replies_s, 0.0
 
         began = time.perf_counter()
         window = 500  # answers in flight at once (members submitting forms)
@@ -71,7 +75,7 @@ def _round(conn: sqlite3.Connection) -> int:
     )
 
 
-async def _raw(folder: Path, n: int) -> tuple[float, float]:
+async def _raw(folder: Path, n: int, *, each: bool = True) -> tuple[float, float]:
     from storage.database import SqliteDatabase
 
     path = folder / "raw.db"
@@ -90,6 +94,9 @@ async def _raw(folder: Path, n: int) -> tuple[float, float]:
     conn.executemany(sql, rows)
     conn.execute("COMMIT")
     many = n / (time.perf_counter() - began)
+    if not each:
+        conn.close()
+        return many, 0.0
     conn.execute("DELETE FROM responses")
     began = time.perf_counter()
     for row in rows:
@@ -131,7 +138,26 @@ async def scenario(quick: bool) -> list[Row]:
                 median(m["answers"]), "/s", "raw sqlite3, one INSERT + COMMIT per row", each,
                 runs=tuple(m["answers"])),
         ]  # fmt: skip
+    if not quick:
+        rows.append(await growth_to(1_000_000))
     return rows
+
+
+async def growth_to(large: int, small: int = 10_000) -> Row:
+    """Cost per reply stored at `large` rows against `small` (one table, one round), the
+    capture's batches and raw sqlite3's executemany on the same schema: how much of the growth
+    is SQLite's own (its B-trees deepen with the rows)."""
+    rates: dict[int, tuple[float, float]] = {}
+    for n in (small, large):
+        with tempfile.TemporaryDirectory() as tmp:
+            ours, _ = await _ours(Path(tmp), n, answers=False)
+            raw, _ = await _raw(Path(tmp), n, each=False)
+        rates[n] = (ours, raw)
+    return Row("3 write path",
+               f"replies (capture batches): cost per row growth, {large:,} rows ÷ {small:,}",
+               rates[small][0] / rates[large][0], "×", "raw sqlite3 executemany, same schema",
+               rates[small][1] / rates[large][1], "≤ 1.1×",
+               rates[small][0] / rates[large][0] <= 1.1)  # fmt: skip
 
 
 if __name__ == "__main__":
