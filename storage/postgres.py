@@ -3,12 +3,14 @@
 
 - Writes: the same group-committing `Writer` thread (storage/writer.py) runs the same plain
   `job(conn)` functions on a psycopg connection, a real DB-API connection in autocommit mode on
-  which the writer's BEGIN, SAVEPOINT and COMMIT are plain statements. `executemany` is
-  psycopg's (pipelined, one round trip for the batch) and `rowcount` its own. `PgConnection`
-  subclasses psycopg's connection only to speak storage's SQL (`?` and `:name` placeholders,
-  through storage/dialect.py) and to have the `executemany` and `in_transaction` that sqlite3's
-  has. When the server cut the connection (a restart, a network blip), the writer's BEGIN
-  connects again: nothing of the batch has run yet, so trying again is safe.
+  which the writer's BEGIN, SAVEPOINT and COMMIT are plain statements. `executemany` of a
+  plain INSERT of COPY_FROM rows or more goes through COPY and one INSERT ... SELECT (the
+  server runs one statement, not one a row); any other is psycopg's, pipelined; `rowcount` is
+  what the rows changed. `PgConnection` subclasses psycopg's connection only to speak
+  storage's SQL (`?` and `:name` placeholders, through storage/dialect.py) and to have the
+  `executemany` and `in_transaction` that sqlite3's has. When the server cut the connection
+  (a restart, a network blip), the writer's BEGIN connects again: nothing of the batch has run
+  yet, so trying again is safe.
 - Reads: psycopg_pool's pool of read-only connections, each read one hop to a reader thread
   (as SQLite's reads are one call to aiosqlite's thread); a read cut by a restart runs once
   more.
@@ -25,7 +27,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
+import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -60,6 +64,7 @@ POOL_SIZE = 10
 RECONNECT_WAITS = (0.2, 1.0, 3.0, None)  # then the batch fails (its callers say so)
 CONNECT_TIMEOUT = 10
 MANY_CHUNK = 250  # rows per pipelined round of executemany
+COPY_FROM = 20  # an INSERT of this many rows or more goes through COPY (_copy_insert)
 # Times come out in UTC and ISO form, whatever the server's defaults (IsoTimeLoader reads them).
 SESSION = ("SET TIME ZONE 'UTC'", "SET DateStyle = 'ISO'")
 # Any fixed number: every Roundtable process migrating the same database takes this lock.
@@ -158,6 +163,49 @@ class Changed:
     rowcount: int
 
 
+@dataclass(frozen=True, slots=True)
+class _CopyPlan:
+    temp: str
+    create: str
+    copy: str
+    insert: str
+
+
+_INSERT = re.compile(
+    r"^\s*INSERT INTO (\w+) \(([\w, ]+)\) VALUES \(([^()]*)\)(.*)$", re.DOTALL | re.IGNORECASE
+)
+
+
+@lru_cache(maxsize=32)
+def _copy_plan(sql: str) -> _CopyPlan | None:
+    """For `INSERT INTO t (a, b, c) VALUES (?, 'x', ?) [ON CONFLICT ... DO NOTHING]`: the
+    statements that insert many rows through COPY. None for any other statement, and for ON
+    CONFLICT DO UPDATE (one statement may not update a row twice, one per row may)."""
+    found = _INSERT.match(sql)
+    if found is None or "DO UPDATE" in found[4].upper():
+        return None
+    table, tail = found[1], found[4]
+    columns = [c.strip() for c in found[2].split(",")]
+    values = [v.strip() for v in found[3].split(",")]
+    if len(columns) != len(values) or "?" not in values:
+        return None
+    given = [c for c, v in zip(columns, values, strict=True) if v == "?"]
+    if len(given) != values.count("?") or any("?" in v for v in values if v != "?"):
+        return None
+    # Storage's own statements (never outside input): names and literals as written there.
+    temp = f"many_{table}_{zlib.crc32(sql.encode()):08x}"
+    picked = ", ".join(c if v == "?" else v for c, v in zip(columns, values, strict=True))
+    # copy_n: the rows go in in the order given (ids in that order, as executemany's would).
+    create = "CREATE TEMP TABLE IF NOT EXISTS " + temp + " AS SELECT " + ", ".join(given)
+    insert = "INSERT INTO " + table + " (" + ", ".join(columns) + ") SELECT " + picked
+    return _CopyPlan(
+        temp=temp,
+        create=create + ", 0 AS copy_n FROM " + table + " WITH NO DATA",
+        copy=f"COPY {temp} ({', '.join(given)}, copy_n) FROM STDIN",
+        insert=insert + " FROM " + temp + " ORDER BY copy_n" + to_postgres(tail),
+    )
+
+
 class PgConnection(psycopg.Connection[Any]):
     """psycopg's connection, with the two things of sqlite3's that storage's jobs use."""
 
@@ -169,14 +217,18 @@ class PgConnection(psycopg.Connection[Any]):
         return self.info.transaction_status != pq.TransactionStatus.IDLE
 
     def executemany(self, sql: str, params: Iterable[Any], /) -> Changed:
-        """The rows in pipelined rounds of MANY_CHUNK (one round trip each); `rowcount` is the
-        rows the statements changed, summed (a conflict that did nothing does not count).
+        """A plain INSERT's many rows through COPY (`_copy_insert`); else the rows in pipelined
+        rounds of MANY_CHUNK (one round trip each). `rowcount` is the rows the statements
+        changed, summed (a conflict that did nothing does not count).
 
         Between rounds the thread gives up the GIL: psycopg builds a round in Python without
         waiting on the network, and a 500-row batch in one go kept the event loop's thread
         from running for whole switch intervals (5 ms), which members' clicks felt during a
         burst of replies."""
         rows = list(params)
+        plan = _copy_plan(sql) if len(rows) >= COPY_FROM else None
+        if plan is not None:
+            return Changed(self._copy_insert(plan, rows))
         changed = 0
         with self.cursor() as cursor:
             for start in range(0, len(rows), MANY_CHUNK):
@@ -184,6 +236,23 @@ class PgConnection(psycopg.Connection[Any]):
                 changed += max(cursor.rowcount, 0)
                 time.sleep(0)
         return Changed(changed)
+
+    def _copy_insert(self, plan: _CopyPlan, rows: list[Any]) -> int:
+        """The rows into a temporary table by COPY (no statement per row), then into the
+        table by one INSERT ... SELECT with the statement's own ON CONFLICT: what the rows
+        changed, as executemany counts it. The temporary table is made on first use on this
+        connection (or again after a rolled-back savepoint took it), emptied before each use."""
+        trace = self.trace
+        if trace is not None:
+            trace(f"COPY {plan.temp} x{len(rows)}; {plan.insert}")
+        with self.cursor() as cursor:
+            cursor.execute(plan.create)
+            cursor.execute(f"TRUNCATE {plan.temp}")  # a temporary table is never vacuumed
+            with cursor.copy(plan.copy) as copy:
+                for n, row in enumerate(rows):
+                    copy.write_row((*row, n))
+            cursor.execute(plan.insert)
+            return max(cursor.rowcount, 0)
 
     def set_trace_callback(self, callback: Callable[[str], None] | None) -> None:
         self.trace = callback

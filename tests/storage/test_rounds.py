@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storage.connection import Connection
 from storage.database import Database
+from storage.round_writes import apply_captured
 from storage.rounds import (
     Delete,
     Edit,
@@ -198,9 +200,10 @@ async def test_replies_are_stored_once_edited_and_deleted_only_while_open(
 async def test_a_burst_of_replies_is_stored_in_order_verbatim_and_counted_exactly(
     repo: RoundRepository,
 ) -> None:
-    """A long run of replies is one statement (on PostgreSQL, pipelined rounds of 250): every
-    reply stored once, in the order it came, its text as typed (tabs, new lines, backslashes),
-    replayed ones across the rounds' edges not counted."""
+    """A long run of replies is one statement (on PostgreSQL, COPY into a temporary table, then
+    one INSERT): every reply stored once, in the order it came, its text as typed (tabs, new
+    lines, backslashes, COPY's own end-of-data and null marks), replayed ones across the
+    rounds' edges not counted."""
     record = await create(repo)
     hostile = [
         "tab\there",
@@ -222,6 +225,27 @@ async def test_a_burst_of_replies_is_stored_in_order_verbatim_and_counted_exactl
         *((r.message_id, r.content) for r in burst),
         (5000, "new"),
     ]
+
+
+async def test_a_long_run_in_a_job_that_failed_leaves_nothing_and_the_next_run_is_stored(
+    db: Database, repo: RoundRepository
+) -> None:
+    """On PostgreSQL the run goes through a temporary table made in the job's savepoint: the
+    failed job's rollback takes it away, and the next job makes it again."""
+    record = await create(repo)
+    burst = [Reply(1, record.id, 5, f"r{i}", 1000 + i, None, NOW) for i in range(40)]
+
+    def fails(conn: Connection) -> None:
+        assert apply_captured(conn, burst).added == 40
+        raise RuntimeError("the job's own failure, after its writes")
+
+    with pytest.raises(RuntimeError):
+        await db.write(fails)
+    assert await repo.responses(1, record.id) == []
+    assert (await repo.apply_captured(burst)).added == 40
+    assert (await repo.apply_captured(burst[:30])).added == 0  # the table emptied between uses
+    stored = await repo.responses(1, record.id)
+    assert [r.message_id for r in stored] == [r.message_id for r in burst]
 
 
 async def test_captured_events_are_applied_in_order_as_one_job(repo: RoundRepository) -> None:
