@@ -95,17 +95,16 @@ class ThreadReading:
                 await self.read_whole(record)
 
         began = time.monotonic()
-        records = list(self.unread.values())
+        done = 0
         try:
-            await asyncio.gather(*(one(r) for r in records))
+            while self.unread:  # a new gateway session may add rounds meanwhile
+                records = list(self.unread.values())
+                await asyncio.gather(*(one(r) for r in records))
+                done += len(records)
         except Exception:
             log.exception("Reading the open rounds' threads whole failed")
         else:
-            log.info(
-                "Read %d open rounds' threads whole in %.1f s",
-                len(records),
-                time.monotonic() - began,
-            )
+            log.info("Read %d open rounds' threads whole in %.1f s", done, time.monotonic() - began)
 
     async def before_close(self, record: RoundRecord) -> None:
         """A round about to close: its thread read whole first, if start-up has not yet."""

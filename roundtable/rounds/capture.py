@@ -7,7 +7,7 @@ commit), so a burst never has more than one batch of statements in flight and an
 delete is never applied before the message it changes. Gateway events cannot be refused, so the
 backlog is the only give: its depth is logged as it grows and clears, and `stats` reports it.
 Nothing here is acknowledged to anyone: what a kill loses from the backlog, start-up reads back
-from the threads (cogs/rounds/listeners.py `backfill`). A round about to close first has every
+from the threads (cogs/rounds/reading.py). A round about to close first has every
 event offered so far stored (`settle`, which the rounds service calls): a reply sent before the
 close counts in its summary, however long its batch would have lingered.
 """
