@@ -202,7 +202,7 @@ def _copy_plan(sql: str) -> _CopyPlan | None:
         temp=temp,
         create=create + ", 0 AS copy_n FROM " + table + " WITH NO DATA",
         copy=f"COPY {temp} ({', '.join(given)}, copy_n) FROM STDIN",
-        insert=insert + " FROM " + temp + " ORDER BY copy_n" + to_postgres(tail),
+        insert=insert + " FROM " + temp + " ORDER BY copy_n" + tail,  # PgCursor translates it
     )
 
 

@@ -275,3 +275,23 @@ async def test_a_database_of_text_times_and_json_is_converted_in_place(
         )
     )
     assert kinds == {"posts": "jsonb", "closes_at": "timestamp with time zone"}
+
+
+def test_many_rows_of_a_plain_insert_go_through_copy_as_written() -> None:
+    """storage/postgres.py `_copy_plan`: the literal, the ON CONFLICT tail (a `%` in it kept as
+    written: translated once, by the cursor) and the order of the rows; DO UPDATE stays out."""
+    from storage.postgres import _copy_plan
+
+    plan = _copy_plan(
+        "INSERT INTO responses (round_id, kind, content) VALUES (?, 'reply', ?) "
+        "ON CONFLICT (message_id) WHERE content LIKE '%x' DO NOTHING"
+    )
+    assert plan is not None
+    assert plan.copy == f"COPY {plan.temp} (round_id, content, copy_n) FROM STDIN"
+    assert plan.insert == (
+        f"INSERT INTO responses (round_id, kind, content) SELECT round_id, 'reply', content "  # noqa: S608 (a test's expected text)
+        f"FROM {plan.temp} ORDER BY copy_n ON CONFLICT (message_id) WHERE content LIKE '%x' "
+        "DO NOTHING"
+    )
+    assert _copy_plan("INSERT INTO t (a) VALUES (?) ON CONFLICT (a) DO UPDATE SET a = 1") is None
+    assert _copy_plan("UPDATE t SET a = ? WHERE b = ?") is None
