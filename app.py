@@ -29,6 +29,7 @@ from roundtable.scheduler import Scheduler
 from roundtable.series.service import SeriesService
 from roundtable.services import Services
 from roundtable.settings import Settings
+from roundtable.suggestions.service import SuggestionService
 from roundtable.summaries.service import SummaryService
 from storage.database import Database, open_database
 from storage.exports import ExportStorage
@@ -39,6 +40,7 @@ from storage.rounds import RoundRepository
 from storage.series import SeriesRepository
 from storage.shard_leases import RENEW, ShardLeases
 from storage.shards import Shards
+from storage.suggestions import SuggestionRepository
 from storage.summaries import SummaryRepository
 
 if TYPE_CHECKING:
@@ -70,6 +72,8 @@ def build_services(
     )
     privacy = PrivacyService(PrivacyRepository(db))
     summaries = SummaryService(SummaryRepository(db), rounds, privacy, config, _llm_summariser(llm))
+    suggestions = SuggestionService(SuggestionRepository(db), rounds, packs, clock)
+    rounds.questions_added_by(suggestions.approved_for)  # approved ones join later rounds
     return Services(
         clock=clock,
         guild_config=config,
@@ -79,6 +83,7 @@ def build_services(
         scheduler=scheduler,
         privacy=privacy,
         summaries=summaries,
+        suggestions=suggestions,
         exports=ExportService(ExportStorage(db)),
         capture=ReplyCapture(rounds),
         imports=imports,

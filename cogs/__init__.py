@@ -8,4 +8,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.privacy",
     "cogs.summaries",
     "cogs.exports",
+    "cogs.suggestions",
 )

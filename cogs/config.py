@@ -37,6 +37,12 @@ def settings_embed(settings: GuildSettings, *, llm_configured: bool, title: str)
     embed.add_field(
         name="When a round closes", value=THREAD_ON_CLOSE[settings.thread_on_close], inline=False
     )
+    suggestions = (
+        channel_mention(settings.suggestions_channel_id)
+        if settings.suggestions_channel_id
+        else "not set: moderators review them with /suggestions review"
+    )
+    embed.add_field(name="Suggested questions", value=suggestions, inline=False)
     if settings.updated_at is not None:
         who = f" by {user(settings.updated_by)}" if settings.updated_by else ""
         stamp = timestamp(settings.updated_at, "R")
@@ -65,6 +71,7 @@ class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Serve
         timezone="IANA time zone for /schedule, such as Europe/Paris",
         summary_mode="How round summaries are written",
         thread_on_close="What happens to a round's thread when the round closes",
+        suggestions_channel="Where members' suggested questions are posted for review and votes",
     )
     async def set_(
         self,
@@ -74,6 +81,7 @@ class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Serve
         timezone: str | None = None,
         summary_mode: Literal["offline", "llm"] | None = None,
         thread_on_close: Literal["lock", "archive", "keep"] | None = None,
+        suggestions_channel: discord.TextChannel | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         change = ConfigChange(
@@ -82,6 +90,7 @@ class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Serve
             timezone=timezone,
             summary_mode=summary_mode,
             thread_on_close=thread_on_close,
+            suggestions_channel_id=suggestions_channel.id if suggestions_channel else None,
         )
         settings = await self.bot.guild_config.set(
             interaction.guild_id, change, by=interaction.user.id
@@ -96,10 +105,14 @@ class ConfigCog(ModeratorGroupCog, group_name="config", group_description="Serve
     ) -> list[app_commands.Choice[str]]:
         return [app_commands.Choice(name=z, value=z) for z in suggest_timezones(current)]
 
-    @app_commands.command(name="clear", description="Unset the moderator role or default channel")
+    @app_commands.command(
+        name="clear", description="Unset the moderator role, default or suggestions channel"
+    )
     @app_commands.describe(setting="Which setting to unset")
     async def clear(
-        self, interaction: Interaction, setting: Literal["moderator_role", "channel"]
+        self,
+        interaction: Interaction,
+        setting: Literal["moderator_role", "channel", "suggestions_channel"],
     ) -> None:
         assert interaction.guild_id is not None
         settings = await self.bot.guild_config.clear(

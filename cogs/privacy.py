@@ -135,8 +135,10 @@ class PrivacyCog(commands.Cog):
             await click.response.edit_message(
                 content=(
                     f"Deleted {plural(gone.answers, 'answer')}, "
-                    f"{plural(gone.replies, 'reply', 'replies')} and "
-                    f"{plural(gone.stances, 'stance')}. Your replies in round threads are no "
+                    f"{plural(gone.replies, 'reply', 'replies')}, "
+                    f"{plural(gone.stances, 'stance')} and "
+                    f"{plural(gone.suggestions, 'suggested question')} (with your votes). "
+                    "Your replies in round threads are no "
                     "longer recorded (turn that back on in /privacy); your messages in "
                     "threads stay yours to delete."
                 ),
@@ -144,12 +146,13 @@ class PrivacyCog(commands.Cog):
             )
             # The summaries posted in closed rounds' threads drop the member's points too.
             self.bot.dispatch("member_forgotten", guild.id, click.user.id)
-            await delete_messages(self.bot, gone.message_ids)
+            await delete_messages(self.bot, gone.message_ids + gone.cards)
 
         await ask(
             interaction,
             "Delete everything Roundtable stored of yours on this server (answers, recorded "
-            "replies, stances) and the bot's posts of your answers, and stop recording your "
+            "replies, stances, suggested questions and votes) and the bot's posts of your "
+            "answers and suggestions, and stop recording your "
             "thread replies? This cannot be undone.",
             on_confirm=erase,
             confirm_label="Delete all of it",

@@ -17,6 +17,7 @@ from roundtable.rounds import RoundService
 from roundtable.rounds.capture import ReplyCapture
 from roundtable.scheduler import Scheduler
 from roundtable.series.service import SeriesService
+from roundtable.suggestions.service import SuggestionService
 from roundtable.summaries.service import SummaryService
 
 
@@ -30,6 +31,7 @@ class Services:
     scheduler: Scheduler  # the one wake-up for timed work; the Bot's timer task sleeps in it
     privacy: PrivacyService
     summaries: SummaryService
+    suggestions: SuggestionService  # questions members suggest
     exports: ExportService
     capture: ReplyCapture  # thread messages into the rounds service, in batches
     imports: ProcessRunner  # the worker process that reads imported files

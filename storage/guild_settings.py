@@ -21,6 +21,7 @@ def _from_row(row: Row) -> GuildSettings:
         timezone=row["timezone"],
         summary_mode=row["summary_mode"],
         thread_on_close=row["thread_on_close"],
+        suggestions_channel_id=row["suggestions_channel_id"],
         updated_at=datetime.fromisoformat(row["updated_at"]),
         updated_by=row["updated_by"],
     )
@@ -28,7 +29,8 @@ def _from_row(row: Row) -> GuildSettings:
 
 _SELECT = (
     "SELECT guild_id, moderator_role_id, discussion_channel_id, timezone, summary_mode, "
-    "thread_on_close, updated_at, updated_by FROM guild_settings WHERE guild_id = ?"
+    "thread_on_close, suggestions_channel_id, updated_at, updated_by FROM guild_settings "
+    "WHERE guild_id = ?"
 )
 
 # One statement changes any subset of fields: each column has a "change it?" flag and a value.
@@ -39,11 +41,13 @@ UPDATE guild_settings SET
     timezone              = CASE WHEN :set_timezone THEN :timezone ELSE timezone END,
     summary_mode          = CASE WHEN :set_mode     THEN :mode     ELSE summary_mode END,
     thread_on_close       = CASE WHEN :set_close    THEN :close    ELSE thread_on_close END,
+    suggestions_channel_id = CASE WHEN :set_suggestions THEN :suggestions
+                                  ELSE suggestions_channel_id END,
     updated_at            = :now,
     updated_by            = :by
 WHERE guild_id = :guild_id
 RETURNING guild_id, moderator_role_id, discussion_channel_id, timezone, summary_mode,
-          thread_on_close, updated_at, updated_by
+          thread_on_close, suggestions_channel_id, updated_at, updated_by
 """
 
 
@@ -66,6 +70,7 @@ class GuildSettingsRepository:
         timezone: str | Unset = UNSET,
         summary_mode: str | Unset = UNSET,
         thread_on_close: str | Unset = UNSET,
+        suggestions_channel_id: int | Unset | None = UNSET,
     ) -> GuildSettings:
         """Change the given fields atomically and return the stored result."""
 
@@ -77,6 +82,7 @@ class GuildSettingsRepository:
         set_timezone, tz = pair(timezone)
         set_mode, mode = pair(summary_mode)
         set_close, close = pair(thread_on_close)
+        set_suggestions, suggestions = pair(suggestions_channel_id)
         now = datetime.now(UTC).isoformat()
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -98,6 +104,8 @@ class GuildSettingsRepository:
                     "mode": mode,
                     "set_close": set_close,
                     "close": close,
+                    "set_suggestions": set_suggestions,
+                    "suggestions": suggestions,
                     "now": now,
                     "by": by,
                 },

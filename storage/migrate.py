@@ -40,6 +40,8 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("summaries", ("id",), "id"),
     ("summary_posts", ("round_id",), None),
     ("member_names", ("guild_id", "user_id"), None),
+    ("suggestions", ("id",), "id"),
+    ("suggestion_votes", ("suggestion_id", "user_id"), None),
 )
 
 

@@ -49,6 +49,15 @@ class PackRepository:
         )
         return _record(row) if row else None
 
+    async def by_id(self, guild_id: int, pack_id: int) -> PackRecord | None:
+        """The pack with this id when the guild can see it (its own, or shipped)."""
+        row = await self._db.fetch_one(
+            "SELECT id, guild_id, slug, title, body, sections, created_by, created_at "
+            "FROM packs WHERE id = ? AND (guild_id = ? OR guild_id IS NULL)",
+            (pack_id, guild_id),
+        )
+        return _record(row) if row else None
+
     async def add(
         self, guild_id: int, *, slug: str, title: str, body: str, sections: int, by: int
     ) -> PackRecord:

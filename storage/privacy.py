@@ -80,6 +80,27 @@ class PrivacyRepository:
             await conn.execute(
                 "DELETE FROM member_names WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
+            # Suggested questions (a round's questions keep those approved into it) and votes.
+            async with conn.execute(
+                "SELECT card_channel_id, card_message_id FROM suggestions WHERE guild_id = ? "
+                "AND user_id = ? AND card_message_id IS NOT NULL",
+                (guild_id, user_id),
+            ) as cursor:
+                cards = tuple((r[0], r[1]) for r in await cursor.fetchall())
+            cursor = await conn.execute(
+                "DELETE FROM suggestions WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+            )
+            suggestions = cursor.rowcount
+            await conn.execute(
+                "UPDATE suggestions SET votes = votes - 1 WHERE guild_id = ? AND id IN "
+                "(SELECT suggestion_id FROM suggestion_votes WHERE user_id = ?)",
+                (guild_id, user_id),
+            )
+            await conn.execute(
+                "DELETE FROM suggestion_votes WHERE user_id = ? AND suggestion_id IN "
+                "(SELECT id FROM suggestions WHERE guild_id = ?)",
+                (user_id, guild_id),
+            )
             # The tombstone: no content, only that their replies are not to be recorded again.
             await conn.execute(
                 "INSERT INTO member_privacy (guild_id, user_id, replies, updated_at) "
@@ -87,4 +108,6 @@ class PrivacyRepository:
                 "replies = 0, updated_at = excluded.updated_at",
                 (guild_id, user_id, _now()),
             )
-        return Forgotten(counts["answer"], counts["reply"], stances, posted)
+        return Forgotten(
+            counts["answer"], counts["reply"], stances, posted, suggestions=suggestions, cards=cards
+        )

@@ -97,6 +97,7 @@ class RoundtableBot(commands.Bot):
         self.series = services.series
         self.privacy = services.privacy
         self.summaries = services.summaries
+        self.suggestions = services.suggestions
         self.exports = services.exports
         self.capture = services.capture
         self.timer = Timer(self)  # the one task for timed work; cogs register what it does

@@ -24,5 +24,6 @@ class GuildSettings:
     timezone: str = "UTC"
     summary_mode: str = "offline"
     thread_on_close: str = "lock"  # lock | archive | keep
+    suggestions_channel_id: int | None = None  # members' suggested questions go there for review
     updated_at: datetime | None = None
     updated_by: int | None = None

@@ -17,7 +17,7 @@ THREAD_ON_CLOSE = {
     "archive": "archive the thread (members can reopen it by posting)",
     "keep": "leave the thread open",
 }
-CLEARABLE = ("moderator_role", "channel")
+CLEARABLE = ("moderator_role", "channel", "suggestions_channel")
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices.
 
 
@@ -78,6 +78,7 @@ class ConfigChange:
     timezone: str | None = None
     summary_mode: str | None = None
     thread_on_close: str | None = None
+    suggestions_channel_id: int | None = None
 
     def is_empty(self) -> bool:
         return all(
@@ -88,6 +89,7 @@ class ConfigChange:
                 self.timezone,
                 self.summary_mode,
                 self.thread_on_close,
+                self.suggestions_channel_id,
             )
         )
 
@@ -117,7 +119,7 @@ class GuildConfig:
         if change.is_empty():
             raise UserError(
                 "Nothing to change: give at least one option (moderator_role, channel, "
-                "timezone, summary_mode or thread_on_close)."
+                "timezone, summary_mode, thread_on_close or suggestions_channel)."
             )
         timezone = validate_timezone(change.timezone) if change.timezone is not None else UNSET
         mode: str | Unset = UNSET
@@ -156,13 +158,22 @@ class GuildConfig:
                 ),
                 timezone=timezone,
                 summary_mode=mode,
+                suggestions_channel_id=(
+                    change.suggestions_channel_id
+                    if change.suggestions_channel_id is not None
+                    else UNSET
+                ),
             )
         )
 
     async def clear(self, guild_id: int, setting: str, *, by: int) -> GuildSettings:
-        """Unset the moderator role or the default channel."""
+        """Unset the moderator role, the default channel or the suggestions channel."""
         if setting == "moderator_role":
             return self._keep(await self._repo.update(guild_id, by=by, moderator_role_id=None))
         if setting == "channel":
             return self._keep(await self._repo.update(guild_id, by=by, discussion_channel_id=None))
-        raise UserError(f"Only {' or '.join(CLEARABLE)} can be cleared, not {setting!r}.")
+        if setting == "suggestions_channel":
+            return self._keep(await self._repo.update(guild_id, by=by, suggestions_channel_id=None))
+        raise UserError(
+            f"Only {', '.join(CLEARABLE[:-1])} or {CLEARABLE[-1]} can be cleared, not {setting!r}."
+        )

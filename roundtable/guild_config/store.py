@@ -23,6 +23,7 @@ class GuildSettingsStore(Protocol):
         timezone: str | Unset = UNSET,
         summary_mode: str | Unset = UNSET,
         thread_on_close: str | Unset = UNSET,
+        suggestions_channel_id: int | Unset | None = UNSET,
     ) -> GuildSettings:
         """Change the given fields atomically and return the stored result."""
         ...

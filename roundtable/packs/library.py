@@ -284,6 +284,13 @@ class PackLibrary:
             raise UserError(f"{pack.title} has sections 1 to {len(pack.sections)}, not {number}.")
         return record, pack
 
+    async def section_of(self, guild_id: int, pack_id: int) -> tuple[PackRecord, Pack]:
+        """The pack a round was run on, by its id."""
+        record = await self._repo.by_id(guild_id, pack_id)
+        if record is None:
+            raise UserError("The pack this round was run on has been removed.")
+        return record, _parse_cached(record.body)
+
     async def export(self, guild_id: int, slug: str) -> tuple[str, str]:
         """(file name, pack file text)."""
         record, _ = await self.load(guild_id, slug)

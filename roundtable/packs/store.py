@@ -17,6 +17,10 @@ class PackStore(Protocol):
         """The guild's pack with this slug, else the shipped one."""
         ...
 
+    async def by_id(self, guild_id: int, pack_id: int) -> PackRecord | None:
+        """The pack with this id when the guild can see it (its own, or shipped)."""
+        ...
+
     async def add(
         self, guild_id: int, *, slug: str, title: str, body: str, sections: int, by: int
     ) -> PackRecord: ...

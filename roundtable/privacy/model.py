@@ -23,7 +23,10 @@ class Forgotten:
     replies: int
     stances: int
     message_ids: tuple[tuple[int, int], ...]  # (thread id, message id) the bot posted answers in
+    suggestions: int = 0  # suggested questions (their votes for others' are taken back too)
+    # (channel id, message id) of their suggestions' cards in the suggestions channel
+    cards: tuple[tuple[int, int], ...] = ()
 
     @property
     def total(self) -> int:
-        return self.answers + self.replies + self.stances
+        return self.answers + self.replies + self.stances + self.suggestions

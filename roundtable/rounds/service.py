@@ -24,7 +24,7 @@ from roundtable.durations import parse_duration
 from roundtable.errors import UserError
 from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
-from roundtable.packs.model import Pack
+from roundtable.packs.model import MAX_QUESTIONS, Pack
 from roundtable.rounds.model import (
     Applied,
     Captured,
@@ -47,6 +47,9 @@ CLOSED = "This round is closed."
 # After the status change (which freezes the stances), in this order. A cancelled round gets
 # no summary. Each step is recorded when done, so an interrupted close resumes where it stopped.
 CLOSE_STEPS = ("cards", "message", "summary", "buttons", "thread")
+
+# (guild id, pack id, section number) -> questions added to the section since it was written.
+AddedQuestions = Callable[[int, int, int], Awaitable[tuple[str, ...]]]
 
 
 def title_of(record: RoundRecord) -> str:
@@ -134,6 +137,7 @@ class RoundService:
         self._scheduler.watch("rounds", self.next_wake)
         self.threads = RoundThreads()
         self._before_close: list[Callable[[RoundRecord], Awaitable[None]]] = []
+        self._added: AddedQuestions | None = None
 
     def before_close(self, hook: Callable[[RoundRecord], Awaitable[None]]) -> Callable[[], None]:
         """Run `hook` before any round closes (or is cancelled), in the order registered: the
@@ -142,6 +146,17 @@ class RoundService:
         takes the hook out again."""
         self._before_close.append(hook)
         return lambda: self._before_close.remove(hook)
+
+    def questions_added_by(self, source: AddedQuestions) -> None:
+        """Where a section's added questions come from (the members' approved suggestions):
+        every round shaped later asks it for its section's."""
+        self._added = source
+
+    async def added_questions(self, guild_id: int, pack_id: int, section: int) -> tuple[str, ...]:
+        """The questions approved for the section since the pack was written."""
+        if self._added is None:
+            return ()
+        return await self._added(guild_id, pack_id, section)
 
     async def _run_before_close(self, record: RoundRecord) -> None:
         for hook in self._before_close:
@@ -181,6 +196,7 @@ class RoundService:
             by=by,
             closes_at=closes_at,
             now=now,
+            added=await self.added_questions(guild_id, record.id, section),
         )
         try:
             reserved = await self._repo.create(new)
@@ -203,17 +219,21 @@ class RoundService:
         now: datetime,
         series_id: int | None = None,
         remind_at: datetime | None = None,
+        added: Sequence[str] = (),
     ) -> NewRound:
-        """The one place a round is shaped: a section's title and questions and the pack's
-        stances, frozen into the round (a later edit of the pack does not change it). A series
-        asks for each occurrence's round here and claims it in its own transaction."""
+        """The one place a round is shaped: a section's title and questions (with those `added`
+        since, up to MAX_QUESTIONS) and the pack's stances, frozen into the round (a later edit
+        of the pack does not change it). A series asks for each occurrence's round here and
+        claims it in its own transaction."""
         chosen = pack.section(section)
+        questions = list(chosen.questions)
+        questions += [q for q in added if q not in questions]
         return NewRound(
             guild_id=guild_id,
             pack_id=pack_id,
             section_number=section,
             section_title=chosen.title,
-            questions=tuple(chosen.questions),
+            questions=tuple(questions[:MAX_QUESTIONS]),
             stances=tuple(pack.stances),
             channel_id=channel_id,
             opened_by=by,

@@ -417,6 +417,7 @@ class SeriesService:
             now=now,
             series_id=series.id,
             remind_at=remind_at,
+            added=await self._rounds.added_questions(series.guild_id, series.pack_id, section),
         )
         try:
             round_id = await self._repo.claim(

@@ -57,8 +57,13 @@ async def test_every_cog_loads_into_an_unstarted_bot(db: Database) -> None:
         assert pack.default_permissions == discord.Permissions(manage_guild=True)
         names = {c.name for c in commands}
         assert names == {
-            "config", "pack", "round", "schedule", "privacy", "forget", "summary", "export"
+            "config", "pack", "round", "schedule", "privacy", "forget", "summary", "export",
+            "suggest", "suggestions",
         }  # fmt: skip
+        suggestions = bot.tree.get_command("suggestions")
+        assert isinstance(suggestions, app_commands.Group)
+        assert {c.name for c in suggestions.commands} == {"list", "review", "mine"}
+        assert suggestions.default_permissions is None  # members list and vote; review checks
         export = bot.tree.get_command("export")
         assert isinstance(export, app_commands.Command)
         assert export.default_permissions == discord.Permissions(manage_guild=True)
@@ -89,8 +94,11 @@ async def test_the_rounds_feature_registers_and_removes_its_buttons(db: Database
         assert any(":respond:" in p for p in registered)
         await bot.unload_extension("cogs.rounds")
         left = {pattern.pattern for pattern in bot._connection._view_store._dynamic_items}
-        assert left == set()
+        assert left and all(p.startswith("rt1:sg:") for p in left)  # the suggestions' own
         assert "round" not in {c.name for c in bot.tree.get_commands()}
+        await bot.unload_extension("cogs.suggestions")
+        assert not bot._connection._view_store._dynamic_items
+        assert "suggest" not in {c.name for c in bot.tree.get_commands()}
 
 
 def test_start_up_does_not_load_matplotlib(tmp_path) -> None:

@@ -62,8 +62,9 @@ async def test_forget_deletes_answers_replies_and_stances_after_confirming(
     )[0] == 3
     await sb.click(world.member, ask, sb.button(ask, "Delete all of it"))
     assert ask.content == (
-        "Deleted 2 answers, 1 reply and 1 stance. Your replies in round threads are no longer "
-        "recorded (turn that back on in /privacy); your messages in threads stay yours to delete."
+        "Deleted 2 answers, 1 reply, 1 stance and 0 suggested questions (with your votes). Your "
+        "replies in round threads are no longer recorded (turn that back on in /privacy); your "
+        "messages in threads stay yours to delete."
     )
     await sb.eventually(
         lambda: not any(m.author.id == sb.bot_user.id and m.embeds for m in sb.messages(thread))

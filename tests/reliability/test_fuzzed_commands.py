@@ -98,6 +98,10 @@ COMMANDS = [
     "export",
     "privacy",
     "forget",
+    "suggest",
+    "suggestions list",
+    "suggestions review",
+    "suggestions mine",
 ]
 
 
@@ -167,7 +171,7 @@ async def test_every_command_is_registered_as_the_suite_expects(world: World) ->
 
 
 COUNTED = ("rounds", "responses", "stances", "series", "packs", "summaries", "guild_settings")
-COUNTED += ("member_privacy", "member_names")
+COUNTED += ("member_privacy", "member_names", "suggestions", "suggestion_votes")
 
 
 async def counts(world: World) -> dict[str, int]:

@@ -96,5 +96,10 @@ async def test_clear(config: GuildConfig) -> None:
     assert (await config.clear(10, "moderator_role", by=1)).moderator_role_id is None
     cleared = await config.clear(10, "channel", by=1)
     assert cleared.discussion_channel_id is None
-    with pytest.raises(UserError, match="Only moderator_role or channel can be cleared"):
+    await config.set(10, ConfigChange(suggestions_channel_id=7), by=1)
+    assert (await config.get(10)).suggestions_channel_id == 7
+    assert (await config.clear(10, "suggestions_channel", by=1)).suggestions_channel_id is None
+    with pytest.raises(
+        UserError, match="Only moderator_role, channel or suggestions_channel can be cleared"
+    ):
         await config.clear(10, "timezone", by=1)

@@ -1,0 +1,1 @@
+"""Questions members suggest: the nouns (model), the one service that decides, its store."""
