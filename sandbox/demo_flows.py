@@ -654,14 +654,15 @@ async def export_flow(sb: Sandbox, t: Transcript, cast: Cast) -> None:
             what = "one self-contained HTML page, no scripts"
         elif fmt == "json":
             document = json.loads(file.data)
-            ok = document["format"] == "roundtable-export/1" and len(document["rounds"]) >= 6
+            ok = document["format"] == "roundtable-export/2" and len(document["rounds"]) >= 6
             what = "JSON in the documented schema, every round"
         else:
             with zipfile.ZipFile(io.BytesIO(file.data)) as zf:
                 ok = sorted(zf.namelist()) == sorted(
-                    ["rounds.csv", "responses.csv", "stances.csv", "edits.csv", "summaries.csv"]
-                )
-            what = "a zip of rounds, responses, stances, edits and summaries as CSV"
+                    ["rounds.csv", "responses.csv", "stances.csv", "edits.csv", "suggestions.csv",
+                     "summaries.csv"]
+                )  # fmt: skip
+            what = "a zip of rounds, responses, stances, edits, suggestions and summaries as CSV"
         t.expect(ok and reply.messages[0].ephemeral, f"{what}; saved as exports/{file.filename}")
     t.action(cast.ada, "runs `/export scope:server format:md`")
     refused = await sb.slash(cast.ada, "export", cast.general, scope="server", format="md")

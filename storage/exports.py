@@ -25,6 +25,7 @@ from roundtable.exports.model import (
     RoundRow,
     RoundTotals,
     StanceRow,
+    SuggestionRow,
 )
 from roundtable.guild_config.model import GuildSettings
 from roundtable.packs.model import PackRecord
@@ -226,6 +227,28 @@ class ExportReader:
         )
         async for rows in self._batches(sql, (guild_id, round_id)):
             yield [StanceRow(Author(r[0], r[1], r[2]), r[3], r[4], r[5]) for r in rows]
+
+    async def suggestions(self, guild_id: int, round_id: int) -> list[SuggestionRow]:
+        """Questions suggested in the round, oldest first; a rejection's reason is left out
+        (its author's only), and so are members who chose to be left out of exports."""
+        rows = await self._all(
+            "SELECT g.id, g.user_id, COALESCE(n.name, g.name) AS name, "
+            "COALESCE(p.exports, 'named') AS choice, g.text, g.status, g.votes, g.added_as, "
+            "g.created_at, g.decided_at FROM suggestions g "
+            "LEFT JOIN member_names n ON n.guild_id = g.guild_id AND n.user_id = g.user_id "
+            "LEFT JOIN member_privacy p ON p.guild_id = g.guild_id AND p.user_id = g.user_id "
+            "WHERE g.guild_id = ? AND g.round_id = ? "
+            "AND COALESCE(p.exports, 'named') != 'excluded' ORDER BY g.id",
+            (guild_id, round_id),
+        )
+        return [
+            SuggestionRow(
+                r["id"], Author(r["user_id"], r["name"], r["choice"]), r["text"], r["status"],
+                r["votes"], r["added_as"], datetime.fromisoformat(r["created_at"]),
+                datetime.fromisoformat(r["decided_at"]) if r["decided_at"] else None,
+            )
+            for r in rows
+        ]  # fmt: skip
 
     async def edits(self, guild_id: int, round_id: int) -> AsyncIterator[list[EditRow]]:
         """Earlier versions of the round's edited responses (of members an export may show)."""

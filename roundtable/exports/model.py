@@ -19,7 +19,7 @@ from roundtable.summaries.model import Summary
 
 FORMATS = ("md", "json", "csv", "html")
 INCLUDES = ("summaries", "answers", "everything")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: rounds carry the questions members suggested in them
 JSON_FORMAT = f"roundtable-export/{SCHEMA_VERSION}"
 MEMBER = "a member"  # members who chose to appear anonymously, and anyone left out
 
@@ -209,6 +209,27 @@ class Earlier:
 
 
 @dataclass(frozen=True, slots=True)
+class SuggestionView:
+    """A suggested question as the export may show it."""
+
+    id: int
+    author: str
+    author_id: str | None
+    text: str
+    status: str
+    votes: int
+    question: int | None  # the round's question it became, if any
+    created_at: datetime
+    decided_at: datetime | None
+
+    @property
+    def outcome(self) -> str:
+        if self.status == "approved":
+            return f"approved as question {self.question}" if self.question else "approved"
+        return "not taken" if self.status == "rejected" else "waiting"
+
+
+@dataclass(frozen=True, slots=True)
 class Meta:
     guild_id: int
     title: str
@@ -306,6 +327,20 @@ class EditRow:
     author: Author
     content: str
     replaced_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRow:
+    """A question a member suggested in the round (storage/exports.py; /suggest)."""
+
+    id: int
+    author: Author
+    text: str
+    status: str  # pending | approved | rejected (a rejection's reason is its author's only)
+    votes: int
+    added_as: int | None  # the question number it became in the round
+    created_at: datetime
+    decided_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

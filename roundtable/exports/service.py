@@ -33,6 +33,7 @@ from roundtable.exports.model import (
     RoundView,
     Scope,
     StanceView,
+    SuggestionView,
     SummaryView,
     Totals,
     parse_day,
@@ -365,6 +366,7 @@ class _Run:
                     await self._responses(row, view, "reply", None)
                 if self.request.include == "everything":
                     await self._stances_and_edits(row, view)
+                    await self._suggestions(row, view)
                 await asyncio.to_thread(writer.round_end, view)
             return await asyncio.to_thread(writer.end)
         except BaseException:
@@ -417,6 +419,18 @@ class _Run:
                 for e in edits
             ]  # fmt: skip
             await asyncio.to_thread(self.writer.edits, view, earlier)
+
+    async def _suggestions(self, row: RoundRow, view: RoundView) -> None:
+        found = await self.reader.suggestions(self.guild, row.id)
+        if not found:
+            return
+        names = self.names
+        shown = [
+            SuggestionView(s.id, names.label(s.author), names.ident(s.author), s.text, s.status,
+                           s.votes, s.added_as, s.created_at, s.decided_at)
+            for s in found
+        ]  # fmt: skip
+        await asyncio.to_thread(self.writer.suggestions, view, shown)
 
 
 def _readable(summary: Summary, names: Names, authors: dict[int, Author]) -> Summary:

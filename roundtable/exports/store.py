@@ -16,6 +16,7 @@ from roundtable.exports.model import (
     RoundRow,
     RoundTotals,
     StanceRow,
+    SuggestionRow,
 )
 from roundtable.guild_config.model import GuildSettings
 from roundtable.packs.model import PackRecord
@@ -62,6 +63,10 @@ class ExportSource(Protocol):
 
     def edits(self, guild_id: int, round_id: int) -> AsyncIterator[list[EditRow]]:
         """Earlier versions of the round's edited responses (of members an export may show)."""
+        ...
+
+    async def suggestions(self, guild_id: int, round_id: int) -> list[SuggestionRow]:
+        """Questions suggested in the round, oldest first (of members an export may show)."""
         ...
 
     async def authors(self, guild_id: int, user_ids: Iterable[int]) -> dict[int, Author]:

@@ -146,7 +146,8 @@ def _chat_exporter(data: dict[str, Any]) -> Discussion:
     )
 
 
-EXPORT_FORMAT = "roundtable-export/1"
+# The JSON exports it reads back: version 2 adds suggested questions, which it does not need.
+EXPORT_FORMATS = ("roundtable-export/1", "roundtable-export/2")
 
 
 def _author_number(author_id: str | None, fallback: int) -> int:
@@ -203,7 +204,7 @@ def read_discussions(raw: bytes) -> list[Discussion]:
     """Every discussion in a file: the rounds of a Roundtable JSON export, else the one
     discussion `read_discussion` finds."""
     data = _json_object(raw)
-    if data.get("format") != EXPORT_FORMAT:
+    if data.get("format") not in EXPORT_FORMATS:
         return [_one(data)]
     try:
         guild = str(data.get("guild_id") or "")

@@ -24,10 +24,12 @@ CREATE TABLE suggestions (
     card_message_id INTEGER
 ) STRICT;
 
--- The queue (pending, by votes), a member's own, and a section's approved questions.
+-- The queue (pending, by votes), a member's own, and a section's (by id; few per section).
 CREATE INDEX suggestions_guild_status ON suggestions (guild_id, status, votes);
 CREATE INDEX suggestions_member ON suggestions (guild_id, user_id, created_at);
-CREATE INDEX suggestions_section ON suggestions (guild_id, pack_id, section_number, status);
+CREATE INDEX suggestions_section ON suggestions (guild_id, pack_id, section_number);
+-- A round's suggestions (exports; a discarded round's are kept, without their round).
+CREATE INDEX suggestions_round ON suggestions (round_id);
 
 CREATE TABLE suggestion_votes (
     suggestion_id   INTEGER NOT NULL REFERENCES suggestions (id) ON DELETE CASCADE,

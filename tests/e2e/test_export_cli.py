@@ -15,7 +15,7 @@ from storage.database import Database
 from tests.fixtures.discussions import GUILD, OTHER_GUILD, fixed_round
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = json.loads((ROOT / "roundtable/exports/schema/export-1.schema.json").read_text())
+SCHEMA = json.loads((ROOT / "roundtable/exports/schema/export-2.schema.json").read_text())
 
 
 def bot(*args: str, cwd: Path, db_path: Path) -> subprocess.CompletedProcess[str]:

@@ -4,7 +4,7 @@ begin(meta)
 for each round:  round_begin(r)
                  [question(r, n, text); items(r, batch)...]  per question (answers, everything)
                  [replies(r); items(r, batch)...]                          (answers, everything)
-                 [stances(r, batch)...; edits(r, batch)...]                       (everything)
+                 [stances(r, batch)...; edits(r, batch)...; suggestions(r, all)]  (everything)
                  round_end(r)
 end() -> the files written
 """
@@ -16,7 +16,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from roundtable.exports.model import Earlier, Item, Meta, Request, RoundView, StanceView
+from roundtable.exports.model import (
+    Earlier,
+    Item,
+    Meta,
+    Request,
+    RoundView,
+    StanceView,
+    SuggestionView,
+)
 
 # Rows per call into C code that holds the GIL (csv.writer.writerows, the JSON encoder): small
 # enough that the event loop, waiting for the GIL meanwhile, is never held up for long.
@@ -70,6 +78,9 @@ class Writer(abc.ABC):
 
     def edits(self, r: RoundView, batch: Sequence[Earlier]) -> None:  # noqa: B027 (optional hook)
         pass
+
+    def suggestions(self, r: RoundView, found: Sequence[SuggestionView]) -> None:  # noqa: B027 (optional hook)
+        """The questions members suggested in the round (only when there are some)."""
 
     def round_end(self, r: RoundView) -> None:  # noqa: B027 (optional hook)
         pass

@@ -12,7 +12,8 @@ from roundtable.summaries.render import MAX_LINKS, header
 INCLUDED = {
     "summaries": "the rounds' summaries",
     "answers": "questions, answers and replies",
-    "everything": "excerpts, questions, answers, replies, stances, edits and summaries",
+    "everything": "excerpts, questions, answers, replies, stances, edits, suggested questions "
+    "and summaries",
 }
 
 

@@ -3,7 +3,7 @@ default of /export) adds the byte-order mark Excel wants, keeps text that starts
 as text, and writes Discord ids as `="…"` so that Excel keeps all 19 digits (as a number it
 shows 1.57895E+18 and rounds the id away). `answers`: responses.csv, one row per answer or
 reply. `summaries`: summaries.csv, one row per summary point. `everything`: a zip of
-rounds.csv, responses.csv, stances.csv, edits.csv and summaries.csv."""
+rounds.csv, responses.csv, stances.csv, edits.csv, suggestions.csv and summaries.csv."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from roundtable.exports.model import (
     Request,
     RoundView,
     StanceView,
+    SuggestionView,
     utc,
 )
 from roundtable.exports.writers.base import CHUNK, Writer
@@ -40,6 +41,10 @@ COLUMNS = {
                 "changes"),
     "edits": ("round_id", "response_id", "kind", "question_number", "author", "replaced_at",
               "earlier_text"),
+    "suggestions": (
+        "round_id", "section_title", "suggestion_id", "author", "author_id", "text", "status",
+        "votes", "question_number", "suggested_at", "decided_at",
+    ),
     "summaries": (
         "round_id", "section_title", "engine", "part", "question_number", "label", "point",
         "members", "side", "links",
@@ -71,7 +76,7 @@ class CSVWriter(Writer):
         super().__init__(request, directory, stem)
         names: tuple[str, ...]
         if request.include == "everything":
-            names = ("rounds", "responses", "stances", "edits", "summaries")
+            names = ("rounds", "responses", "stances", "edits", "suggestions", "summaries")
         elif request.include == "answers":
             names = ("responses",)
         else:
@@ -148,6 +153,16 @@ class CSVWriter(Writer):
                 (r.id, e.response_id, e.kind, e.question or "", e.author, utc(e.replaced_at),
                  e.text)
                 for e in batch
+            ],
+        )  # fmt: skip
+
+    def suggestions(self, r: RoundView, found: Sequence[SuggestionView]) -> None:
+        self._rows(
+            "suggestions",
+            [
+                (r.id, r.section_title, s.id, s.author, s.author_id or "", s.text, s.status,
+                 s.votes, s.question or "", utc(s.created_at), utc(s.decided_at) or "")
+                for s in found
             ],
         )  # fmt: skip
 

@@ -23,6 +23,7 @@ from roundtable.exports.model import (
     Request,
     RoundView,
     StanceView,
+    SuggestionView,
     shown_time,
 )
 from roundtable.exports.writers.base import DocumentWriter
@@ -153,6 +154,10 @@ class HTMLWriter(DocumentWriter):
             self._edits_head = r.id
             self._write(self.m.edits_head())
         self._write(self.m.edits(batch))
+
+    def suggestions(self, r: RoundView, found: Sequence[SuggestionView]) -> None:
+        self._close_stances()
+        self._write(self.m.suggestions(found))
 
     def round_end(self, r: RoundView) -> None:
         self._flush_unanswered()

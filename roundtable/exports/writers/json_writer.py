@@ -18,6 +18,7 @@ from roundtable.exports.model import (
     Request,
     RoundView,
     StanceView,
+    SuggestionView,
     utc,
 )
 from roundtable.exports.writers.base import CHUNK, DocumentWriter
@@ -26,7 +27,7 @@ from roundtable.summaries.model import Point
 ARRAYS = {
     "summaries": (),
     "answers": ("responses",),
-    "everything": ("responses", "member_stances", "edits"),
+    "everything": ("responses", "member_stances", "edits", "suggestions"),
 }
 
 
@@ -158,6 +159,25 @@ class JSONWriter(DocumentWriter):
                     "text": e.text,
                 }
                 for e in batch
+            ],
+        )
+
+    def suggestions(self, r: RoundView, found: Sequence[SuggestionView]) -> None:
+        self._elements(
+            "suggestions",
+            [
+                {
+                    "id": str(s.id),
+                    "author": s.author,
+                    "author_id": s.author_id,
+                    "text": s.text,
+                    "status": s.status,
+                    "votes": s.votes,
+                    "question": s.question,
+                    "suggested_at": utc(s.created_at),
+                    "decided_at": utc(s.decided_at),
+                }
+                for s in found
             ],
         )
 

@@ -17,6 +17,7 @@ from roundtable.exports.model import (
     Meta,
     RoundView,
     StanceView,
+    SuggestionView,
     shown_time,
 )
 from roundtable.exports.writers.base import DocumentWriter
@@ -158,6 +159,13 @@ class MarkdownWriter(DocumentWriter):
         for e in batch:
             lines += [f"{plain(e.what)}, replaced {shown_time(e.replaced_at)}:", ""]
             lines += [*quote(e.text), ""]
+        self._lines(lines)
+
+    def suggestions(self, r: RoundView, found: Sequence[SuggestionView]) -> None:
+        lines = ["", "### Questions members suggested", ""]
+        for s in found:
+            votes = f"{s.votes} vote" + ("" if s.votes == 1 else "s")
+            lines.append(f"- {plain(s.text)} — {plain(s.author)}, {s.outcome}, {votes}")
         self._lines(lines)
 
     def round_end(self, r: RoundView) -> None:

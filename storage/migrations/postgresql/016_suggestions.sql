@@ -28,7 +28,9 @@ CREATE TABLE suggestions (
 
 CREATE INDEX suggestions_guild_status ON suggestions (guild_id, status, votes);
 CREATE INDEX suggestions_member ON suggestions (guild_id, user_id, created_at);
-CREATE INDEX suggestions_section ON suggestions (guild_id, pack_id, section_number, status);
+CREATE INDEX suggestions_section ON suggestions (guild_id, pack_id, section_number);
+-- A round's suggestions (exports; a discarded round's are kept, without their round).
+CREATE INDEX suggestions_round ON suggestions (round_id);
 
 CREATE TABLE suggestion_votes (
     suggestion_id   BIGINT NOT NULL REFERENCES suggestions (id) ON DELETE CASCADE,

@@ -39,11 +39,12 @@ from tests.fixtures.discussions import (
 
 GOLDEN = Path(__file__).parent / "golden" / "exports"
 SCHEMA = json.loads(
-    (Path(__file__).parents[3] / "roundtable/exports/schema/export-1.schema.json").read_text()
+    (Path(__file__).parents[3] / "roundtable/exports/schema/export-2.schema.json").read_text()
 )
 NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 SECRET_NAMES = ("Cy", "Eve")
 SECRET_TEXTS = ("Cy's private view", "Cy again", "Eve changed her mind", "will be deleted")
+SECRET_TEXTS += ("A reason only Bob may read",)  # a rejected suggestion's
 
 
 async def export(
@@ -88,7 +89,8 @@ async def test_a_fixed_round_matches_its_golden_file(
     found = await export(db, tmp_path, fmt, Scope("round", round_id=round_id))
     if fmt == "csv":
         assert sorted(found) == [
-            "edits.csv", "responses.csv", "rounds.csv", "stances.csv", "summaries.csv"
+            "edits.csv", "responses.csv", "rounds.csv", "stances.csv", "suggestions.csv",
+            "summaries.csv",
         ]  # fmt: skip
     for name, data in found.items():
         suffix = name.rsplit(".", 1)[1]
