@@ -23,6 +23,7 @@ from roundtable.packs.library import PackLibrary
 from roundtable.packs.worker import ProcessRunner
 from roundtable.packs.writers import LLMWriter
 from roundtable.privacy.service import PrivacyService
+from roundtable.progress.service import ProgressService
 from roundtable.rounds import RoundService
 from roundtable.rounds.capture import ReplyCapture
 from roundtable.scheduler import Scheduler
@@ -36,6 +37,7 @@ from storage.exports import ExportStorage
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
 from storage.privacy import PrivacyRepository
+from storage.progress import ProgressRepository
 from storage.rounds import RoundRepository
 from storage.series import SeriesRepository
 from storage.shard_leases import RENEW, ShardLeases
@@ -84,6 +86,7 @@ def build_services(
         privacy=privacy,
         summaries=summaries,
         suggestions=suggestions,
+        progress=ProgressService(ProgressRepository(db), packs, clock),
         exports=ExportService(ExportStorage(db)),
         capture=ReplyCapture(rounds),
         imports=imports,
@@ -129,7 +132,12 @@ async def open_bot(
             **client_options,
         )
         async with bot:
-            yield bot
+            try:
+                yield bot
+            finally:
+                # A close that SIGTERM began (bot.py) ends here too: the replies still waiting
+                # in the capture are stored before the database closes.
+                await bot.close()
 
 
 @asynccontextmanager

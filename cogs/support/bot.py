@@ -98,6 +98,7 @@ class RoundtableBot(commands.Bot):
         self.privacy = services.privacy
         self.summaries = services.summaries
         self.suggestions = services.suggestions
+        self.progress = services.progress
         self.exports = services.exports
         self.capture = services.capture
         self.timer = Timer(self)  # the one task for timed work; cogs register what it does
@@ -157,14 +158,17 @@ class RoundtableBot(commands.Bot):
         return await self.tree.sync(guild=guild)
 
     async def close(self) -> None:
+        """Stop cleanly, once: a second call (discord.py's, or the composition root's before
+        it closes the database) waits for the first to finish."""
+        if self._stopping is None:
+            self._stopping = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._stopping)
+
+    async def _close(self) -> None:
         # Before the connection closes: the timer's pass and the members' requests under way
         # finish within STOP_GRACE_SECONDS, or are cut short and the members told (in_flight.py).
-        if self._stopping is None:
-            grace = self.settings.stop_grace_seconds
-            self._stopping = asyncio.ensure_future(
-                asyncio.gather(self.timer.stop(grace), self.in_flight.drain(grace))
-            )
-        await self._stopping
+        grace = self.settings.stop_grace_seconds
+        await asyncio.gather(self.timer.stop(grace), self.in_flight.drain(grace))
         await super().close()
         await self.capture.stop()  # what was received is stored before the database closes
         if self._upkeep is not None:

@@ -235,14 +235,19 @@ class ReplyCapture:
         except Exception:
             # One bad event must not cost the others: store them one by one to find it.
             log.exception("A batch of %d thread events failed; storing them one by one", len(batch))
+            failed = 0
             for event in batch:
                 try:
                     one = await self._rounds.apply_captured([event])
                 except Exception:
-                    self.stats.failed += 1
-                    log.exception("Could not store %r", event)
+                    failed += 1
+                    if failed == 1:  # one traceback: hundreds would hold the event loop up
+                        log.exception("Could not store %r", event)
                 else:
                     self._count(one.added, one.edited, one.deleted)
+            if failed:
+                self.stats.failed += failed
+                log.error("Could not store %d of the batch's %d thread events", failed, len(batch))
             return
         self.stats.batches += 1
         self._count(applied.added, applied.edited, applied.deleted)
