@@ -9,4 +9,5 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.summaries",
     "cogs.exports",
     "cogs.suggestions",
+    "cogs.progress",
 )

@@ -151,9 +151,9 @@ class PrivacyCog(commands.Cog):
         await ask(
             interaction,
             "Delete everything Roundtable stored of yours on this server (answers, recorded "
-            "replies, stances, suggested questions and votes) and the bot's posts of your "
-            "answers and suggestions, and stop recording your "
-            "thread replies? This cannot be undone.",
+            "replies, stances, suggested questions, votes, reading progress) and the bot's "
+            "posts of your answers and suggestions, and stop recording your thread replies? "
+            "This cannot be undone.",
             on_confirm=erase,
             confirm_label="Delete all of it",
             cancelled="Nothing was deleted.",

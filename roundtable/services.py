@@ -13,6 +13,7 @@ from roundtable.guild_config import GuildConfig
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.worker import ProcessRunner
 from roundtable.privacy.service import PrivacyService
+from roundtable.progress.service import ProgressService
 from roundtable.rounds import RoundService
 from roundtable.rounds.capture import ReplyCapture
 from roundtable.scheduler import Scheduler
@@ -32,6 +33,7 @@ class Services:
     privacy: PrivacyService
     summaries: SummaryService
     suggestions: SuggestionService  # questions members suggest
+    progress: ProgressService  # how far members have read
     exports: ExportService
     capture: ReplyCapture  # thread messages into the rounds service, in batches
     imports: ProcessRunner  # the worker process that reads imported files

@@ -257,7 +257,8 @@ async def round_flow_without_content(sb: Sandbox, t: Transcript, cast: Cast) -> 
     t.bot([buttons], name)
     t.expect(
         reply.messages[0].content.startswith("Started **Round")
-        and [c["label"] for c in buttons.components[0]["components"]] == ["Respond", "My answers"]
+        and [c["label"] for c in buttons.components[0]["components"]]
+        == ["Respond", "My answers", "I've read this"]
         and sb.thread_of(buttons) is not None,
         "the section, its four questions, the closing time and the buttons; a thread for the talk",
     )
@@ -405,7 +406,8 @@ async def round_flow_with_content(sb: Sandbox, t: Transcript, cast: Cast) -> Non
         "Participation:** 4 members, 2 answers, 0 replies" in description
         and "Agree: 1 → 2 (+1)" in description
         and sb.thread_of(buttons).locked,
-        "participation and stances opening → closing; the thread locked; the buttons disabled",
+        "participation and stances opening → closing; the thread locked; the answer and stance "
+        "buttons disabled",
     )
     t.expect(
         bool(summary)

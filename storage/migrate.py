@@ -42,6 +42,7 @@ TABLES: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
     ("member_names", ("guild_id", "user_id"), None),
     ("suggestions", ("id",), "id"),
     ("suggestion_votes", ("suggestion_id", "user_id"), None),
+    ("member_progress", ("guild_id", "user_id", "pack_id"), None),
 )
 
 

@@ -80,6 +80,10 @@ class PrivacyRepository:
             await conn.execute(
                 "DELETE FROM member_names WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
+            await conn.execute(
+                "DELETE FROM member_progress WHERE guild_id = ? AND user_id = ?",
+                (guild_id, user_id),
+            )
             # Suggested questions (a round's questions keep those approved into it) and votes.
             async with conn.execute(
                 "SELECT card_channel_id, card_message_id FROM suggestions WHERE guild_id = ? "

@@ -19,7 +19,7 @@ from cogs.rounds.access import check_round
 from cogs.rounds.cards import card_texts, cards_in_thread, mine_embed
 from cogs.rounds.forms import answer_modal
 from cogs.support.in_flight import admitted
-from cogs.support.render import delete_messages
+from cogs.support.render import delete_messages, inert
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
 from roundtable.rounds import MODAL_QUESTIONS
@@ -141,6 +141,31 @@ class StanceButton(HandledItem, template=ids.STANCE):
         await interaction.followup.send(text, ephemeral=True)
 
 
+class ReadButton(RoundButton, template=ids.READ):
+    """Marks the round's section read in the member's progress through the pack (forward only;
+    /progress sets it either way). Works after the round closes too."""
+
+    action, label = "read", "I've read this"
+
+    async def handle(self, interaction: discord.Interaction[RoundtableBot]) -> None:
+        record = self.record
+        stored = await interaction.client.progress.read(
+            _guild_id(interaction), interaction.user.id, record.pack_id, record.section_number
+        )
+        pack = inert(stored.pack_title)
+        if stored.section > record.section_number:
+            text = (
+                f"You have read *{pack}* up to section {stored.section} already. /progress "
+                "changes it."
+            )
+        else:
+            text = (
+                f"Noted: you have read *{pack}* up to section {stored.section} "
+                f"({inert(stored.section_title)}). /progress shows or changes it."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
+
+
 class MineButton(RoundButton, template=ids.MINE):
     action, label = "mine", "My answers"
 
@@ -226,6 +251,7 @@ DYNAMIC_ITEMS: tuple[type[HandledItem], ...] = (
     EditAnswersButton,
     WithdrawButton,
     QuestionPicker,
+    ReadButton,
 )
 
 
@@ -233,6 +259,7 @@ def round_view(record: RoundRecord, *, closed: bool = False) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(RespondButton(record.id, disabled=closed))
     view.add_item(MineButton(record.id, disabled=closed))
+    view.add_item(ReadButton(record.id))  # a closed round's section can still be read
     for index, label in enumerate(record.stances):
         stance = StanceButton(record.id, index, label, disabled=closed)
         stance.row = 1

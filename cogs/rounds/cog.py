@@ -21,7 +21,7 @@ from cogs.rounds.posts import (
 )
 from cogs.rounds.reading import ThreadReading
 from cogs.rounds.timed import RoundTimedWork
-from cogs.support import autocomplete
+from cogs.support import autocomplete, render
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import ask
@@ -207,9 +207,15 @@ class RoundsCog(ModeratorGroupCog, group_name="round", group_description="Discus
         assert interaction.guild_id is not None
         record = await self.bot.rounds.get(interaction.guild_id, round)
         participation = await self.bot.rounds.participation(record)
-        await interaction.response.send_message(
-            embed=details_embed(record, participation), ephemeral=True
-        )
+        embed = details_embed(record, participation)
+        spread = await self.bot.progress.of_pack(interaction.guild_id, record.pack_id)
+        if spread is not None:
+            embed.add_field(
+                name="Reading progress",
+                value=render.spread_line(spread, record.section_number),
+                inline=False,
+            )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="cancel", description="Cancel an open round (after confirming)")
     @app_commands.describe(round=ROUND)

@@ -16,13 +16,14 @@ RESPOND = rf"{_ANY}:respond:(?P<round>\d+)"
 EDIT = rf"{_ANY}:edit:(?P<round>\d+)"
 MINE = rf"{_ANY}:mine:(?P<round>\d+)"
 WITHDRAW = rf"{_ANY}:withdraw:(?P<round>\d+)"
+READ = rf"{_ANY}:read:(?P<round>\d+)"
 STANCE = rf"{_ANY}:stance:(?P<round>\d+):(?P<index>\d)"
 PICK = rf"{_ANY}:pick:(?P<round>\d+)"
 ANSWERS = re.compile(rf"{_ANY}:answers:(?P<round>\d+):(?P<questions>\d+(?:-\d+)*)")
 
 
 def button(action: str, round_id: int) -> str:
-    """respond | edit | mine | withdraw."""
+    """respond | edit | mine | withdraw | read."""
     return f"{PREFIX}:{action}:{round_id}"
 
 

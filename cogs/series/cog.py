@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from cogs.series.posts import SeriesTimedWork
-from cogs.support import autocomplete
+from cogs.support import autocomplete, render
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import ModeratorGroupCog
 from cogs.support.confirm import Confirm, ask
@@ -188,6 +188,11 @@ class SeriesCog(
         found = await self.bot.series.get(interaction.guild_id, series_id)
         pack_title, upcoming = await self.bot.series.upcoming(found)
         embed = series_embed(found, pack_title, upcoming, title=title.format(id=found.id))
+        spread = await self.bot.progress.of_pack(interaction.guild_id, found.pack_id)
+        if spread is not None:
+            embed.add_field(
+                name="Reading progress", value=render.spread_by_section(spread), inline=False
+            )
         if interaction.response.is_done():
             await interaction.followup.send(embed=embed, ephemeral=True)
         else:

@@ -12,7 +12,8 @@ import discord
 
 from cogs.support.threads import unarchived
 from roundtable.packs.excerpts import EmbedSpec, MessageSpec
-from roundtable.text import unmask_links
+from roundtable.progress.model import PackProgress, Spread
+from roundtable.text import plural, unmask_links
 
 COLOUR = discord.Colour.blurple()
 
@@ -112,3 +113,31 @@ async def send_layout(
             await interaction.response.send_message(**kwargs)
         else:
             await interaction.followup.send(**kwargs)
+
+
+# -- reading progress (/progress, /round show, /schedule show) -----------------------------------
+
+
+def progress_line(p: PackProgress) -> str:
+    return (
+        f"**{inert(p.pack_title)}**: read up to section {p.section} of {p.sections} "
+        f"({inert(p.section_title)})"
+    )
+
+
+def spread_line(spread: Spread, section: int) -> str:
+    """/round show: how many of the members tracking the pack have read this section."""
+    if not spread.members:
+        return "Nobody has marked any of this pack read yet."
+    return (
+        f"{plural(spread.at_least(section), 'member')} (of {spread.members} tracking this pack) "
+        "read this section or further."
+    )
+
+
+def spread_by_section(spread: Spread) -> str:
+    """/schedule show: how far the pack's readers are, section by section."""
+    if not spread.members:
+        return "Nobody has marked any of this pack read yet."
+    shown = [f"§{n}: {c}" for n, c in enumerate(spread.counts, start=1) if c]
+    return f"Read up to {' · '.join(shown)} ({plural(spread.members, 'member')})"

@@ -58,7 +58,7 @@ async def test_every_cog_loads_into_an_unstarted_bot(db: Database) -> None:
         names = {c.name for c in commands}
         assert names == {
             "config", "pack", "round", "schedule", "privacy", "forget", "summary", "export",
-            "suggest", "suggestions",
+            "suggest", "suggestions", "progress",
         }  # fmt: skip
         suggestions = bot.tree.get_command("suggestions")
         assert isinstance(suggestions, app_commands.Group)

@@ -41,8 +41,8 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
     assert sync.returncode == 0, err.decode()
     assert (
         out.decode().strip()
-        == f"Synced 10 command(s) to guild {guild.id}: /config, /export, /forget, /pack, "
-        "/privacy, /round, /schedule, /suggest, /suggestions, /summary"
+        == f"Synced 11 command(s) to guild {guild.id}: /config, /export, /forget, /pack, "
+        "/privacy, /progress, /round, /schedule, /suggest, /suggestions, /summary"
     )
     assert [c["name"] for c in sandbox.world.guild_commands[guild.id]] == [
         "config",
@@ -55,6 +55,7 @@ async def test_sync_then_run_then_sigterm(sandbox: Sandbox, tmp_path: Path) -> N
         "export",
         "suggestions",
         "suggest",
+        "progress",
     ]
     assert sandbox.world.global_commands == []
 

@@ -102,6 +102,7 @@ COMMANDS = [
     "suggestions list",
     "suggestions review",
     "suggestions mine",
+    "progress",
 ]
 
 
@@ -171,7 +172,7 @@ async def test_every_command_is_registered_as_the_suite_expects(world: World) ->
 
 
 COUNTED = ("rounds", "responses", "stances", "series", "packs", "summaries", "guild_settings")
-COUNTED += ("member_privacy", "member_names", "suggestions", "suggestion_votes")
+COUNTED += ("member_privacy", "member_names", "suggestions", "suggestion_votes", "member_progress")
 
 
 async def counts(world: World) -> dict[str, int]:

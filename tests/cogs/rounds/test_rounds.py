@@ -45,7 +45,7 @@ async def test_start_posts_the_excerpt_questions_buttons_and_a_thread(world: Wor
     assert "Closes <t:" in questions and ":R>)." in questions
     assert "Press **Respond** to answer" in questions
     labels = [[c["label"] for c in r["components"]] for r in post.components]
-    assert labels == [["Respond", "My answers"], ["Agree", "Disagree", "Unsure"]]
+    assert labels == [["Respond", "My answers", "I've read this"], ["Agree", "Disagree", "Unsure"]]
     thread = sb.thread_of(post)
     assert thread is not None and thread.name == f"Round {row['id']} · No chips for China"
     assert (row["thread_id"], row["status"], row["channel_id"]) == (
@@ -262,7 +262,11 @@ async def test_close_posts_participation_and_stance_shift_then_locks(world: Worl
         == f"• “The bans backfired on their makers.” — 1 member, Agree · [1]({link})"
     )
     assert not summary.pings.anyone
-    assert all(c.get("disabled") for r in buttons.components for c in r["components"])
+    assert all(
+        c.get("disabled") or c["label"] == "I've read this"  # stays on after the close
+        for r in buttons.components
+        for c in r["components"]
+    )
     assert (thread.locked, thread.archived) == (True, True)
     stored = await world.db.fetch_all("SELECT user_id, closing FROM stances ORDER BY user_id")
     assert {r["closing"] for r in stored} == {"Agree"}
@@ -407,7 +411,11 @@ async def test_a_forum_gets_a_tagged_post_with_the_buttons_inside(world: World) 
     round_tag = next(int(t["id"]) for t in forum.available_tags if t["name"] == "round")
     assert thread.applied_tags == [round_tag]
     [post] = sb.messages(thread)
-    assert [c["label"] for c in post.components[0]["components"]] == ["Respond", "My answers"]
+    assert [c["label"] for c in post.components[0]["components"]] == [
+        "Respond",
+        "My answers",
+        "I've read this",
+    ]
 
 
 async def test_missing_permissions_and_bad_input_are_named(world: World) -> None:

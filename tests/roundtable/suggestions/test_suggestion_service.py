@@ -17,12 +17,14 @@ from roundtable.packs.model import MAX_QUESTIONS
 from roundtable.privacy.service import PrivacyService
 from roundtable.rounds import RoundService
 from roundtable.scheduler import Scheduler
+from roundtable.series.service import PostPlan, SeriesService
 from roundtable.suggestions.service import SuggestionService
 from storage.database import Database
 from storage.guild_settings import GuildSettingsRepository
 from storage.packs import PackRepository
 from storage.privacy import PrivacyRepository
 from storage.rounds import RoundRepository
+from storage.series import SeriesRepository
 from storage.suggestions import SuggestionRepository
 
 SHIPPED = "deepseek-r1-chinas-sputnik-moment"
@@ -36,6 +38,7 @@ class Core:
     rounds: RoundService
     suggestions: SuggestionService
     privacy: PrivacyService
+    series: SeriesService
 
 
 @pytest.fixture
@@ -44,12 +47,15 @@ async def core(backend_db: Database) -> Core:
     packs = PackLibrary(PackRepository(backend_db))
     await packs.sync_shipped()
     config = GuildConfig(GuildSettingsRepository(backend_db), llm_configured=False)
-    rounds = RoundService(
-        RoundRepository(backend_db), packs, config, clock, scheduler=Scheduler(clock)
-    )
+    scheduler = Scheduler(clock)
+    rounds = RoundService(RoundRepository(backend_db), packs, config, clock, scheduler=scheduler)
     suggestions = SuggestionService(SuggestionRepository(backend_db), rounds, packs, clock)
     rounds.questions_added_by(suggestions.approved_for)
-    return Core(clock, rounds, suggestions, PrivacyService(PrivacyRepository(backend_db)))
+    series = SeriesService(
+        SeriesRepository(backend_db), rounds, packs, config, clock, scheduler=scheduler
+    )
+    privacy = PrivacyService(PrivacyRepository(backend_db))
+    return Core(clock, rounds, suggestions, privacy, series)
 
 
 async def open_round(core: Core, section: int = 2):
@@ -204,3 +210,25 @@ async def test_forget_deletes_a_members_suggestions_and_takes_back_their_votes(c
     assert await s.mine(GUILD, ADA) == []
     assert (await s.get(GUILD, hers.id)).votes == 0  # Ada's vote is gone
     assert (await s.vote(GUILD, hers.id, ADA)).votes == 1  # and she may vote again
+
+
+async def test_a_scheduled_round_carries_the_questions_approved_for_its_section(
+    core: Core,
+) -> None:
+    s = core.suggestions
+    target = await s.target(GUILD, pack_slug=SHIPPED, section=1)
+    made = await s.submit(
+        GUILD, ADA, "Was the market fall a sign of anything lasting?", target, name="Ada"
+    )
+    await s.approve(GUILD, made.id, by=MOD)
+    draft = await core.series.preview(
+        GUILD, pack_slug=SHIPPED, channel_id=100, every="tue", at="19:00",
+        timezone="Europe/Berlin", start=None, round_length="6d", remind_before=None,
+        from_section=1, catch_up="latest", loop=False, ping_role_id=None, by=MOD,
+    )  # fmt: skip
+    await core.series.create(draft)
+    core.clock.set(draft.upcoming[0].at)
+    plan = await core.series.next_post()
+    assert isinstance(plan, PostPlan)
+    assert plan.record.section_number == 1
+    assert plan.record.questions[-1] == made.text and len(plan.record.questions) == 5
