@@ -119,6 +119,14 @@ class BotProcess:
         Roundtable's code or a library it called, while discord.py read the gateway's backlog
         without yielding)."""
         text = self.log.read_text("utf-8", "replace")
+        lines = text.splitlines()
+        for n, line in enumerate(lines):  # what held it up (and where), for whoever reads the run
+            if (
+                "in Roundtable's code:" in line
+                or "in library code only" in line
+                or ("failed; storing them one by one" in line)
+            ):
+                print("   held up:", *lines[n : n + 24], sep="\n     ", file=sys.stderr)
         ours = text.count("in Roundtable's code:") + text.count("in library code only")
         return ours, text.count("while discord.py read the gateway's backlog")
 

@@ -91,7 +91,9 @@ def markdown(rows: list[Row], meta: dict[str, str]) -> str:
         "",
         f"{meta['when']} · Python {meta['python']} · {meta['machine']} · {meta['cpus']} CPUs · "
         f"{meta['mode']}. Figures are medians of {meta['runs']} run(s); each baseline was "
-        "measured in the same run. Scenarios are described at the top of each `bench/*.py`.",
+        "measured in the same run. Scenarios are described at the top of each `bench/*.py`; "
+        "for each goal marked **no**, the measured cause and the next step are in "
+        "[docs/performance.md](../../docs/performance.md#goals-not-met-the-cause-measured-and-the-next-step).",
         "",
         "| scenario | measure | value | baseline | ratio | goal | met |",
         "| --- | --- | ---: | --- | ---: | --- | :---: |",
