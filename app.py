@@ -74,7 +74,7 @@ def build_services(
     )
     privacy = PrivacyService(PrivacyRepository(db))
     summaries = SummaryService(SummaryRepository(db), rounds, privacy, config, _llm_summariser(llm))
-    suggestions = SuggestionService(SuggestionRepository(db), rounds, packs, clock)
+    suggestions = SuggestionService(SuggestionRepository(db), packs, clock)
     rounds.questions_added_by(suggestions.approved_for)  # approved ones join later rounds
     return Services(
         clock=clock,

@@ -18,7 +18,6 @@ from roundtable.clock import Clock
 from roundtable.errors import UserError
 from roundtable.packs.library import PackLibrary
 from roundtable.packs.model import MAX_QUESTION_CHARS, MAX_QUESTIONS
-from roundtable.rounds import RoundService
 from roundtable.rounds.model import RoundRecord
 from roundtable.suggestions.model import Approved, NewSuggestion, Similar, Suggestion, Target
 from roundtable.suggestions.similar import close
@@ -63,11 +62,8 @@ def _wait(delta: timedelta) -> str:
 
 
 class SuggestionService:
-    def __init__(
-        self, store: SuggestionStore, rounds: RoundService, packs: PackLibrary, clock: Clock
-    ):
+    def __init__(self, store: SuggestionStore, packs: PackLibrary, clock: Clock):
         self._repo = store
-        self._rounds = rounds
         self._packs = packs
         self.clock = clock
 

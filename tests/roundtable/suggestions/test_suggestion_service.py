@@ -49,7 +49,7 @@ async def core(backend_db: Database) -> Core:
     config = GuildConfig(GuildSettingsRepository(backend_db), llm_configured=False)
     scheduler = Scheduler(clock)
     rounds = RoundService(RoundRepository(backend_db), packs, config, clock, scheduler=scheduler)
-    suggestions = SuggestionService(SuggestionRepository(backend_db), rounds, packs, clock)
+    suggestions = SuggestionService(SuggestionRepository(backend_db), packs, clock)
     rounds.questions_added_by(suggestions.approved_for)
     series = SeriesService(
         SeriesRepository(backend_db), rounds, packs, config, clock, scheduler=scheduler
