@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from cogs.suggestions.cards import uncredit
 from cogs.support.bot import RoundtableBot
 from cogs.support.checks import require_guild
 from cogs.support.confirm import ask
@@ -147,6 +148,7 @@ class PrivacyCog(commands.Cog):
             # The summaries posted in closed rounds' threads drop the member's points too.
             self.bot.dispatch("member_forgotten", guild.id, click.user.id)
             await delete_messages(self.bot, gone.message_ids + gone.cards)
+            await uncredit(self.bot, gone.follow_ups)
 
         await ask(
             interaction,

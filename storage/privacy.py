@@ -91,6 +91,12 @@ class PrivacyRepository:
                 (guild_id, user_id),
             ) as cursor:
                 cards = tuple((r[0], r[1]) for r in await cursor.fetchall())
+            async with conn.execute(
+                "SELECT post_channel_id, post_message_id, added_as, text FROM suggestions "
+                "WHERE guild_id = ? AND user_id = ? AND post_message_id IS NOT NULL",
+                (guild_id, user_id),
+            ) as cursor:
+                follow_ups = tuple((r[0], r[1], r[2], r[3]) for r in await cursor.fetchall())
             cursor = await conn.execute(
                 "DELETE FROM suggestions WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
             )
@@ -113,5 +119,6 @@ class PrivacyRepository:
                 (guild_id, user_id, _now()),
             )
         return Forgotten(
-            counts["answer"], counts["reply"], stances, posted, suggestions=suggestions, cards=cards
-        )
+            counts["answer"], counts["reply"], stances, posted, suggestions=suggestions,
+            cards=cards, follow_ups=follow_ups,
+        )  # fmt: skip

@@ -210,6 +210,13 @@ class SuggestionRepository:
                 row = await cursor.fetchone()
         return _suggestion(row) if row else None
 
+    async def set_post(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE suggestions SET post_channel_id = ?, post_message_id = ? WHERE id = ?",
+                (channel_id, message_id, suggestion_id),
+            )
+
     async def set_card(self, suggestion_id: int, channel_id: int, message_id: int) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(

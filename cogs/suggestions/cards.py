@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import discord
 
-from cogs.rounds import ids as round_ids
+from cogs.rounds.buttons import RespondButton
 from cogs.support.checks import check_moderator
 from cogs.support.in_flight import admitted
 from cogs.support.render import inert, timestamp
+from cogs.support.threads import unarchived
 from cogs.support.tree import report_error
 from roundtable.errors import UserError
 from roundtable.packs.model import MAX_QUESTION_CHARS
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PAGE = 5  # suggestions per private list: an embed and a row of buttons each
+# Buttons are DynamicItems, which work after their view expires; the timeout only keeps
+# discord.py's view store from keeping every card and list for ever.
+VIEW_SECONDS = 900
 MAX_ID = 2**53  # larger ids are forged
 
 
@@ -80,7 +84,7 @@ def card_view(s: Suggestion) -> discord.ui.View | None:
     """Up-vote for members, Approve / Edit / Reject for moderators; none once decided."""
     if not s.pending:
         return None
-    view = discord.ui.View(timeout=None)
+    view = discord.ui.View(timeout=VIEW_SECONDS)
     view.add_item(VoteButton(s.id, s.votes))
     view.add_item(ApproveButton(s.id))
     view.add_item(EditButton(s.id))
@@ -103,7 +107,7 @@ async def list_message(bot: RoundtableBot, guild_id: int, *, review: bool) -> di
         await card_embed(bot, s, where=await bot.suggestions.where(s), for_moderators=review)
         for s in found
     ]
-    view = discord.ui.View(timeout=None)
+    view = discord.ui.View(timeout=VIEW_SECONDS)
     for row, s in enumerate(found):
         if review:
             for item in (ApproveButton(s.id), EditButton(s.id), RejectButton(s.id)):
@@ -348,26 +352,38 @@ class RejectForm(_Form):
 # -- an approved question reaches members --------------------------------------------------------
 
 
+def follow_up_text(number: int, by: str, text: str) -> str:
+    return (
+        f"**Follow-up question {number}**, suggested by {inert(by)}:\n> {inert(text)}\n"
+        "Answer it with **Respond**."
+    )
+
+
+async def uncredit(bot: RoundtableBot, follow_ups: Sequence[tuple[int, int, int, str]]) -> None:
+    """After /forget: the follow-up questions a member suggested stay the round's questions,
+    without their name (a closed round's thread is unarchived for the edit, then archived)."""
+    for thread_id, message_id, number, text in follow_ups:
+        message = bot.get_partial_messageable(thread_id).get_partial_message(message_id)
+        try:
+            async with unarchived(bot, thread_id):
+                await message.edit(content=follow_up_text(number, "a member", text))
+        except discord.HTTPException as exc:
+            log.warning("Could not take the name off follow-up %s: %s", message_id, exc)
+
+
 async def announce(bot: RoundtableBot, approved: Approved) -> None:
     """A follow-up question in its round's thread (with Respond), and a word to its author."""
     s = approved.suggestion
     where = await bot.suggestions.where(s)
     if approved.number is not None and approved.thread_id is not None:
-        view = discord.ui.View(timeout=None)
-        view.add_item(
-            discord.ui.Button(
-                label="Respond", style=discord.ButtonStyle.primary,
-                custom_id=round_ids.button("respond", s.round_id or 0),
-            )
-        )  # fmt: skip
+        view = discord.ui.View(timeout=VIEW_SECONDS)
+        view.add_item(RespondButton(s.round_id or 0))  # the round's own, by its custom_id
         thread = bot.get_partial_messageable(approved.thread_id)
         try:
-            await thread.send(
-                f"**Follow-up question {approved.number}**, suggested by "
-                f"{inert(await credit(bot, s))}:\n> {inert(s.text)}\n"
-                "Answer it with **Respond**.",
-                view=view,
+            posted = await thread.send(
+                follow_up_text(approved.number, await credit(bot, s), s.text), view=view
             )
+            await bot.suggestions.follow_up_posted(s, approved.thread_id, posted.id)
         except discord.HTTPException as exc:
             log.warning("Could not post suggestion %s in round %s: %s", s.id, s.round_id, exc)
         told = f"it is now question {approved.number} of round {s.round_id}"

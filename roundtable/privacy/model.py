@@ -26,6 +26,8 @@ class Forgotten:
     suggestions: int = 0  # suggested questions (their votes for others' are taken back too)
     # (channel id, message id) of their suggestions' cards in the suggestions channel
     cards: tuple[tuple[int, int], ...] = ()
+    # (thread id, message id, question number, text) of follow-up questions that credited them
+    follow_ups: tuple[tuple[int, int, int, str], ...] = ()
 
     @property
     def total(self) -> int:

@@ -229,6 +229,11 @@ class SuggestionService:
     async def card_posted(self, suggestion: Suggestion, channel_id: int, message_id: int) -> None:
         await self._repo.set_card(suggestion.id, channel_id, message_id)
 
+    async def follow_up_posted(
+        self, suggestion: Suggestion, channel_id: int, message_id: int
+    ) -> None:
+        await self._repo.set_post(suggestion.id, channel_id, message_id)
+
     async def approved_for(self, guild_id: int, pack_id: int, section: int) -> tuple[str, ...]:
         """The section's approved questions, in the order they were approved (what the rounds
         service adds to a new round of the section)."""

@@ -21,7 +21,9 @@ CREATE TABLE suggestions (
     reason          TEXT,              -- a rejection's reason, shown to the member only
     added_as        INTEGER,
     card_channel_id INTEGER,           -- its card in the suggestions channel, if one is set
-    card_message_id INTEGER
+    card_message_id INTEGER,
+    post_channel_id INTEGER,           -- the follow-up question posted in its round's thread
+    post_message_id INTEGER
 ) STRICT;
 
 -- The queue (pending, by votes), a member's own, and a section's (by id; few per section).

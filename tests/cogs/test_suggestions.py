@@ -93,6 +93,18 @@ async def test_a_suggestion_in_a_thread_is_voted_on_approved_and_answered_as_a_f
         "(https://evil.example/x) buy the \\*US\\* any time?”"
     )
 
+    # /forget: the question stays the round's, without Ada's name; her card is deleted.
+    ask = (await sb.slash(world.member, "forget", world.general)).messages[0]
+    await sb.click(world.member, ask, sb.button(ask, "Delete all of it"))
+    await sb.eventually(lambda: "suggested by a member" in follow.content)
+    assert follow.content == (
+        "**Follow-up question 5**, suggested by a member:\n"
+        "> Did the bans (https://evil.example/x) buy the \\*US\\* any time?\n"
+        "Answer it with **Respond**."
+    )
+    await sb.eventually(lambda: sb.messages(ideas) == [])
+    assert await count(world, "suggestions") == 0
+
 
 async def test_moderators_review_privately_and_a_rejection_reason_reaches_only_its_author(
     world: World,

@@ -23,7 +23,9 @@ CREATE TABLE suggestions (
     reason          TEXT,
     added_as        BIGINT,
     card_channel_id BIGINT,
-    card_message_id BIGINT
+    card_message_id BIGINT,
+    post_channel_id BIGINT,
+    post_message_id BIGINT
 );
 
 CREATE INDEX suggestions_guild_status ON suggestions (guild_id, status, votes);
